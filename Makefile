@@ -1,0 +1,41 @@
+# Two commands: `make run` (the app with demo data) and `make test` (the whole suite).
+# Both bootstrap themselves and are idempotent: a second run only does what changed.
+PYTHON ?= python3
+PORT ?= 5000
+VENV := .venv
+BIN := $(VENV)/bin
+CATALOGS := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
+export FLASK_APP := wsgi.py
+
+.PHONY: run test bootstrap check-python translations-extract
+
+run: bootstrap
+	$(BIN)/flask db upgrade
+	$(BIN)/flask seed-demo
+	@echo "Liên Thông: http://127.0.0.1:$(PORT) — tài khoản demo trong README (mật khẩu lienthong-demo)"
+	$(BIN)/waitress-serve --listen=127.0.0.1:$(PORT) --threads=8 wsgi:app
+
+test: bootstrap
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bootstrap: $(VENV)/.installed node_modules/.installed $(CATALOGS)
+
+check-python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Cần Python >= 3.11 / Python 3.11 or newer is required")'
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt | check-python
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(VENV)/.installed
+	$(BIN)/pybabel compile -i $< -o $@
+
+# For developers: refresh the English catalogue after changing Vietnamese source strings.
+translations-extract: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations -l en

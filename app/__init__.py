@@ -1,0 +1,61 @@
+"""Application factory: a readable list of what is wired, in order."""
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from . import database
+from .config import engine_options, load_or_create_secret_key, settings_from_environment
+from .extensions import babel, csrf, db, login_manager, migrate
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the application; `config` overrides settings read from the environment."""
+    app = Flask(__name__, instance_path=os.environ.get("INSTANCE_PATH") or str(PROJECT_ROOT / "instance"))
+    app.config.from_mapping(settings_from_environment(app.instance_path))
+    if config:
+        app.config.update(config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS",
+                          engine_options(app.config["SQLALCHEMY_DATABASE_URI"]))
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = load_or_create_secret_key(app.instance_path)
+
+    db.init_app(app)
+    database.configure_engine(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+
+    from .web.i18n import select_locale, select_timezone
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone,
+                   default_translation_directories=str(PROJECT_ROOT / "translations"))
+
+    from .auth.session import init_login
+    init_login(app, login_manager)
+
+    from . import models_registry  # noqa: F401  (every table known to Alembic and the mapper)
+    from .api import bp as api_bp
+    from .auth.views import bp as auth_bp
+    from .directory.delegation_views import bp as delegation_bp
+    from .directory.views import bp as directory_bp
+    from .web.views import bp as web_bp
+
+    app.register_blueprint(web_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(directory_bp)
+    app.register_blueprint(delegation_bp)
+    app.register_blueprint(api_bp)
+    csrf.exempt(api_bp)  # the API authenticates by bearer token, never by cookie
+
+    from .web.errors import register_error_handlers
+    from .web.filters import register_filters
+    register_error_handlers(app)
+    register_filters(app)
+
+    from .audit.cli import audit_cli
+    from .directory.cli import seed_demo_command
+    app.cli.add_command(audit_cli)
+    app.cli.add_command(seed_demo_command)
+    return app

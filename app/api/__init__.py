@@ -1,0 +1,6 @@
+"""JSON API (/api/v1) and the health check."""
+from flask import Blueprint
+
+bp = Blueprint("api", __name__)
+
+from . import views  # noqa: E402,F401  (routes attach themselves to bp)

@@ -1,0 +1,23 @@
+"""Bearer-token authentication for /api/v1 (cookies are never accepted there)."""
+from functools import wraps
+
+from flask import g, request
+from flask_babel import gettext as _
+
+from app.auth.services import user_for_api_token
+
+from .errors import api_error_response
+
+
+def token_required(view):
+    @wraps(view)
+    def guarded(*args, **kwargs):
+        scheme, _sep, token = request.headers.get("Authorization", "").partition(" ")
+        user = user_for_api_token(token.strip()) if scheme.lower() == "bearer" else None
+        if user is None:
+            return api_error_response(401, _("Thiếu hoặc sai mã truy cập (Bearer token)."),
+                                      headers={"WWW-Authenticate": "Bearer"})
+        g.api_user = user
+        return view(*args, **kwargs)
+
+    return guarded

@@ -1,0 +1,100 @@
+"""API endpoints: health, login, current user, directory objects of the caller's agency."""
+from flask import current_app, g, jsonify, request
+from flask_babel import gettext as _
+from sqlalchemy import text
+
+from app.auth.services import LoginThrottled, ThrottlePolicy, authenticate, issue_api_token
+from app.directory.models import Department, User
+from app.directory.scoping import get_visible
+from app.extensions import db
+
+from . import bp
+from .auth import token_required
+from .errors import api_error_response
+from .openapi import documented, error_responses, openapi_document
+from .serializers import department_json, user_json
+
+BEARER = [{"bearer": []}]
+
+
+@bp.route("/healthz")
+@documented(summary="Kiểm tra tình trạng dịch vụ", responses={
+    "200": {"description": "Dịch vụ và cơ sở dữ liệu hoạt động"},
+    "503": {"description": "Không kết nối được cơ sở dữ liệu"}})
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # any driver error means the same thing to a load balancer
+        db.session.rollback()
+        current_app.logger.exception("health check: database unreachable")
+        return jsonify(status="error", database="unreachable"), 503
+    return jsonify(status="ok", database="ok")
+
+
+@bp.route("/api/v1/openapi.json")
+@documented(summary="Tài liệu OpenAPI 3 của API", responses={"200": {"description": "OpenAPI"}})
+def openapi():
+    return jsonify(openapi_document(current_app))
+
+
+@bp.route("/api/v1/auth/login", methods=["POST"])
+@documented(
+    summary="Đăng nhập, nhận mã truy cập (Bearer token)",
+    requestBody={"required": True, "content": {"application/json": {"schema": {
+        "type": "object", "required": ["username", "password"],
+        "properties": {"username": {"type": "string"}, "password": {"type": "string"}}}}}},
+    responses={"200": {"description": "Mã truy cập và thông tin người dùng"},
+               **error_responses(400, 401, 429)})
+def api_login():
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return api_error_response(400, _("Nội dung phải là JSON."))
+    fields = {name: _("Bắt buộc.") for name in ("username", "password")
+              if not isinstance(body.get(name), str) or not body.get(name)}
+    if fields:
+        return api_error_response(422, _("Thiếu thông tin đăng nhập."), fields)
+    config = current_app.config
+    try:
+        user = authenticate(body["username"], body["password"], address=request.remote_addr or "-",
+                            policy=ThrottlePolicy.from_config(config))
+    except LoginThrottled as throttled:
+        return api_error_response(
+            429, _("Đăng nhập sai quá nhiều lần. Vui lòng chờ %(n)s giây rồi thử lại.",
+                   n=throttled.wait_seconds), headers={"Retry-After": str(throttled.wait_seconds)})
+    if user is None:
+        db.session.commit()
+        return api_error_response(401, _("Tên đăng nhập hoặc mật khẩu không đúng."))
+    token, row = issue_api_token(user, hours=config["API_TOKEN_HOURS"])
+    db.session.commit()
+    return jsonify(token=token, token_type="Bearer", expires_at=row.expires_at.isoformat(),
+                   user=user_json(user))
+
+
+@bp.route("/api/v1/me")
+@documented(summary="Người dùng hiện tại", security=BEARER,
+            responses={"200": {"description": "Thông tin người dùng"}, **error_responses(401)})
+@token_required
+def me():
+    return jsonify(user_json(g.api_user))
+
+
+@bp.route("/api/v1/users/<int:user_id>")
+@documented(summary="Một người dùng của cơ quan mình", security=BEARER,
+            responses={"200": {"description": "Người dùng"}, **error_responses(401, 404)})
+@token_required
+def get_user(user_id: int):
+    user = get_visible(User, user_id, actor=g.api_user)
+    if user is None:
+        return api_error_response(404, _("Không tìm thấy người dùng."))
+    return jsonify(user_json(user))
+
+
+@bp.route("/api/v1/departments/<int:department_id>")
+@documented(summary="Một phòng ban của cơ quan mình", security=BEARER,
+            responses={"200": {"description": "Phòng ban"}, **error_responses(401, 404)})
+@token_required
+def get_department(department_id: int):
+    department = get_visible(Department, department_id, actor=g.api_user)
+    if department is None:
+        return api_error_response(404, _("Không tìm thấy phòng ban."))
+    return jsonify(department_json(department))

@@ -1,0 +1,36 @@
+"""The audit chain: an append-only list of events, each hashed together with its predecessor."""
+from sqlalchemy import JSON, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.sqltypes import UtcDateTime
+
+GENESIS_HASH = "0" * 64
+
+
+class AuditEvent(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, unique=True)
+    event_type: Mapped[str] = mapped_column(String(64), index=True)
+    occurred_at = mapped_column(UtcDateTime, nullable=False, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    on_behalf_of_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), index=True)
+    subject_type: Mapped[str | None] = mapped_column(String(64))
+    subject_id: Mapped[str | None] = mapped_column(String(64))
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+    actor = relationship("User", foreign_keys=[actor_id])
+    on_behalf_of = relationship("User", foreign_keys=[on_behalf_of_id])
+
+    __table_args__ = (db.Index("ix_audit_event_subject", "subject_type", "subject_id"),)
+
+
+class AuditChainHead(db.Model):
+    """One row naming the last event; appenders lock it, so the chain never forks."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, default=0)
+    hash: Mapped[str] = mapped_column(String(64), default=GENESIS_HASH)

@@ -1,0 +1,142 @@
+"""Append events to the audit chain and verify it."""
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import insert, select, update
+
+from app.extensions import db
+from app.sqltypes import utcnow
+
+from .models import GENESIS_HASH, AuditChainHead, AuditEvent
+
+HEAD_ID = 1
+
+
+def _json_default(value):
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, (set, frozenset)):
+        return sorted(value)
+    raise TypeError(f"not JSON serialisable in an audit event: {type(value).__name__}")
+
+
+def canonical_json(value) -> str:
+    """Return the one JSON spelling of a value that every hash in the chain is computed over."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      default=_json_default)
+
+
+def event_hash(event: AuditEvent) -> str:
+    """Return SHA-256 over the previous hash and the canonical JSON of the event."""
+    body = {
+        "seq": event.seq,
+        "event_type": event.event_type,
+        "occurred_at": event.occurred_at.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        "actor_id": event.actor_id,
+        "on_behalf_of_id": event.on_behalf_of_id,
+        "agency_id": event.agency_id,
+        "subject_type": event.subject_type,
+        "subject_id": event.subject_id,
+        "data": event.data,
+    }
+    return hashlib.sha256((event.prev_hash + canonical_json(body)).encode()).hexdigest()
+
+
+def _take_chain_head() -> tuple[int, str]:
+    """Claim the next sequence number; the UPDATE locks the head row until commit on every backend."""
+    row = db.session.execute(
+        update(AuditChainHead)
+        .where(AuditChainHead.id == HEAD_ID)
+        .values(seq=AuditChainHead.seq + 1)
+        .returning(AuditChainHead.seq, AuditChainHead.hash)
+    ).first()
+    if row is None:
+        # First event of a database created without the migration's head row.
+        db.session.execute(insert(AuditChainHead).values(id=HEAD_ID, seq=1, hash=GENESIS_HASH))
+        return 1, GENESIS_HASH
+    return row.seq, row.hash
+
+
+def record(event_type: str, *, actor=None, subject=None, agency_id=None, on_behalf_of=None,
+           **data) -> AuditEvent:
+    """Append an event in the caller's transaction; it commits or rolls back with the change."""
+    seq, prev_hash = _take_chain_head()
+    if agency_id is None and actor is not None:
+        agency_id = actor.agency_id
+    subject_type, subject_id = _subject_reference(subject)
+    event = AuditEvent(
+        seq=seq,
+        event_type=event_type,
+        occurred_at=utcnow(),
+        actor_id=actor.id if actor is not None else None,
+        on_behalf_of_id=on_behalf_of.id if on_behalf_of is not None else None,
+        agency_id=agency_id,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        # Stored exactly as hashed: what verify reads back is what was sealed.
+        data=json.loads(canonical_json(data)),
+        prev_hash=prev_hash,
+    )
+    event.hash = event_hash(event)
+    db.session.add(event)
+    db.session.execute(
+        update(AuditChainHead).where(AuditChainHead.id == HEAD_ID).values(hash=event.hash)
+    )
+    db.session.flush()
+    return event
+
+
+def _subject_reference(subject) -> tuple[str | None, str | None]:
+    if subject is None:
+        return None, None
+    if isinstance(subject, tuple):
+        kind, identity = subject
+        return kind, str(identity)
+    return type(subject).__tablename__, str(subject.id)
+
+
+@dataclass
+class ChainReport:
+    verified: int
+    broken_seq: int | None = None
+    problem: str | None = None
+
+    @property
+    def intact(self) -> bool:
+        return self.problem is None
+
+
+def verify_chain(batch_size: int = 2000) -> ChainReport:
+    """Walk the chain in order and report the first event that does not fit, if any."""
+    expected_seq, expected_prev, verified = 1, GENESIS_HASH, 0
+    events = db.session.scalars(
+        select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=batch_size)
+    )
+    for event in events:
+        problem = _event_problem(event, expected_seq, expected_prev)
+        if problem:
+            return ChainReport(verified, event.seq, problem)
+        verified += 1
+        expected_seq, expected_prev = event.seq + 1, event.hash
+    head = db.session.get(AuditChainHead, HEAD_ID)
+    if head is not None and (head.seq, head.hash) != (expected_seq - 1, expected_prev):
+        return ChainReport(verified, head.seq, _(
+            "Chuỗi bị cắt: đầu chuỗi ghi sự kiện số %(head)s nhưng sự kiện cuối cùng còn lại là số "
+            "%(last)s.", head=head.seq, last=expected_seq - 1))
+    return ChainReport(verified)
+
+
+def _event_problem(event: AuditEvent, expected_seq: int, expected_prev: str) -> str | None:
+    if event.seq != expected_seq:
+        return _("Thiếu sự kiện số %(expected)s (có thể đã bị xóa): sau số %(before)s là số "
+                 "%(found)s.", expected=expected_seq, before=expected_seq - 1, found=event.seq)
+    if event.prev_hash != expected_prev:
+        return _("Sự kiện số %(seq)s không nối với sự kiện trước (bị xóa, chèn hoặc đổi thứ tự).",
+                 seq=event.seq)
+    if event_hash(event) != event.hash:
+        return _("Nội dung sự kiện số %(seq)s (%(type)s) đã bị sửa sau khi ghi: mã băm không khớp.",
+                 seq=event.seq, type=event.event_type)
+    return None

@@ -1,0 +1,57 @@
+"""Settings from the environment; the defaults are the embedded mode (SQLite under instance/)."""
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+
+def settings_from_environment(instance_path: str) -> dict:
+    """Return the configuration mapping read from environment variables."""
+    env = os.environ
+    database_url = env.get("DATABASE_URL") or f"sqlite:///{Path(instance_path) / 'lienthong.db'}"
+    return {
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SECRET_KEY": env.get("SECRET_KEY"),
+        "PORT": int(env.get("PORT", "5000")),
+        "CELERY_BROKER_URL": env.get("CELERY_BROKER_URL") or None,
+        "FILES_DIR": env.get("FILES_DIR") or str(Path(instance_path) / "files"),
+        # Secure cookies need HTTPS; the embedded server speaks plain HTTP on loopback.
+        "SESSION_COOKIE_SECURE": env.get("COOKIE_SECURE", "0") == "1",
+        "REMEMBER_COOKIE_SECURE": env.get("COOKIE_SECURE", "0") == "1",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=10),
+        "MAX_CONTENT_LENGTH": int(env.get("MAX_UPLOAD_MB", "50")) * 1024 * 1024,
+        "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+        "BABEL_DEFAULT_LOCALE": "vi",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
+        "LANGUAGES": ("vi", "en"),
+        "API_TOKEN_HOURS": int(env.get("API_TOKEN_HOURS", "12")),
+        "LOGIN_FAILURE_LIMIT": 5,
+        "LOGIN_FAILURE_WINDOW_SECONDS": 60,
+    }
+
+
+def engine_options(database_url: str) -> dict:
+    """Return SQLAlchemy engine options suited to the database behind the URL."""
+    if database_url.startswith("sqlite"):
+        # Writers wait for each other instead of failing at once with "database is locked".
+        return {"connect_args": {"timeout": 30}}
+    return {"pool_pre_ping": True, "connect_args": {"connect_timeout": 5}}
+
+
+def load_or_create_secret_key(instance_path: str) -> str:
+    """Return the key kept in instance/secret_key, creating it on first run."""
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process started at the same moment and won
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key

@@ -1,0 +1,114 @@
+"""Delegation (ủy quyền): who does a role's work on a given day, and on whose behalf."""
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.audit.services import record
+from app.extensions import db
+from app.sqltypes import utcnow
+
+from .models import Delegation, User, UserRole
+from .roles import DELEGABLE_ROLES
+from .services import DirectoryError
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A person who may take a role's task; `on_behalf_of` is set when acting under delegation."""
+
+    user: User
+    on_behalf_of: User | None = None
+
+
+def _active_delegations(on: date):
+    return select(Delegation).where(
+        Delegation.revoked_at.is_(None), Delegation.starts_on <= on, Delegation.ends_on >= on)
+
+
+def role_candidates(agency_id: int, role: str, *, department_id: int | None = None,
+                    on: date | None = None) -> list[Candidate]:
+    """Return who takes tasks of `role` in the agency on a day, delegates replacing delegators."""
+    on = on or date.today()
+    holders_query = (
+        select(User).join(UserRole)
+        .where(User.agency_id == agency_id, User.active.is_(True), UserRole.role == role)
+        .order_by(User.full_name, User.id)
+    )
+    if department_id is not None:
+        holders_query = holders_query.where(User.department_id == department_id)
+    holders = db.session.scalars(holders_query).all()
+    delegations = {
+        d.delegator_id: d for d in db.session.scalars(
+            _active_delegations(on).where(Delegation.role == role,
+                                          Delegation.delegator_id.in_([h.id for h in holders])))
+    }
+    candidates, seen = [], set()
+    for holder in holders:
+        delegation = delegations.get(holder.id)
+        if delegation is not None and delegation.delegate.active:
+            candidate = Candidate(delegation.delegate, on_behalf_of=holder)
+        else:
+            candidate = Candidate(holder)
+        if candidate.user.id not in seen:
+            seen.add(candidate.user.id)
+            candidates.append(candidate)
+    return candidates
+
+
+def acting_for(user: User, role: str, *, on: date | None = None) -> list[User]:
+    """Return the people whose `role` this user holds by delegation on the day."""
+    stmt = _active_delegations(on or date.today()).where(
+        Delegation.delegate_id == user.id, Delegation.role == role)
+    return [d.delegator for d in db.session.scalars(stmt)]
+
+
+def create_delegation(*, actor: User, delegator: User, delegate: User, role: str,
+                      starts_on: date, ends_on: date, note: str = "") -> Delegation:
+    """Hand the delegator's `role` to the delegate for a date range."""
+    errors = {}
+    if role not in DELEGABLE_ROLES or not delegator.has_role(role):
+        errors["role"] = _("Người ủy quyền không giữ vai trò này.")
+    if delegate.id == delegator.id:
+        errors["delegate_id"] = _("Không thể tự ủy quyền cho chính mình.")
+    elif delegate.agency_id != delegator.agency_id or not delegate.active:
+        errors["delegate_id"] = _("Người được ủy quyền phải đang làm việc tại cùng cơ quan.")
+    if ends_on < starts_on:
+        errors["ends_on"] = _("Ngày kết thúc phải sau hoặc bằng ngày bắt đầu.")
+    elif ends_on < date.today():
+        errors["ends_on"] = _("Khoảng thời gian ủy quyền đã qua.")
+    if not errors and _overlapping(delegator, role, starts_on, ends_on):
+        errors["starts_on"] = _("Đã có ủy quyền vai trò này trùng thời gian.")
+    if errors:
+        raise DirectoryError(errors)
+    delegation = Delegation(agency_id=delegator.agency_id, delegator=delegator, delegate=delegate,
+                            role=role, starts_on=starts_on, ends_on=ends_on, note=note)
+    db.session.add(delegation)
+    db.session.flush()
+    record("delegation_created", actor=actor, subject=delegation, agency_id=delegation.agency_id,
+           delegator_id=delegator.id, delegate_id=delegate.id, role=role,
+           starts_on=starts_on, ends_on=ends_on, note=note)
+    return delegation
+
+
+def _overlapping(delegator: User, role: str, starts_on: date, ends_on: date) -> bool:
+    return db.session.scalar(select(Delegation.id).where(
+        Delegation.delegator_id == delegator.id, Delegation.role == role,
+        Delegation.revoked_at.is_(None),
+        Delegation.starts_on <= ends_on, Delegation.ends_on >= starts_on)) is not None
+
+
+def revoke_delegation(delegation: Delegation, *, actor: User) -> None:
+    """End a delegation now; tasks go back to the delegator."""
+    if delegation.revoked_at is None:
+        delegation.revoked_at = utcnow()
+        record("delegation_revoked", actor=actor, subject=delegation,
+               agency_id=delegation.agency_id)
+        db.session.flush()
+
+
+def acting_for_any(user: User, *, on: date | None = None) -> list[Delegation]:
+    """Return the delegations in force today that name this user as the delegate."""
+    stmt = _active_delegations(on or date.today()).where(Delegation.delegate_id == user.id)
+    return list(db.session.scalars(stmt))

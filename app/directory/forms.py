@@ -1,0 +1,74 @@
+"""Administration forms for agencies, departments, users, delegations and CSV import."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import (DateField, EmailField, PasswordField, SelectField, SelectMultipleField,
+                     StringField)
+from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from .roles import ROLE_LABELS
+
+REQUIRED = _l("Trường này bắt buộc.")
+
+AGENCY_KIND_LABELS = {
+    "province": _l("UBND tỉnh"),
+    "department": _l("Sở, ban, ngành"),
+    "district": _l("UBND huyện, thị xã, thành phố"),
+    "commune": _l("UBND xã, phường, thị trấn"),
+    "service_unit": _l("Đơn vị sự nghiệp"),
+}
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class AgencyForm(FlaskForm):
+    code = StringField(_l("Mã định danh"), validators=[DataRequired(REQUIRED), Length(max=13)],
+                       filters=[lambda v: (v or "").strip().upper()])
+    name = StringField(_l("Tên cơ quan"), validators=[DataRequired(REQUIRED), Length(max=255)])
+    short_name = StringField(_l("Tên viết tắt (dùng trong ký hiệu văn bản)"),
+                             validators=[DataRequired(REQUIRED), Length(max=20)])
+    kind = SelectField(_l("Loại cơ quan"), choices=list(AGENCY_KIND_LABELS.items()))
+    parent_id = SelectField(_l("Cơ quan cấp trên"), coerce=int, choices=[])
+
+
+class DepartmentForm(FlaskForm):
+    name = StringField(_l("Tên phòng ban"), validators=[DataRequired(REQUIRED), Length(max=255)])
+    abbreviation = StringField(_l("Chữ viết tắt"), validators=[DataRequired(REQUIRED), Length(max=20)],
+                               filters=[lambda v: (v or "").strip()])
+
+
+class UserForm(FlaskForm):
+    username = StringField(_l("Tên đăng nhập"), validators=[DataRequired(REQUIRED), Length(max=64)],
+                           filters=[lambda v: (v or "").strip().lower()])
+    full_name = StringField(_l("Họ và tên"), validators=[DataRequired(REQUIRED), Length(max=255)])
+    job_title = StringField(_l("Chức vụ"), validators=[Optional(), Length(max=255)])
+    email = EmailField(_l("Thư điện tử"), validators=[Optional(), Email(_l("Địa chỉ thư không hợp lệ."))],
+                       filters=[lambda v: (v or "").strip() or None])
+    department_id = SelectField(_l("Phòng ban"), coerce=int, choices=[])
+    roles = MultiCheckboxField(_l("Vai trò"), choices=list(ROLE_LABELS.items()),
+                               validators=[DataRequired(_l("Chọn ít nhất một vai trò."))])
+
+
+class NewUserForm(UserForm):
+    password = PasswordField(_l("Mật khẩu ban đầu"), validators=[DataRequired(REQUIRED), Length(max=128)])
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(_l("Mật khẩu tạm thời"), validators=[DataRequired(REQUIRED), Length(max=128)])
+
+
+class DelegationForm(FlaskForm):
+    role = SelectField(_l("Vai trò ủy quyền"), choices=[])
+    delegate_id = SelectField(_l("Người được ủy quyền"), coerce=int, choices=[])
+    starts_on = DateField(_l("Từ ngày"), validators=[DataRequired(_l("Nhập ngày hợp lệ."))])
+    ends_on = DateField(_l("Đến ngày"), validators=[DataRequired(_l("Nhập ngày hợp lệ."))])
+    note = StringField(_l("Ghi chú"), validators=[Optional(), Length(max=500)])
+
+
+class ImportUsersForm(FlaskForm):
+    file = FileField(_l("Tệp CSV (UTF-8)"), validators=[
+        FileRequired(_l("Chọn tệp CSV.")), FileAllowed(["csv"], _l("Chỉ nhận tệp .csv."))])

@@ -1,0 +1,26 @@
+"""The roles a user may hold, with the Vietnamese names people know them by."""
+from flask_babel import lazy_gettext as _l
+
+CLERK = "clerk"
+LEADER = "leader"
+UNIT_HEAD = "unit_head"
+SPECIALIST = "specialist"
+FORMAT_CHECKER = "format_checker"
+DESIGNER = "designer"
+AUDITOR = "auditor"
+ADMIN = "admin"
+
+ROLE_LABELS = {
+    CLERK: _l("Văn thư"),
+    LEADER: _l("Lãnh đạo"),
+    UNIT_HEAD: _l("Lãnh đạo đơn vị"),
+    SPECIALIST: _l("Chuyên viên"),
+    FORMAT_CHECKER: _l("Kiểm tra thể thức"),
+    DESIGNER: _l("Thiết kế quy trình"),
+    AUDITOR: _l("Kiểm toán"),
+    ADMIN: _l("Quản trị"),
+}
+ROLES = tuple(ROLE_LABELS)
+
+# Roles whose work can be handed to someone else for a while (ủy quyền).
+DELEGABLE_ROLES = (LEADER, UNIT_HEAD, CLERK, SPECIALIST, FORMAT_CHECKER)

@@ -1,0 +1,42 @@
+"""Agency isolation in the data layer: every query for agency-owned rows goes through here.
+
+`scoped(stmt, actor)` adds a criterion to every AgencyScoped entity the statement loads,
+including those reached through joins and relationship loads, so a view cannot forget it.
+"""
+from sqlalchemy import select
+from sqlalchemy.orm import with_loader_criteria
+
+from app.extensions import db
+
+from .models import Agency, AgencyScoped
+
+
+def visible_agency_ids(actor) -> tuple[int, ...] | None:
+    """Return the agencies the actor may see, or None when the actor sees the whole province."""
+    if actor.province_wide:
+        return None
+    return (actor.agency_id,)
+
+
+def scoped(stmt, actor):
+    """Restrict a select statement to rows of the agencies visible to the actor."""
+    agency_ids = visible_agency_ids(actor)
+    if agency_ids is None:
+        return stmt
+    if stmt.column_descriptions[0]["entity"] is Agency:
+        # Only a listing of agencies is narrowed: a visible row may still name its parent agency.
+        stmt = stmt.where(Agency.id.in_(agency_ids))
+    return stmt.options(
+        with_loader_criteria(
+            AgencyScoped, lambda cls: cls.agency_id.in_(agency_ids), include_aliases=True
+        )
+    )
+
+
+def get_visible(model, object_id, *, actor):
+    """Return the object when it exists and is visible to the actor, else None."""
+    try:
+        object_id = int(object_id)
+    except (TypeError, ValueError):
+        return None
+    return db.session.scalars(scoped(select(model).where(model.id == object_id), actor)).first()

@@ -1,0 +1,31 @@
+"""Template filters and globals for Vietnamese formats: dd/mm/yyyy, HH:mm in Vietnam time, 4.129."""
+from flask import Flask
+from flask_babel import format_datetime, format_decimal, get_locale
+
+from app.directory.roles import ROLE_LABELS
+
+
+def vn_datetime(value, with_seconds: bool = False) -> str:
+    if value is None:
+        return ""
+    return format_datetime(value, "dd/MM/yyyy HH:mm:ss" if with_seconds else "dd/MM/yyyy HH:mm")
+
+
+def vn_date(value) -> str:
+    return value.strftime("%d/%m/%Y") if value is not None else ""
+
+
+def vn_number(value) -> str:
+    return format_decimal(value)
+
+
+def role_label(role: str) -> str:
+    return str(ROLE_LABELS.get(role, role))
+
+
+def register_filters(app: Flask) -> None:
+    app.add_template_filter(vn_datetime)
+    app.add_template_filter(vn_date)
+    app.add_template_filter(vn_number)
+    app.add_template_filter(role_label)
+    app.add_template_global(get_locale)

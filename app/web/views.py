@@ -1,0 +1,39 @@
+"""Site shell: dashboard, language switch, front-end assets installed from npm."""
+from pathlib import Path
+
+from flask import Blueprint, abort, redirect, render_template, request, send_file, session, url_for
+from flask_login import current_user, login_required
+
+from app.directory.delegation import acting_for_any
+
+bp = Blueprint("web", __name__)
+
+NODE_MODULES = Path(__file__).resolve().parents[2] / "node_modules"
+
+# Served by name only: nothing else under node_modules is reachable from the web.
+VENDOR_ASSETS = {
+    "bootstrap.min.css": "bootstrap/dist/css/bootstrap.min.css",
+    "bootstrap.bundle.min.js": "bootstrap/dist/js/bootstrap.bundle.min.js",
+}
+
+
+@bp.route("/")
+@login_required
+def dashboard():
+    return render_template("web/dashboard.html", delegations=acting_for_any(current_user))
+
+
+@bp.route("/ngon-ngu/<code>", methods=["POST"])
+def set_language(code: str):
+    if code in ("vi", "en"):
+        session["lang"] = code
+    target = request.referrer or url_for("web.dashboard")
+    return redirect(target if target.startswith(request.host_url) else url_for("web.dashboard"))
+
+
+@bp.route("/vendor/<name>")
+def vendor_asset(name: str):
+    relative = VENDOR_ASSETS.get(name)
+    if relative is None or not (NODE_MODULES / relative).is_file():
+        abort(404)
+    return send_file(NODE_MODULES / relative, max_age=86400)

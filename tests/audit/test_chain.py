@@ -1,0 +1,123 @@
+"""The audit chain verifies, detects edits, deletions, reordering and truncation, and never forks."""
+import threading
+
+from sqlalchemy import select, text, update
+
+from app.audit.models import AuditEvent
+from app.audit.services import record, verify_chain
+from app.extensions import db as _db
+
+
+def _events(make, count=5):
+    actor = make.user()
+    return [record("thing_done", actor=actor, subject=actor, step=n, note="Ghi chú có dấu") for n in range(count)]
+
+
+def test_intact_chain_verifies(make, app):
+    events = _events(make)
+    report = verify_chain()
+    assert report.intact and report.verified >= len(events)
+    assert events[1].prev_hash == events[0].hash
+
+
+def test_cli_reports_count_and_exit_status(make, app, db):
+    _events(make)
+    result = app.test_cli_runner().invoke(args=["audit", "verify"])
+    assert result.exit_code == 0 and "toàn vẹn" in result.output
+    event = db.session.scalars(select(AuditEvent).order_by(AuditEvent.seq.desc())).first()
+    db.session.execute(update(AuditEvent).where(AuditEvent.id == event.id).values(event_type="forged"))
+    result = app.test_cli_runner().invoke(args=["audit", "verify"])
+    assert result.exit_code == 1 and f"số {event.seq}" in result.output
+
+
+def test_edited_payload_is_detected(make, db):
+    events = _events(make)
+    db.session.execute(update(AuditEvent).where(AuditEvent.id == events[2].id).values(data={"step": 99}))
+    db.session.expire_all()
+    report = verify_chain()
+    assert not report.intact and report.broken_seq == events[2].seq
+    assert "đã bị sửa" in report.problem and report.verified == events[2].seq - 1
+
+
+def test_edited_actor_is_detected(make, db):
+    events = _events(make)
+    other = make.user()
+    db.session.execute(update(AuditEvent).where(AuditEvent.id == events[1].id).values(actor_id=other.id))
+    db.session.expire_all()
+    assert verify_chain().broken_seq == events[1].seq
+
+
+def test_deleted_event_is_detected(make, db):
+    events = _events(make)
+    db.session.execute(AuditEvent.__table__.delete().where(AuditEvent.id == events[3].id))
+    db.session.expire_all()
+    report = verify_chain()
+    assert report.broken_seq == events[4].seq and "Thiếu sự kiện" in report.problem
+
+
+def test_reordered_events_are_detected(make, db):
+    events = _events(make)
+    (a_id, a_seq), (b_id, b_seq) = (events[1].id, events[1].seq), (events[2].id, events[2].seq)
+    # Swap the positions of two events (via a free sequence number, the column is unique).
+    db.session.execute(update(AuditEvent).where(AuditEvent.id == a_id).values(seq=-1))
+    db.session.execute(update(AuditEvent).where(AuditEvent.id == b_id).values(seq=a_seq))
+    db.session.execute(update(AuditEvent).where(AuditEvent.id == a_id).values(seq=b_seq))
+    db.session.expire_all()
+    report = verify_chain()
+    assert report.broken_seq == a_seq and "không nối" in report.problem
+
+
+def test_truncated_tail_is_detected(make, db):
+    events = _events(make)
+    db.session.execute(AuditEvent.__table__.delete().where(AuditEvent.id == events[-1].id))
+    db.session.expire_all()
+    report = verify_chain()
+    assert not report.intact and "bị cắt" in report.problem
+
+
+def test_event_rolls_back_with_the_change(make, db):
+    actor = make.user()
+    before = verify_chain().verified
+    savepoint = db.session.begin_nested()
+    record("thing_done", actor=actor)
+    savepoint.rollback()
+    record("thing_done", actor=actor)
+    report = verify_chain()
+    assert report.intact and report.verified == before + 1
+
+
+def test_parallel_appends_keep_one_chain(app, committed_db):
+    from ..factories import Factory
+    actor_id = Factory(committed_db).user().id
+    committed_db.session.commit()
+    writers, per_writer, errors = 6, 15, []
+    start = threading.Barrier(writers)
+
+    def write(worker: int):
+        with app.app_context():
+            try:
+                start.wait()
+                for n in range(per_writer):
+                    record("thing_done", actor=None, agency_id=None, worker=worker, n=n,
+                           subject=("user", actor_id))
+                    _db.session.commit()
+            except Exception as error:  # collected and asserted below
+                errors.append(repr(error))
+                _db.session.rollback()
+            finally:
+                _db.session.remove()
+
+    threads = [threading.Thread(target=write, args=(w,)) for w in range(writers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    seqs = committed_db.session.scalars(select(AuditEvent.seq).order_by(AuditEvent.seq)).all()
+    assert seqs == list(range(1, writers * per_writer + 1))
+    prev_hashes = committed_db.session.scalars(select(AuditEvent.prev_hash)).all()
+    assert len(set(prev_hashes)) == len(prev_hashes)  # no two events claim the same predecessor
+    report = verify_chain()
+    assert report.intact and report.verified == writers * per_writer
+    assert committed_db.session.execute(text("SELECT seq FROM audit_chain_head")).scalar() == writers * per_writer

@@ -1,0 +1,100 @@
+"""Delegation: a role's tasks go to the delegate during the range, on behalf of the delegator."""
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from app.audit.models import AuditEvent
+from app.directory.delegation import acting_for, create_delegation, revoke_delegation, role_candidates
+from app.directory.services import DirectoryError
+
+TODAY = date.today()
+
+
+def test_delegate_replaces_delegator_inside_the_range_only(make, db):
+    agency = make.agency()
+    leader = make.user(agency=agency, roles=("leader",))
+    deputy = make.user(agency=agency, roles=("specialist",))
+    create_delegation(actor=leader, delegator=leader, delegate=deputy, role="leader",
+                      starts_on=TODAY, ends_on=TODAY + timedelta(days=3))
+
+    inside = role_candidates(agency.id, "leader", on=TODAY + timedelta(days=1))
+    assert [(c.user, c.on_behalf_of) for c in inside] == [(deputy, leader)]
+    after = role_candidates(agency.id, "leader", on=TODAY + timedelta(days=4))
+    assert [(c.user, c.on_behalf_of) for c in after] == [(leader, None)]
+    assert acting_for(deputy, "leader", on=TODAY) == [leader]
+    assert acting_for(deputy, "clerk", on=TODAY) == []
+
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.event_type == "delegation_created")).one()
+    assert event.data["delegate_id"] == deputy.id and event.data["role"] == "leader"
+
+
+def test_revoked_delegation_sends_tasks_back(make):
+    agency = make.agency()
+    leader = make.user(agency=agency, roles=("leader",))
+    deputy = make.user(agency=agency)
+    delegation = create_delegation(actor=leader, delegator=leader, delegate=deputy, role="leader",
+                                   starts_on=TODAY, ends_on=TODAY)
+    revoke_delegation(delegation, actor=leader)
+    assert [c.user for c in role_candidates(agency.id, "leader", on=TODAY)] == [leader]
+
+
+def test_candidates_are_narrowed_to_a_department(make):
+    agency = make.agency()
+    legal, finance = make.department(agency=agency), make.department(agency=agency)
+    head_legal = make.user(agency=agency, roles=("unit_head",), department=legal)
+    make.user(agency=agency, roles=("unit_head",), department=finance)
+    found = role_candidates(agency.id, "unit_head", department_id=legal.id, on=TODAY)
+    assert [c.user for c in found] == [head_legal]
+
+
+@pytest.mark.parametrize("case, field", [
+    ("other_agency", "delegate_id"), ("not_holder", "role"), ("self", "delegate_id"),
+    ("backwards", "ends_on"), ("overlap", "starts_on")])
+def test_invalid_delegations_are_refused_with_a_reason(make, case, field):
+    agency = make.agency()
+    leader = make.user(agency=agency, roles=("leader",))
+    colleague = make.user(agency=agency)
+    args = {"delegator": leader, "delegate": colleague, "role": "leader",
+            "starts_on": TODAY, "ends_on": TODAY + timedelta(days=2)}
+    if case == "other_agency":
+        args["delegate"] = make.user()
+    elif case == "not_holder":
+        args["role"] = "clerk"
+    elif case == "self":
+        args["delegate"] = leader
+    elif case == "backwards":
+        args["ends_on"] = TODAY - timedelta(days=1)
+    elif case == "overlap":
+        create_delegation(actor=leader, **{**args, "delegate": make.user(agency=agency)})
+    with pytest.raises(DirectoryError) as refused:
+        create_delegation(actor=leader, **args)
+    assert field in refused.value.fields
+
+
+def test_leader_delegates_and_revokes_through_the_page(client, make, login, post_form, db):
+    agency = make.agency()
+    leader = make.user(agency=agency, roles=("leader",))
+    deputy = make.user(agency=agency, full_name="Phạm Minh Đức")
+    login(leader)
+    response = post_form("/uy-quyen", data={
+        "role": "leader", "delegate_id": deputy.id, "starts_on": TODAY.isoformat(),
+        "ends_on": (TODAY + timedelta(days=5)).isoformat(), "note": "Đi công tác"})
+    assert response.status_code == 302
+    assert [c.user for c in role_candidates(agency.id, "leader", on=TODAY)] == [deputy]
+    page = client.get("/uy-quyen").get_data(as_text=True)
+    assert "Phạm Minh Đức" in page and "Hiệu lực" in page
+
+    bad = post_form("/uy-quyen", data={"role": "leader", "delegate_id": deputy.id,
+                                       "starts_on": TODAY.isoformat(), "ends_on": "không phải ngày"})
+    assert bad.status_code == 422 and "Nhập ngày hợp lệ." in bad.get_data(as_text=True)
+
+
+def test_delegate_sees_on_behalf_of_on_the_dashboard(client, make, login):
+    agency = make.agency()
+    leader = make.user(agency=agency, roles=("leader",), full_name="Hoàng Văn Bình")
+    deputy = make.user(agency=agency)
+    create_delegation(actor=leader, delegator=leader, delegate=deputy, role="leader",
+                      starts_on=TODAY, ends_on=TODAY)
+    login(deputy)
+    assert "TUQ. Hoàng Văn Bình" in client.get("/").get_data(as_text=True)

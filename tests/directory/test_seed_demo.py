@@ -1,0 +1,50 @@
+"""`flask seed-demo` builds the customer's province: 90 agencies under H63 and 4,129 accounts."""
+from collections import Counter
+
+from sqlalchemy import func, select
+
+from app.directory.cli import DEMO_PASSWORD
+from app.directory.demo import FIXED_ACCOUNTS
+from app.directory.models import AGENCY_CODE_PATTERN, Agency, User, UserRole
+from app.directory.roles import ROLES
+
+
+def test_seed_demo_builds_the_province(app, db, client):
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert "4129 tài khoản" in result.output
+
+    root = db.session.scalars(select(Agency).where(Agency.code == "000.00.00.H63")).one()
+    assert root.kind == "province" and root.parent_id is None
+    under_root = db.session.scalars(select(Agency).where(Agency.parent_id.is_not(None))).all()
+    assert len(under_root) == 90
+    assert Counter(a.kind for a in under_root) == {"department": 21, "district": 9, "commune": 42,
+                                                   "service_unit": 18}
+    assert "Văn phòng Ủy ban nhân dân tỉnh" in {a.name for a in under_root}
+    assert all(AGENCY_CODE_PATTERN.match(a.code) for a in under_root)
+    assert db.session.scalar(select(func.count(User.id))) == 4129
+
+    roles_per_agency = db.session.execute(
+        select(User.agency_id, func.count(func.distinct(UserRole.role))).join(UserRole).group_by(User.agency_id)
+    ).all()
+    assert len(roles_per_agency) == 91 and all(count == len(ROLES) for _, count in roles_per_agency)
+
+    # The documented accounts log in with the documented password.
+    for account in FIXED_ACCOUNTS:
+        user = db.session.scalars(select(User).where(User.username == account.username)).one()
+        assert account.role in user.roles
+    page = client.get("/dang-nhap").get_data(as_text=True)
+    import re
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    response = client.post("/dang-nhap", data={"username": "vanthu.ubnd", "password": DEMO_PASSWORD,
+                                               "csrf_token": token})
+    assert response.status_code == 302
+    dashboard = client.get("/").get_data(as_text=True)
+    assert "Văn phòng Ủy ban nhân dân tỉnh" in dashboard and "Bản trình diễn (demo)" in dashboard
+    snv = db.session.scalars(select(User).where(User.username == "lanhdao.snv")).one()
+    assert snv.agency.short_name == "SNV" and "leader" in snv.roles
+    assert db.session.scalars(select(User).where(User.username == "quantri")).one().province_wide
+
+    again = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert again.exit_code == 0 and "bỏ qua" in again.output
+    assert db.session.scalar(select(func.count(User.id))) == 4129
