@@ -14,6 +14,9 @@ from .models import AGENCY_CODE_PATTERN, Agency, Department, User
 USERNAME_PATTERN = re.compile(r"^[a-z0-9._-]{2,64}$")
 
 
+# Services take `actor=None` only when the installation itself acts (the bootstrap command).
+
+
 class DirectoryError(ValueError):
     """A change refused for a reason the user can fix; `fields` maps field names to messages."""
 
@@ -54,7 +57,7 @@ def _is_descendant_or_self(candidate_id: int, agency_id: int) -> bool:
     return False
 
 
-def create_agency(*, actor: User, **fields) -> Agency:
+def create_agency(*, actor: User | None, **fields) -> Agency:
     """Create an agency (code, name, short_name, kind, parent_id)."""
     _check_agency(fields, None)
     agency = Agency(**fields)
@@ -133,7 +136,7 @@ def _check_user(fields: dict, user: User | None) -> None:
         raise DirectoryError(errors)
 
 
-def create_user(*, actor: User, roles, password: str, **fields) -> User:
+def create_user(*, actor: User | None, roles, password: str, **fields) -> User:
     """Create an account (username, full_name, job_title, email, agency_id, department_id)."""
     fields["username"] = fields["username"].strip().lower()
     _check_user(fields, None)

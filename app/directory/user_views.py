@@ -13,7 +13,7 @@ from .csv_import import TEMPLATE_HEADER, import_users
 from .forms import ImportUsersForm, NewUserForm, ResetPasswordForm, UserForm
 from .models import Agency, Department, User
 from .roles import ADMIN
-from .views import PAGE_SIZE, _show_field_errors, _visible_or_404, bp
+from .views import PAGE_SIZE, _visible_or_404, bp, save_or_show_errors
 from .scoping import scoped
 
 
@@ -54,17 +54,15 @@ def new_user(agency_id: int):
     form = NewUserForm()
     _department_choices(form, agency)
     if form.validate_on_submit():
-        try:
-            user = services.create_user(actor=signed_in_user(), roles=form.roles.data,
-                                        password=form.password.data, **_user_fields(form, agency))
-        except services.DirectoryError as refused:
-            _show_field_errors(form, refused)
-        else:
-            user.must_change_password = True
-            db.session.commit()
-            flash(_("Đã tạo tài khoản %(username)s. Người dùng phải đổi mật khẩu khi đăng nhập lần đầu.",
-                    username=user.username), "success")
-            return redirect(url_for("directory.user", user_id=user.id))
+        done = save_or_show_errors(
+            form, lambda: services.create_user(actor=signed_in_user(), roles=form.roles.data,
+                                               password=form.password.data, must_change_password=True,
+                                               **_user_fields(form, agency)),
+            _("Đã tạo tài khoản %(username)s. Người dùng phải đổi mật khẩu khi đăng nhập lần đầu.",
+              username=form.username.data),
+            lambda user: url_for("directory.user", user_id=user.id))
+        if done:
+            return done
     return render_template("directory/user_form.html", form=form, agency=agency, user=None)
 
 
@@ -78,15 +76,12 @@ def user(user_id: int):
         form.roles.data = sorted(found.roles)
         form.department_id.data = found.department_id or 0
     if form.validate_on_submit():
-        try:
-            services.update_user(found, actor=signed_in_user(), roles=form.roles.data,
-                                 **_user_fields(form, found.agency))
-        except services.DirectoryError as refused:
-            _show_field_errors(form, refused)
-        else:
-            db.session.commit()
-            flash(_("Đã lưu thông tin người dùng."), "success")
-            return redirect(url_for("directory.user", user_id=found.id))
+        done = save_or_show_errors(
+            form, lambda: services.update_user(found, actor=signed_in_user(), roles=form.roles.data,
+                                               **_user_fields(form, found.agency)),
+            _("Đã lưu thông tin người dùng."), lambda user: url_for("directory.user", user_id=user.id))
+        if done:
+            return done
     return render_template("directory/user_form.html", form=form, agency=found.agency, user=found,
                            reset_form=ResetPasswordForm())
 

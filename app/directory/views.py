@@ -9,7 +9,7 @@ from app.auth.session import signed_in_user
 from app.extensions import db
 
 from . import services
-from .forms import AGENCY_KIND_LABELS, AgencyForm, DepartmentForm, NewUserForm, ResetPasswordForm, UserForm
+from .forms import AGENCY_KIND_LABELS, AgencyForm, DepartmentForm
 from .models import Agency, Department, User
 from .roles import ADMIN
 from .scoping import get_visible, scoped
@@ -29,6 +29,21 @@ def _show_field_errors(form, refused: services.DirectoryError) -> None:
     for name, message in refused.fields.items():
         target = getattr(form, name, None)
         (target.errors if target is not None else form.form_errors).append(message)
+
+
+def save_or_show_errors(form, change, message: str, next_url):
+    """Run a service change; commit, flash and redirect, or put its refusal beside the fields.
+
+    Returns the redirect, or None when the form must be shown again.
+    """
+    try:
+        changed = change()
+    except services.DirectoryError as refused:
+        _show_field_errors(form, refused)
+        return None
+    db.session.commit()
+    flash(message, "success")
+    return redirect(next_url(changed))
 
 
 @bp.route("/co-quan")
@@ -63,14 +78,12 @@ def new_agency():
         abort(403)
     form = _agency_form()
     if form.validate_on_submit():
-        try:
-            agency = services.create_agency(actor=signed_in_user(), **_agency_fields(form))
-        except services.DirectoryError as refused:
-            _show_field_errors(form, refused)
-        else:
-            db.session.commit()
-            flash(_("Đã thêm cơ quan %(name)s.", name=agency.name), "success")
-            return redirect(url_for("directory.agency", agency_id=agency.id))
+        done = save_or_show_errors(
+            form, lambda: services.create_agency(actor=signed_in_user(), **_agency_fields(form)),
+            _("Đã thêm cơ quan %(name)s.", name=form.name.data.strip()),
+            lambda agency: url_for("directory.agency", agency_id=agency.id))
+        if done:
+            return done
     return render_template("directory/agency_form.html", form=form, agency=None)
 
 
@@ -84,14 +97,11 @@ def agency(agency_id: int):
     if form.validate_on_submit():
         if not current_user.province_wide:
             abort(403)
-        try:
-            services.update_agency(found, actor=signed_in_user(), **_agency_fields(form))
-        except services.DirectoryError as refused:
-            _show_field_errors(form, refused)
-        else:
-            db.session.commit()
-            flash(_("Đã lưu thông tin cơ quan."), "success")
-            return redirect(url_for("directory.agency", agency_id=found.id))
+        done = save_or_show_errors(
+            form, lambda: services.update_agency(found, actor=signed_in_user(), **_agency_fields(form)),
+            _("Đã lưu thông tin cơ quan."), lambda agency: url_for("directory.agency", agency_id=agency.id))
+        if done:
+            return done
     user_count = db.session.scalar(select(func.count(User.id)).where(User.agency_id == found.id))
     return render_template("directory/agency_form.html", form=form, agency=found,
                            department_form=DepartmentForm(), user_count=user_count)
@@ -115,15 +125,12 @@ def new_department(agency_id: int):
     found = _visible_or_404(Agency, agency_id)
     form = DepartmentForm()
     if form.validate_on_submit():
-        try:
-            services.create_department(found, actor=signed_in_user(), name=form.name.data.strip(),
-                                       abbreviation=form.abbreviation.data)
-        except services.DirectoryError as refused:
-            _show_field_errors(form, refused)
-        else:
-            db.session.commit()
-            flash(_("Đã thêm phòng ban."), "success")
-            return redirect(url_for("directory.agency", agency_id=found.id))
+        done = save_or_show_errors(
+            form, lambda: services.create_department(found, actor=signed_in_user(), name=form.name.data.strip(),
+                                                     abbreviation=form.abbreviation.data),
+            _("Đã thêm phòng ban."), lambda department: url_for("directory.agency", agency_id=found.id))
+        if done:
+            return done
     return render_template("directory/agency_form.html", form=_agency_form(found), agency=found,
                            department_form=form, user_count=None), 422
 
@@ -134,15 +141,12 @@ def department(department_id: int):
     found = _visible_or_404(Department, department_id)
     form = DepartmentForm(obj=found)
     if form.validate_on_submit():
-        try:
-            services.update_department(found, actor=signed_in_user(), name=form.name.data.strip(),
-                                       abbreviation=form.abbreviation.data)
-        except services.DirectoryError as refused:
-            _show_field_errors(form, refused)
-        else:
-            db.session.commit()
-            flash(_("Đã lưu phòng ban."), "success")
-            return redirect(url_for("directory.agency", agency_id=found.agency_id))
+        done = save_or_show_errors(
+            form, lambda: services.update_department(found, actor=signed_in_user(), name=form.name.data.strip(),
+                                                     abbreviation=form.abbreviation.data),
+            _("Đã lưu phòng ban."), lambda department: url_for("directory.agency", agency_id=department.agency_id))
+        if done:
+            return done
     return render_template("directory/department_form.html", form=form, department=found)
 
 

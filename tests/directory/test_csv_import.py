@@ -16,7 +16,7 @@ def _csv(agency, department, other_agency) -> bytes:
     rows = [
         f"lan.nt,Nguyễn Thị Lan,Chuyên viên,{agency.code},{department.abbreviation},specialist,lan@example.vn,Mat-khau-2026",
         f"binh.tv,Trần Văn Bình,Văn thư,{agency.code},,Văn thư;Chuyên viên,,",
-        f"sai.coquan,Lê Văn Sai,Chuyên viên,999.99.99.Z99,,specialist,,",
+        "sai.coquan,Lê Văn Sai,Chuyên viên,999.99.99.Z99,,specialist,,",
         f"sai.vaitro,Lê Văn Vai,Chuyên viên,{agency.code},,giam_doc,,",
         f"Sai Ten,Lê Văn Tên,Chuyên viên,{agency.code},,specialist,,",
         f"lan.nt,Nguyễn Thị Lan Trùng,Chuyên viên,{agency.code},,specialist,,",

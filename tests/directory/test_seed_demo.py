@@ -8,6 +8,8 @@ from app.directory.demo import FIXED_ACCOUNTS
 from app.directory.models import AGENCY_CODE_PATTERN, Agency, User, UserRole
 from app.directory.roles import ROLES
 
+from ..conftest import csrf_token_from
+
 
 def test_seed_demo_builds_the_province(app, db, client):
     result = app.test_cli_runner().invoke(args=["seed-demo"])
@@ -33,9 +35,7 @@ def test_seed_demo_builds_the_province(app, db, client):
     for account in FIXED_ACCOUNTS:
         user = db.session.scalars(select(User).where(User.username == account.username)).one()
         assert account.role in user.roles
-    page = client.get("/dang-nhap").get_data(as_text=True)
-    import re
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    token = csrf_token_from(client.get("/dang-nhap").get_data(as_text=True))
     response = client.post("/dang-nhap", data={"username": "vanthu.ubnd", "password": DEMO_PASSWORD,
                                                "csrf_token": token})
     assert response.status_code == 302
@@ -48,3 +48,19 @@ def test_seed_demo_builds_the_province(app, db, client):
     again = app.test_cli_runner().invoke(args=["seed-demo"])
     assert again.exit_code == 0 and "bỏ qua" in again.output
     assert db.session.scalar(select(func.count(User.id))) == 4129
+
+
+def test_create_province_starts_a_real_installation(app, db):
+    runner = app.test_cli_runner()
+    bad = runner.invoke(args=["create-province", "--code", "H63", "--name", "UBND tỉnh", "--admin", "qt",
+                              "--admin-name", "Quản Trị", "--password", "Mat-khau-2026"])
+    assert bad.exit_code != 0 and "Mã định danh" in bad.output
+    result = runner.invoke(args=["create-province", "--code", "000.00.00.h38", "--name", "Ủy ban nhân dân tỉnh Lào Cai",
+                                 "--admin", "quantri.lc", "--admin-name", "Lò Văn Quản", "--password", "Mat-khau-2026"])
+    assert result.exit_code == 0, result.output
+    admin = db.session.scalars(select(User).where(User.username == "quantri.lc")).one()
+    assert admin.province_wide and admin.roles == {"admin"} and admin.must_change_password
+    assert admin.agency.code == "000.00.00.H38" and admin.agency.kind == "province"
+    again = runner.invoke(args=["create-province", "--code", "000.00.00.H39", "--name", "X", "--admin", "x2",
+                                "--admin-name", "X", "--password", "Mat-khau-2026"])
+    assert again.exit_code != 0 and "đã có cơ quan" in again.output
