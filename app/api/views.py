@@ -3,7 +3,12 @@ from flask import current_app, g, jsonify, request
 from flask_babel import gettext as _
 from sqlalchemy import text
 
-from app.auth.services import LoginThrottled, ThrottlePolicy, authenticate, issue_api_token
+from app.auth.services import (
+    LoginThrottled,
+    ThrottlePolicy,
+    authenticate,
+    issue_api_token,
+)
 from app.directory.models import Department, User
 from app.directory.scoping import get_visible
 from app.extensions import db

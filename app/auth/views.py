@@ -1,16 +1,24 @@
 """Login, logout and password change pages."""
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.audit.services import record
-from .session import signed_in_user
 from app.extensions import db
 
 from .forms import ChangePasswordForm, LoginForm
 from .services import LoginThrottled, ThrottlePolicy, authenticate, change_password
+from .session import signed_in_user
 
 bp = Blueprint("auth", __name__)
 

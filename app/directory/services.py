@@ -10,7 +10,6 @@ from app.extensions import db
 
 from .models import AGENCY_CODE_PATTERN, Agency, Department, User
 
-
 USERNAME_PATTERN = re.compile(r"^[a-z0-9._-]{2,64}$")
 
 

@@ -13,8 +13,8 @@ from .csv_import import TEMPLATE_HEADER, import_users
 from .forms import ImportUsersForm, NewUserForm, ResetPasswordForm, UserForm
 from .models import Agency, Department, User
 from .roles import ADMIN
-from .views import PAGE_SIZE, _visible_or_404, bp, save_or_show_errors
 from .scoping import scoped
+from .views import PAGE_SIZE, _visible_or_404, bp, save_or_show_errors
 
 
 @bp.route("/nguoi-dung")

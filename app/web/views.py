@@ -1,7 +1,16 @@
 """Site shell: dashboard, language switch, front-end assets installed from npm."""
 from pathlib import Path
 
-from flask import Blueprint, abort, redirect, render_template, request, send_file, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required
 
 from app.directory.delegation import acting_for_any

@@ -2,9 +2,8 @@
 from sqlalchemy import select
 
 from app.audit.models import AuditEvent
-from app.directory.models import Agency, Department, User
-
 from app.auth.passwords import password_matches
+from app.directory.models import Agency, Department, User
 
 
 def test_province_admin_creates_an_agency_and_bad_codes_are_explained(client, make, login, post_form, db):

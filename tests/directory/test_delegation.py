@@ -5,7 +5,12 @@ import pytest
 from sqlalchemy import select
 
 from app.audit.models import AuditEvent
-from app.directory.delegation import acting_for, create_delegation, revoke_delegation, role_candidates
+from app.directory.delegation import (
+    acting_for,
+    create_delegation,
+    revoke_delegation,
+    role_candidates,
+)
 from app.directory.services import DirectoryError
 
 TODAY = date.today()

@@ -9,7 +9,16 @@ from sqlalchemy import insert, select
 from app.extensions import db
 
 from ..models import Agency, Department, User, UserRole
-from ..roles import ADMIN, AUDITOR, CLERK, DESIGNER, FORMAT_CHECKER, LEADER, SPECIALIST, UNIT_HEAD
+from ..roles import (
+    ADMIN,
+    AUDITOR,
+    CLERK,
+    DESIGNER,
+    FORMAT_CHECKER,
+    LEADER,
+    SPECIALIST,
+    UNIT_HEAD,
+)
 from .agencies import AGENCIES, AgencySpec
 from .people import NameGenerator, UsernameRegistry, fold_to_ascii
 
