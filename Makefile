@@ -12,6 +12,7 @@ export FLASK_APP := wsgi.py
 run: bootstrap
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo
+	$(BIN)/flask processes sync
 	@echo "Liên Thông: http://127.0.0.1:$(PORT) — tài khoản demo trong README (mật khẩu lienthong-demo)"
 	$(BIN)/waitress-serve --listen=127.0.0.1:$(PORT) --threads=8 wsgi:app
 

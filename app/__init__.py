@@ -35,6 +35,11 @@ def create_app(config: dict | None = None) -> Flask:
     from .auth.session import init_login
     init_login(app, login_manager)
 
+    from processes import CATALOGUE
+
+    from .workflow.registry import init_catalogue
+    init_catalogue(app, CATALOGUE)
+
     from . import models_registry  # noqa: F401  (every table known to Alembic and the mapper)
     from .api import bp as api_bp
     from .auth.views import bp as auth_bp
@@ -59,4 +64,6 @@ def create_app(config: dict | None = None) -> Flask:
     app.cli.add_command(audit_cli)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_province_command)
+    from .workflow.cli import processes_cli
+    app.cli.add_command(processes_cli)
     return app

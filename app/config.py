@@ -4,6 +4,8 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
 
 def settings_from_environment(instance_path: str) -> dict:
     """Return the configuration mapping read from environment variables."""
@@ -14,6 +16,8 @@ def settings_from_environment(instance_path: str) -> dict:
         "SECRET_KEY": env.get("SECRET_KEY"),
         "PORT": int(env.get("PORT", "5000")),
         "CELERY_BROKER_URL": env.get("CELERY_BROKER_URL") or None,
+        "BPMN_DIR": PROJECT_ROOT / "bpmn",
+        "FORMS_DIR": PROJECT_ROOT / "forms",
         "FILES_DIR": env.get("FILES_DIR") or str(Path(instance_path) / "files"),
         # Secure cookies need HTTPS; the embedded server speaks plain HTTP on loopback.
         "SESSION_COOKIE_SECURE": env.get("COOKIE_SECURE", "0") == "1",

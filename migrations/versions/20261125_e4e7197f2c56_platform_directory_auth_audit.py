@@ -65,7 +65,7 @@ def upgrade():
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['agency_id'], ['agency.id'], name=op.f('fk_department_agency_id_agency')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_department')),
-    sa.UniqueConstraint('agency_id', 'abbreviation', name=op.f('uq_department_agency_id'))
+    sa.UniqueConstraint('agency_id', 'abbreviation', name=op.f('uq_department_agency_id_abbreviation'))
     )
     with op.batch_alter_table('department', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_department_agency_id'), ['agency_id'], unique=False)

@@ -1,0 +1,28 @@
+"""`flask processes sync`: deploy changed BPMN files of the catalogue as new versions."""
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from app.extensions import db
+
+from .deployment import sync_processes
+from .registry import catalogue
+
+processes_cli = AppGroup("processes", help="Quy trình BPMN (triển khai phiên bản).")
+
+
+@processes_cli.command("sync")
+def sync_command():
+    """Check every catalogued process and deploy those that changed; nothing if any is invalid."""
+    report = sync_processes(catalogue(), current_app.config["BPMN_DIR"], current_app.config["FORMS_DIR"])
+    if report.problems:
+        db.session.rollback()
+        click.echo("Không triển khai quy trình nào vì có lỗi:", err=True)
+        for problem in report.problems:
+            click.echo(f"  - {problem}", err=True)
+        raise SystemExit(1)
+    db.session.commit()
+    for version in report.created:
+        click.echo(f"Đã triển khai {version.process_id} phiên bản {version.number} ({version.content_sha256[:12]}).")
+    for process_id in report.unchanged:
+        click.echo(f"{process_id}: không thay đổi.")

@@ -1,0 +1,166 @@
+"""Deploy the catalogued BPMN files as process versions, after checks SpiffWorkflow does not make."""
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
+from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask as UserTaskMixin
+from SpiffWorkflow.spiff.specs.mixins.service_task import ServiceTask
+from sqlalchemy import func, select
+
+from app.audit.services import record
+from app.extensions import db
+
+from .assignment import lane_role
+from .engine import SERIALIZER_VERSION, BpmnDefinitionError, parse_process, spec_to_json
+from .forms import FormDefinitionError, load_form
+from .models import ProcessVersion
+from .registry import Catalogue, ProcessDefinition
+from .scripting import ScriptPolicyError, compile_script
+
+FORM_PROPERTIES = ("formJsonSchemaFilename", "formUiSchemaFilename")
+
+
+@dataclass
+class Problem:
+    filename: str
+    element_id: str
+    message: str
+
+    def __str__(self):
+        where = f"{self.filename}" + (f" [{self.element_id}]" if self.element_id else "")
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class Candidate:
+    definition: ProcessDefinition
+    bpmn: bytes
+    forms: dict[str, str]
+    spec_json: str
+    content_sha256: str
+
+
+@dataclass
+class SyncReport:
+    problems: list[Problem] = field(default_factory=list)
+    created: list[ProcessVersion] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+
+def check_process(definition: ProcessDefinition, bpmn: bytes, forms_dir: Path,
+                  operators: dict) -> tuple[Candidate | None, list[Problem]]:
+    """Parse one process and run our checks; return the deployable candidate or the problems."""
+    filename = definition.bpmn_file
+    try:
+        parsed = parse_process(bpmn, definition.process_id, filename)
+    except BpmnDefinitionError as error:
+        return None, [Problem(filename, error.element_id, error.message)]
+    problems, forms = [], {}
+    for task_spec in parsed.spec.task_specs.values():
+        element = getattr(task_spec, "bpmn_id", None) or task_spec.name
+        lane = getattr(task_spec, "lane", None)
+        if lane and lane_role(lane) is None:
+            problems.append(Problem(filename, element, f"Làn '{lane}' không phải vai trò đã biết."))
+        if isinstance(task_spec, UserTaskMixin):
+            problems.extend(_check_forms(task_spec, filename, element, forms_dir, forms))
+        if isinstance(task_spec, ServiceTask) and task_spec.operation_name not in operators:
+            problems.append(Problem(filename, element,
+                                    f"Thao tác '{task_spec.operation_name}' chưa được đăng ký."))
+        problems.extend(_check_code(task_spec, filename, element))
+    if problems:
+        return None, problems
+    digest = hashlib.sha256(bpmn)
+    for name in sorted(forms):
+        digest.update(name.encode() + b"\0" + forms[name].encode())
+    return Candidate(definition, bpmn, forms, spec_to_json(parsed), digest.hexdigest()), []
+
+
+def _check_forms(task_spec, filename, element, forms_dir: Path, forms: dict) -> list[Problem]:
+    properties = (task_spec.extensions or {}).get("properties", {})
+    schema_file = properties.get("formJsonSchemaFilename")
+    if not schema_file:
+        return [Problem(filename, element, "Công việc người dùng thiếu formJsonSchemaFilename.")]
+    ui_file = properties.get("formUiSchemaFilename")
+    try:
+        load_form(forms_dir, schema_file, ui_file)
+    except FormDefinitionError as error:
+        return [Problem(filename, element, str(error))]
+    for name in filter(None, (schema_file, ui_file)):
+        forms[name] = (forms_dir / name).read_text(encoding="utf-8")
+    return []
+
+
+def _code_of(task_spec):
+    """Every script and expression the engine will run for this element, with its compile mode."""
+    for attribute in ("script", "prescript", "postscript"):
+        if getattr(task_spec, attribute, None):
+            yield getattr(task_spec, attribute), "exec"
+    for condition, _target in getattr(task_spec, "cond_task_specs", ()):
+        if condition is not None:  # SpiffWorkflow keeps the expression as the condition's only arg
+            yield condition.args[0], "eval"
+    event = getattr(task_spec, "event_definition", None)
+    if isinstance(task_spec, CatchingEvent) and getattr(event, "expression", None):
+        yield event.expression, "eval"
+
+
+def _check_code(task_spec, filename: str, element: str) -> list[Problem]:
+    """Compile scripts, conditions and timer expressions in the restricted engine now, not at run time."""
+    problems = []
+    for source, mode in _code_of(task_spec):
+        try:
+            compile_script(source, mode)
+        except ScriptPolicyError as error:
+            problems.append(Problem(filename, element, str(error)))
+    return problems
+
+
+def sync_processes(catalogue: Catalogue, bpmn_dir: Path, forms_dir: Path, *, actor=None) -> SyncReport:
+    """Deploy every catalogued process whose files changed; deploy nothing if any has a problem."""
+    report, candidates = SyncReport(), []
+    for definition in catalogue.processes.values():
+        path = bpmn_dir / definition.bpmn_file
+        if not path.is_file():
+            report.problems.append(Problem(definition.bpmn_file, "", "Không tìm thấy tệp BPMN."))
+            continue
+        candidate, problems = check_process(definition, path.read_bytes(), forms_dir, catalogue.operators)
+        report.problems.extend(problems)
+        if candidate:
+            candidates.append(candidate)
+    if report.problems:
+        return report
+    for candidate in candidates:
+        version = deploy(candidate, actor=actor)
+        (report.created.append(version) if version else report.unchanged.append(candidate.definition.process_id))
+    return report
+
+
+def deploy(candidate: Candidate, *, actor=None, note: str = "") -> ProcessVersion | None:
+    """Store a new version unless the same content is already deployed (then None)."""
+    process_id = candidate.definition.process_id
+    latest = db.session.scalars(select(ProcessVersion).where(ProcessVersion.process_id == process_id)
+                                .order_by(ProcessVersion.number.desc())).first()
+    if latest is not None and latest.content_sha256 == candidate.content_sha256:
+        return None
+    number = (db.session.scalar(select(func.max(ProcessVersion.number))
+                                .where(ProcessVersion.process_id == process_id)) or 0) + 1
+    version = ProcessVersion(process_id=process_id, number=number, content_sha256=candidate.content_sha256,
+                             bpmn_xml=candidate.bpmn.decode("utf-8"), forms=candidate.forms,
+                             spec_json=candidate.spec_json, serializer_version=SERIALIZER_VERSION,
+                             created_by_id=actor.id if actor else None, note=note)
+    db.session.add(version)
+    db.session.flush()
+    record("process_version_deployed", actor=actor, subject=version, process_id=process_id,
+           number=number, content_sha256=candidate.content_sha256)
+    return version
+
+
+def latest_version(process_id: str) -> ProcessVersion | None:
+    return db.session.scalars(select(ProcessVersion).where(ProcessVersion.process_id == process_id)
+                              .order_by(ProcessVersion.number.desc())).first()
+
+
+def forms_of(version: ProcessVersion) -> dict:
+    """The form files pinned by a version, parsed."""
+    return {name: json.loads(text) for name, text in version.forms.items()}

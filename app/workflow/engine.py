@@ -1,0 +1,126 @@
+"""The one place SpiffWorkflow is configured: parser, serializer, and how specs and states are stored.
+
+Specs are serialised once per process version; an instance stores only its own state (the spec
+keys are removed before saving and the cached spec objects are put back when loading).
+"""
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cache
+
+from lxml import etree
+from SpiffWorkflow.bpmn.parser.BpmnParser import full_tag
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.serializer.workflow import VERSION as SERIALIZER_VERSION
+from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
+from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from SpiffWorkflow.spiff.specs.defaults import UserTask
+
+from .signing_node import SigningAwareUserTaskParser, SigningTask, SigningTaskConverter
+
+__all__ = ["SERIALIZER_VERSION", "BpmnDefinitionError", "ParsedProcess", "parse_process",
+           "spec_to_json", "specs_from_json", "state_to_json", "workflow_from_state", "new_workflow"]
+
+_SPEC_KEYS = ("spec", "subprocess_specs")
+
+
+class LienThongBpmnParser(SpiffBpmnParser):
+    # A copy plus our entry: the library's own class attribute is never mutated.
+    OVERRIDE_PARSER_CLASSES = {
+        **SpiffBpmnParser.OVERRIDE_PARSER_CLASSES,
+        full_tag("userTask"): (SigningAwareUserTaskParser, UserTask),
+    }
+
+
+class BpmnDefinitionError(ValueError):
+    """A diagram SpiffWorkflow cannot take; `element_id` names the element when known."""
+
+    def __init__(self, message: str, *, filename: str = "", element_id: str = ""):
+        super().__init__(message)
+        self.message, self.filename, self.element_id = message, filename, element_id
+
+
+@dataclass
+class ParsedProcess:
+    spec: object
+    subprocess_specs: dict
+    document: etree._Element
+
+
+@cache
+def workflow_serializer() -> BpmnWorkflowSerializer:
+    config = dict(SPIFF_CONFIG)  # a copy: SPIFF_CONFIG itself stays as the library shipped it
+    config[SigningTask] = SigningTaskConverter
+    return BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(config))
+
+
+def parse_process(bpmn: bytes, process_id: str, filename: str) -> ParsedProcess:
+    """Validate the XML against the BPMN/Spiff XSD and build the executable spec."""
+    parser = LienThongBpmnParser(validator=VALIDATOR)
+    try:
+        document = etree.fromstring(bpmn, etree.XMLParser(resolve_entities=False, no_network=True))
+        parser.add_bpmn_xml(document, filename=filename)
+        spec = parser.get_spec(process_id)
+        subprocess_specs = parser.get_subprocess_specs(process_id)
+    except etree.XMLSyntaxError as error:
+        raise BpmnDefinitionError(f"Tệp không phải XML hợp lệ: {error}", filename=filename) from None
+    except ValidationException as error:
+        raise BpmnDefinitionError(str(error).splitlines()[0], filename=filename,
+                                  element_id=getattr(error, "id", "") or "") from None
+    return ParsedProcess(spec, subprocess_specs, document)
+
+
+def spec_to_json(parsed: ParsedProcess) -> str:
+    serializer = workflow_serializer()
+    return json.dumps({
+        "spec": serializer.to_dict(parsed.spec),
+        "subprocess_specs": {name: serializer.to_dict(s) for name, s in parsed.subprocess_specs.items()},
+    })
+
+
+def specs_from_json(spec_json: str) -> tuple[object, dict]:
+    """Restore the spec objects of a process version (callers cache them per version)."""
+    serializer = workflow_serializer()
+    stored = json.loads(spec_json)
+    return (serializer.from_dict(stored["spec"]),
+            {name: serializer.from_dict(s) for name, s in stored["subprocess_specs"].items()})
+
+
+def _json_default(value):
+    # Task data is JSON; dates made by scripts are stored as ISO text.
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    raise TypeError(f"Dữ liệu công việc phải là JSON; không lưu được kiểu {type(value).__name__}.")
+
+
+def state_to_json(workflow: BpmnWorkflow) -> str:
+    """Serialise the instance state without its spec."""
+    state = workflow_serializer().to_dict(workflow)
+    for key in _SPEC_KEYS:
+        state.pop(key, None)
+    return json.dumps(state, separators=(",", ":"), default=_json_default)
+
+
+def workflow_from_state(state_json: str, serializer_version: str, spec, subprocess_specs: dict,
+                        spec_json: str, script_engine) -> BpmnWorkflow:
+    """Rebuild a workflow from its stored state and its version's (cached) spec objects."""
+    serializer = workflow_serializer()
+    state = json.loads(state_json)
+    if serializer_version != SERIALIZER_VERSION:
+        # Library migrations rewrite the spec dicts too, so they get the full serialisation.
+        state.update(json.loads(spec_json))
+        state[serializer.VERSION_KEY] = serializer_version
+        serializer.migrate(state)
+    else:
+        state["spec"], state["subprocess_specs"] = spec, subprocess_specs
+    workflow = serializer.from_dict(state)
+    workflow.script_engine = script_engine
+    return workflow
+
+
+def new_workflow(spec, subprocess_specs: dict, script_engine, data: dict) -> BpmnWorkflow:
+    workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=script_engine)
+    workflow.task_tree.data.update(data)
+    return workflow

@@ -1,0 +1,53 @@
+"""The HumanTask index: one row per ready manual task, rewritten in the same transaction as the state."""
+from datetime import date, datetime, time, timedelta, timezone
+
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import delete, select
+
+from app.extensions import db
+
+from .assignment import assign
+from .models import HumanTask, HumanTaskCandidate, ProcessInstance
+
+VIETNAM = timezone(timedelta(hours=7))
+
+
+def _due_at(data: dict) -> datetime | None:
+    """A `due_date` (ISO date) in the task data means the end of that day in Vietnam."""
+    value = data.get("due_date")
+    if not isinstance(value, str):
+        return None
+    try:
+        day = date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+    return datetime.combine(day, time(23, 59, 59), VIETNAM).astimezone(timezone.utc)
+
+
+def index_ready_tasks(instance: ProcessInstance, workflow) -> None:
+    """Make the instance's inbox rows match the engine's ready manual tasks."""
+    ready = {str(task.id): task for task in workflow.get_tasks(state=TaskState.READY, manual=True)}
+    existing = set(db.session.scalars(select(HumanTask.task_uuid).where(HumanTask.instance_id == instance.id)))
+    gone = existing - set(ready)
+    if gone:
+        db.session.execute(delete(HumanTask).where(HumanTask.task_uuid.in_(gone)))
+    for task_uuid in set(ready) - existing:
+        task = ready[task_uuid]
+        spec = task.task_spec
+        assignment = assign(spec.lane, task.data, instance.agency_id)
+        row = HumanTask(
+            instance_id=instance.id, task_uuid=task_uuid, spec_id=spec.name,
+            title=spec.bpmn_name or spec.name, lane=spec.lane, agency_id=instance.agency_id,
+            candidate_role=assignment.role, candidate_department_id=assignment.department_id,
+            assigned_user_id=assignment.assigned.id if assignment.assigned else None,
+            due_at=_due_at(task.data), urgency=int(task.data.get("urgency") or 0),
+            subject_type=task.data.get("subject_type"), subject_id=_text(task.data.get("subject_id")),
+        )
+        row.candidates = [HumanTaskCandidate(user_id=c.user.id,
+                                             on_behalf_of_id=c.on_behalf_of.id if c.on_behalf_of else None)
+                          for c in assignment.candidates]
+        db.session.add(row)
+
+
+def _text(value) -> str | None:
+    return None if value is None else str(value)

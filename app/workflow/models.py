@@ -1,0 +1,81 @@
+"""Process versions (spec stored once), instances (state only), and the task inbox index."""
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.directory.models import AgencyScoped
+from app.extensions import db
+from app.sqltypes import UtcDateTime, utcnow
+
+INSTANCE_STATUSES = ("running", "completed", "error", "cancelled")
+
+
+class ProcessVersion(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_id: Mapped[str] = mapped_column(String(64), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    # SHA-256 over the BPMN bytes and the form files it uses: unchanged files make no new version.
+    content_sha256: Mapped[str] = mapped_column(String(64))
+    bpmn_xml: Mapped[str] = mapped_column(Text)
+    forms: Mapped[dict] = mapped_column(JSON, default=dict)
+    spec_json: Mapped[str] = mapped_column(Text)
+    serializer_version: Mapped[str] = mapped_column(String(16))
+    created_at = mapped_column(UtcDateTime, default=utcnow, nullable=False)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    note: Mapped[str] = mapped_column(String(500), default="")
+
+    __table_args__ = (UniqueConstraint("process_id", "number"),
+                      UniqueConstraint("process_id", "content_sha256"))
+
+
+class ProcessInstance(AgencyScoped, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_version_id: Mapped[int] = mapped_column(ForeignKey("process_version.id"), index=True)
+    process_id: Mapped[str] = mapped_column(String(64), index=True)
+    title: Mapped[str] = mapped_column(String(500), default="")
+    status: Mapped[str] = mapped_column(String(16), default="running", index=True)
+    state_json: Mapped[str] = mapped_column(Text)
+    serializer_version: Mapped[str] = mapped_column(String(16))
+    # Optimistic check on top of the row lock: a stale writer is refused, never merged.
+    lock_version: Mapped[int] = mapped_column(Integer, default=1)
+    started_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    started_at = mapped_column(UtcDateTime, default=utcnow, nullable=False)
+    updated_at = mapped_column(UtcDateTime, default=utcnow, nullable=False)
+    completed_at = mapped_column(UtcDateTime)
+    error_message: Mapped[str | None] = mapped_column(Text)
+
+    version: Mapped[ProcessVersion] = relationship()
+    started_by = relationship("User")
+
+
+class HumanTask(AgencyScoped, db.Model):
+    """One row per ready manual task: the inbox reads this index, never the engine state."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"), index=True)
+    task_uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    spec_id: Mapped[str] = mapped_column(String(128))
+    title: Mapped[str] = mapped_column(String(500))
+    lane: Mapped[str | None] = mapped_column(String(64))
+    candidate_role: Mapped[str | None] = mapped_column(String(20))
+    candidate_department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
+    assigned_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    due_at = mapped_column(UtcDateTime, index=True)
+    urgency: Mapped[int] = mapped_column(Integer, default=0)
+    subject_type: Mapped[str | None] = mapped_column(String(64))
+    subject_id: Mapped[str | None] = mapped_column(String(64))
+    created_at = mapped_column(UtcDateTime, default=utcnow, nullable=False)
+
+    instance: Mapped[ProcessInstance] = relationship()
+    assigned_user = relationship("User")
+    candidates: Mapped[list["HumanTaskCandidate"]] = relationship(
+        cascade="all, delete-orphan", back_populates="task")
+
+
+class HumanTaskCandidate(db.Model):
+    """Who may take an unassigned task (role holders, delegates, or named lane owners)."""
+
+    task_id: Mapped[int] = mapped_column(ForeignKey("human_task.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), primary_key=True, index=True)
+    on_behalf_of_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    task: Mapped[HumanTask] = relationship(back_populates="candidates")

@@ -1,0 +1,52 @@
+"""The process catalogue and the service-task operators, registered explicitly by name."""
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from flask import Flask, current_app
+
+
+@dataclass(frozen=True)
+class OperatorContext:
+    """What a service-task operator may use: never Flask globals."""
+
+    instance: Any
+    task_data: dict
+    actor: Any
+    params: dict
+
+
+@dataclass(frozen=True)
+class ProcessDefinition:
+    process_id: str
+    bpmn_file: str  # under bpmn/
+    title: str
+    starter_roles: tuple[str, ...]
+    # The starter does the tasks of this lane (e.g. fills in the assignment they are starting).
+    starter_lane: str | None = None
+    operators: dict[str, Callable[[OperatorContext], Any]] = field(default_factory=dict)
+
+
+@dataclass
+class Catalogue:
+    processes: dict[str, ProcessDefinition] = field(default_factory=dict)
+    operators: dict[str, Callable[[OperatorContext], Any]] = field(default_factory=dict)
+
+    def register(self, definition: ProcessDefinition) -> None:
+        if definition.process_id in self.processes:
+            raise ValueError(f"process registered twice: {definition.process_id}")
+        clash = set(definition.operators) & set(self.operators)
+        if clash:
+            raise ValueError(f"operators registered twice: {sorted(clash)}")
+        self.processes[definition.process_id] = definition
+        self.operators.update(definition.operators)
+
+
+def init_catalogue(app: Flask, definitions) -> None:
+    catalogue = Catalogue()
+    for definition in definitions:
+        catalogue.register(definition)
+    app.extensions["lienthong.catalogue"] = catalogue
+
+
+def catalogue() -> Catalogue:
+    return current_app.extensions["lienthong.catalogue"]

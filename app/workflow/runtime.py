@@ -1,0 +1,195 @@
+"""Start instances and complete their tasks: one lock per instance, state loaded and saved once.
+
+A completion is one transaction: engine step, state, inbox index and audit event commit together
+or not at all.
+"""
+from dataclasses import dataclass
+from uuid import UUID
+
+from flask_babel import gettext as _
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select, update
+
+from app.audit.models import AuditEvent
+from app.audit.services import record
+from app.directory.models import User
+from app.extensions import db
+from app.sqltypes import utcnow
+
+from .deployment import latest_version
+from .engine import (
+    SERIALIZER_VERSION,
+    new_workflow,
+    specs_from_json,
+    state_to_json,
+    workflow_from_state,
+)
+from .inbox import index_ready_tasks
+from .models import HumanTask, ProcessInstance, ProcessVersion
+from .registry import catalogue
+from .scripting_runtime import script_engine_for
+
+
+class WorkflowError(Exception):
+    """A refusal or failure to show the person in Vietnamese."""
+
+    status = 400
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class TaskConflict(WorkflowError):
+    status = 409
+
+
+class TaskForbidden(WorkflowError):
+    status = 403
+
+
+class ProcessFailed(WorkflowError):
+    status = 422
+
+
+_SPECS: dict[tuple[int, str], tuple] = {}
+
+
+def _version_specs(version: ProcessVersion):
+    key = (version.id, version.content_sha256)
+    if key not in _SPECS:
+        _SPECS[key] = specs_from_json(version.spec_json)
+    return _SPECS[key]
+
+
+def _run_engine(step):
+    try:
+        step()
+    except SpiffWorkflowException as error:
+        raise ProcessFailed(_("Quy trình gặp lỗi: %(error)s", error=_engine_message(error))) from error
+
+
+def _engine_message(error: SpiffWorkflowException) -> str:
+    cause = error.__cause__ or getattr(error, "error", None)
+    return str(cause) if cause and str(cause) not in str(error) else str(error).splitlines()[0]
+
+
+def start_instance(process_id: str, *, actor: User, data: dict | None = None, title: str = "") -> ProcessInstance:
+    """Start the latest version of a catalogued process in the actor's agency."""
+    definition = catalogue().processes.get(process_id)
+    if definition is None:
+        raise WorkflowError(_("Không có quy trình %(id)s.", id=process_id))
+    if not actor.has_role(*definition.starter_roles):
+        raise TaskForbidden(_("Bạn không có quyền khởi tạo quy trình này."))
+    version = latest_version(process_id)
+    if version is None:
+        raise WorkflowError(_("Quy trình %(id)s chưa được triển khai (flask processes sync).", id=process_id))
+    instance = ProcessInstance(process_version_id=version.id, process_id=process_id, agency_id=actor.agency_id,
+                               title=title or definition.title, started_by_id=actor.id,
+                               serializer_version=SERIALIZER_VERSION, state_json="{}")
+    db.session.add(instance)
+    db.session.flush()
+    spec, subprocess_specs = _version_specs(version)
+    initial = {**(data or {}), "started_by": actor.username}
+    if definition.starter_lane:
+        initial["lane_owners"] = {definition.starter_lane: [actor.username]}
+    workflow = new_workflow(spec, subprocess_specs, script_engine_for(instance, actor), initial)
+    _run_engine(workflow.do_engine_steps)
+    _save(instance, workflow)
+    record("instance_started", actor=actor, subject=instance, process_id=process_id,
+           version=version.number, content_sha256=version.content_sha256, data=initial)
+    return instance
+
+
+def load_workflow(instance: ProcessInstance, actor: User):
+    spec, subprocess_specs = _version_specs(instance.version)
+    return workflow_from_state(instance.state_json, instance.serializer_version, spec, subprocess_specs,
+                               instance.version.spec_json, script_engine_for(instance, actor))
+
+
+def _save(instance: ProcessInstance, workflow) -> None:
+    instance.state_json = state_to_json(workflow)
+    instance.serializer_version = SERIALIZER_VERSION
+    instance.updated_at = utcnow()
+    if workflow.is_completed():
+        instance.status, instance.completed_at = "completed", utcnow()
+    index_ready_tasks(instance, workflow)
+    db.session.flush()
+
+
+def _lock(instance_id: int) -> ProcessInstance:
+    """Take the instance's row lock (FOR UPDATE on PostgreSQL; SQLite serialises at BEGIN)."""
+    instance = db.session.scalars(
+        select(ProcessInstance).where(ProcessInstance.id == instance_id)
+        .with_for_update().execution_options(populate_existing=True)).first()
+    if instance is None:
+        raise WorkflowError(_("Không tìm thấy hồ sơ quy trình."))
+    return instance
+
+
+def _who_completed(task_uuid: str) -> str:
+    event = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.event_type == "task_completed", AuditEvent.subject_type == "task",
+        AuditEvent.subject_id == task_uuid)).first()
+    return event.actor.full_name if event and event.actor else _("người khác")
+
+
+def _instance_of_task(task_uuid: str) -> int:
+    instance_id = db.session.scalar(select(HumanTask.instance_id).where(HumanTask.task_uuid == task_uuid))
+    if instance_id is not None:
+        return instance_id
+    event = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.event_type == "task_completed", AuditEvent.subject_type == "task",
+        AuditEvent.subject_id == task_uuid)).first()
+    if event is None:
+        raise WorkflowError(_("Không tìm thấy công việc."))
+    raise TaskConflict(_("Công việc này đã được xử lý bởi %(name)s.", name=_who_completed(task_uuid)))
+
+
+@dataclass
+class Completion:
+    instance: ProcessInstance
+    task_spec_id: str
+
+
+def complete_task(task_uuid: str, data: dict, *, actor: User) -> Completion:
+    """Complete a ready task with the submitted data; one winner when two people submit at once.
+
+    Tasks are addressed by the engine's task id: inbox row ids are reused once rows are deleted.
+    """
+    instance_id = _instance_of_task(task_uuid)
+    instance = _lock(instance_id)
+    row = db.session.scalars(select(HumanTask).where(HumanTask.task_uuid == task_uuid)
+                             .execution_options(populate_existing=True)).first()
+    if row is None:
+        raise TaskConflict(_("Công việc này đã được xử lý bởi %(name)s.", name=_who_completed(task_uuid)))
+    acting_for = _entitlement(row, actor)
+    workflow = load_workflow(instance, actor)
+    task = workflow.get_task_from_id(UUID(task_uuid))
+    if task is None or task.state != TaskState.READY:
+        raise TaskConflict(_("Công việc này đã được xử lý bởi %(name)s.", name=_who_completed(task_uuid)))
+    task.data.update(data)
+    _run_engine(lambda: (task.run(), workflow.do_engine_steps()))
+    _save(instance, workflow)
+    bumped = db.session.execute(update(ProcessInstance).where(
+        ProcessInstance.id == instance.id, ProcessInstance.lock_version == instance.lock_version)
+        .values(lock_version=instance.lock_version + 1).execution_options(synchronize_session=False))
+    if bumped.rowcount != 1:
+        raise TaskConflict(_("Hồ sơ vừa được người khác cập nhật. Vui lòng tải lại trang."))
+    record("task_completed", actor=actor, subject=("task", task_uuid), agency_id=instance.agency_id,
+           on_behalf_of=acting_for, instance_id=instance.id, task_spec=task.task_spec.name,
+           lane=task.task_spec.lane, version_sha256=instance.version.content_sha256, data=data)
+    return Completion(instance, task.task_spec.name)
+
+
+def _entitlement(row: HumanTask, actor: User) -> User | None:
+    """Return whom the actor acts for (None = themself); refuse people who are not candidates."""
+    if row.assigned_user_id is not None:
+        if row.assigned_user_id != actor.id:
+            raise TaskForbidden(_("Công việc này đã được giao cho người khác."))
+        return None
+    for candidate in row.candidates:
+        if candidate.user_id == actor.id:
+            return db.session.get(User, candidate.on_behalf_of_id) if candidate.on_behalf_of_id else None
+    raise TaskForbidden(_("Bạn không thuộc nhóm được xử lý công việc này."))

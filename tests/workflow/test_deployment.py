@@ -1,0 +1,69 @@
+"""`flask processes sync`: versions are made only for changed files; bad diagrams deploy nothing."""
+import shutil
+
+import pytest
+from sqlalchemy import select
+
+from app.workflow.deployment import sync_processes
+from app.workflow.models import ProcessVersion
+from app.workflow.registry import catalogue
+from app.workflow.runtime import start_instance
+
+
+@pytest.fixture
+def files(app, tmp_path):
+    bpmn_dir, forms_dir = tmp_path / "bpmn", tmp_path / "forms"
+    shutil.copytree(app.config["BPMN_DIR"], bpmn_dir)
+    shutil.copytree(app.config["FORMS_DIR"], forms_dir)
+    return bpmn_dir, forms_dir
+
+
+def _sync(app, files):
+    with app.test_request_context():
+        return sync_processes(catalogue(), *files)
+
+
+def _edit(files, old, new):
+    path = files[0] / "assign_work.bpmn"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_unchanged_files_make_no_new_version_and_changed_ones_do(app, db, files, make):
+    first = _sync(app, files)
+    assert [v.number for v in first.created] == [1]
+    assert _sync(app, files).unchanged == ["assign_work"]
+    leader = make.user(roles=("leader",))
+    with app.test_request_context():
+        running = start_instance("assign_work", actor=leader)
+    _edit(files, 'name="Giao việc">', 'name="Giao việc (sửa)">')
+    second = _sync(app, files)
+    assert [v.number for v in second.created] == [2]
+    assert running.version.number == 1  # running instances stay on the version they started with
+    with app.test_request_context():
+        assert start_instance("assign_work", actor=leader).version.number == 2
+    form = files[1] / "assign_work" / "review.schema.json"
+    form.write_text(form.read_text(encoding="utf-8").replace("Ý kiến", "Nhận xét"), encoding="utf-8")
+    assert [v.number for v in _sync(app, files).created] == [3]  # a form change is a new version too
+
+
+@pytest.mark.parametrize("old, new, expected", [
+    ('name="Chuyên viên"', 'name="Thủ quỹ"', "Làn 'Thủ quỹ' không phải vai trò"),
+    ("assign_work/review.schema.json", "assign_work/khong_co.schema.json", "khong_co.schema.json"),
+    ("extension_requests = 0", "import os", "không được phép"),
+    ('report_kind == "extension"', "open('/etc/passwd')", "open"),
+    ('<bpmn:startEvent id="start"', '<bpmn:startEvent id="start" bogus="1"', "bogus"),
+    ("</bpmn:definitions>", "", "XML"),
+])
+def test_invalid_diagrams_are_refused_with_a_reason(app, db, files, old, new, expected):
+    _edit(files, old, new)
+    report = _sync(app, files)
+    assert report.created == [] and report.problems
+    assert any(expected in str(problem) for problem in report.problems), report.problems
+    assert db.session.scalars(select(ProcessVersion)).all() == []
+
+
+def test_sync_command_prints_versions(app, db):
+    result = app.test_cli_runner().invoke(args=["processes", "sync"])
+    assert result.exit_code == 0 and "assign_work phiên bản 1" in result.output
