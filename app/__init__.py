@@ -46,11 +46,13 @@ def create_app(config: dict | None = None) -> Flask:
     from .directory.delegation_views import bp as delegation_bp
     from .directory.views import bp as directory_bp
     from .web.views import bp as web_bp
+    from .workflow.views import bp as tasks_bp
 
     app.register_blueprint(web_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(directory_bp)
     app.register_blueprint(delegation_bp)
+    app.register_blueprint(tasks_bp)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)  # the API authenticates by bearer token, never by cookie
 

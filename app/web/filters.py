@@ -1,6 +1,6 @@
 """Template filters and globals for Vietnamese formats: dd/mm/yyyy, HH:mm in Vietnam time, 4.129."""
 from flask import Flask
-from flask_babel import format_datetime, format_decimal, get_locale
+from flask_babel import format_datetime, format_decimal, get_locale, to_user_timezone
 
 from app.directory.roles import ROLE_LABELS
 
@@ -19,6 +19,13 @@ def vn_number(value) -> str:
     return format_decimal(value)
 
 
+def overdue_days(due_at, now) -> int:
+    """Whole calendar days (Vietnam time) past the deadline's day; 0 when not overdue."""
+    if due_at is None or due_at >= now:
+        return 0
+    return max(1, (to_user_timezone(now).date() - to_user_timezone(due_at).date()).days)
+
+
 def role_label(role: str) -> str:
     return str(ROLE_LABELS.get(role, role))
 
@@ -28,4 +35,5 @@ def register_filters(app: Flask) -> None:
     app.add_template_filter(vn_date)
     app.add_template_filter(vn_number)
     app.add_template_filter(role_label)
+    app.add_template_filter(overdue_days)
     app.add_template_global(get_locale)

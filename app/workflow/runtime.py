@@ -56,7 +56,7 @@ class ProcessFailed(WorkflowError):
 _SPECS: dict[tuple[int, str], tuple] = {}
 
 
-def _version_specs(version: ProcessVersion):
+def version_specs(version: ProcessVersion):
     key = (version.id, version.content_sha256)
     if key not in _SPECS:
         _SPECS[key] = specs_from_json(version.spec_json)
@@ -90,7 +90,7 @@ def start_instance(process_id: str, *, actor: User, data: dict | None = None, ti
                                serializer_version=SERIALIZER_VERSION, state_json="{}")
     db.session.add(instance)
     db.session.flush()
-    spec, subprocess_specs = _version_specs(version)
+    spec, subprocess_specs = version_specs(version)
     initial = {**(data or {}), "started_by": actor.username}
     if definition.starter_lane:
         initial["lane_owners"] = {definition.starter_lane: [actor.username]}
@@ -103,7 +103,7 @@ def start_instance(process_id: str, *, actor: User, data: dict | None = None, ti
 
 
 def load_workflow(instance: ProcessInstance, actor: User):
-    spec, subprocess_specs = _version_specs(instance.version)
+    spec, subprocess_specs = version_specs(instance.version)
     return workflow_from_state(instance.state_json, instance.serializer_version, spec, subprocess_specs,
                                instance.version.spec_json, script_engine_for(instance, actor))
 

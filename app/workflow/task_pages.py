@@ -1,0 +1,69 @@
+"""What the task pages need from the engine: a task's form, its data, and the picker choices."""
+import json
+from dataclasses import dataclass
+from uuid import UUID
+
+from sqlalchemy import select
+
+from app.directory.models import Agency, Department, User
+from app.extensions import db
+
+from .forms import PICKERS, TaskForm
+from .models import HumanTask, HumanTaskCandidate
+from .runtime import load_workflow, version_specs
+
+
+@dataclass
+class TaskView:
+    row: HumanTask
+    form: TaskForm | None
+    data: dict
+    instructions: str
+
+
+def my_tasks_query(actor):
+    """Tasks the actor holds, or may take: assigned to them, or offered to them as a candidate."""
+    offered = select(HumanTaskCandidate.task_id).where(HumanTaskCandidate.user_id == actor.id)
+    return select(HumanTask).where(
+        HumanTask.agency_id == actor.agency_id,
+        (HumanTask.assigned_user_id == actor.id)
+        | (HumanTask.assigned_user_id.is_(None) & HumanTask.id.in_(offered)))
+
+
+def find_my_task(task_uuid: str, actor) -> HumanTask | None:
+    return db.session.scalars(my_tasks_query(actor).where(HumanTask.task_uuid == task_uuid)).first()
+
+
+def task_view(row: HumanTask, actor) -> TaskView:
+    """Build the form from the files pinned by the instance's version, with the task's current data."""
+    version = row.instance.version
+    spec, _subprocess_specs = version_specs(version)
+    task_spec = spec.task_specs.get(row.spec_id)
+    extensions = getattr(task_spec, "extensions", None) or {}
+    properties = extensions.get("properties", {})
+    form = None
+    schema_file = properties.get("formJsonSchemaFilename")
+    if schema_file in version.forms:
+        ui_file = properties.get("formUiSchemaFilename")
+        ui = json.loads(version.forms[ui_file]) if ui_file in version.forms else {}
+        form = TaskForm(json.loads(version.forms[schema_file]), ui, schema_file.removesuffix(".schema.json"))
+    task = load_workflow(row.instance, actor).get_task_from_id(UUID(row.task_uuid))
+    return TaskView(row, form, dict(task.data) if task else {}, extensions.get("instructionsForEndUser") or "")
+
+
+def picker_choices(form: TaskForm | None, actor) -> dict:
+    """Options for user/department/agency pickers, limited to what the actor may see."""
+    if form is None:
+        return {}
+    wanted = {f.name: f.widget for f in form.fields() if f.widget in PICKERS}
+    loaders = {
+        "user": lambda: [(u.username, f"{u.full_name} — {u.job_title}") for u in db.session.scalars(
+            select(User).where(User.agency_id == actor.agency_id, User.active.is_(True)).order_by(User.full_name))],
+        "department": lambda: [(d.id, d.name) for d in db.session.scalars(
+            select(Department).where(Department.agency_id == actor.agency_id, Department.active.is_(True))
+            .order_by(Department.name))],
+        "agency": lambda: [(a.code, a.name) for a in db.session.scalars(
+            select(Agency).where(Agency.active.is_(True)).order_by(Agency.name))],
+    }
+    loaded = {kind: loaders[kind]() for kind in set(wanted.values())}
+    return {name: loaded[kind] for name, kind in wanted.items()}

@@ -1,0 +1,120 @@
+"""Việc của tôi (my tasks), the task page with its form, and starting a process."""
+from datetime import datetime, timezone
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+
+from app.auth.session import signed_in_user
+from app.extensions import db
+
+from .forms import parse_submission
+from .models import HumanTask, ProcessInstance
+from .registry import catalogue
+from .runtime import WorkflowError, complete_task, start_instance
+from .task_pages import find_my_task, my_tasks_query, picker_choices, task_view
+
+bp = Blueprint("tasks", __name__)
+PAGE_SIZE = 25
+SORTS = {
+    "han": (HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.id),
+    "khan": (HumanTask.urgency.desc(), HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.id),
+    "moi": (HumanTask.created_at.desc(), HumanTask.id.desc()),
+}
+
+
+@bp.route("/viec-cua-toi")
+@login_required
+def inbox():
+    sort = request.args.get("sap_xep", "khan")
+    process_id = request.args.get("quy_trinh") or None
+    stmt = my_tasks_query(current_user).join(ProcessInstance)
+    if process_id:
+        stmt = stmt.where(ProcessInstance.process_id == process_id)
+    page = db.paginate(stmt.order_by(*SORTS.get(sort, SORTS["khan"])), per_page=PAGE_SIZE, error_out=False)
+    return render_template("workflow/inbox.html", page=page, sort=sort, process_id=process_id,
+                           processes=catalogue().processes, now=datetime.now(timezone.utc))
+
+
+def _render_task(view, values, errors, status=200):
+    choices = picker_choices(view.form, current_user)
+    fields = view.form.fields(values, errors, choices) if view.form else []
+    return render_template("workflow/task.html", view=view, fields=fields, errors=errors), status
+
+
+@bp.route("/cong-viec/<task_uuid>", methods=["GET"])
+@login_required
+def task(task_uuid: str):
+    row = find_my_task(task_uuid, current_user)
+    if row is None:
+        abort(404)
+    view = task_view(row, signed_in_user())
+    return _render_task(view, view.data, {})
+
+
+@bp.route("/cong-viec/<task_uuid>", methods=["POST"])
+@login_required
+def submit_task(task_uuid: str):
+    row = find_my_task(task_uuid, current_user)
+    if row is None:
+        flash(_("Công việc này không còn chờ bạn xử lý (có thể đã được người khác xử lý)."), "warning")
+        return redirect(url_for("tasks.inbox"))
+    actor = signed_in_user()
+    view = task_view(row, actor)
+    data, errors = ({}, {})
+    if view.form is not None:
+        data, errors = parse_submission(view.form, request.form, picker_choices(view.form, actor))
+    if errors:
+        return _render_task(view, {**view.data, **data, **_raw(request.form, errors)}, errors, 422)
+    try:
+        complete_task(task_uuid, data, actor=actor)
+    except WorkflowError as refused:
+        db.session.rollback()
+        flash(refused.message, "danger")
+        if refused.status == 409:
+            return redirect(url_for("tasks.inbox"))
+        return _render_task(view, {**view.data, **data}, {}, refused.status)
+    db.session.commit()
+    flash(_("Đã hoàn thành: %(title)s.", title=view.row.title), "success")
+    return redirect(url_for("tasks.inbox"))
+
+
+def _raw(formdata, errors) -> dict:
+    # Fields that failed to parse are shown again exactly as typed.
+    return {name: formdata.get(name) for name in errors if name in formdata}
+
+
+@bp.route("/quy-trinh/khoi-tao")
+@login_required
+def startable():
+    definitions = [d for d in catalogue().processes.values() if current_user.has_role(*d.starter_roles)]
+    return render_template("workflow/start.html", definitions=definitions)
+
+
+@bp.route("/quy-trinh/<process_id>/khoi-tao", methods=["POST"])
+@login_required
+def start(process_id: str):
+    actor = signed_in_user()
+    try:
+        instance = start_instance(process_id, actor=actor)
+    except WorkflowError as refused:
+        db.session.rollback()
+        flash(refused.message, "danger")
+        return redirect(url_for("tasks.startable"))
+    db.session.commit()
+    first = db.session.scalars(my_tasks_query(actor).where(HumanTask.instance_id == instance.id)).first()
+    if first is not None:
+        return redirect(url_for("tasks.task", task_uuid=first.task_uuid))
+    flash(_("Đã khởi tạo %(title)s.", title=instance.title), "success")
+    return redirect(url_for("tasks.inbox"))
+
+
+def open_task_count(actor) -> int:
+    return db.session.scalar(select(func.count()).select_from(my_tasks_query(actor).subquery()))
+
+
+@bp.app_context_processor
+def inbox_badge():
+    # A callable: the count query runs only on pages that show the menu.
+    return {"open_task_count": lambda: open_task_count(current_user) if current_user.is_authenticated else 0}
