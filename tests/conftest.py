@@ -117,3 +117,15 @@ def post_form(client):
         return client.post(url or form_page, data=payload, **kwargs)
 
     return post
+
+
+@pytest.fixture
+def deployed(app, db):
+    """The catalogue's processes deployed inside the test transaction."""
+    from app.workflow.deployment import sync_processes
+    from app.workflow.registry import catalogue
+
+    with app.test_request_context():
+        report = sync_processes(catalogue(), app.config["BPMN_DIR"], app.config["FORMS_DIR"])
+        assert report.problems == []
+        yield report

@@ -128,23 +128,30 @@ def _lock(instance_id: int) -> ProcessInstance:
     return instance
 
 
+def completed_by(task_uuid: str, *, agency_id: int | None = None) -> str | None:
+    """Return the name of whoever completed the task (from the audit chain), or None if nobody did."""
+    stmt = select(AuditEvent).where(AuditEvent.event_type == "task_completed", AuditEvent.subject_type == "task",
+                                    AuditEvent.subject_id == task_uuid)
+    if agency_id is not None:
+        stmt = stmt.where(AuditEvent.agency_id == agency_id)
+    event = db.session.scalars(stmt).first()
+    if event is None:
+        return None
+    return event.actor.full_name if event.actor else _("hệ thống")
+
+
 def _who_completed(task_uuid: str) -> str:
-    event = db.session.scalars(select(AuditEvent).where(
-        AuditEvent.event_type == "task_completed", AuditEvent.subject_type == "task",
-        AuditEvent.subject_id == task_uuid)).first()
-    return event.actor.full_name if event and event.actor else _("người khác")
+    return completed_by(task_uuid) or _("người khác")
 
 
 def _instance_of_task(task_uuid: str) -> int:
     instance_id = db.session.scalar(select(HumanTask.instance_id).where(HumanTask.task_uuid == task_uuid))
     if instance_id is not None:
         return instance_id
-    event = db.session.scalars(select(AuditEvent).where(
-        AuditEvent.event_type == "task_completed", AuditEvent.subject_type == "task",
-        AuditEvent.subject_id == task_uuid)).first()
-    if event is None:
+    done_by = completed_by(task_uuid)
+    if done_by is None:
         raise WorkflowError(_("Không tìm thấy công việc."))
-    raise TaskConflict(_("Công việc này đã được xử lý bởi %(name)s.", name=_who_completed(task_uuid)))
+    raise TaskConflict(_("Công việc này đã được xử lý bởi %(name)s.", name=done_by))
 
 
 @dataclass

@@ -1,4 +1,6 @@
 """Health check, API login and tokens, error shape, the OpenAPI document."""
+import re
+
 from app import create_app
 from app.api.openapi import openapi_document
 
@@ -77,7 +79,7 @@ def test_openapi_documents_every_api_route(app, client):
     document = client.get("/api/v1/openapi.json").get_json()
     assert document["openapi"].startswith("3.")
     documented = set(document["paths"])
-    routed = {rule.rule.replace("<int:", "{").replace(">", "}")
+    routed = {re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", rule.rule)
               for rule in app.url_map.iter_rules() if rule.rule.startswith(("/api/", "/healthz"))}
     assert routed == documented
     assert document == openapi_document(app)

@@ -1,0 +1,133 @@
+"""Task and instance endpoints: the same services and forms as the web pages, in JSON."""
+from flask import g, jsonify, request
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.directory.scoping import get_visible
+from app.extensions import db
+from app.workflow.forms import validate_data
+from app.workflow.models import HumanTask, ProcessInstance
+from app.workflow.runtime import WorkflowError, complete_task, completed_by, start_instance
+from app.workflow.task_pages import find_my_task, my_tasks_query, picker_choices, task_view
+
+from . import bp
+from .auth import token_required
+from .errors import api_error_response
+from .openapi import documented, error_responses
+
+BEARER = [{"bearer": []}]
+MAX_PAGE_SIZE = 100
+
+
+def task_json(row: HumanTask) -> dict:
+    return {"id": row.task_uuid, "title": row.title, "spec_id": row.spec_id, "lane": row.lane,
+            "instance_id": row.instance_id, "process_id": row.instance.process_id,
+            "candidate_role": row.candidate_role,
+            "assigned_to": row.assigned_user.username if row.assigned_user else None,
+            "due_at": row.due_at.isoformat() if row.due_at else None, "urgency": row.urgency,
+            "created_at": row.created_at.isoformat()}
+
+
+@bp.route("/api/v1/tasks")
+@documented(summary="Việc của tôi (được giao hoặc có thể nhận)", security=BEARER,
+            parameters=[{"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+                        {"name": "per_page", "in": "query", "schema": {"type": "integer", "maximum": MAX_PAGE_SIZE}}],
+            responses={"200": {"description": "Danh sách công việc"}, **error_responses(401)})
+@token_required
+def list_tasks():
+    per_page = min(request.args.get("per_page", 25, type=int), MAX_PAGE_SIZE)
+    stmt = my_tasks_query(g.api_user).order_by(HumanTask.urgency.desc(), HumanTask.due_at.is_(None),
+                                                HumanTask.due_at, HumanTask.id)
+    page = db.paginate(stmt, page=request.args.get("page", 1, type=int), per_page=per_page, error_out=False)
+    return jsonify(items=[task_json(row) for row in page.items], total=page.total, page=page.page,
+                   pages=page.pages)
+
+
+@bp.route("/api/v1/tasks/<task_id>")
+@documented(summary="Một công việc: biểu mẫu (JSON Schema, UI schema), dữ liệu hiện tại, hướng dẫn",
+            security=BEARER, responses={"200": {"description": "Công việc"}, **error_responses(401, 404)})
+@token_required
+def get_task(task_id: str):
+    row = find_my_task(task_id, g.api_user)
+    if row is None:
+        return api_error_response(404, _("Không tìm thấy công việc."))
+    view = task_view(row, g.api_user)
+    return jsonify(**task_json(row), schema=view.form.schema if view.form else None,
+                   ui_schema=view.form.ui_schema if view.form else None, data=view.data,
+                   instructions=view.instructions,
+                   choices={name: [value for value, _label in options]
+                            for name, options in picker_choices(view.form, g.api_user).items()})
+
+
+@bp.route("/api/v1/tasks/<task_id>", methods=["POST"])
+@documented(summary="Hoàn thành công việc với dữ liệu biểu mẫu", security=BEARER,
+            requestBody={"required": True, "content": {"application/json": {"schema": {"type": "object"}}}},
+            responses={"200": {"description": "Đã hoàn thành"}, **error_responses(400, 401, 403, 404, 409, 422)})
+@token_required
+def post_task(task_id: str):
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        return api_error_response(400, _("Nội dung phải là một đối tượng JSON."))
+    row = db.session.scalar(my_tasks_query(g.api_user).where(HumanTask.task_uuid == task_id))
+    if row is None:
+        return _task_missing(task_id)
+    view = task_view(row, g.api_user)
+    if view.form is not None:
+        errors = validate_data(view.form, data, picker_choices(view.form, g.api_user))
+        if errors:
+            return api_error_response(422, _("Dữ liệu chưa hợp lệ."), errors)
+    try:
+        completion = complete_task(task_id, data, actor=g.api_user)
+    except WorkflowError as refused:
+        db.session.rollback()
+        return api_error_response(refused.status, refused.message)
+    db.session.commit()
+    return jsonify(status="completed", task_spec=completion.task_spec_id, instance=instance_json(completion.instance))
+
+
+def _task_missing(task_id: str):
+    """403 for a colleague's task, 409 (naming who) for one already done, 404 for anything else."""
+    other = db.session.scalars(select(HumanTask).where(HumanTask.task_uuid == task_id)).first()
+    if other is not None and other.agency_id == g.api_user.agency_id:
+        return api_error_response(403, _("Bạn không thuộc nhóm được xử lý công việc này."))
+    done_by = completed_by(task_id, agency_id=g.api_user.agency_id)
+    if other is None and done_by is not None:
+        return api_error_response(409, _("Công việc này đã được xử lý bởi %(name)s.", name=done_by))
+    return api_error_response(404, _("Không tìm thấy công việc."))
+
+
+def instance_json(instance: ProcessInstance, *, with_tasks: bool = False) -> dict:
+    body = {"id": instance.id, "process_id": instance.process_id, "title": instance.title,
+            "status": instance.status, "version": instance.version.number,
+            "started_at": instance.started_at.isoformat(),
+            "completed_at": instance.completed_at.isoformat() if instance.completed_at else None}
+    if with_tasks:
+        rows = db.session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id)).all()
+        body["active_tasks"] = [{"id": r.task_uuid, "title": r.title, "lane": r.lane} for r in rows]
+    return body
+
+
+@bp.route("/api/v1/processes/<process_id>/instances", methods=["POST"])
+@documented(summary="Khởi tạo một quy trình", security=BEARER,
+            requestBody={"content": {"application/json": {"schema": {"type": "object"}}}},
+            responses={"201": {"description": "Đã khởi tạo"}, **error_responses(400, 401, 403)})
+@token_required
+def post_instance(process_id: str):
+    try:
+        instance = start_instance(process_id, actor=g.api_user)
+    except WorkflowError as refused:
+        db.session.rollback()
+        return api_error_response(refused.status, refused.message)
+    db.session.commit()
+    return jsonify(instance_json(instance, with_tasks=True)), 201
+
+
+@bp.route("/api/v1/instances/<int:instance_id>")
+@documented(summary="Trạng thái một hồ sơ quy trình và các việc đang mở", security=BEARER,
+            responses={"200": {"description": "Hồ sơ"}, **error_responses(401, 404)})
+@token_required
+def get_instance(instance_id: int):
+    instance = get_visible(ProcessInstance, instance_id, actor=g.api_user)
+    if instance is None:
+        return api_error_response(404, _("Không tìm thấy hồ sơ quy trình."))
+    return jsonify(instance_json(instance, with_tasks=True))
