@@ -118,3 +118,6 @@ def open_task_count(actor) -> int:
 def inbox_badge():
     # A callable: the count query runs only on pages that show the menu.
     return {"open_task_count": lambda: open_task_count(current_user) if current_user.is_authenticated else 0}
+
+
+from . import claim_views  # noqa: E402,F401  (more routes on this blueprint)

@@ -92,3 +92,23 @@ def test_overdue_tasks_are_marked_in_red(client, make, deployed, db):
     db.session.flush()
     html = client.get("/viec-cua-toi").get_data(as_text=True)
     assert "table-danger" in html and "Quá hạn 2 ngày" in html
+
+
+def test_leader_reassigns_from_the_agency_list(client, make, deployed, db):
+    agency = make.agency()
+    leader = make.user(agency=agency, roles=("leader",))
+    specialist = make.user(agency=agency, full_name="Đỗ Văn Nhận")
+    _log_in(client, leader)
+    page = client.get("/quy-trinh/khoi-tao").get_data(as_text=True)
+    client.post("/quy-trinh/assign_work/khoi-tao", data={"csrf_token": csrf_token_from(page)})
+    listing = client.get("/viec-cua-co-quan").get_data(as_text=True)
+    assert "Đỗ Văn Nhận" in listing
+    row = db.session.scalars(select(HumanTask)).one()
+    response = client.post(f"/cong-viec/{row.task_uuid}/giao-lai", data={
+        "csrf_token": csrf_token_from(listing), "user_id": specialist.id}, follow_redirects=True)
+    assert "Đã giao lại cho Đỗ Văn Nhận" in response.get_data(as_text=True)
+    assert row.assigned_user_id == specialist.id
+    _log_out(client)
+    _log_in(client, specialist)
+    assert row.task_uuid in client.get("/viec-cua-toi").get_data(as_text=True)
+    assert client.get("/viec-cua-co-quan").status_code == 403
