@@ -54,7 +54,7 @@ def get_task(task_id: str):
     view = task_view(row, g.api_user)
     return jsonify(**task_json(row), schema=view.form.schema if view.form else None,
                    ui_schema=view.form.ui_schema if view.form else None, data=view.data,
-                   instructions=view.instructions,
+                   instructions=str(view.instructions),
                    choices={name: [value for value, _label in options]
                             for name, options in picker_choices(view.form, g.api_user).items()})
 

@@ -3,12 +3,14 @@ import json
 from dataclasses import dataclass
 from uuid import UUID
 
+from markupsafe import Markup
 from sqlalchemy import select
 
 from app.directory.models import Agency, Department, User
 from app.extensions import db
 
 from .forms import PICKERS, TaskForm
+from .instructions import render_instructions
 from .models import HumanTask, HumanTaskCandidate
 from .runtime import load_workflow, version_specs
 
@@ -18,7 +20,7 @@ class TaskView:
     row: HumanTask
     form: TaskForm | None
     data: dict
-    instructions: str
+    instructions: Markup
 
 
 def my_tasks_query(actor):
@@ -48,7 +50,8 @@ def task_view(row: HumanTask, actor) -> TaskView:
         ui = json.loads(version.forms[ui_file]) if ui_file in version.forms else {}
         form = TaskForm(json.loads(version.forms[schema_file]), ui, schema_file.removesuffix(".schema.json"))
     task = load_workflow(row.instance, actor).get_task_from_id(UUID(row.task_uuid))
-    return TaskView(row, form, dict(task.data) if task else {}, extensions.get("instructionsForEndUser") or "")
+    data = dict(task.data) if task else {}
+    return TaskView(row, form, data, render_instructions(extensions.get("instructionsForEndUser") or "", data))
 
 
 def picker_choices(form: TaskForm | None, actor) -> dict:
