@@ -38,7 +38,7 @@ def create_app(config: dict | None = None) -> Flask:
     from processes import CATALOGUE
 
     from .workflow.registry import init_catalogue
-    init_catalogue(app, CATALOGUE)
+    init_catalogue(app, app.config.get("PROCESS_CATALOGUE") or CATALOGUE)
 
     from . import models_registry  # noqa: F401  (every table known to Alembic and the mapper)
     from .api import bp as api_bp
@@ -68,4 +68,6 @@ def create_app(config: dict | None = None) -> Flask:
     app.cli.add_command(create_province_command)
     from .workflow.cli import processes_cli
     app.cli.add_command(processes_cli)
+    from .jobs.cli import worker_command
+    app.cli.add_command(worker_command)
     return app

@@ -2,7 +2,7 @@
 from datetime import date, datetime, time, timedelta, timezone
 
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from app.extensions import db
 
@@ -27,11 +27,14 @@ def _due_at(data: dict) -> datetime | None:
 def index_ready_tasks(instance: ProcessInstance, workflow) -> None:
     """Make the instance's inbox rows match the engine's ready manual tasks."""
     ready = {str(task.id): task for task in workflow.get_tasks(state=TaskState.READY, manual=True)}
-    existing = set(db.session.scalars(select(HumanTask.task_uuid).where(HumanTask.instance_id == instance.id)))
-    gone = existing - set(ready)
-    if gone:
-        db.session.execute(delete(HumanTask).where(HumanTask.task_uuid.in_(gone)))
-    for task_uuid in set(ready) - existing:
+    rows = {row.task_uuid: row for row in db.session.scalars(
+        select(HumanTask).where(HumanTask.instance_id == instance.id))}
+    for task_uuid in set(rows) - set(ready):
+        # Through the session, not a bulk DELETE: SQLite reuses the freed ids in this same
+        # transaction, and the identity map must not still hold the old candidates.
+        db.session.delete(rows[task_uuid])
+    db.session.flush()
+    for task_uuid in set(ready) - set(rows):
         task = ready[task_uuid]
         spec = task.task_spec
         assignment = assign(spec.lane, task.data, instance.agency_id)

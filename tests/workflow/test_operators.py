@@ -1,0 +1,99 @@
+"""Service-task operators: called with a typed context; a failure shows its real error and rolls back."""
+import pytest
+from sqlalchemy import select
+
+from app import create_app
+from app.workflow.deployment import sync_processes
+from app.workflow.models import HumanTask, ProcessInstance
+from app.workflow.registry import ProcessDefinition, catalogue
+from app.workflow.runtime import ProcessFailed, complete_task, start_instance
+
+BPMN = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+    xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" id="d" targetNamespace="t">
+  <bpmn:process id="numbering" isExecutable="true">
+    <bpmn:laneSet id="ls"><bpmn:lane id="l" name="Văn thư">
+      <bpmn:flowNodeRef>start</bpmn:flowNodeRef><bpmn:flowNodeRef>enter</bpmn:flowNodeRef>
+      <bpmn:flowNodeRef>give_number</bpmn:flowNodeRef><bpmn:flowNodeRef>check</bpmn:flowNodeRef>
+      <bpmn:flowNodeRef>end</bpmn:flowNodeRef></bpmn:lane></bpmn:laneSet>
+    <bpmn:startEvent id="start"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:userTask id="enter" name="Nhập">
+      <bpmn:extensionElements><spiffworkflow:properties>
+        <spiffworkflow:property name="formJsonSchemaFilename" value="numbering/enter.schema.json"/>
+      </spiffworkflow:properties></bpmn:extensionElements>
+      <bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing>
+    </bpmn:userTask>
+    <bpmn:serviceTask id="give_number" name="Cấp số">
+      <bpmn:extensionElements>
+        <spiffworkflow:serviceTaskOperator id="test.give_number" resultVariable="number">
+          <spiffworkflow:parameters>
+            <spiffworkflow:parameter id="book" type="str" value="book"/>
+          </spiffworkflow:parameters>
+        </spiffworkflow:serviceTaskOperator>
+      </bpmn:extensionElements>
+      <bpmn:incoming>f2</bpmn:incoming><bpmn:outgoing>f3</bpmn:outgoing>
+    </bpmn:serviceTask>
+    <bpmn:userTask id="check" name="Kiểm tra">
+      <bpmn:extensionElements><spiffworkflow:properties>
+        <spiffworkflow:property name="formJsonSchemaFilename" value="numbering/enter.schema.json"/>
+      </spiffworkflow:properties></bpmn:extensionElements>
+      <bpmn:incoming>f3</bpmn:incoming><bpmn:outgoing>f4</bpmn:outgoing>
+    </bpmn:userTask>
+    <bpmn:endEvent id="end"><bpmn:incoming>f4</bpmn:incoming></bpmn:endEvent>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="enter"/>
+    <bpmn:sequenceFlow id="f2" sourceRef="enter" targetRef="give_number"/>
+    <bpmn:sequenceFlow id="f3" sourceRef="give_number" targetRef="check"/>
+    <bpmn:sequenceFlow id="f4" sourceRef="check" targetRef="end"/>
+  </bpmn:process>
+</bpmn:definitions>"""
+
+SCHEMA = '{"type": "object", "properties": {"book": {"type": "string", "title": "Sổ"}}}'
+CALLS = []
+
+
+def give_number(context):
+    CALLS.append((context.params, context.actor.username, context.instance.id))
+    if context.params["book"] == "khoa":
+        raise ValueError("Sổ văn bản đi năm 2026 đã khóa")
+    return {"so": 15, "ky_hieu": "QĐ-UBND"}
+
+
+@pytest.fixture
+def numbering_app(app, db, tmp_path):
+    (tmp_path / "bpmn").mkdir()
+    (tmp_path / "bpmn" / "numbering.bpmn").write_text(BPMN, encoding="utf-8")
+    (tmp_path / "forms" / "numbering").mkdir(parents=True)
+    (tmp_path / "forms" / "numbering" / "enter.schema.json").write_text(SCHEMA, encoding="utf-8")
+    definition = ProcessDefinition("numbering", "numbering.bpmn", "Cấp số", ("clerk",),
+                                   operators={"test.give_number": give_number})
+    other = create_app({"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"], "SECRET_KEY": "t",
+                        "PROCESS_CATALOGUE": (definition,), "BPMN_DIR": tmp_path / "bpmn",
+                        "FORMS_DIR": tmp_path / "forms"})
+    with other.test_request_context():
+        assert sync_processes(catalogue(), other.config["BPMN_DIR"], other.config["FORMS_DIR"]).problems == []
+        yield other
+
+
+def test_operator_gets_a_typed_context_and_its_result(numbering_app, make, db):
+    clerk = make.user(roles=("clerk",))
+    instance = start_instance("numbering", actor=clerk)
+    task = db.session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id)).one()
+    complete_task(task.task_uuid, {"book": "van_ban_di"}, actor=clerk)
+    assert CALLS[-1] == ({"book": "van_ban_di"}, clerk.username, instance.id)
+    assert db.session.scalars(select(HumanTask.spec_id).where(HumanTask.instance_id == instance.id)).all() == ["check"]
+
+
+def test_operator_failure_shows_the_real_error_and_changes_nothing(numbering_app, make, db):
+    clerk = make.user(roles=("clerk",))
+    instance = start_instance("numbering", actor=clerk)
+    task = db.session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id)).one()
+    state_before = instance.state_json
+    savepoint = db.session.begin_nested()
+    with pytest.raises(ProcessFailed) as failed:
+        complete_task(task.task_uuid, {"book": "khoa"}, actor=clerk)
+    savepoint.rollback()  # what the request boundary does
+    assert "Sổ văn bản đi năm 2026 đã khóa" in failed.value.message
+    assert "NameError" not in failed.value.message
+    db.session.expire_all()
+    assert db.session.get(ProcessInstance, instance.id).state_json == state_before
+    assert db.session.scalars(select(HumanTask.spec_id).where(HumanTask.instance_id == instance.id)).all() == ["enter"]
