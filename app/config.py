@@ -16,6 +16,9 @@ def settings_from_environment(instance_path: str) -> dict:
         "SECRET_KEY": env.get("SECRET_KEY"),
         "PORT": int(env.get("PORT", "5000")),
         "CELERY_BROKER_URL": env.get("CELERY_BROKER_URL") or None,
+        "CELERY_RESULT_BACKEND": env.get("CELERY_RESULT_BACKEND") or None,
+        # Embedded mode: the server process runs the job thread unless this is 0 (then `flask worker`).
+        "BACKGROUND_JOBS": env.get("BACKGROUND_JOBS", "1") == "1",
         "BPMN_DIR": PROJECT_ROOT / "bpmn",
         "FORMS_DIR": PROJECT_ROOT / "forms",
         "FILES_DIR": env.get("FILES_DIR") or str(Path(instance_path) / "files"),

@@ -79,3 +79,15 @@ class HumanTaskCandidate(db.Model):
     on_behalf_of_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
     task: Mapped[HumanTask] = relationship(back_populates="candidates")
+
+
+class Timer(db.Model):
+    """One row per pending timer event: the job that fires timers reads this index, never the engine state."""
+
+    __tablename__ = "workflow_timer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"), index=True)
+    task_uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    spec_id: Mapped[str] = mapped_column(String(128))
+    due_at = mapped_column(UtcDateTime, nullable=False, index=True)

@@ -1,7 +1,7 @@
-"""Start instances and complete their tasks: one lock per instance, state loaded and saved once.
+"""Start instances, complete their tasks and fire their timers: one lock per instance, state loaded and saved once.
 
-A completion is one transaction: engine step, state, inbox index and audit event commit together
-or not at all.
+A completion is one transaction: engine step, state, inbox and timer index and audit event commit
+together or not at all.
 """
 from dataclasses import dataclass
 from uuid import UUID
@@ -29,6 +29,7 @@ from .inbox import index_ready_tasks
 from .models import HumanTask, ProcessInstance, ProcessVersion
 from .registry import catalogue
 from .scripting_runtime import script_engine_for
+from .timers import FiredTimers, index_timers
 
 
 class WorkflowError(Exception):
@@ -95,14 +96,16 @@ def start_instance(process_id: str, *, actor: User, data: dict | None = None, ti
     if definition.starter_lane:
         initial["lane_owners"] = {definition.starter_lane: [actor.username]}
     workflow = new_workflow(spec, subprocess_specs, script_engine_for(instance, actor), initial)
-    _run_engine(workflow.do_engine_steps)
+    fired = FiredTimers()
+    _run_engine(lambda: workflow.do_engine_steps(did_complete_task=fired))
     _save(instance, workflow)
     record("instance_started", actor=actor, subject=instance, process_id=process_id,
            version=version.number, content_sha256=version.content_sha256, data=initial)
+    _record_timers_fired(instance, fired)
     return instance
 
 
-def load_workflow(instance: ProcessInstance, actor: User):
+def load_workflow(instance: ProcessInstance, actor: User | None):
     spec, subprocess_specs = version_specs(instance.version)
     return workflow_from_state(instance.state_json, instance.serializer_version, spec, subprocess_specs,
                                instance.version.spec_json, script_engine_for(instance, actor))
@@ -115,7 +118,50 @@ def _save(instance: ProcessInstance, workflow) -> None:
     if workflow.is_completed():
         instance.status, instance.completed_at = "completed", utcnow()
     index_ready_tasks(instance, workflow)
+    index_timers(instance, workflow)
     db.session.flush()
+
+
+def _bump_lock_version(instance: ProcessInstance) -> None:
+    bumped = db.session.execute(update(ProcessInstance).where(
+        ProcessInstance.id == instance.id, ProcessInstance.lock_version == instance.lock_version)
+        .values(lock_version=instance.lock_version + 1).execution_options(synchronize_session=False))
+    if bumped.rowcount != 1:
+        raise TaskConflict(_("Hồ sơ vừa được người khác cập nhật. Vui lòng tải lại trang."))
+
+
+def _record_timers_fired(instance: ProcessInstance, fired: list[str]) -> None:
+    # The system fires timers, also when a completion creates one that is already due.
+    if fired:
+        record("timer_fired", actor=None, subject=instance, agency_id=instance.agency_id,
+               instance_id=instance.id, timers=list(fired), version_sha256=instance.version.content_sha256)
+
+
+def fire_timers(instance_id: int) -> list[str]:
+    """Run the instance's due timers under its lock; return the timer specs that fired.
+
+    Due means due by the engine's clock (wall-clock UTC): the Timer index only says where to look.
+    """
+    instance = _lock(instance_id)
+    if instance.status != "running":
+        return []
+    workflow = load_workflow(instance, None)
+    fired = FiredTimers()
+    _run_engine(lambda: (workflow.refresh_timers(), workflow.do_engine_steps(did_complete_task=fired)))
+    if not fired:
+        return []
+    _save(instance, workflow)
+    _bump_lock_version(instance)
+    _record_timers_fired(instance, fired)
+    return list(fired)
+
+
+def mark_instance_failed(instance_id: int, message: str, *, actor: User | None = None) -> None:
+    """Put an instance in the error state so jobs skip it until an admin retries it."""
+    instance = _lock(instance_id)
+    instance.status, instance.error_message, instance.updated_at = "error", message, utcnow()
+    record("instance_failed", actor=actor, subject=instance, agency_id=instance.agency_id,
+           instance_id=instance.id, error=message, version_sha256=instance.version.content_sha256)
 
 
 def _lock(instance_id: int) -> ProcessInstance:
@@ -177,16 +223,14 @@ def complete_task(task_uuid: str, data: dict, *, actor: User) -> Completion:
     if task is None or task.state != TaskState.READY:
         raise TaskConflict(_("Công việc này đã được xử lý bởi %(name)s.", name=_who_completed(task_uuid)))
     task.data.update(data)
-    _run_engine(lambda: (task.run(), workflow.do_engine_steps()))
+    fired = FiredTimers()
+    _run_engine(lambda: (task.run(), workflow.do_engine_steps(did_complete_task=fired)))
     _save(instance, workflow)
-    bumped = db.session.execute(update(ProcessInstance).where(
-        ProcessInstance.id == instance.id, ProcessInstance.lock_version == instance.lock_version)
-        .values(lock_version=instance.lock_version + 1).execution_options(synchronize_session=False))
-    if bumped.rowcount != 1:
-        raise TaskConflict(_("Hồ sơ vừa được người khác cập nhật. Vui lòng tải lại trang."))
+    _bump_lock_version(instance)
     record("task_completed", actor=actor, subject=("task", task_uuid), agency_id=instance.agency_id,
            on_behalf_of=acting_for, instance_id=instance.id, task_spec=task.task_spec.name,
            lane=task.task_spec.lane, version_sha256=instance.version.content_sha256, data=data)
+    _record_timers_fired(instance, fired)
     return Completion(instance, task.task_spec.name)
 
 

@@ -221,6 +221,13 @@ def iso_duration_until(moment) -> str:
     return f"PT{max(seconds, 0)}S"
 
 
+def iso_end_of_day(day) -> str:
+    """The last second of `day` in Vietnam as an ISO datetime, e.g. for a timeDate deadline."""
+    # Deadlines (hạn xử lý) run to the end of the day, as on the inbox row.
+    day = _to_date(day)
+    return datetime(day.year, day.month, day.day, 23, 59, 59, tzinfo=VN_TZ).isoformat()
+
+
 def calendar_helpers(calendar: WorkCalendar) -> dict:
     """The functions scripts may call, bound to `calendar`."""
 
@@ -239,7 +246,7 @@ def calendar_helpers(calendar: WorkCalendar) -> dict:
         "add_working_days": add_working_days, "working_days_between": working_days_between,
         "is_working_day": is_working_day, "today": today, "now": now, "date": date,
         "timedelta": timedelta, "parse_date": parse_date, "format_date": format_date,
-        "iso_duration_until": iso_duration_until,
+        "iso_duration_until": iso_duration_until, "iso_end_of_day": iso_end_of_day,
     }
 
 

@@ -1,0 +1,127 @@
+"""Run jobs by name: in-process (embedded mode) or through Celery when CELERY_BROKER_URL is set.
+
+Embedded mode runs a daemon scheduler thread in the server process (`start_background_jobs`) or
+in the foreground (`flask worker`); the scaled-out mode runs the same functions as Celery tasks
+(`celery -A app.jobs.celery_app worker -B`).
+"""
+import logging
+import os
+import queue
+import threading
+import time
+from collections.abc import Callable
+
+from flask import Flask, current_app
+
+from app.extensions import db
+
+from .timers import fire_due_timers
+
+log = logging.getLogger(__name__)
+
+# Every job by name: jobs are plain functions taking JSON-friendly keyword arguments.
+JOBS: dict[str, Callable] = {
+    "fire_due_timers": fire_due_timers,
+}
+
+# Seconds between runs of the periodic jobs (Celery beat uses the same table).
+SCHEDULE: dict[str, float] = {
+    "fire_due_timers": 30.0,
+}
+
+
+def run_job(app: Flask, name: str, **kwargs):
+    """Run one job in its own app context and session; commit what it left uncommitted."""
+    job = JOBS[name]
+    with app.app_context():
+        try:
+            result = job(**kwargs)
+            db.session.commit()
+            return result
+        except Exception:
+            db.session.rollback()
+            raise
+        finally:
+            db.session.remove()
+
+
+def enqueue(name: str, **kwargs) -> None:
+    """Run a job in the background; call it after committing what the job must see."""
+    if name not in JOBS:
+        raise KeyError(f"Unknown job {name!r}")
+    app = current_app._get_current_object()
+    if app.config.get("CELERY_BROKER_URL"):
+        from .celery_tasks import celery_for, task_name
+        celery_for(app).send_task(task_name(name), kwargs=kwargs)
+        return
+    scheduler = app.extensions.get("job_scheduler")
+    if scheduler is not None and scheduler.is_alive():
+        scheduler.submit(name, kwargs)
+    else:  # no background thread in this process (CLI, tests): run it now
+        run_job(app, name, **kwargs)
+
+
+class Scheduler(threading.Thread):
+    """Run the periodic jobs every `schedule[name]` seconds and the enqueued ones as they come."""
+
+    def __init__(self, app: Flask, schedule: dict[str, float] | None = None):
+        super().__init__(name="lienthong-jobs", daemon=True)
+        self.app, self.schedule = app, dict(SCHEDULE if schedule is None else schedule)
+        self.pid = os.getpid()
+        self._queue: queue.Queue = queue.Queue()
+        self._stopping = threading.Event()
+
+    def submit(self, name: str, kwargs: dict) -> None:
+        self._queue.put((name, kwargs))
+
+    def stop(self, timeout: float | None = 10) -> None:
+        self._stopping.set()
+        self._queue.put(None)
+        if self.is_alive() and threading.current_thread() is not self:
+            self.join(timeout)
+
+    def run(self, *, once: bool = False) -> None:
+        """Loop until stopped; with `once`, run each periodic job one time and return."""
+        next_run = {name: time.monotonic() for name in self.schedule}
+        while not self._stopping.is_set():
+            for name, due in next_run.items():
+                if due <= time.monotonic():
+                    self._run(name, {})
+                    next_run[name] = time.monotonic() + self.schedule[name]
+            if once:
+                return
+            wait = max(0.0, min(next_run.values(), default=time.monotonic() + 60) - time.monotonic())
+            try:
+                item = self._queue.get(timeout=wait)
+            except queue.Empty:
+                continue
+            if item is None:
+                return
+            self._run(*item)
+
+    def _run(self, name: str, kwargs: dict) -> None:
+        # One failing run must not end the thread: the next tick tries again.
+        try:
+            run_job(self.app, name, **kwargs)
+        except Exception:
+            log.exception("Job %s failed", name)
+
+
+_start_lock = threading.Lock()
+
+
+def start_background_jobs(app: Flask) -> Scheduler | None:
+    """Start the embedded scheduler thread once per server process; None where it must not run."""
+    if (app.config.get("CELERY_BROKER_URL") or app.testing or not app.config.get("BACKGROUND_JOBS", True)
+            or os.environ.get("FLASK_RUN_FROM_CLI") == "true"):
+        # Celery workers run the jobs; tests call them directly; `flask` commands (which load
+        # wsgi.py too) must not start a thread: `flask worker` runs the loop in the foreground.
+        return None
+    with _start_lock:
+        scheduler = app.extensions.get("job_scheduler")
+        # After a fork the parent's thread object survives but the thread does not.
+        if scheduler is None or not scheduler.is_alive() or scheduler.pid != os.getpid():
+            scheduler = Scheduler(app)
+            scheduler.start()
+            app.extensions["job_scheduler"] = scheduler
+    return scheduler
