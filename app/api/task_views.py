@@ -8,7 +8,8 @@ from app.extensions import db
 from app.workflow.forms import validate_data
 from app.workflow.models import HumanTask, ProcessInstance
 from app.workflow.runtime import WorkflowError, complete_task, completed_by, start_instance
-from app.workflow.task_pages import find_my_task, my_tasks_query, picker_choices, task_view
+from app.workflow.access import my_tasks_query
+from app.workflow.task_pages import find_my_task, picker_choices, task_view
 
 from . import bp
 from .auth import token_required

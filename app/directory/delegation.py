@@ -27,18 +27,21 @@ def _active_delegations(on: date):
         Delegation.revoked_at.is_(None), Delegation.starts_on <= on, Delegation.ends_on >= on)
 
 
+def role_holders(agency_id: int, role: str, *, department_id: int | None = None) -> list[User]:
+    """Return the active holders of `role` in the agency (narrowed to a department when given)."""
+    stmt = (select(User).join(UserRole)
+            .where(User.agency_id == agency_id, User.active.is_(True), UserRole.role == role)
+            .order_by(User.full_name, User.id))
+    if department_id is not None:
+        stmt = stmt.where(User.department_id == department_id)
+    return list(db.session.scalars(stmt))
+
+
 def role_candidates(agency_id: int, role: str, *, department_id: int | None = None,
                     on: date | None = None) -> list[Candidate]:
     """Return who takes tasks of `role` in the agency on a day, delegates replacing delegators."""
     on = on or date.today()
-    holders_query = (
-        select(User).join(UserRole)
-        .where(User.agency_id == agency_id, User.active.is_(True), UserRole.role == role)
-        .order_by(User.full_name, User.id)
-    )
-    if department_id is not None:
-        holders_query = holders_query.where(User.department_id == department_id)
-    holders = db.session.scalars(holders_query).all()
+    holders = role_holders(agency_id, role, department_id=department_id)
     delegations = {
         d.delegator_id: d for d in db.session.scalars(
             _active_delegations(on).where(Delegation.role == role,
@@ -55,6 +58,25 @@ def role_candidates(agency_id: int, role: str, *, department_id: int | None = No
             seen.add(candidate.user.id)
             candidates.append(candidate)
     return candidates
+
+
+@dataclass(frozen=True)
+class DelegationView:
+    """One person's delegations in force on a day: roles handed away, and whom they act for."""
+
+    handed_away: frozenset[str]
+    acting_for: dict[str, tuple[int, ...]]  # role -> ids of the people who delegated it to this user
+
+
+def delegations_in_force(user: User, *, on: date | None = None) -> DelegationView:
+    rows = db.session.scalars(_active_delegations(on or date.today()).where(
+        (Delegation.delegator_id == user.id) | (Delegation.delegate_id == user.id))).all()
+    acting: dict[str, list[int]] = {}
+    for row in rows:
+        if row.delegate_id == user.id:
+            acting.setdefault(row.role, []).append(row.delegator_id)
+    return DelegationView(frozenset(r.role for r in rows if r.delegator_id == user.id),
+                          {role: tuple(ids) for role, ids in acting.items()})
 
 
 def acting_for(user: User, role: str, *, on: date | None = None) -> list[User]:

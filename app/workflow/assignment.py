@@ -2,8 +2,9 @@
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 
-from app.directory.delegation import Candidate, role_candidates
+from app.directory.delegation import Candidate, role_holders
 from app.directory.models import User
 from app.directory.roles import ROLE_LABELS, ROLES
 from app.extensions import db
@@ -33,11 +34,13 @@ def assign(lane: str | None, data: dict, agency_id: int) -> Assignment:
     owners = (data.get("lane_owners") or {}).get(lane) if isinstance(data.get("lane_owners"), dict) else None
     if owners:
         # Named owners must be active people of the same agency: task data cannot leak work across.
-        users = db.session.scalars(select(User).where(
+        users = db.session.scalars(select(User).options(lazyload(User.role_rows)).where(
             User.username.in_([str(o) for o in owners]), User.agency_id == agency_id,
             User.active.is_(True)).order_by(User.id)).all()
         candidates = [Candidate(u) for u in users]
         return Assignment(role, None, candidates, users[0] if len(users) == 1 else None)
     department_id = data.get("department_id") if isinstance(data.get("department_id"), int) else None
-    candidates = role_candidates(agency_id, role, department_id=department_id) if role else []
+    # Role holders only: delegation is applied when the inbox is read (workflow.access).
+    holders = role_holders(agency_id, role, department_id=department_id) if role else []
+    candidates = [Candidate(user) for user in holders]
     return Assignment(role, department_id, candidates, None)

@@ -7,6 +7,7 @@ from app.directory.models import User
 from app.directory.roles import LEADER, UNIT_HEAD
 from app.extensions import db
 
+from .access import task_access
 from .models import HumanTask, HumanTaskCandidate
 from .runtime import TaskConflict, TaskForbidden, WorkflowError
 
@@ -34,11 +35,14 @@ def _set_assignee(row: HumanTask, *, expected, new) -> None:
 def claim_task(task_uuid: str, *, actor: User) -> HumanTask:
     """Take an unassigned task offered to the actor's role."""
     row = _task(task_uuid, actor)
-    if not any(c.user_id == actor.id for c in row.candidates):
+    if row.assigned_user_id is not None:
+        raise TaskConflict(_("Công việc đã có người nhận. Vui lòng tải lại trang."))
+    allowed, on_behalf_of_id = task_access(row, actor)
+    if not allowed:
         raise TaskForbidden(_("Bạn không thuộc nhóm được xử lý công việc này."))
     _set_assignee(row, expected=None, new=actor.id)
     record("task_claimed", actor=actor, subject=("task", task_uuid), instance_id=row.instance_id,
-           task_spec=row.spec_id)
+           task_spec=row.spec_id, on_behalf_of=db.session.get(User, on_behalf_of_id) if on_behalf_of_id else None)
     return row
 
 

@@ -72,11 +72,10 @@ class HumanTask(AgencyScoped, db.Model):
 
 
 class HumanTaskCandidate(db.Model):
-    """Who may take an unassigned task (role holders, delegates, or named lane owners)."""
+    """Who may take an unassigned task: role holders or named lane owners (delegation is applied on read)."""
 
     task_id: Mapped[int] = mapped_column(ForeignKey("human_task.id", ondelete="CASCADE"), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), primary_key=True, index=True)
-    on_behalf_of_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
     task: Mapped[HumanTask] = relationship(back_populates="candidates")
 

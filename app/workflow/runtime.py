@@ -17,6 +17,7 @@ from app.directory.models import User
 from app.extensions import db
 from app.sqltypes import utcnow
 
+from .access import task_access
 from .deployment import latest_version
 from .engine import (
     SERIALIZER_VERSION,
@@ -235,12 +236,10 @@ def complete_task(task_uuid: str, data: dict, *, actor: User) -> Completion:
 
 
 def _entitlement(row: HumanTask, actor: User) -> User | None:
-    """Return whom the actor acts for (None = themself); refuse people who are not candidates."""
-    if row.assigned_user_id is not None:
-        if row.assigned_user_id != actor.id:
+    """Return whom the actor acts for (None = themself); refuse people who may not act."""
+    allowed, on_behalf_of_id = task_access(row, actor)
+    if not allowed:
+        if row.assigned_user_id is not None:
             raise TaskForbidden(_("Công việc này đã được giao cho người khác."))
-        return None
-    for candidate in row.candidates:
-        if candidate.user_id == actor.id:
-            return db.session.get(User, candidate.on_behalf_of_id) if candidate.on_behalf_of_id else None
-    raise TaskForbidden(_("Bạn không thuộc nhóm được xử lý công việc này."))
+        raise TaskForbidden(_("Bạn không thuộc nhóm được xử lý công việc này."))
+    return db.session.get(User, on_behalf_of_id) if on_behalf_of_id else None

@@ -10,8 +10,9 @@ from app.directory.models import Agency, Department, User
 from app.extensions import db
 
 from .forms import PICKERS, TaskForm
+from .access import my_tasks_query
 from .instructions import render_instructions
-from .models import HumanTask, HumanTaskCandidate
+from .models import HumanTask
 from .runtime import load_workflow, version_specs
 
 
@@ -21,15 +22,6 @@ class TaskView:
     form: TaskForm | None
     data: dict
     instructions: Markup
-
-
-def my_tasks_query(actor):
-    """Tasks the actor holds, or may take: assigned to them, or offered to them as a candidate."""
-    offered = select(HumanTaskCandidate.task_id).where(HumanTaskCandidate.user_id == actor.id)
-    return select(HumanTask).where(
-        HumanTask.agency_id == actor.agency_id,
-        (HumanTask.assigned_user_id == actor.id)
-        | (HumanTask.assigned_user_id.is_(None) & HumanTask.id.in_(offered)))
 
 
 def find_my_task(task_uuid: str, actor) -> HumanTask | None:

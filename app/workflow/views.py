@@ -13,7 +13,8 @@ from .forms import parse_submission
 from .models import HumanTask, ProcessInstance
 from .registry import catalogue
 from .runtime import WorkflowError, complete_task, start_instance
-from .task_pages import find_my_task, my_tasks_query, picker_choices, task_view
+from .access import my_tasks_query
+from .task_pages import find_my_task, picker_choices, task_view
 
 bp = Blueprint("tasks", __name__)
 PAGE_SIZE = 25

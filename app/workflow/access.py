@@ -1,0 +1,47 @@
+"""Who may see and complete an inbox task today: its holder, or whoever holds that role by delegation.
+
+Delegation is applied when asked, not when the task is indexed, so a delegation that starts,
+ends or is revoked later moves open tasks at once. The SQL filter (lists) and the Python check
+(completion, claim) state the same rule; tests hold them together.
+"""
+from datetime import date
+
+from sqlalchemy import or_, select
+
+from app.directory.delegation import delegations_in_force
+
+from .models import HumanTask, HumanTaskCandidate
+
+
+def _held_by(user_ids):
+    offered = select(HumanTaskCandidate.task_id).where(HumanTaskCandidate.user_id.in_(user_ids))
+    return HumanTask.assigned_user_id.in_(user_ids) | (
+        HumanTask.assigned_user_id.is_(None) & HumanTask.id.in_(offered))
+
+
+def my_tasks_query(actor, *, on: date | None = None):
+    """Tasks the actor holds or may take, minus roles they handed away, plus roles handed to them."""
+    view = delegations_in_force(actor, on=on)
+    own = _held_by([actor.id])
+    if view.handed_away:
+        own = own & or_(HumanTask.candidate_role.is_(None), HumanTask.candidate_role.not_in(view.handed_away))
+    clauses = [own] + [(HumanTask.candidate_role == role) & _held_by(ids) for role, ids in view.acting_for.items()]
+    return select(HumanTask).where(HumanTask.agency_id == actor.agency_id, or_(*clauses))
+
+
+def task_access(row: HumanTask, actor, *, on: date | None = None) -> tuple[bool, int | None]:
+    """Return (may act, id of the person acted for under delegation or None)."""
+    if row.agency_id != actor.agency_id:
+        return False, None
+    view = delegations_in_force(actor, on=on)
+    candidate_ids = {c.user_id for c in row.candidates}
+
+    def holds(user_id: int) -> bool:
+        return row.assigned_user_id == user_id or (row.assigned_user_id is None and user_id in candidate_ids)
+
+    if row.candidate_role not in view.handed_away and holds(actor.id):
+        return True, None
+    for delegator_id in view.acting_for.get(row.candidate_role, ()):
+        if holds(delegator_id):
+            return True, delegator_id
+    return False, None
