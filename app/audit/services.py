@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 
 from app.extensions import db
 from app.sqltypes import utcnow
@@ -45,14 +45,20 @@ def event_hash(event: AuditEvent) -> str:
     return hashlib.sha256((event.prev_hash + canonical_json(body)).encode()).hexdigest()
 
 
+# Built once, on the table: every audited change runs both, so neither the statement building nor
+# the ORM's bulk-update bookkeeping is paid per event.
+_HEAD = AuditChainHead.__table__
+_CLAIM_HEAD = (update(_HEAD).where(_HEAD.c.id == HEAD_ID).values(seq=_HEAD.c.seq + 1)
+               .returning(_HEAD.c.seq, _HEAD.c.hash))
+_SEAL_HEAD = update(_HEAD).where(_HEAD.c.id == HEAD_ID).values(hash=bindparam("new_hash"))
+
+
 def _take_chain_head() -> tuple[int, str]:
     """Claim the next sequence number; the UPDATE locks the head row until commit on every backend."""
-    row = db.session.execute(
-        update(AuditChainHead)
-        .where(AuditChainHead.id == HEAD_ID)
-        .values(seq=AuditChainHead.seq + 1)
-        .returning(AuditChainHead.seq, AuditChainHead.hash)
-    ).first()
+    # Flush pending changes first, as an ORM statement's autoflush did: their row locks are still
+    # taken before the head's.
+    db.session.flush()
+    row = db.session.execute(_CLAIM_HEAD).first()
     if row is None:
         # First event of a database created without the migration's head row.
         db.session.execute(insert(AuditChainHead).values(id=HEAD_ID, seq=1, hash=GENESIS_HASH))
@@ -82,10 +88,8 @@ def record(event_type: str, *, actor=None, subject=None, agency_id=None, on_beha
     )
     event.hash = event_hash(event)
     db.session.add(event)
-    db.session.execute(
-        update(AuditChainHead).where(AuditChainHead.id == HEAD_ID).values(hash=event.hash)
-    )
     db.session.flush()
+    db.session.execute(_SEAL_HEAD, {"new_hash": event.hash})
     return event
 
 
@@ -121,7 +125,8 @@ def verify_chain(batch_size: int = 2000) -> ChainReport:
             return ChainReport(verified, event.seq, problem)
         verified += 1
         expected_seq, expected_prev = event.seq + 1, event.hash
-    head = db.session.get(AuditChainHead, HEAD_ID)
+    # The head is written with table statements, which leave a loaded head object as it was.
+    head = db.session.get(AuditChainHead, HEAD_ID, populate_existing=True)
     if head is not None and (head.seq, head.hash) != (expected_seq - 1, expected_prev):
         return ChainReport(verified, head.seq, _(
             "Chuỗi bị cắt: đầu chuỗi ghi sự kiện số %(head)s nhưng sự kiện cuối cùng còn lại là số "

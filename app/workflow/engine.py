@@ -11,6 +11,7 @@ from functools import cache
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.BpmnParser import full_tag
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
 from SpiffWorkflow.bpmn.serializer.workflow import VERSION as SERIALIZER_VERSION
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
@@ -22,8 +23,6 @@ from .signing_node import SigningAwareUserTaskParser, SigningTask, SigningTaskCo
 
 __all__ = ["SERIALIZER_VERSION", "BpmnDefinitionError", "ParsedProcess", "parse_process",
            "spec_to_json", "specs_from_json", "state_to_json", "workflow_from_state", "new_workflow"]
-
-_SPEC_KEYS = ("spec", "subprocess_specs")
 
 
 class LienThongBpmnParser(SpiffBpmnParser):
@@ -49,10 +48,24 @@ class ParsedProcess:
     document: etree._Element
 
 
+class WorkflowStateConverter(BpmnWorkflowConverter):
+    """The library's workflow converter that can leave the specs out instead of converting them to drop them."""
+
+    def to_dict(self, workflow, *, specs: bool = True) -> dict:
+        if specs:
+            return super().to_dict(workflow)
+        # BpmnWorkflowConverter.to_dict (SpiffWorkflow 3.2.0) without its two spec keys.
+        dct = WorkflowConverter.to_dict(self, workflow)
+        dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
+        dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
+        return dct
+
+
 @cache
 def workflow_serializer() -> BpmnWorkflowSerializer:
     config = dict(SPIFF_CONFIG)  # a copy: SPIFF_CONFIG itself stays as the library shipped it
     config[SigningTask] = SigningTaskConverter
+    config[BpmnWorkflow] = WorkflowStateConverter  # same typename: stored states are unaffected
     return BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(config))
 
 
@@ -97,15 +110,17 @@ def _json_default(value):
 
 def state_to_json(workflow: BpmnWorkflow) -> str:
     """Serialise the instance state without its spec."""
-    state = workflow_serializer().to_dict(workflow)
-    for key in _SPEC_KEYS:
-        state.pop(key, None)
+    registry = workflow_serializer().registry
+    state = registry.convert_to_dict[registry.typenames[BpmnWorkflow]](workflow, specs=False)
     return json.dumps(state, separators=(",", ":"), default=_json_default)
 
 
 def workflow_from_state(state_json: str, serializer_version: str, spec, subprocess_specs: dict,
-                        spec_json: str, script_engine) -> BpmnWorkflow:
-    """Rebuild a workflow from its stored state and its version's (cached) spec objects."""
+                        spec_json: str | None, script_engine) -> BpmnWorkflow:
+    """Rebuild a workflow from its stored state and its version's (cached) spec objects.
+
+    `spec_json` (the version's stored specs) is needed only when `serializer_version` is an older one.
+    """
     serializer = workflow_serializer()
     state = json.loads(state_json)
     if serializer_version != SERIALIZER_VERSION:

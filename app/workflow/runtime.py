@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
 from app.audit.models import AuditEvent
 from app.audit.services import record
@@ -108,8 +109,10 @@ def start_instance(process_id: str, *, actor: User, data: dict | None = None, ti
 
 def load_workflow(instance: ProcessInstance, actor: User | None):
     spec, subprocess_specs = version_specs(instance.version)
+    # The version's spec JSON (large) is read only to migrate a state saved by an older serializer.
+    spec_json = instance.version.spec_json if instance.serializer_version != SERIALIZER_VERSION else None
     return workflow_from_state(instance.state_json, instance.serializer_version, spec, subprocess_specs,
-                               instance.version.spec_json, script_engine_for(instance, actor))
+                               spec_json, script_engine_for(instance, actor))
 
 
 def _save(instance: ProcessInstance, workflow) -> None:
@@ -143,7 +146,7 @@ def fire_timers(instance_id: int) -> list[str]:
 
     Due means due by the engine's clock (wall-clock UTC): the Timer index only says where to look.
     """
-    instance = _lock(instance_id)
+    instance = lock_instance(instance_id)
     if instance.status != "running":
         return []
     workflow = load_workflow(instance, None)
@@ -159,17 +162,21 @@ def fire_timers(instance_id: int) -> list[str]:
 
 def mark_instance_failed(instance_id: int, message: str, *, actor: User | None = None) -> None:
     """Put an instance in the error state so jobs skip it until an admin retries it."""
-    instance = _lock(instance_id)
+    instance = lock_instance(instance_id)
     instance.status, instance.error_message, instance.updated_at = "error", message, utcnow()
     record("instance_failed", actor=actor, subject=instance, agency_id=instance.agency_id,
            instance_id=instance.id, error=message, version_sha256=instance.version.content_sha256)
 
 
-def _lock(instance_id: int) -> ProcessInstance:
+def lock_instance(instance_id: int) -> ProcessInstance:
     """Take the instance's row lock (FOR UPDATE on PostgreSQL; SQLite serialises at BEGIN)."""
+    # The version comes in the same statement, without its BPMN and spec JSON: the spec objects are
+    # cached per version, so only a cache miss or a serializer migration reads spec_json (lazily).
     instance = db.session.scalars(
         select(ProcessInstance).where(ProcessInstance.id == instance_id)
-        .with_for_update().execution_options(populate_existing=True)).first()
+        .options(joinedload(ProcessInstance.version, innerjoin=True).load_only(
+            ProcessVersion.process_id, ProcessVersion.number, ProcessVersion.content_sha256))
+        .with_for_update(of=ProcessInstance).execution_options(populate_existing=True)).first()
     if instance is None:
         raise WorkflowError(_("Không tìm thấy hồ sơ quy trình."))
     return instance
@@ -213,7 +220,7 @@ def complete_task(task_uuid: str, data: dict, *, actor: User) -> Completion:
     Tasks are addressed by the engine's task id: inbox row ids are reused once rows are deleted.
     """
     instance_id = _instance_of_task(task_uuid)
-    instance = _lock(instance_id)
+    instance = lock_instance(instance_id)
     row = db.session.scalars(select(HumanTask).where(HumanTask.task_uuid == task_uuid)
                              .execution_options(populate_existing=True)).first()
     if row is None:

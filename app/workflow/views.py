@@ -121,4 +121,4 @@ def inbox_badge():
     return {"open_task_count": lambda: open_task_count(current_user) if current_user.is_authenticated else 0}
 
 
-from . import claim_views  # noqa: E402,F401  (more routes on this blueprint)
+from . import claim_views, recovery_views  # noqa: E402,F401  (more routes on this blueprint)
