@@ -200,6 +200,8 @@ def _ordered(schema: dict, ui: dict) -> list[tuple[str, dict, dict]]:
 
 def _widget(schema: dict, ui: dict) -> str:
     kind, asked = _type(schema), ui.get("ui:widget")
+    if asked == "file":  # a stored file is an object {sha256, size, name, content_type}
+        return "file"
     if kind == "object":
         return "group"
     if asked in ("hidden", "file", *PICKERS):

@@ -1,19 +1,30 @@
 """Việc của tôi (my tasks), the task page with its form, and starting a process."""
 from datetime import datetime, timezone
+from pathlib import Path
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from app.auth.session import signed_in_user
+from app.documents.storage import UploadRefused, store_pdf
 from app.extensions import db
 
+from .access import my_tasks_query
 from .forms import parse_submission
 from .models import HumanTask, ProcessInstance
 from .registry import catalogue
 from .runtime import WorkflowError, complete_task, start_instance
-from .access import my_tasks_query
 from .task_pages import find_my_task, picker_choices, task_view
 
 bp = Blueprint("tasks", __name__)
@@ -66,6 +77,7 @@ def submit_task(task_uuid: str):
     data, errors = ({}, {})
     if view.form is not None:
         data, errors = parse_submission(view.form, request.form, picker_choices(view.form, actor))
+        data, errors = _with_uploads(view, data, errors)
     if errors:
         return _render_task(view, {**view.data, **data, **_raw(request.form, errors)}, errors, 422)
     try:
@@ -79,6 +91,25 @@ def submit_task(task_uuid: str):
     db.session.commit()
     flash(_("Đã hoàn thành: %(title)s.", title=view.row.title), "success")
     return redirect(url_for("tasks.inbox"))
+
+
+def _with_uploads(view, data: dict, errors: dict) -> tuple[dict, dict]:
+    """Store uploaded PDFs content-addressed; the task data keeps their hash, size and name."""
+    config = current_app.config
+    for name in view.form.file_fields:
+        upload = request.files.get(name)
+        if upload is None or not upload.filename:
+            if name in view.form.schema.get("required", ()) and not view.data.get(name):
+                errors[name] = _("Trường này bắt buộc.")
+            continue
+        try:
+            stored = store_pdf(upload.stream, upload.filename, files_dir=Path(config["FILES_DIR"]),
+                               max_bytes=config["MAX_TASK_FILE_MB"] * 1024 * 1024)
+        except UploadRefused as refused:
+            errors[name] = str(refused)
+        else:
+            data[name] = stored.as_data()
+    return data, errors
 
 
 def _raw(formdata, errors) -> dict:
