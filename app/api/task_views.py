@@ -6,6 +6,7 @@ from sqlalchemy import select
 from app.directory.scoping import get_visible
 from app.extensions import db
 from app.workflow.forms import validate_data
+from app.workflow.history import event_json, instance_events
 from app.workflow.models import HumanTask, ProcessInstance
 from app.workflow.runtime import WorkflowError, complete_task, completed_by, start_instance
 from app.workflow.access import my_tasks_query
@@ -105,6 +106,7 @@ def instance_json(instance: ProcessInstance, *, with_tasks: bool = False) -> dic
     if with_tasks:
         rows = db.session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id)).all()
         body["active_tasks"] = [{"id": r.task_uuid, "title": r.title, "lane": r.lane} for r in rows]
+        body["history"] = [event_json(event) for event in instance_events(instance.id)]
     return body
 
 
@@ -124,7 +126,7 @@ def post_instance(process_id: str):
 
 
 @bp.route("/api/v1/instances/<int:instance_id>")
-@documented(summary="Trạng thái một hồ sơ quy trình và các việc đang mở", security=BEARER,
+@documented(summary="Trạng thái một hồ sơ quy trình, các việc đang mở và lịch sử", security=BEARER,
             responses={"200": {"description": "Hồ sơ"}, **error_responses(401, 404)})
 @token_required
 def get_instance(instance_id: int):

@@ -49,6 +49,8 @@ def test_start_fill_and_complete_through_the_api(client, make, deployed):
 
     state = client.get(f"/api/v1/instances/{instance['id']}", headers=as_leader).get_json()
     assert [t["title"] for t in state["active_tasks"]] == ["Báo cáo kết quả"]
+    assert [(e["type"], e["task_spec"], e["actor"]) for e in state["history"]] == [
+        ("instance_started", None, leader.username), ("task_completed", "assign", leader.username)]
     assert client.get(f"/api/v1/instances/{instance['id']}", headers=_headers(client, stranger)).status_code == 404
     assert client.get("/api/v1/tasks", headers=_headers(client, specialist)).get_json()["total"] == 1
 

@@ -1,0 +1,20 @@
+"""An instance's history as recorded in the audit chain (the auditors' pages build on this)."""
+from sqlalchemy import or_, select
+
+from app.audit.models import AuditEvent
+from app.extensions import db
+
+
+def instance_events(instance_id: int) -> list[AuditEvent]:
+    """Events about the instance itself or its tasks, in chain order."""
+    return list(db.session.scalars(select(AuditEvent).where(or_(
+        (AuditEvent.subject_type == "process_instance") & (AuditEvent.subject_id == str(instance_id)),
+        AuditEvent.data["instance_id"].as_integer() == instance_id,
+    )).order_by(AuditEvent.seq)))
+
+
+def event_json(event: AuditEvent) -> dict:
+    return {"seq": event.seq, "type": event.event_type, "at": event.occurred_at.isoformat(),
+            "actor": event.actor.username if event.actor else None,
+            "on_behalf_of": event.on_behalf_of.username if event.on_behalf_of else None,
+            "task_spec": event.data.get("task_spec"), "timers": event.data.get("timers")}
