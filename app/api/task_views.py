@@ -5,11 +5,16 @@ from sqlalchemy import select
 
 from app.directory.scoping import get_visible
 from app.extensions import db
+from app.workflow.access import my_tasks_query
 from app.workflow.forms import validate_data
 from app.workflow.history import event_json, instance_events
 from app.workflow.models import HumanTask, ProcessInstance
-from app.workflow.runtime import WorkflowError, complete_task, completed_by, start_instance
-from app.workflow.access import my_tasks_query
+from app.workflow.runtime import (
+    WorkflowError,
+    complete_task,
+    completed_by,
+    start_instance,
+)
 from app.workflow.task_pages import find_my_task, picker_choices, task_view
 
 from . import bp

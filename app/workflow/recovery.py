@@ -8,7 +8,13 @@ from app.directory.scoping import scoped
 from app.extensions import db
 
 from .models import ProcessInstance
-from .runtime import ProcessFailed, TaskForbidden, WorkflowError, fire_timers, lock_instance
+from .runtime import (
+    ProcessFailed,
+    TaskForbidden,
+    WorkflowError,
+    fire_timers,
+    lock_instance,
+)
 
 
 def failed_instances_query(actor):

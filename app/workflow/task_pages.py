@@ -9,8 +9,8 @@ from sqlalchemy import select
 from app.directory.models import Agency, Department, User
 from app.extensions import db
 
-from .forms import PICKERS, TaskForm
 from .access import my_tasks_query
+from .forms import PICKERS, TaskForm
 from .instructions import render_instructions
 from .models import HumanTask
 from .runtime import load_workflow, version_specs

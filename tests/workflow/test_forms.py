@@ -211,6 +211,7 @@ def test_draft7_schemas_are_accepted(tmp_path):
 def app():
     """Only the templates and Babel: the macro must not depend on the rest of the application."""
     application = Flask("forms_test", template_folder=str(PROJECT_ROOT / "app" / "templates"))
+    application.config["BABEL_DEFAULT_LOCALE"] = "vi"  # as in the application: English only when chosen
     Babel(application)
     return application
 

@@ -2,11 +2,11 @@
 import pytest
 from sqlalchemy import select
 
-from app import create_app
-from app.workflow.deployment import sync_processes
 from app.workflow.models import HumanTask, ProcessInstance
-from app.workflow.registry import ProcessDefinition, catalogue
+from app.workflow.registry import ProcessDefinition
 from app.workflow.runtime import ProcessFailed, complete_task, start_instance
+
+from .custom_process import deployed_custom_process
 
 BPMN = """<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -60,17 +60,10 @@ def give_number(context):
 
 @pytest.fixture
 def numbering_app(app, db, tmp_path):
-    (tmp_path / "bpmn").mkdir()
-    (tmp_path / "bpmn" / "numbering.bpmn").write_text(BPMN, encoding="utf-8")
-    (tmp_path / "forms" / "numbering").mkdir(parents=True)
-    (tmp_path / "forms" / "numbering" / "enter.schema.json").write_text(SCHEMA, encoding="utf-8")
     definition = ProcessDefinition("numbering", "numbering.bpmn", "Cấp số", ("clerk",),
                                    operators={"test.give_number": give_number})
-    other = create_app({"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"], "SECRET_KEY": "t",
-                        "PROCESS_CATALOGUE": (definition,), "BPMN_DIR": tmp_path / "bpmn",
-                        "FORMS_DIR": tmp_path / "forms"})
-    with other.test_request_context():
-        assert sync_processes(catalogue(), other.config["BPMN_DIR"], other.config["FORMS_DIR"]).problems == []
+    with deployed_custom_process(app, db, tmp_path, definition, BPMN,
+                                 {"numbering/enter.schema.json": SCHEMA}) as other:
         yield other
 
 

@@ -11,7 +11,7 @@ from app.workflow.scripting import today as vn_today
 from app.workflow.scripting_runtime import work_calendar
 
 from ..conftest import csrf_token_from
-from .test_timers import SECOND, _assign, _branch_data, _utc, engine_clock  # noqa: F401  (fixture)
+from .test_timers import SECOND, _assign, _branch_data, _utc
 
 
 @pytest.fixture

@@ -5,15 +5,14 @@ import io
 import pytest
 from sqlalchemy import select
 
-from app import create_app
 from app.documents.storage import path_for
-from app.workflow.deployment import sync_processes
 from app.workflow.models import HumanTask
-from app.workflow.registry import ProcessDefinition, catalogue
+from app.workflow.registry import ProcessDefinition
 from app.workflow.runtime import load_workflow, start_instance
 
 from ..conftest import csrf_token_from
 from ..factories import Factory
+from .custom_process import deployed_custom_process
 
 BPMN = """<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -51,20 +50,10 @@ PDF = "%PDF-1.4\n% bản quét\n%%EOF\n".encode()
 
 @pytest.fixture
 def scan_app(app, db, tmp_path):
-    (tmp_path / "bpmn").mkdir()
-    (tmp_path / "bpmn" / "scan_in.bpmn").write_text(BPMN, encoding="utf-8")
-    forms = tmp_path / "forms" / "scan_in"
-    forms.mkdir(parents=True)
-    (forms / "upload.schema.json").write_text(SCHEMA, encoding="utf-8")
-    (forms / "upload.uischema.json").write_text(UI, encoding="utf-8")
-    other = create_app({"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"], "SECRET_KEY": "t",
-                        "PROCESS_CATALOGUE": (ProcessDefinition("scan_in", "scan_in.bpmn", "Văn bản giấy", ("clerk",)),),
-                        "BPMN_DIR": tmp_path / "bpmn", "FORMS_DIR": tmp_path / "forms",
-                        "FILES_DIR": str(tmp_path / "files"), "MAX_TASK_FILE_MB": 1})
-    with other.test_request_context():
-        problems = sync_processes(catalogue(), other.config["BPMN_DIR"], other.config["FORMS_DIR"]).problems
-        assert problems == []
-        db.session.commit()  # a savepoint in tests: the requests below see the deployed version
+    definition = ProcessDefinition("scan_in", "scan_in.bpmn", "Văn bản giấy", ("clerk",))
+    forms = {"scan_in/upload.schema.json": SCHEMA, "scan_in/upload.uischema.json": UI}
+    with deployed_custom_process(app, db, tmp_path, definition, BPMN, forms,
+                                 FILES_DIR=str(tmp_path / "files"), MAX_TASK_FILE_MB=1) as other:
         yield other
 
 

@@ -14,14 +14,7 @@ from app.workflow.scripting import iso_end_of_day
 from app.workflow.scripting import today as vn_today
 from app.workflow.scripting_runtime import work_calendar
 
-from .engine_clock import shift_engine_clock
-
 SECOND = timedelta(seconds=1)
-
-
-@pytest.fixture
-def engine_clock(monkeypatch):
-    return lambda moment: shift_engine_clock(monkeypatch, moment)
 
 
 @pytest.fixture
