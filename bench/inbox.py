@@ -7,27 +7,17 @@ Requests go through the real app (login, session, query, template) with Flask's 
 import random
 import statistics
 import sys
-import tempfile
 import time
 import uuid
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from fresh_database import database_urls, fresh_app
+from sqlalchemy import insert, select, text
 
-from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import insert, select, text  # noqa: E402
-
-from app import create_app  # noqa: E402
-from app.auth.passwords import hash_password  # noqa: E402
-from app.directory.models import Agency, User, UserRole  # noqa: E402
-from app.extensions import db  # noqa: E402
-from app.workflow.models import (  # noqa: E402
-    HumanTask,
-    HumanTaskCandidate,
-    ProcessInstance,
-    ProcessVersion,
-)
+from app.auth.passwords import hash_password
+from app.directory.models import Agency, User, UserRole
+from app.extensions import db
+from app.workflow.models import HumanTask, HumanTaskCandidate, ProcessInstance, ProcessVersion
 
 TASKS, AGENCIES, USERS_PER_AGENCY, REQUESTS = 100_000, 90, 40, 300
 PASSWORD = "Bench-2026-pw"
@@ -82,14 +72,8 @@ def populate(rng: random.Random) -> list[str]:
 
 
 def bench(url: str) -> None:
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False})
     rng = random.Random(7)
-    with app.app_context():
-        if url.startswith("postgresql"):
-            with db.engine.begin() as connection:
-                connection.execute(text("DROP SCHEMA public CASCADE"))
-                connection.execute(text("CREATE SCHEMA public"))
-        upgrade()
+    with fresh_app(url, WTF_CSRF_ENABLED=False) as app:
         started = time.perf_counter()
         usernames = populate(rng)
         if url.startswith("postgresql"):
@@ -114,5 +98,5 @@ def bench(url: str) -> None:
 
 
 if __name__ == "__main__":
-    for database_url in sys.argv[1:] or [f"sqlite:///{tempfile.mkdtemp()}/bench.db"]:
+    for database_url in database_urls(sys.argv[1:]):
         bench(database_url)

@@ -4,28 +4,17 @@ Usage: .venv/bin/python bench/seed_demo.py [DATABASE_URL ...]
 Without arguments: a temporary SQLite file. A PostgreSQL URL's public schema is DROPPED first.
 """
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from fresh_database import database_urls, fresh_app
+from sqlalchemy import func, select
 
-from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import func, select, text  # noqa: E402
-
-from app import create_app  # noqa: E402
-from app.directory.models import User  # noqa: E402
-from app.extensions import db  # noqa: E402
+from app.directory.models import User
+from app.extensions import db
 
 
 def bench(url: str) -> None:
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
-    with app.app_context():
-        if url.startswith("postgresql"):
-            with db.engine.begin() as connection:
-                connection.execute(text("DROP SCHEMA public CASCADE"))
-                connection.execute(text("CREATE SCHEMA public"))
-        upgrade()
+    with fresh_app(url) as app:
         started = time.perf_counter()
         result = app.test_cli_runner().invoke(args=["seed-demo"])
         elapsed = time.perf_counter() - started
@@ -36,6 +25,5 @@ def bench(url: str) -> None:
 
 
 if __name__ == "__main__":
-    urls = sys.argv[1:] or [f"sqlite:///{tempfile.mkdtemp()}/bench.db"]
-    for database_url in urls:
+    for database_url in database_urls(sys.argv[1:]):
         bench(database_url)
