@@ -34,10 +34,11 @@ def task_access(row: HumanTask, actor, *, on: date | None = None) -> tuple[bool,
     if row.agency_id != actor.agency_id:
         return False, None
     view = delegations_in_force(actor, on=on)
-    candidate_ids = {c.user_id for c in row.candidates}
 
     def holds(user_id: int) -> bool:
-        return row.assigned_user_id == user_id or (row.assigned_user_id is None and user_id in candidate_ids)
+        if row.assigned_user_id is not None:  # the candidates are then not loaded at all
+            return row.assigned_user_id == user_id
+        return any(c.user_id == user_id for c in row.candidates)
 
     if row.candidate_role not in view.handed_away and holds(actor.id):
         return True, None

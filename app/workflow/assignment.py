@@ -1,7 +1,7 @@
 """Who may take a ready user task: lane = role in the instance's agency, or the named lane owners."""
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import lazyload
 
 from app.directory.delegation import Candidate, role_holders
@@ -28,15 +28,21 @@ class Assignment:
     assigned: User | None
 
 
+# Built once: every new task in a lane with named owners runs it; their roles are not needed here.
+_LANE_OWNERS = (select(User).options(lazyload(User.role_rows))
+                .where(User.username.in_(bindparam("usernames", expanding=True)),
+                       User.agency_id == bindparam("agency_id"), User.active.is_(True))
+                .order_by(User.id))
+
+
 def assign(lane: str | None, data: dict, agency_id: int) -> Assignment:
     """Work out the candidates for a task in `lane` with the task's current data."""
     role = lane_role(lane)
     owners = (data.get("lane_owners") or {}).get(lane) if isinstance(data.get("lane_owners"), dict) else None
     if owners:
         # Named owners must be active people of the same agency: task data cannot leak work across.
-        users = db.session.scalars(select(User).options(lazyload(User.role_rows)).where(
-            User.username.in_([str(o) for o in owners]), User.agency_id == agency_id,
-            User.active.is_(True)).order_by(User.id)).all()
+        users = db.session.scalars(_LANE_OWNERS, {"usernames": [str(o) for o in owners],
+                                                  "agency_id": agency_id}).all()
         candidates = [Candidate(u) for u in users]
         return Assignment(role, None, candidates, users[0] if len(users) == 1 else None)
     department_id = data.get("department_id") if isinstance(data.get("department_id"), int) else None

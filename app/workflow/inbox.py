@@ -2,7 +2,7 @@
 from datetime import date, datetime, time, timedelta, timezone
 
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from app.extensions import db
 
@@ -24,11 +24,14 @@ def _due_at(data: dict) -> datetime | None:
     return datetime.combine(day, time(23, 59, 59), VIETNAM).astimezone(timezone.utc)
 
 
+# Built once: every save runs it.
+_ROWS_OF_INSTANCE = select(HumanTask).where(HumanTask.instance_id == bindparam("instance_id"))
+
+
 def index_ready_tasks(instance: ProcessInstance, workflow) -> None:
     """Make the instance's inbox rows match the engine's ready manual tasks."""
     ready = {str(task.id): task for task in workflow.get_tasks(state=TaskState.READY, manual=True)}
-    rows = {row.task_uuid: row for row in db.session.scalars(
-        select(HumanTask).where(HumanTask.instance_id == instance.id))}
+    rows = {row.task_uuid: row for row in db.session.scalars(_ROWS_OF_INSTANCE, {"instance_id": instance.id})}
     for task_uuid in set(rows) - set(ready):
         # Through the session, not a bulk DELETE: SQLite reuses the freed ids in this same
         # transaction, and the identity map must not still hold the old candidates.

@@ -67,8 +67,9 @@ class HumanTask(AgencyScoped, db.Model):
 
     instance: Mapped[ProcessInstance] = relationship()
     assigned_user = relationship("User")
+    # The foreign key cascades (ON DELETE CASCADE): deleting a row does not load its candidates first.
     candidates: Mapped[list["HumanTaskCandidate"]] = relationship(
-        cascade="all, delete-orphan", back_populates="task")
+        cascade="all, delete-orphan", back_populates="task", passive_deletes=True)
 
 
 class HumanTaskCandidate(db.Model):

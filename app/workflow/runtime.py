@@ -9,7 +9,7 @@ from uuid import UUID
 from flask_babel import gettext as _
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import joinedload
 
 from app.audit.models import AuditEvent
@@ -126,10 +126,29 @@ def _save(instance: ProcessInstance, workflow) -> None:
     db.session.flush()
 
 
+# The statements every completion runs are built once (building and caching an ORM statement costs
+# more than SQLite takes to run it). The bump is a table statement: `_save` has just flushed, and the
+# session's copy of lock_version is left as it was, as before.
+_INSTANCES = ProcessInstance.__table__
+_BUMP_LOCK_VERSION = (
+    update(_INSTANCES).where(_INSTANCES.c.id == bindparam("instance_id"),
+                             _INSTANCES.c.lock_version == bindparam("seen"))
+    .values(lock_version=_INSTANCES.c.lock_version + 1))
+# The version comes along without its BPMN and spec JSON: the spec objects are cached per version,
+# so only a cache miss or a serializer migration reads spec_json (lazily).
+_LOCK_INSTANCE = (
+    select(ProcessInstance).where(ProcessInstance.id == bindparam("instance_id"))
+    .options(joinedload(ProcessInstance.version, innerjoin=True).load_only(
+        ProcessVersion.process_id, ProcessVersion.number, ProcessVersion.content_sha256))
+    .with_for_update(of=ProcessInstance).execution_options(populate_existing=True))
+_TASK_INSTANCE = select(HumanTask.instance_id).where(HumanTask.task_uuid == bindparam("task_uuid"))
+_TASK_ROW = (select(HumanTask).where(HumanTask.task_uuid == bindparam("task_uuid"))
+             .execution_options(populate_existing=True))
+
+
 def _bump_lock_version(instance: ProcessInstance) -> None:
-    bumped = db.session.execute(update(ProcessInstance).where(
-        ProcessInstance.id == instance.id, ProcessInstance.lock_version == instance.lock_version)
-        .values(lock_version=instance.lock_version + 1).execution_options(synchronize_session=False))
+    bumped = db.session.execute(_BUMP_LOCK_VERSION,
+                                {"instance_id": instance.id, "seen": instance.lock_version})
     if bumped.rowcount != 1:
         raise TaskConflict(_("Hồ sơ vừa được người khác cập nhật. Vui lòng tải lại trang."))
 
@@ -170,13 +189,7 @@ def mark_instance_failed(instance_id: int, message: str, *, actor: User | None =
 
 def lock_instance(instance_id: int) -> ProcessInstance:
     """Take the instance's row lock (FOR UPDATE on PostgreSQL; SQLite serialises at BEGIN)."""
-    # The version comes in the same statement, without its BPMN and spec JSON: the spec objects are
-    # cached per version, so only a cache miss or a serializer migration reads spec_json (lazily).
-    instance = db.session.scalars(
-        select(ProcessInstance).where(ProcessInstance.id == instance_id)
-        .options(joinedload(ProcessInstance.version, innerjoin=True).load_only(
-            ProcessVersion.process_id, ProcessVersion.number, ProcessVersion.content_sha256))
-        .with_for_update(of=ProcessInstance).execution_options(populate_existing=True)).first()
+    instance = db.session.scalars(_LOCK_INSTANCE, {"instance_id": instance_id}).first()
     if instance is None:
         raise WorkflowError(_("Không tìm thấy hồ sơ quy trình."))
     return instance
@@ -199,7 +212,7 @@ def _who_completed(task_uuid: str) -> str:
 
 
 def _instance_of_task(task_uuid: str) -> int:
-    instance_id = db.session.scalar(select(HumanTask.instance_id).where(HumanTask.task_uuid == task_uuid))
+    instance_id = db.session.scalar(_TASK_INSTANCE, {"task_uuid": task_uuid})
     if instance_id is not None:
         return instance_id
     done_by = completed_by(task_uuid)
@@ -221,8 +234,7 @@ def complete_task(task_uuid: str, data: dict, *, actor: User) -> Completion:
     """
     instance_id = _instance_of_task(task_uuid)
     instance = lock_instance(instance_id)
-    row = db.session.scalars(select(HumanTask).where(HumanTask.task_uuid == task_uuid)
-                             .execution_options(populate_existing=True)).first()
+    row = db.session.scalars(_TASK_ROW, {"task_uuid": task_uuid}).first()
     if row is None:
         raise TaskConflict(_("Công việc này đã được xử lý bởi %(name)s.", name=_who_completed(task_uuid)))
     acting_for = _entitlement(row, actor)
