@@ -39,6 +39,8 @@ def assign(lane: str | None, data: dict, agency_id: int) -> Assignment:
     """Work out the candidates for a task in `lane` with the task's current data."""
     role = lane_role(lane)
     owners = (data.get("lane_owners") or {}).get(lane) if isinstance(data.get("lane_owners"), dict) else None
+    if not lane and not owners and data.get("started_by"):
+        owners = [data["started_by"]]  # spiff-arena's convention: a task outside any lane is the starter's
     if owners:
         # Named owners must be active people of the same agency: task data cannot leak work across.
         users = db.session.scalars(_LANE_OWNERS, {"usernames": [str(o) for o in owners],

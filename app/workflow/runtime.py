@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from flask_babel import gettext as _
-from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.bpmn.util.event import BpmnEvent
+from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
+from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import joinedload
@@ -177,6 +179,27 @@ def fire_timers(instance_id: int) -> list[str]:
     _bump_lock_version(instance)
     _record_timers_fired(instance, fired)
     return list(fired)
+
+
+def deliver_message(instance_id: int, message_name: str, payload, *, actor: User | None = None) -> None:
+    """Hand a message from outside (another agency, the exchange) to an instance waiting for it."""
+    instance = lock_instance(instance_id)
+    if instance.status != "running":
+        raise WorkflowError(_("Hồ sơ không còn đang chạy."))
+    workflow = load_workflow(instance, actor)
+    event = BpmnEvent(MessageEventDefinition(message_name), payload=payload)
+    try:
+        workflow.send_event(event)
+    except WorkflowException:
+        raise TaskConflict(_("Hồ sơ không chờ thông điệp %(name)s.", name=message_name)) from None
+    fired = FiredTimers()
+    _run_engine(lambda: workflow.do_engine_steps(did_complete_task=fired))
+    _save(instance, workflow)
+    _bump_lock_version(instance)
+    record("message_delivered", actor=actor, subject=instance, agency_id=instance.agency_id,
+           instance_id=instance.id, message=message_name, payload=payload,
+           version_sha256=instance.version.content_sha256)
+    _record_timers_fired(instance, fired)
 
 
 def mark_instance_failed(instance_id: int, message: str, *, actor: User | None = None) -> None:

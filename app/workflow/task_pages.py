@@ -14,6 +14,7 @@ from .forms import PICKERS, TaskForm
 from .instructions import render_instructions
 from .models import HumanTask
 from .runtime import load_workflow, version_specs
+from .signing_node import SigningTask
 
 
 @dataclass
@@ -22,6 +23,7 @@ class TaskView:
     form: TaskForm | None
     data: dict
     instructions: Markup
+    signing: dict | None = None  # {"kind", "document"} when the task is a signing step
 
 
 def find_my_task(task_uuid: str, actor) -> HumanTask | None:
@@ -43,7 +45,10 @@ def task_view(row: HumanTask, actor) -> TaskView:
         form = TaskForm(json.loads(version.forms[schema_file]), ui, schema_file.removesuffix(".schema.json"))
     task = load_workflow(row.instance, actor).get_task_from_id(UUID(row.task_uuid))
     data = dict(task.data) if task else {}
-    return TaskView(row, form, data, render_instructions(extensions.get("instructionsForEndUser") or "", data))
+    signing = ({"kind": task_spec.kind, "document": task_spec.document}
+               if isinstance(task_spec, SigningTask) else None)
+    return TaskView(row, form, data, render_instructions(extensions.get("instructionsForEndUser") or "", data),
+                    signing)
 
 
 def picker_choices(form: TaskForm | None, actor) -> dict:

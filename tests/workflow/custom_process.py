@@ -19,6 +19,7 @@ def deployed_custom_process(app, db, folder, definition, bpmn: str, forms: dict[
                         "PROCESS_CATALOGUE": (definition,), "BPMN_DIR": folder / "bpmn",
                         "FORMS_DIR": folder / "forms", **config})
     with other.test_request_context():
-        assert sync_processes(catalogue(), other.config["BPMN_DIR"], other.config["FORMS_DIR"]).problems == []
+        problems = sync_processes(catalogue(), other.config["BPMN_DIR"], other.config["FORMS_DIR"]).problems
+        assert problems == [], [str(p) for p in problems]
         db.session.commit()  # a savepoint in tests: requests made later see the deployed version
         yield other

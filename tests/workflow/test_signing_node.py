@@ -4,6 +4,7 @@ import json
 import pytest
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select
 
 from app.workflow.engine import (
     SERIALIZER_VERSION,
@@ -15,9 +16,15 @@ from app.workflow.engine import (
     state_to_json,
     workflow_from_state,
 )
+from app.workflow.models import HumanTask
+from app.workflow.registry import ProcessDefinition
+from app.workflow.runtime import ProcessFailed, complete_task, start_instance
 from app.workflow.scripting import make_script_engine
 from app.workflow.signing_node import SigningTask
+from app.workflow.task_pages import task_view
 from app.workflow.workdays import WorkCalendar
+
+from .custom_process import deployed_custom_process
 
 BPMN = """<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -88,3 +95,23 @@ def test_signing_task_survives_spec_and_state_serialisation():
     again = workflow_from_state(state, SERIALIZER_VERSION, spec, subprocess_specs, spec_to_json(parsed), _engine())
     task = again.get_next_task(state=TaskState.READY, manual=True)
     assert isinstance(task.task_spec, SigningTask) and task.data["so_van_ban"] == 15
+
+
+SIGN_FORM = '{"type": "object", "properties": {"ghi_chu": {"type": "string", "title": "Ghi chú"}}}'
+
+
+def test_signing_step_page_explains_the_step_and_refuses_without_a_signature(app, db, tmp_path, make):
+    bpmn = BPMN.replace("KIND", "signer").replace(
+        '<bpmn:extensionElements><lienthong:signing',
+        '<bpmn:extensionElements><spiffworkflow:properties><spiffworkflow:property '
+        'name="formJsonSchemaFilename" value="sign_it/sign.schema.json"/></spiffworkflow:properties>'
+        '<lienthong:signing').replace(
+        'xmlns:lienthong=', 'xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" xmlns:lienthong=')
+    definition = ProcessDefinition("sign_it", "sign_it.bpmn", "Ký số", ("leader",))
+    with deployed_custom_process(app, db, tmp_path, definition, bpmn, {"sign_it/sign.schema.json": SIGN_FORM}):
+        leader = make.user(roles=("leader",))
+        instance = start_instance("sign_it", actor=leader)
+        row = db.session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id)).one()
+        assert task_view(row, leader).signing == {"kind": "signer", "document": "main"}
+        with pytest.raises(ProcessFailed, match="Chưa có chữ ký số hợp lệ"):
+            complete_task(row.task_uuid, {"ghi_chu": "ký luôn"}, actor=leader)
