@@ -22,7 +22,7 @@ from datetime import date, timedelta
 
 from fresh_database import database_urls, fresh_app
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import event, select
+from sqlalchemy import event, func, select
 
 from app.auth.passwords import hash_password
 from app.directory.models import Agency, User
@@ -133,9 +133,11 @@ def _service_instance(app, user_ids, counter, path, run: Run) -> None:
             run.service.append(time.perf_counter() - started)
             counter.counting = False
             run.statements += counter.count
-            state_json, status = db.session.execute(select(ProcessInstance.state_json, ProcessInstance.status)
-                                                    .where(ProcessInstance.id == instance_id)).one()
-            run.states[number].append(len(state_json.encode()))
+            # The bytes the database stores (compressed), not the JSON they decompress to.
+            stored_size, status = db.session.execute(
+                select(func.length(ProcessInstance.state_json), ProcessInstance.status)
+                .where(ProcessInstance.id == instance_id)).one()
+            run.states[number].append(stored_size)
             assert (status == "completed") == (number == len(path)), status
 
 

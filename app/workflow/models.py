@@ -4,7 +4,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.directory.models import AgencyScoped
 from app.extensions import db
-from app.sqltypes import UtcDateTime, utcnow
+from app.sqltypes import CompressedText, UtcDateTime, utcnow
 
 INSTANCE_STATUSES = ("running", "completed", "error", "cancelled")
 
@@ -33,7 +33,7 @@ class ProcessInstance(AgencyScoped, db.Model):
     process_id: Mapped[str] = mapped_column(String(64), index=True)
     title: Mapped[str] = mapped_column(String(500), default="")
     status: Mapped[str] = mapped_column(String(16), default="running", index=True)
-    state_json: Mapped[str] = mapped_column(Text)
+    state_json: Mapped[str] = mapped_column(CompressedText)
     serializer_version: Mapped[str] = mapped_column(String(16))
     # Optimistic check on top of the row lock: a stale writer is refused, never merged.
     lock_version: Mapped[int] = mapped_column(Integer, default=1)
