@@ -8,4 +8,5 @@ DEFINITION = ProcessDefinition(
     title="Giao việc",
     starter_roles=(LEADER, UNIT_HEAD),
     starter_lane="Lãnh đạo",
+    title_field="work_title",
 )

@@ -23,6 +23,8 @@ class ProcessDefinition:
     starter_roles: tuple[str, ...]
     # The starter does the tasks of this lane (e.g. fills in the assignment they are starting).
     starter_lane: str | None = None
+    # Task data field whose value names the case in lists (e.g. the work's title), once filled in.
+    title_field: str | None = None
     operators: dict[str, Callable[[OperatorContext], Any]] = field(default_factory=dict)
 
 

@@ -266,6 +266,7 @@ def complete_task(task_uuid: str, data: dict, *, actor: User) -> Completion:
     if task is None or task.state != TaskState.READY:
         raise TaskConflict(_("Công việc này đã được xử lý bởi %(name)s.", name=_who_completed(task_uuid)))
     task.data.update(data)
+    _retitle(instance, task.data)
     fired = FiredTimers()
     _run_engine(lambda: (task.run(), workflow.do_engine_steps(did_complete_task=fired)))
     _save(instance, workflow)
@@ -275,6 +276,14 @@ def complete_task(task_uuid: str, data: dict, *, actor: User) -> Completion:
            lane=task.task_spec.lane, version_sha256=instance.version.content_sha256, data=data)
     _record_timers_fired(instance, fired)
     return Completion(instance, task.task_spec.name)
+
+
+def _retitle(instance: ProcessInstance, data: dict) -> None:
+    """Name the case after the field its process names (e.g. the work's title) once it is filled in."""
+    definition = catalogue().processes.get(instance.process_id)
+    field = definition.title_field if definition else None
+    if field and isinstance(data.get(field), str) and data[field].strip():
+        instance.title = data[field].strip()[:500]
 
 
 def _entitlement(row: HumanTask, actor: User) -> User | None:

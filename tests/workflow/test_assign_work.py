@@ -43,6 +43,7 @@ def test_assign_report_review_to_completion(deployed, office, db):
                              "assignee": specialist.username, "due_date": DUE}, actor=leader)
     report = _task_for(db, specialist)
     assert report.spec_id == "report" and report.assigned_user_id == specialist.id
+    assert instance.title == "Tổng hợp báo cáo quý"  # the case is named after the work once assigned
     assert report.due_at is not None and report.candidate_role == "specialist"
     with pytest.raises(TaskForbidden):
         complete_task(report.task_uuid, {"report_kind": "finished", "progress_note": "x"}, actor=office["other"])
