@@ -1,0 +1,49 @@
+"""Numbers in a register book: consecutive within the year, no gaps, no duplicates, under concurrency.
+
+One upsert takes the next number and locks the sequence row until the caller's transaction ends,
+so a registration that rolls back gives its number back instead of leaving a gap.
+"""
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy.dialects import postgresql, sqlite
+
+from app.extensions import db
+
+from .models import NumberSequence, RegisterBook
+
+VIETNAM = timezone(timedelta(hours=7))
+_UPSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
+def register_year(moment: datetime | None = None) -> int:
+    """The numbering year of a moment, by the Vietnamese calendar day (not UTC)."""
+    return (moment or datetime.now(timezone.utc)).astimezone(VIETNAM).year
+
+
+def take_number(book: RegisterBook, *, year: int | None = None) -> int:
+    """Take the next number of the book for the year, in the caller's transaction."""
+    year = year or register_year()
+    upsert = _UPSERTS[db.session.get_bind().dialect.name]
+    table = NumberSequence.__table__
+    statement = (upsert(table).values(book_id=book.id, year=year, last_number=1)
+                 .on_conflict_do_update(index_elements=[table.c.book_id, table.c.year],
+                                        set_={"last_number": table.c.last_number + 1})
+                 .returning(table.c.last_number))
+    return db.session.execute(statement).scalar_one()
+
+
+def formatted_number(number: int) -> str:
+    """Numbers below 10 are written with a leading zero (Decree 30): 01, 02 … 09, 10."""
+    return f"{number:02d}"
+
+
+def default_books(agency_id: int) -> list[RegisterBook]:
+    """The books every agency starts with: incoming, incoming secret, outgoing, outgoing secret."""
+    return [
+        RegisterBook(agency_id=agency_id, code="den", name="Sổ văn bản đến", direction="incoming"),
+        RegisterBook(agency_id=agency_id, code="den-mat", name="Sổ văn bản đến mật", direction="incoming",
+                     secret=True),
+        RegisterBook(agency_id=agency_id, code="di", name="Sổ văn bản đi", direction="outgoing"),
+        RegisterBook(agency_id=agency_id, code="di-mat", name="Sổ văn bản đi mật", direction="outgoing",
+                     secret=True),
+    ]

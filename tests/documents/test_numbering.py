@@ -1,0 +1,82 @@
+"""Số đến: consecutive per book and year, no gaps or duplicates under 20 parallel registrations."""
+import random
+import threading
+from datetime import datetime, timezone
+
+from sqlalchemy import select
+
+from app.documents.models import NumberSequence, RegisterBook
+from app.documents.numbering import default_books, formatted_number, register_year, take_number
+from app.extensions import db as _db
+
+from ..factories import Factory
+
+
+def _books(make, db):
+    agency = make.agency()
+    books = default_books(agency.id)
+    db.session.add_all(books)
+    db.session.flush()
+    return {book.code: book for book in books}
+
+
+def test_numbers_are_consecutive_per_book_and_restart_each_year(make, db):
+    books = _books(make, db)
+    assert [take_number(books["den"], year=2026) for _ in range(3)] == [1, 2, 3]
+    assert take_number(books["den-mat"], year=2026) == 1  # secret documents have their own sequence
+    assert take_number(books["den"], year=2027) == 1
+    assert take_number(books["den"], year=2026) == 4
+    assert formatted_number(5) == "05" and formatted_number(123) == "123"
+
+
+def test_a_rolled_back_registration_gives_its_number_back(make, db):
+    books = _books(make, db)
+    assert take_number(books["den"], year=2026) == 1
+    savepoint = db.session.begin_nested()
+    assert take_number(books["den"], year=2026) == 2
+    savepoint.rollback()  # e.g. the clerk's registration failed half-way
+    assert take_number(books["den"], year=2026) == 2
+
+
+def test_the_year_is_the_vietnamese_calendar_year():
+    # 31 December 2025, 18:00 UTC is already 1 January 2026 in Hà Nội.
+    assert register_year(datetime(2025, 12, 31, 18, 0, tzinfo=timezone.utc)) == 2026
+
+
+def test_twenty_parallel_registrations_leave_no_gap_and_no_duplicate(app, committed_db):
+    agency = Factory(committed_db).agency()
+    book = RegisterBook(agency_id=agency.id, code="den", name="Sổ văn bản đến", direction="incoming")
+    committed_db.session.add(book)
+    committed_db.session.commit()
+    book_id = book.id
+    committed_db.session.remove()
+    workers, per_worker, kept, errors = 20, 5, [], []
+    start = threading.Barrier(workers)
+
+    def register(worker: int):
+        rng = random.Random(worker)
+        with app.app_context():
+            try:
+                start.wait(timeout=30)
+                for _ in range(per_worker):
+                    number = take_number(_db.session.get(RegisterBook, book_id), year=2026)
+                    if rng.random() < 0.2:
+                        _db.session.rollback()  # a failed registration: its number must come back
+                    else:
+                        _db.session.commit()
+                        kept.append(number)
+            except Exception as error:  # collected and asserted below
+                errors.append(repr(error))
+                _db.session.rollback()
+            finally:
+                _db.session.remove()
+
+    threads = [threading.Thread(target=register, args=(w,)) for w in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(kept) == list(range(1, len(kept) + 1))  # consecutive from 1: no gap, no duplicate
+    last = committed_db.session.scalar(select(NumberSequence.last_number).where(NumberSequence.book_id == book_id))
+    assert last == len(kept)
