@@ -13,6 +13,7 @@ from app.workflow.runtime import (
     WorkflowError,
     complete_task,
     completed_by,
+    record_failed_completion,
     start_instance,
 )
 from app.workflow.task_pages import find_my_task, picker_choices, task_view
@@ -87,6 +88,8 @@ def post_task(task_id: str):
         completion = complete_task(task_id, data, actor=g.api_user)
     except WorkflowError as refused:
         db.session.rollback()
+        if record_failed_completion(task_id, refused, actor=g.api_user):
+            db.session.commit()
         return api_error_response(refused.status, refused.message)
     db.session.commit()
     return jsonify(status="completed", task_spec=completion.task_spec_id, instance=instance_json(completion.instance))

@@ -278,6 +278,22 @@ def complete_task(task_uuid: str, data: dict, *, actor: User) -> Completion:
     return Completion(instance, task.task_spec.name)
 
 
+def record_failed_completion(task_uuid: str, refused: WorkflowError, *, actor: User) -> bool:
+    """After the rollback of a failed completion, keep the engine error in the audit chain.
+
+    Returns True when something was recorded (the caller commits); refusals that are not
+    engine failures (conflict, forbidden) need no event.
+    """
+    if not isinstance(refused, ProcessFailed):
+        return False
+    row = db.session.scalars(select(HumanTask).where(HumanTask.task_uuid == task_uuid)).first()
+    if row is None:
+        return False
+    record("task_failed", actor=actor, subject=("task", task_uuid), agency_id=row.agency_id,
+           instance_id=row.instance_id, task_spec=row.spec_id, error=refused.message)
+    return True
+
+
 def _retitle(instance: ProcessInstance, data: dict) -> None:
     """Name the case after the field its process names (e.g. the work's title) once it is filled in."""
     definition = catalogue().processes.get(instance.process_id)

@@ -24,7 +24,7 @@ from .access import my_tasks_query
 from .forms import parse_submission
 from .models import HumanTask, ProcessInstance
 from .registry import catalogue
-from .runtime import WorkflowError, complete_task, start_instance
+from .runtime import WorkflowError, complete_task, record_failed_completion, start_instance
 from .task_pages import find_my_task, picker_choices, task_view
 
 bp = Blueprint("tasks", __name__)
@@ -84,6 +84,8 @@ def submit_task(task_uuid: str):
         complete_task(task_uuid, data, actor=actor)
     except WorkflowError as refused:
         db.session.rollback()
+        if record_failed_completion(task_uuid, refused, actor=actor):
+            db.session.commit()
         flash(refused.message, "danger")
         if refused.status == 409:
             return redirect(url_for("tasks.inbox"))

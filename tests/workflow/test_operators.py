@@ -2,10 +2,12 @@
 import pytest
 from sqlalchemy import select
 
+from app.audit.models import AuditEvent
 from app.workflow.models import HumanTask, ProcessInstance
 from app.workflow.registry import ProcessDefinition
 from app.workflow.runtime import ProcessFailed, complete_task, start_instance
 
+from ..factories import Factory
 from .custom_process import deployed_custom_process
 
 BPMN = """<?xml version="1.0" encoding="UTF-8"?>
@@ -89,4 +91,20 @@ def test_operator_failure_shows_the_real_error_and_changes_nothing(numbering_app
     assert "NameError" not in failed.value.message
     db.session.expire_all()
     assert db.session.get(ProcessInstance, instance.id).state_json == state_before
+    assert db.session.scalars(select(HumanTask.spec_id).where(HumanTask.instance_id == instance.id)).all() == ["enter"]
+
+
+def test_failed_completion_through_the_api_is_audited_and_nothing_else_changes(numbering_app, make, db):
+    clerk = make.user(roles=("clerk",))
+    instance = start_instance("numbering", actor=clerk)
+    task = db.session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id)).one()
+    client = numbering_app.test_client()
+    token = client.post("/api/v1/auth/login", json={"username": clerk.username,
+                                                    "password": Factory.PASSWORD}).get_json()["token"]
+    response = client.post(f"/api/v1/tasks/{task.task_uuid}", json={"book": "khoa"},
+                           headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 422
+    assert "Sổ văn bản đi năm 2026 đã khóa" in response.get_json()["error"]["message"]
+    failure = db.session.scalars(select(AuditEvent).where(AuditEvent.event_type == "task_failed")).one()
+    assert failure.actor_id == clerk.id and "đã khóa" in failure.data["error"]
     assert db.session.scalars(select(HumanTask.spec_id).where(HumanTask.instance_id == instance.id)).all() == ["enter"]
