@@ -1,4 +1,4 @@
-"""Delegation (ủy quyền): who does a role's work on a given day, and on whose behalf."""
+"""Delegation (ủy quyền): who holds a role, and which roles are handed to whom on a given day."""
 from dataclasses import dataclass
 from datetime import date
 
@@ -14,14 +14,6 @@ from .roles import DELEGABLE_ROLES
 from .services import DirectoryError
 
 
-@dataclass(frozen=True)
-class Candidate:
-    """A person who may take a role's task; `on_behalf_of` is set when acting under delegation."""
-
-    user: User
-    on_behalf_of: User | None = None
-
-
 def _active_delegations(on: date):
     return select(Delegation).where(
         Delegation.revoked_at.is_(None), Delegation.starts_on <= on, Delegation.ends_on >= on)
@@ -35,29 +27,6 @@ def role_holders(agency_id: int, role: str, *, department_id: int | None = None)
     if department_id is not None:
         stmt = stmt.where(User.department_id == department_id)
     return list(db.session.scalars(stmt))
-
-
-def role_candidates(agency_id: int, role: str, *, department_id: int | None = None,
-                    on: date | None = None) -> list[Candidate]:
-    """Return who takes tasks of `role` in the agency on a day, delegates replacing delegators."""
-    on = on or date.today()
-    holders = role_holders(agency_id, role, department_id=department_id)
-    delegations = {
-        d.delegator_id: d for d in db.session.scalars(
-            _active_delegations(on).where(Delegation.role == role,
-                                          Delegation.delegator_id.in_([h.id for h in holders])))
-    }
-    candidates, seen = [], set()
-    for holder in holders:
-        delegation = delegations.get(holder.id)
-        if delegation is not None and delegation.delegate.active:
-            candidate = Candidate(delegation.delegate, on_behalf_of=holder)
-        else:
-            candidate = Candidate(holder)
-        if candidate.user.id not in seen:
-            seen.add(candidate.user.id)
-            candidates.append(candidate)
-    return candidates
 
 
 @dataclass(frozen=True)
@@ -77,13 +46,6 @@ def delegations_in_force(user: User, *, on: date | None = None) -> DelegationVie
             acting.setdefault(row.role, []).append(row.delegator_id)
     return DelegationView(frozenset(r.role for r in rows if r.delegator_id == user.id),
                           {role: tuple(ids) for role, ids in acting.items()})
-
-
-def acting_for(user: User, role: str, *, on: date | None = None) -> list[User]:
-    """Return the people whose `role` this user holds by delegation on the day."""
-    stmt = _active_delegations(on or date.today()).where(
-        Delegation.delegate_id == user.id, Delegation.role == role)
-    return [d.delegator for d in db.session.scalars(stmt)]
 
 
 def create_delegation(*, actor: User, delegator: User, delegate: User, role: str,

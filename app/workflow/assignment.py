@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import lazyload
 
-from app.directory.delegation import Candidate, role_holders
+from app.directory.delegation import role_holders
 from app.directory.models import User
 from app.directory.roles import ROLE_LABELS, ROLES
 from app.extensions import db
@@ -24,7 +24,7 @@ def lane_role(lane: str | None) -> str | None:
 class Assignment:
     role: str | None
     department_id: int | None
-    candidates: list[Candidate]
+    candidates: list[User]
     assigned: User | None
 
 
@@ -45,10 +45,8 @@ def assign(lane: str | None, data: dict, agency_id: int) -> Assignment:
         # Named owners must be active people of the same agency: task data cannot leak work across.
         users = db.session.scalars(_LANE_OWNERS, {"usernames": [str(o) for o in owners],
                                                   "agency_id": agency_id}).all()
-        candidates = [Candidate(u) for u in users]
-        return Assignment(role, None, candidates, users[0] if len(users) == 1 else None)
+        return Assignment(role, None, list(users), users[0] if len(users) == 1 else None)
     department_id = data.get("department_id") if isinstance(data.get("department_id"), int) else None
     # Role holders only: delegation is applied when the inbox is read (workflow.access).
     holders = role_holders(agency_id, role, department_id=department_id) if role else []
-    candidates = [Candidate(user) for user in holders]
-    return Assignment(role, department_id, candidates, None)
+    return Assignment(role, department_id, holders, None)

@@ -1,6 +1,5 @@
 """Deploy the catalogued BPMN files as process versions, after checks SpiffWorkflow does not make."""
 import hashlib
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -160,7 +159,3 @@ def latest_version(process_id: str) -> ProcessVersion | None:
     return db.session.scalars(select(ProcessVersion).where(ProcessVersion.process_id == process_id)
                               .order_by(ProcessVersion.number.desc())).first()
 
-
-def forms_of(version: ProcessVersion) -> dict:
-    """The form files pinned by a version, parsed."""
-    return {name: json.loads(text) for name, text in version.forms.items()}

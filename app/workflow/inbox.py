@@ -49,7 +49,7 @@ def index_ready_tasks(instance: ProcessInstance, workflow) -> None:
             due_at=_due_at(task.data), urgency=int(task.data.get("urgency") or 0),
             subject_type=task.data.get("subject_type"), subject_id=_text(task.data.get("subject_id")),
         )
-        row.candidates = [HumanTaskCandidate(user_id=c.user.id) for c in assignment.candidates]
+        row.candidates = [HumanTaskCandidate(user_id=user.id) for user in assignment.candidates]
         db.session.add(row)
 
 

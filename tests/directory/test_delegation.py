@@ -5,52 +5,47 @@ import pytest
 from sqlalchemy import select
 
 from app.audit.models import AuditEvent
-from app.directory.delegation import (
-    acting_for,
-    create_delegation,
-    revoke_delegation,
-    role_candidates,
-)
+from app.directory.delegation import create_delegation, delegations_in_force, revoke_delegation, role_holders
 from app.directory.services import DirectoryError
 
 TODAY = date.today()
 
 
-def test_delegate_replaces_delegator_inside_the_range_only(make, db):
+def test_delegation_is_in_force_inside_its_range_only(make, db):
     agency = make.agency()
     leader = make.user(agency=agency, roles=("leader",))
     deputy = make.user(agency=agency, roles=("specialist",))
     create_delegation(actor=leader, delegator=leader, delegate=deputy, role="leader",
                       starts_on=TODAY, ends_on=TODAY + timedelta(days=3))
 
-    inside = role_candidates(agency.id, "leader", on=TODAY + timedelta(days=1))
-    assert [(c.user, c.on_behalf_of) for c in inside] == [(deputy, leader)]
-    after = role_candidates(agency.id, "leader", on=TODAY + timedelta(days=4))
-    assert [(c.user, c.on_behalf_of) for c in after] == [(leader, None)]
-    assert acting_for(deputy, "leader", on=TODAY) == [leader]
-    assert acting_for(deputy, "clerk", on=TODAY) == []
+    inside = delegations_in_force(deputy, on=TODAY + timedelta(days=1))
+    assert inside.acting_for == {"leader": (leader.id,)} and inside.handed_away == frozenset()
+    assert delegations_in_force(leader, on=TODAY).handed_away == {"leader"}
+    after = TODAY + timedelta(days=4)
+    assert delegations_in_force(deputy, on=after).acting_for == {}
+    assert delegations_in_force(leader, on=after).handed_away == frozenset()
 
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.event_type == "delegation_created")).one()
     assert event.data["delegate_id"] == deputy.id and event.data["role"] == "leader"
 
 
-def test_revoked_delegation_sends_tasks_back(make):
+def test_revoked_delegation_is_no_longer_in_force(make):
     agency = make.agency()
     leader = make.user(agency=agency, roles=("leader",))
     deputy = make.user(agency=agency)
     delegation = create_delegation(actor=leader, delegator=leader, delegate=deputy, role="leader",
                                    starts_on=TODAY, ends_on=TODAY)
     revoke_delegation(delegation, actor=leader)
-    assert [c.user for c in role_candidates(agency.id, "leader", on=TODAY)] == [leader]
+    assert delegations_in_force(deputy).acting_for == {}
 
 
-def test_candidates_are_narrowed_to_a_department(make):
+def test_role_holders_are_narrowed_to_a_department(make):
     agency = make.agency()
     legal, finance = make.department(agency=agency), make.department(agency=agency)
     head_legal = make.user(agency=agency, roles=("unit_head",), department=legal)
     make.user(agency=agency, roles=("unit_head",), department=finance)
-    found = role_candidates(agency.id, "unit_head", department_id=legal.id, on=TODAY)
-    assert [c.user for c in found] == [head_legal]
+    assert role_holders(agency.id, "unit_head", department_id=legal.id) == [head_legal]
+    assert len(role_holders(agency.id, "unit_head")) == 2
 
 
 @pytest.mark.parametrize("case, field", [
@@ -86,7 +81,7 @@ def test_leader_delegates_and_revokes_through_the_page(client, make, login, post
         "role": "leader", "delegate_id": deputy.id, "starts_on": TODAY.isoformat(),
         "ends_on": (TODAY + timedelta(days=5)).isoformat(), "note": "Đi công tác"})
     assert response.status_code == 302
-    assert [c.user for c in role_candidates(agency.id, "leader", on=TODAY)] == [deputy]
+    assert delegations_in_force(deputy).acting_for == {"leader": (leader.id,)}
     page = client.get("/uy-quyen").get_data(as_text=True)
     assert "Phạm Minh Đức" in page and "Hiệu lực" in page
 
