@@ -42,7 +42,7 @@ def claim_task(task_uuid: str, *, actor: User) -> HumanTask:
         raise TaskForbidden(_("Bạn không thuộc nhóm được xử lý công việc này."))
     _set_assignee(row, expected=None, new=actor.id)
     record("task_claimed", actor=actor, subject=("task", task_uuid), instance_id=row.instance_id,
-           task_spec=row.spec_id, on_behalf_of=db.session.get(User, on_behalf_of_id) if on_behalf_of_id else None)
+           task_spec=row.spec_id, task_title=row.title, on_behalf_of=db.session.get(User, on_behalf_of_id) if on_behalf_of_id else None)
     return row
 
 
@@ -53,7 +53,7 @@ def release_task(task_uuid: str, *, actor: User) -> HumanTask:
         raise TaskForbidden(_("Chỉ người đã nhận việc theo nhóm mới trả lại được."))
     _set_assignee(row, expected=actor.id, new=None)
     record("task_released", actor=actor, subject=("task", task_uuid), instance_id=row.instance_id,
-           task_spec=row.spec_id)
+           task_spec=row.spec_id, task_title=row.title)
     return row
 
 
@@ -69,6 +69,6 @@ def reassign_task(task_uuid: str, to_user: User, *, actor: User) -> HumanTask:
     if not any(c.user_id == to_user.id for c in row.candidates):
         db.session.add(HumanTaskCandidate(task_id=row.id, user_id=to_user.id))
     record("task_reassigned", actor=actor, subject=("task", task_uuid), instance_id=row.instance_id,
-           task_spec=row.spec_id, from_user_id=previous, to_user_id=to_user.id)
+           task_spec=row.spec_id, task_title=row.title, from_user_id=previous, to_user_id=to_user.id)
     db.session.flush()
     return row

@@ -273,6 +273,7 @@ def complete_task(task_uuid: str, data: dict, *, actor: User) -> Completion:
     _bump_lock_version(instance)
     record("task_completed", actor=actor, subject=("task", task_uuid), agency_id=instance.agency_id,
            on_behalf_of=acting_for, instance_id=instance.id, task_spec=task.task_spec.name,
+           task_title=task.task_spec.bpmn_name or task.task_spec.name,
            lane=task.task_spec.lane, version_sha256=instance.version.content_sha256, data=data)
     _record_timers_fired(instance, fired)
     return Completion(instance, task.task_spec.name)
@@ -290,7 +291,7 @@ def record_failed_completion(task_uuid: str, refused: WorkflowError, *, actor: U
     if row is None:
         return False
     record("task_failed", actor=actor, subject=("task", task_uuid), agency_id=row.agency_id,
-           instance_id=row.instance_id, task_spec=row.spec_id, error=refused.message)
+           instance_id=row.instance_id, task_spec=row.spec_id, task_title=row.title, error=refused.message)
     return True
 
 

@@ -22,6 +22,7 @@ from app.extensions import db
 
 from .access import my_tasks_query
 from .forms import parse_submission
+from .history import event_label, instance_events
 from .models import HumanTask, ProcessInstance
 from .registry import catalogue
 from .runtime import WorkflowError, complete_task, record_failed_completion, start_instance
@@ -52,7 +53,8 @@ def inbox():
 def _render_task(view, values, errors, status=200):
     choices = picker_choices(view.form, current_user)
     fields = view.form.fields(values, errors, choices) if view.form else []
-    return render_template("workflow/task.html", view=view, fields=fields, errors=errors), status
+    return render_template("workflow/task.html", view=view, fields=fields, errors=errors,
+                           history=instance_events(view.row.instance_id)), status
 
 
 @bp.route("/cong-viec/<task_uuid>", methods=["GET"])
@@ -151,7 +153,8 @@ def open_task_count(actor) -> int:
 @bp.app_context_processor
 def inbox_badge():
     # A callable: the count query runs only on pages that show the menu.
-    return {"open_task_count": lambda: open_task_count(current_user) if current_user.is_authenticated else 0}
+    return {"open_task_count": lambda: open_task_count(current_user) if current_user.is_authenticated else 0,
+            "event_label": event_label}
 
 
 from . import claim_views, recovery_views  # noqa: E402,F401  (more routes on this blueprint)
