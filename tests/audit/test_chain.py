@@ -1,11 +1,11 @@
 """The audit chain verifies, detects edits, deletions, reordering and truncation, and never forks."""
-import threading
-
 from sqlalchemy import select, text, update
 
 from app.audit.models import AuditEvent
 from app.audit.services import record, verify_chain
 from app.extensions import db as _db
+
+from ..parallel import run_in_parallel
 
 
 def _events(make, count=5):
@@ -90,29 +90,14 @@ def test_parallel_appends_keep_one_chain(app, committed_db):
     from ..factories import Factory
     actor_id = Factory(committed_db).user().id
     committed_db.session.commit()
-    writers, per_writer, errors = 6, 15, []
-    start = threading.Barrier(writers)
+    writers, per_writer = 6, 15
 
     def write(worker: int):
-        with app.app_context():
-            try:
-                start.wait()
-                for n in range(per_writer):
-                    record("thing_done", actor=None, agency_id=None, worker=worker, n=n,
-                           subject=("user", actor_id))
-                    _db.session.commit()
-            except Exception as error:  # collected and asserted below
-                errors.append(repr(error))
-                _db.session.rollback()
-            finally:
-                _db.session.remove()
+        for n in range(per_writer):
+            record("thing_done", actor=None, agency_id=None, worker=worker, n=n, subject=("user", actor_id))
+            _db.session.commit()
 
-    threads = [threading.Thread(target=write, args=(w,)) for w in range(writers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
+    errors = run_in_parallel(app, writers, write)
     assert errors == []
     seqs = committed_db.session.scalars(select(AuditEvent.seq).order_by(AuditEvent.seq)).all()
     assert seqs == list(range(1, writers * per_writer + 1))

@@ -1,6 +1,5 @@
 """Số đến: consecutive per book and year, no gaps or duplicates under 20 parallel registrations."""
 import random
-import threading
 from datetime import datetime, timezone
 
 from sqlalchemy import select
@@ -10,6 +9,7 @@ from app.documents.numbering import default_books, formatted_number, register_ye
 from app.extensions import db as _db
 
 from ..factories import Factory
+from ..parallel import run_in_parallel
 
 
 def _books(make, db):
@@ -50,32 +50,19 @@ def test_twenty_parallel_registrations_leave_no_gap_and_no_duplicate(app, commit
     committed_db.session.commit()
     book_id = book.id
     committed_db.session.remove()
-    workers, per_worker, kept, errors = 20, 5, [], []
-    start = threading.Barrier(workers)
+    workers, per_worker, kept = 20, 5, []
 
     def register(worker: int):
         rng = random.Random(worker)
-        with app.app_context():
-            try:
-                start.wait(timeout=30)
-                for _ in range(per_worker):
-                    number = take_number(_db.session.get(RegisterBook, book_id), year=2026)
-                    if rng.random() < 0.2:
-                        _db.session.rollback()  # a failed registration: its number must come back
-                    else:
-                        _db.session.commit()
-                        kept.append(number)
-            except Exception as error:  # collected and asserted below
-                errors.append(repr(error))
-                _db.session.rollback()
-            finally:
-                _db.session.remove()
+        for _ in range(per_worker):
+            number = take_number(_db.session.get(RegisterBook, book_id), year=2026)
+            if rng.random() < 0.2:
+                _db.session.rollback()  # a failed registration: its number must come back
+            else:
+                _db.session.commit()
+                kept.append(number)
 
-    threads = [threading.Thread(target=register, args=(w,)) for w in range(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    errors = run_in_parallel(app, workers, register)
     assert errors == []
     assert sorted(kept) == list(range(1, len(kept) + 1))  # consecutive from 1: no gap, no duplicate
     last = committed_db.session.scalar(select(NumberSequence.last_number).where(NumberSequence.book_id == book_id))

@@ -1,5 +1,4 @@
 """Two people submit the same task at the same moment: exactly one wins, nothing is half-written."""
-import threading
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
@@ -14,6 +13,7 @@ from app.workflow.registry import catalogue
 from app.workflow.runtime import TaskConflict, complete_task, start_instance
 
 from ..factories import Factory
+from ..parallel import run_in_parallel
 
 
 def test_parallel_completion_has_one_winner(app, committed_db):
@@ -33,31 +33,20 @@ def test_parallel_completion_has_one_winner(app, committed_db):
     committed_db.session.commit()
     committed_db.session.remove()
 
-    start, outcomes = threading.Barrier(2), []
+    outcomes = []
 
-    def submit(leader_id: int, assignee: str):
-        with app.test_request_context():
-            try:
-                # Meet before touching the database: on SQLite the first query takes the write lock.
-                start.wait(timeout=30)
-                leader = _db.session.get(User, leader_id)
-                complete_task(task_uuid, {"work_title": f"Việc của {leader_id}", "description": "…",
-                                          "assignee": assignee, "due_date": (date.today() + timedelta(days=3)).isoformat()},
-                              actor=leader)
-                _db.session.commit()
-                outcomes.append(("won", leader_id))
-            except TaskConflict as conflict:
-                _db.session.rollback()
-                outcomes.append(("conflict", conflict.message))
-            finally:
-                _db.session.remove()
+    def submit(worker: int):
+        leader = _db.session.get(User, leader_ids[worker])
+        try:
+            complete_task(task_uuid, {"work_title": f"Việc của {leader.id}", "description": "…", "assignee": assignee,
+                                      "due_date": (date.today() + timedelta(days=3)).isoformat()}, actor=leader)
+            _db.session.commit()
+            outcomes.append(("won", leader.id))
+        except TaskConflict as conflict:
+            _db.session.rollback()
+            outcomes.append(("conflict", conflict.message))
 
-    threads = [threading.Thread(target=submit, args=(leader_id, assignee)) for leader_id in leader_ids]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
+    assert run_in_parallel(app, len(leader_ids), submit) == []
     kinds = sorted(kind for kind, _ in outcomes)
     assert kinds == ["conflict", "won"], outcomes
     message = next(detail for kind, detail in outcomes if kind == "conflict")
