@@ -24,9 +24,10 @@ bootstrap: $(VENV)/.installed node_modules/.installed $(CATALOGS)
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Cần Python >= 3.11 / Python 3.11 or newer is required")'
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt | check-python
+$(VENV)/.installed: requirements.txt requirements-dev.txt requirements-fonts.txt | check-python
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements-dev.txt
+	$(BIN)/python -m pip install --disable-pip-version-check -q --no-deps -r requirements-fonts.txt
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
