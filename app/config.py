@@ -38,6 +38,13 @@ def settings_from_environment(instance_path: str) -> dict:
         "API_TOKEN_HOURS": int(env.get("API_TOKEN_HOURS", "12")),
         "LOGIN_FAILURE_LIMIT": 5,
         "LOGIN_FAILURE_WINDOW_SECONDS": 60,
+        # Signature validation trusts exactly these roots (PEM/DER files, separated by ":"), plus the
+        # demo root that a fresh install generates under PKI_DIR. Never the operating system's store.
+        "SIGNING_TRUST_ROOTS": [p for p in env.get("SIGNING_TRUST_ROOTS", "").split(":") if p],
+        "PKI_DIR": env.get("PKI_DIR") or str(Path(instance_path) / "pki"),
+        "TRUST_DEMO_PKI": env.get("TRUST_DEMO_PKI", "1") == "1",
+        # Handling deadline proposed to the leader for an incoming document, in working days.
+        "INCOMING_DEFAULT_DEADLINE_DAYS": int(env.get("INCOMING_DEFAULT_DEADLINE_DAYS", "10")),
     }
 
 
