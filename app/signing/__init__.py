@@ -1,0 +1,1 @@
+"""Digital signatures: the only package importing pyHanko (demo PKI, signer, PAdES, validation)."""

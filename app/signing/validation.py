@@ -1,0 +1,235 @@
+"""Check an uploaded PDF and judge each of its signatures: Hợp lệ / Không xác định / Không hợp lệ."""
+import logging
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from io import BytesIO
+from pathlib import Path
+
+from asn1crypto import x509
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from pyhanko.keys import load_certs_from_pemder_data
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.ades.report import AdESIndeterminate
+from pyhanko.sign.diff_analysis import ModificationLevel
+from pyhanko.sign.fields import enumerate_sig_fields
+from pyhanko.sign.validation import DocumentSecurityStore, EmbeddedPdfSignature, validate_pdf_signature
+from pyhanko.sign.validation.errors import NoDSSFoundError
+from pyhanko_certvalidator import ValidationContext
+
+from .demo_pki import ensure_demo_pki
+
+logger = logging.getLogger(__name__)
+
+PDF_MAGIC = b"%PDF-"
+VERDICT_LABELS = {"valid": _l("Hợp lệ"), "unknown": _l("Không xác định"), "invalid": _l("Không hợp lệ")}
+
+
+class PdfRejected(ValueError):
+    """A PDF that cannot be accepted, with the reason to show to the user."""
+
+
+@dataclass(frozen=True)
+class PdfFacts:
+    page_count: int
+    # Always False for now (encrypted files are refused); there for when owner-password-only PDFs,
+    # which open without a password, come to be accepted.
+    encrypted: bool
+    signature_count: int
+
+
+@dataclass(frozen=True)
+class SignatureVerdict:
+    field_name: str | None
+    verdict: str  # a key of VERDICT_LABELS
+    signer_name: str | None = None
+    signer_organisation: str | None = None
+    signing_time: str | None = None  # claimed by the signer, ISO 8601 UTC
+    timestamp_time: str | None = None  # from a timestamp token, ISO 8601 UTC
+    coverage: str | None = None  # SignatureCoverageLevel name, e.g. ENTIRE_FILE
+    modification_level: str | None = None  # ModificationLevel name, e.g. NONE, FORM_FILLING
+    trust_anchor: str | None = None  # CN of the root the chain ends in
+    reason: str | None = None  # why the verdict is not "valid"
+
+    @property
+    def label(self):
+        return VERDICT_LABELS[self.verdict]
+
+    def as_data(self) -> dict:
+        return asdict(self)
+
+
+def _open_pdf(pdf_bytes: bytes) -> PdfFileReader:
+    if not pdf_bytes.startswith(PDF_MAGIC):
+        raise PdfRejected(_("Tệp không phải là tệp PDF."))
+    try:
+        reader = PdfFileReader(BytesIO(pdf_bytes))
+        encrypted = reader.encrypt_dict is not None
+    except Exception as error:  # any parser failure on untrusted bytes means the same to the user
+        raise PdfRejected(_("Tệp PDF bị hỏng, không đọc được.")) from error
+    if encrypted:
+        raise PdfRejected(_("Tệp PDF được đặt mật khẩu/mã hóa; hãy gửi bản không mã hóa."))
+    return reader
+
+
+def inspect_pdf(pdf_bytes: bytes) -> PdfFacts:
+    """Return the page and signature counts; PdfRejected for non-PDF, broken or encrypted files."""
+    reader = _open_pdf(pdf_bytes)
+    try:
+        page_count = int(reader.root["/Pages"]["/Count"])
+    except Exception as error:
+        raise PdfRejected(_("Tệp PDF bị hỏng, không đọc được.")) from error
+    return PdfFacts(page_count=page_count, encrypted=False, signature_count=len(_signature_fields(reader)))
+
+
+def validate_pdf_signatures(pdf_bytes: bytes, *, trust_roots: list[x509.Certificate], crls=(),
+                            revocation_mode: str = "hard-fail") -> list[SignatureVerdict]:
+    """Judge every signature in the PDF (document timestamps excluded), in signing order.
+
+    Only `trust_roots` are trusted and nothing is fetched: a certificate that names a CRL or OCSP
+    service is judged "unknown" unless `crls` (or the document's own DSS) hold its revocation status.
+    """
+    reader = _open_pdf(pdf_bytes)
+    # A list, never None: None would make certvalidator fall back to the operating system's roots.
+    context_settings = {"trust_roots": list(trust_roots), "crls": list(crls), "allow_fetching": False,
+                        "revocation_mode": revocation_mode}
+    return [_judge(field_name, signature, reader, context_settings)
+            for field_name, signature in _signatures_in(reader)]
+
+
+def _signature_fields(reader: PdfFileReader) -> list[tuple[str, object]]:
+    """Return (name, field) of every signed field except document timestamps, without parsing the CMS."""
+    try:
+        signed_fields = list(enumerate_sig_fields(reader, filled_status=True))
+        # A document timestamp (PAdES B-LTA) proves a time; it names no signer.
+        return [(name, field) for name, signature_object, field in signed_fields
+                if signature_object.get_object().get("/Type") != "/DocTimeStamp"]
+    except Exception as error:
+        raise PdfRejected(_("Tệp PDF bị hỏng, không đọc được.")) from error
+
+
+def _signatures_in(reader: PdfFileReader) -> list[tuple[str, object]]:
+    """Return (field name, EmbeddedPdfSignature or the error reading it) in signing order.
+
+    pyHanko's own `embedded_regular_signatures` silently drops signatures with an unknown SubFilter and
+    fails as a whole on one unreadable signature; here each signed field yields one entry.
+    """
+    entries = []
+    for field_name, field in _signature_fields(reader):
+        try:
+            signature = EmbeddedPdfSignature(reader, field, field_name)
+            entries.append((signature.signed_revision, field_name, signature))
+        except Exception as error:
+            entries.append((reader.xrefs.total_revisions, field_name, error))  # revision unknown: last
+    entries.sort(key=lambda entry: entry[0])
+    return [(field_name, signature) for _revision, field_name, signature in entries]
+
+
+def _validation_context(reader: PdfFileReader, settings: dict) -> ValidationContext:
+    # Revocation data the signer embedded (PAdES B-LT) is signed by the CAs themselves, so it is safe to use;
+    # certificates from the DSS only help build paths, trust still comes from `trust_roots` alone.
+    try:
+        return DocumentSecurityStore.read_dss(reader).as_validation_context(settings)
+    except NoDSSFoundError:
+        return ValidationContext(**settings)
+
+
+def _judge(field_name: str, signature, reader: PdfFileReader, context_settings: dict) -> SignatureVerdict:
+    if isinstance(signature, Exception):
+        return _unreadable(field_name, signature)
+    try:
+        status = validate_pdf_signature(signature, _validation_context(reader, context_settings))
+        timestamp = status.timestamp_validity
+        verdict, reason = _classify(status)
+        return SignatureVerdict(
+            field_name=field_name, verdict=verdict, reason=reason,
+            signer_name=_name_part(status.signing_cert.subject, "common_name"),
+            signer_organisation=_name_part(status.signing_cert.subject, "organization_name"),
+            signing_time=_iso_utc(status.signer_reported_dt),
+            timestamp_time=_iso_utc(timestamp.timestamp if timestamp else None),
+            coverage=status.coverage.name if status.coverage else None,
+            modification_level=status.modification_level.name if status.modification_level else None,
+            trust_anchor=_anchor_name(status.validation_path))
+    except Exception as error:  # a malformed signature is a verdict about the document, not a server error
+        return _unreadable(field_name, error)
+
+
+def _unreadable(field_name: str, error: Exception) -> SignatureVerdict:
+    logger.warning("Signature %s could not be validated", field_name, exc_info=error)
+    return SignatureVerdict(field_name=field_name, verdict="invalid",
+                            reason=_("Chữ ký bị lỗi cấu trúc hoặc có định dạng không được hỗ trợ."))
+
+
+def _classify(status) -> tuple[str, str | None]:
+    """Map pyHanko's status to a verdict, checks in the order of the table in docs/SIGNING.md."""
+    if not status.intact:
+        return "invalid", _("Nội dung tệp đã bị thay đổi sau khi ký.")
+    if not status.valid:
+        return "invalid", _("Giá trị chữ ký số không khớp với chứng thư số của người ký.")
+    if status.modification_level == ModificationLevel.OTHER:
+        return "invalid", _("Tệp đã bị sửa đổi sau khi ký bằng một bản cập nhật không được phép.")
+    if status.docmdp_ok is False:
+        return "invalid", _("Thay đổi sau khi ký vượt quá mức người ký cho phép.")
+    if not status.trusted:
+        return "unknown", _trust_problem_reason(status.trust_problem_indic)
+    timestamp = status.timestamp_validity
+    if timestamp is not None and not (timestamp.intact and timestamp.valid and timestamp.trusted):
+        return "unknown", _("Không xác minh được dấu thời gian của chữ ký.")
+    if status.seed_value_constraint_error is not None:
+        return "unknown", _("Chữ ký không đáp ứng ràng buộc đặt sẵn cho trường chữ ký.")
+    return "valid", None
+
+
+def _trust_problem_reason(indication) -> str:
+    if indication == AdESIndeterminate.NO_CERTIFICATE_CHAIN_FOUND:
+        return _("Chứng thư số không thuộc nguồn tin cậy đã cấu hình.")
+    if indication in (AdESIndeterminate.REVOKED_NO_POE, AdESIndeterminate.REVOKED_CA_NO_POE):
+        return _("Chứng thư số đã bị thu hồi.")
+    if indication == AdESIndeterminate.OUT_OF_BOUNDS_NO_POE:
+        return _("Chứng thư số đã hết hạn và không có dấu thời gian chứng minh thời điểm ký.")
+    if indication == AdESIndeterminate.CHAIN_CONSTRAINTS_FAILURE:
+        return _("Chứng thư số không được phép dùng để ký văn bản.")
+    if indication == AdESIndeterminate.TRY_LATER:
+        return _("Thông tin thu hồi chứng thư số đã cũ; hãy kiểm tra lại sau.")
+    if indication in (AdESIndeterminate.CRYPTO_CONSTRAINTS_FAILURE,
+                      AdESIndeterminate.CRYPTO_CONSTRAINTS_FAILURE_NO_POE):
+        return _("Chữ ký dùng thuật toán không còn được chấp nhận.")
+    # Missing revocation information lands here too: certvalidator reports it as a general chain failure.
+    return _("Không xác minh được chuỗi chứng thư số hoặc tình trạng thu hồi của chứng thư số.")
+
+
+def _name_part(name: x509.Name, part: str) -> str | None:
+    value = name.native.get(part)
+    return ", ".join(value) if isinstance(value, list) else value
+
+
+def _anchor_name(path) -> str | None:
+    if path is None:
+        return None
+    anchor = path.trust_anchor.authority.name
+    return _name_part(anchor, "common_name") or anchor.human_friendly
+
+
+def _iso_utc(moment: datetime | None) -> str | None:
+    return moment.astimezone(timezone.utc).isoformat() if moment else None
+
+
+def trust_roots_from_config(config) -> list[x509.Certificate]:
+    """Return the roots in SIGNING_TRUST_ROOTS files plus, with TRUST_DEMO_PKI, the demo root."""
+    roots = []
+    for path in config.get("SIGNING_TRUST_ROOTS", ()):
+        # A misconfigured root must fail loudly: dropping it would turn every signature "unknown".
+        certificates = list(load_certs_from_pemder_data(Path(path).read_bytes()))
+        if not certificates:
+            raise ValueError(f"SIGNING_TRUST_ROOTS: no certificate in {path}")
+        roots.extend(certificates)
+    if config.get("TRUST_DEMO_PKI"):
+        roots.append(ensure_demo_pki(Path(config["PKI_DIR"])).trust_root)
+    return roots
+
+
+def crls_from_config(config) -> list:
+    """Return the CRLs validation gets without fetching: the demo CAs' when TRUST_DEMO_PKI is on."""
+    if config.get("TRUST_DEMO_PKI"):
+        return ensure_demo_pki(Path(config["PKI_DIR"])).crls()
+    return []

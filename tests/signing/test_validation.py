@@ -1,0 +1,118 @@
+"""Each embedded signature gets one verdict: Hợp lệ, Không xác định or Không hợp lệ, with the reason."""
+import json
+import re
+import warnings
+from datetime import datetime, timezone
+from io import BytesIO
+
+import pytest
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+from app.signing.demo_pki import ensure_demo_pki
+from app.signing.pades import sign_pdf
+from app.signing.validation import validate_pdf_signatures
+
+TEXT = "Cong van so 15"
+
+
+@pytest.fixture(scope="module")
+def signed_pdf(make_pdf, person):
+    return sign_pdf(make_pdf(TEXT, "Trang hai"), person, reason="Phê duyệt")
+
+
+def rewrite_first_page(pdf_bytes: bytes, text: str) -> bytes:
+    """Append a revision that points page 1 at a new content stream: what a forger would do."""
+    writer = IncrementalPdfFileWriter(BytesIO(pdf_bytes))
+    page_ref, _resources = writer.find_page_for_modification(0)
+    page = page_ref.get_object()
+    page["/Contents"] = writer.add_object(
+        generic.StreamObject(stream_data=f"BT /F1 24 Tf 72 720 Td ({text}) Tj ET".encode()))
+    writer.update_container(page)
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_person_signature_is_valid_with_names_and_time(make_pdf, person, trust):
+    before = datetime.now(timezone.utc).replace(microsecond=0)
+    signed = sign_pdf(make_pdf(TEXT), person)
+    after = datetime.now(timezone.utc)
+
+    [verdict] = validate_pdf_signatures(signed, **trust)
+
+    assert verdict.verdict == "valid" and verdict.reason is None
+    assert str(verdict.label) == "Hợp lệ"
+    assert verdict.field_name == "Signature1"
+    assert verdict.signer_name == "Nguyễn Văn An"
+    assert verdict.signer_organisation == "Sở Nội vụ tỉnh Yên Bái (DEMO)"
+    assert before <= datetime.fromisoformat(verdict.signing_time) <= after
+    assert verdict.signing_time.endswith("+00:00") and verdict.timestamp_time is None
+    assert (verdict.coverage, verdict.modification_level) == ("ENTIRE_FILE", "NONE")
+    assert verdict.trust_anchor == "Liên Thông DEMO Root CA"
+    assert json.loads(json.dumps(verdict.as_data()))["signer_name"] == "Nguyễn Văn An"
+
+
+def test_signature_from_an_untrusted_root_is_unknown(signed_pdf, demo_pki, tmp_path):
+    other = ensure_demo_pki(tmp_path / "another-install")
+    for roots, crls in (([], demo_pki.crls()), ([other.trust_root], other.crls())):
+        with warnings.catch_warnings():
+            # certvalidator warns when it falls back to the operating system's roots: never do that.
+            warnings.simplefilter("error", DeprecationWarning)
+            [verdict] = validate_pdf_signatures(signed_pdf, trust_roots=roots, crls=crls)
+        assert verdict.verdict == "unknown"
+        assert verdict.reason == "Chứng thư số không thuộc nguồn tin cậy đã cấu hình."
+        assert verdict.trust_anchor is None and verdict.signer_name == "Nguyễn Văn An"
+
+
+def test_signature_whose_revocation_status_is_unavailable_is_unknown(signed_pdf, demo_pki):
+    # The demo certificates name a CRL; without it (and without fetching) nobody can say they are not revoked.
+    [verdict] = validate_pdf_signatures(signed_pdf, trust_roots=[demo_pki.trust_root], crls=[])
+    assert verdict.verdict == "unknown"
+    assert "thu hồi" in verdict.reason
+
+
+def test_bytes_changed_inside_the_signed_range_make_it_invalid(signed_pdf, trust):
+    assert signed_pdf.count(f"({TEXT})".encode()) == 1
+    tampered = signed_pdf.replace(f"({TEXT})".encode(), b"(Cong van so 16)")
+
+    [verdict] = validate_pdf_signatures(tampered, **trust)
+
+    assert verdict.verdict == "invalid"
+    assert verdict.reason == "Nội dung tệp đã bị thay đổi sau khi ký."
+
+
+def test_incremental_update_rewriting_a_page_makes_it_invalid(signed_pdf, trust):
+    forged = rewrite_first_page(signed_pdf, "Cong van so 99")
+
+    [verdict] = validate_pdf_signatures(forged, **trust)
+
+    assert verdict.verdict == "invalid"
+    assert verdict.modification_level == "OTHER" and verdict.coverage == "ENTIRE_REVISION"
+    assert verdict.reason == "Tệp đã bị sửa đổi sau khi ký bằng một bản cập nhật không được phép."
+
+
+def test_unreadable_signature_is_invalid_not_an_error(signed_pdf, trust):
+    contents = re.search(rb"/Contents <([0-9a-fA-F]+)>", signed_pdf)
+    broken = signed_pdf[:contents.start(1)] + b"0" * len(contents.group(1)) + signed_pdf[contents.end(1):]
+
+    [verdict] = validate_pdf_signatures(broken, **trust)
+
+    assert verdict.verdict == "invalid" and verdict.field_name == "Signature1"
+    assert verdict.reason == "Chữ ký bị lỗi cấu trúc hoặc có định dạng không được hỗ trợ."
+
+
+def test_person_then_organisation_gives_two_valid_verdicts_in_signing_order(signed_pdf, organisation, trust):
+    sealed = sign_pdf(signed_pdf, organisation, field_name="Signature2")
+
+    first, second = validate_pdf_signatures(sealed, **trust)
+
+    assert (first.field_name, first.verdict, first.signer_name) == ("Signature1", "valid", "Nguyễn Văn An")
+    assert (first.coverage, first.modification_level) == ("ENTIRE_REVISION", "FORM_FILLING")
+    assert (second.field_name, second.verdict, second.signer_name) == (
+        "Signature2", "valid", "Sở Nội vụ tỉnh Yên Bái")
+    assert second.coverage == "ENTIRE_FILE"
+
+
+def test_unsigned_pdf_has_no_verdicts(make_pdf, trust):
+    assert validate_pdf_signatures(make_pdf(), **trust) == []
