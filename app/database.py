@@ -27,3 +27,13 @@ def configure_engine(app: Flask) -> None:
         # IMMEDIATE takes the write lock up front: a transaction that read first and writes later
         # would otherwise fail at once with SQLITE_BUSY when another writer got in between.
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def schema_item_filter(dialect_name: str):
+    """Alembic's include_object: skip items declared for another database only (`Index.ddl_if`)."""
+
+    def include(item, name, kind, reflected, compare_to) -> bool:
+        condition = getattr(item, "_ddl_if", None)
+        return condition is None or condition.dialect in (None, dialect_name)
+
+    return include

@@ -11,7 +11,8 @@ config = context.config
 
 # Interpret the config file for Python logging.
 # This line sets up loggers basically.
-fileConfig(config.config_file_name)
+# Keep the loggers the app already made (e.g. the renderer logs refused URLs): alembic would disable them.
+fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger('alembic.env')
 
 
@@ -92,6 +93,8 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        from app.database import schema_item_filter
+        conf_args.setdefault("include_object", schema_item_filter(connection.dialect.name))
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),

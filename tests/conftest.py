@@ -31,6 +31,7 @@ def app(tmp_path_factory):
         "SQLALCHEMY_DATABASE_URI": url,
         "SECRET_KEY": "test-secret",
         "FILES_DIR": str(tmp_path_factory.mktemp("files")),
+        "PKI_DIR": str(tmp_path_factory.mktemp("pki")),
     })
     with application.app_context():
         _fresh_schema(url)

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from app.directory.scoping import get_visible
 from app.extensions import db
 from app.workflow.access import my_tasks_query
-from app.workflow.forms import validate_data
+from app.workflow.forms import as_answer, validate_data
 from app.workflow.history import event_json, instance_events
 from app.workflow.models import HumanTask, ProcessInstance
 from app.workflow.runtime import (
@@ -85,7 +85,7 @@ def post_task(task_id: str):
         if errors:
             return api_error_response(422, _("Dữ liệu chưa hợp lệ."), errors)
     try:
-        completion = complete_task(task_id, data, actor=g.api_user)
+        completion = complete_task(task_id, as_answer(view.form, data) if view.form else data, actor=g.api_user)
     except WorkflowError as refused:
         db.session.rollback()
         if record_failed_completion(task_id, refused, actor=g.api_user):

@@ -3,15 +3,16 @@
 One upsert takes the next number and locks the sequence row until the caller's transaction ends,
 so a registration that rolls back gives its number back instead of leaving a gap.
 """
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.extensions import db
+from app.vietnam_time import VIETNAM
 
 from .models import NumberSequence, RegisterBook
 
-VIETNAM = timezone(timedelta(hours=7))
 _UPSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
@@ -47,3 +48,20 @@ def default_books(agency_id: int) -> list[RegisterBook]:
         RegisterBook(agency_id=agency_id, code="di-mat", name="Sổ văn bản đi mật", direction="outgoing",
                      secret=True),
     ]
+
+
+def ensure_default_books(agency_id: int) -> None:
+    """Create the agency's default books if it has none yet; safe when two clerks do it at once."""
+    insert = _UPSERTS[db.session.get_bind().dialect.name]
+    rows = [{"agency_id": b.agency_id, "code": b.code, "name": b.name, "direction": b.direction,
+             "secret": bool(b.secret), "active": True} for b in default_books(agency_id)]
+    db.session.execute(insert(RegisterBook.__table__).values(rows).on_conflict_do_nothing())
+
+
+def incoming_book_for(agency_id: int, *, secret: bool) -> RegisterBook:
+    """The active incoming book for the document: secret documents have their own sequence."""
+    ensure_default_books(agency_id)
+    return db.session.scalars(
+        select(RegisterBook).where(RegisterBook.agency_id == agency_id, RegisterBook.direction == "incoming",
+                                   RegisterBook.secret.is_(secret), RegisterBook.active.is_(True))
+        .order_by(RegisterBook.id)).first()

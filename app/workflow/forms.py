@@ -10,6 +10,8 @@ from jsonschema import FormatChecker
 from jsonschema.exceptions import SchemaError
 from jsonschema.validators import Draft202012Validator, validator_for
 
+from app.vietnam_time import vietnam_today
+
 from .form_errors import FORM_ERROR_KEY, error_message, error_paths
 
 PICKERS = ("user", "department", "agency")
@@ -46,6 +48,8 @@ class FieldView:
     error: str | None = None
     multiple: bool = False
     has_default: bool = False
+    # "x-notInPast": a date that may not lie before today in Vietnam (deadlines).
+    not_in_past: bool = False
     children: list["FieldView"] = field(default_factory=list)
 
     @property
@@ -121,6 +125,17 @@ def parse_submission(form: TaskForm, formdata, choices: dict | None = None) -> t
     for path, raw in bad.items():
         _set_path(data, path, raw)  # keep what was typed so the person can correct it
     return data, errors
+
+
+def as_answer(form: TaskForm, data: dict) -> dict:
+    """The form's answer as a whole: a field left blank clears the value an earlier task left in the data.
+
+    Without this, clearing an optional field (e.g. the lead person on a reassignment) would silently keep
+    the old value, because task data is merged, not replaced. Uploads are handled by the caller.
+    """
+    blank = {name: None for name, _sub, _ui in _ordered(form.schema, form.ui_schema)
+             if name not in data and name not in form.file_fields}
+    return {**blank, **data}
 
 
 def validate_data(form: TaskForm, data: dict, choices: dict | None = None) -> dict:
@@ -250,7 +265,8 @@ def _views(schema, ui, values, errors, choices, prefix) -> list[FieldView]:
             name=path, label=str(sub_ui.get("ui:title") or sub.get("title") or name), widget=widget,
             required=name in required, help=sub_ui.get("ui:help") or sub.get("description"),
             placeholder=sub_ui.get("ui:placeholder") or ("dd/mm/yyyy" if widget == "date" else None),
-            value=value, error=errors.get(path), multiple=_type(sub) == "array", has_default="default" in sub)
+            value=value, error=errors.get(path), multiple=_type(sub) == "array", has_default="default" in sub,
+            not_in_past=bool(sub.get("x-notInPast")))
         if widget == "group":
             view.children, view.value = _views(sub, sub_ui, value or {}, errors, choices, path + "."), None
         elif widget in PICKERS:
@@ -350,4 +366,10 @@ def _validate(form: TaskForm, data: dict, choices: dict | None) -> dict:
             offered = {_option_text(v) for v, _label in (choices or {}).get(view.name, [])}
             if any(_option_text(v) not in offered for v in (value if isinstance(value, list) else [value])):
                 errors.setdefault(view.name, _("Lựa chọn không hợp lệ."))
+        if view.not_in_past and isinstance(value, str) and _ISO_DATE.fullmatch(value) and value < _today_iso():
+            errors.setdefault(view.name, _("Ngày này đã qua; chọn từ hôm nay trở đi."))
     return errors
+
+
+def _today_iso() -> str:
+    return vietnam_today().isoformat()

@@ -1,15 +1,15 @@
 """The HumanTask index: one row per ready manual task, rewritten in the same transaction as the state."""
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timezone
 
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import bindparam, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from app.extensions import db
+from app.vietnam_time import VIETNAM
 
 from .assignment import assign
-from .models import HumanTask, HumanTaskCandidate, ProcessInstance
-
-VIETNAM = timezone(timedelta(hours=7))
+from .models import HumanTask, HumanTaskCandidate, ProcessInstance, SubjectParticipant
 
 
 def _due_at(data: dict) -> datetime | None:
@@ -51,6 +51,21 @@ def index_ready_tasks(instance: ProcessInstance, workflow) -> None:
         )
         row.candidates = [HumanTaskCandidate(user_id=user.id) for user in assignment.candidates]
         db.session.add(row)
+        if row.subject_type and row.subject_id:
+            _remember_participants(row.subject_type, row.subject_id, assignment.candidates)
+
+
+_INSERT_IGNORE = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
+def _remember_participants(subject_type: str, subject_id: str, users) -> None:
+    """Whoever is given work on a subject keeps seeing it afterwards (secret documents rely on it)."""
+    if not users:
+        return
+    insert = _INSERT_IGNORE[db.session.get_bind().dialect.name]
+    db.session.execute(insert(SubjectParticipant).values(
+        [{"subject_type": subject_type, "subject_id": subject_id, "user_id": user.id} for user in users]
+    ).on_conflict_do_nothing())
 
 
 def _text(value) -> str | None:

@@ -79,6 +79,7 @@ class HumanTaskCandidate(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), primary_key=True, index=True)
 
     task: Mapped[HumanTask] = relationship(back_populates="candidates")
+    user = relationship("User")
 
 
 class Timer(db.Model):
@@ -91,3 +92,11 @@ class Timer(db.Model):
     task_uuid: Mapped[str] = mapped_column(String(36), unique=True)
     spec_id: Mapped[str] = mapped_column(String(128))
     due_at = mapped_column(UtcDateTime, nullable=False, index=True)
+
+
+class SubjectParticipant(db.Model):
+    """Everyone ever given a task about a subject (e.g. a secret document): who may still see it."""
+
+    subject_type: Mapped[str] = mapped_column(String(64), primary_key=True)
+    subject_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), primary_key=True, index=True)

@@ -80,30 +80,40 @@ def _engine_message(error: SpiffWorkflowException) -> str:
     return str(cause) if cause and str(cause) not in str(error) else str(error).splitlines()[0]
 
 
-def start_instance(process_id: str, *, actor: User, data: dict | None = None, title: str = "") -> ProcessInstance:
-    """Start the latest version of a catalogued process in the actor's agency."""
+def start_instance(process_id: str, *, actor: User | None, data: dict | None = None, title: str = "",
+                   agency_id: int | None = None) -> ProcessInstance:
+    """Start the latest version of a catalogued process in the actor's agency.
+
+    Without an actor the system starts it in `agency_id` (a document delivered by another agency):
+    the calling service is then the gate, and the starter lane stays open to every role holder.
+    """
     definition = catalogue().processes.get(process_id)
     if definition is None:
         raise WorkflowError(_("Không có quy trình %(id)s.", id=process_id))
-    if not actor.has_role(*definition.starter_roles):
+    if actor is not None and not actor.has_role(*definition.starter_roles):
         raise TaskForbidden(_("Bạn không có quyền khởi tạo quy trình này."))
+    if actor is None and agency_id is None:
+        raise WorkflowError(_("Thiếu cơ quan khởi tạo quy trình."))
     version = latest_version(process_id)
     if version is None:
         raise WorkflowError(_("Quy trình %(id)s chưa được triển khai (flask processes sync).", id=process_id))
-    instance = ProcessInstance(process_version_id=version.id, process_id=process_id, agency_id=actor.agency_id,
-                               title=title or definition.title, started_by_id=actor.id,
+    instance = ProcessInstance(process_version_id=version.id, process_id=process_id,
+                               agency_id=actor.agency_id if actor else agency_id,
+                               title=title or definition.title, started_by_id=actor.id if actor else None,
                                serializer_version=SERIALIZER_VERSION, state_json="{}")
     db.session.add(instance)
     db.session.flush()
     spec, subprocess_specs = version_specs(version)
-    initial = {**(data or {}), "started_by": actor.username}
-    if definition.starter_lane:
-        initial["lane_owners"] = {definition.starter_lane: [actor.username]}
+    initial = dict(data or {})
+    if actor is not None:
+        initial["started_by"] = actor.username
+        if definition.starter_lane:
+            initial["lane_owners"] = {**initial.get("lane_owners", {}), definition.starter_lane: [actor.username]}
     workflow = new_workflow(spec, subprocess_specs, script_engine_for(instance, actor), initial)
     fired = FiredTimers()
     _run_engine(lambda: workflow.do_engine_steps(did_complete_task=fired))
     _save(instance, workflow)
-    record("instance_started", actor=actor, subject=instance, process_id=process_id,
+    record("instance_started", actor=actor, subject=instance, agency_id=instance.agency_id, process_id=process_id,
            version=version.number, content_sha256=version.content_sha256, data=initial)
     _record_timers_fired(instance, fired)
     return instance

@@ -21,11 +21,12 @@ from app.documents.storage import UploadRefused, store_pdf
 from app.extensions import db
 
 from .access import my_tasks_query
-from .forms import parse_submission
+from .forms import as_answer, parse_submission
 from .history import event_label, instance_events
 from .models import HumanTask, ProcessInstance
 from .registry import catalogue
 from .runtime import WorkflowError, complete_task, record_failed_completion, start_instance
+from .subject_panels import subject_panel
 from .task_pages import find_my_task, picker_choices, task_view
 
 bp = Blueprint("tasks", __name__)
@@ -54,7 +55,8 @@ def _render_task(view, values, errors, status=200):
     choices = picker_choices(view.form, current_user)
     fields = view.form.fields(values, errors, choices) if view.form else []
     return render_template("workflow/task.html", view=view, fields=fields, errors=errors,
-                           history=instance_events(view.row.instance_id)), status
+                           history=instance_events(view.row.instance_id),
+                           subject=subject_panel(view.row, current_user)), status
 
 
 @bp.route("/cong-viec/<task_uuid>", methods=["GET"])
@@ -83,7 +85,7 @@ def submit_task(task_uuid: str):
     if errors:
         return _render_task(view, {**view.data, **data, **_raw(request.form, errors)}, errors, 422)
     try:
-        complete_task(task_uuid, data, actor=actor)
+        complete_task(task_uuid, as_answer(view.form, data) if view.form else data, actor=actor)
     except WorkflowError as refused:
         db.session.rollback()
         if record_failed_completion(task_uuid, refused, actor=actor):

@@ -1,0 +1,196 @@
+"""What the incoming-document process does to the document at each step (its service-task operators).
+
+Each operator gets the workflow's typed context, changes the document in the completion's
+transaction and returns plain data for the process; an exception rolls the whole completion back.
+"""
+from datetime import date
+
+from flask import current_app
+from flask_babel import gettext as _
+
+from app.directory.models import Department, User
+from app.extensions import db
+from app.sqltypes import utcnow
+from app.vietnam_time import vietnam_today
+from app.workflow.registry import OperatorContext
+from app.workflow.scripting_runtime import work_calendar
+
+from .models import (
+    ACCEPTED,
+    ASSIGNED,
+    COMPLETED,
+    IN_PROGRESS,
+    REFUSED,
+    Document,
+    DocumentLink,
+    DocumentNote,
+)
+from .numbering import formatted_number, incoming_book_for, register_year, take_number
+from .receiving import searchable_text
+from .status import change_status
+
+
+def _document(context: OperatorContext) -> Document:
+    document = db.session.get(Document, int(context.task_data["document_id"]))
+    if document is None:
+        raise LookupError(_("Không tìm thấy văn bản của hồ sơ."))
+    return document
+
+
+def _note(document: Document, kind: str, text: str, actor, department_id: int | None = None) -> None:
+    if text and text.strip():
+        db.session.add(DocumentNote(document_id=document.id, kind=kind, text=text.strip(),
+                                    author_id=actor.id if actor else None, department_id=department_id))
+
+
+def refuse(context: OperatorContext) -> dict:
+    """Từ chối tiếp nhận: status 02 with the reason, which the sender sees; no number is taken."""
+    document = _document(context)
+    reason = str(context.task_data.get("refusal_reason") or "").strip()
+    document.refusal_reason = reason
+    change_status(document, REFUSED, actor=context.actor, note=reason)
+    return {"refused": True}
+
+
+def register(context: OperatorContext) -> dict:
+    """Vào sổ: the next số đến of the right book (secret documents have their own), status 03."""
+    document = _document(context)
+    book = incoming_book_for(document.agency_id, secret=document.secrecy > 0)
+    year = register_year()
+    number = take_number(book, year=year)
+    document.book_id, document.arrival_year, document.arrival_number = book.id, year, number
+    document.registered_at, document.registered_by_id = utcnow(), context.actor.id if context.actor else None
+    document.search_text = searchable_text(document)
+    change_status(document, ACCEPTED, actor=context.actor,
+                  note=_("Số đến %(number)s, %(book)s", number=formatted_number(number), book=book.name))
+    asked = context.task_data.get("due_date")
+    due = date.fromisoformat(str(asked)[:10]) if asked else document.due_date or _default_deadline()
+    return {"arrival_number": number, "book": book.code, "due_date": due.isoformat()}
+
+
+def _default_deadline() -> date:
+    days = current_app.config.get("INCOMING_DEFAULT_DEADLINE_DAYS", 10)
+    return work_calendar().add_working_days(vietnam_today(), days)
+
+
+def assign(context: OperatorContext) -> dict:
+    """Phân công: lead unit (or person), supporting units, deadline and the directing opinion; status 04."""
+    data, document = context.task_data, _document(context)
+    lead = _department(document, data.get("lead_department_id"))
+    supports = [_department(document, d) for d in data.get("support_department_ids") or []]
+    supports = [d for d in supports if d is not None and (lead is None or d.id != lead.id)]
+    lead_user = _user(document, data.get("lead_user"))
+    due = date.fromisoformat(str(data["due_date"])[:10]) if data.get("due_date") else None
+    if due and due < vietnam_today():
+        raise ValueError(_("Hạn xử lý đã qua; chọn một ngày từ hôm nay trở đi."))
+    document.lead_department_id = lead.id if lead else None
+    document.lead_user_id = lead_user.id if lead_user else None
+    document.due_date, document.transferred_at = due, utcnow()
+    _note(document, "direction", data.get("directing_opinion") or "", context.actor)
+    parts = [_("Chủ trì: %(unit)s", unit=lead_user.full_name if lead_user else (lead.name if lead else "—"))]
+    if supports:
+        parts.append(_("Phối hợp: %(units)s", units=", ".join(d.name for d in supports)))
+    if due:
+        parts.append(_("Hạn xử lý: %(date)s", date=due.strftime("%d/%m/%Y")))
+    change_status(document, ASSIGNED, actor=context.actor, note="; ".join(parts))
+    # The form may leave the person blank on a reassignment: the process takes these values, not stale ones.
+    return {"support_department_ids": [d.id for d in supports],
+            "lead_user": lead_user.username if lead_user else None}
+
+
+def record_handling(context: OperatorContext) -> dict:
+    """The specialist's action: the first one makes the document 'Đang xử lý' (05); notes go on the timeline."""
+    data, document = context.task_data, _document(context)
+    action, note = data.get("handling_action"), str(data.get("handling_note") or "")
+    if document.status_code in (ACCEPTED, ASSIGNED):
+        change_status(document, IN_PROGRESS, actor=context.actor)
+    if action == "extension":
+        note = _("Xin gia hạn đến %(date)s: %(note)s", date=_vn_date(data.get("requested_due_date")), note=note)
+    elif action == "return":
+        note = _("Trả lại lãnh đạo (giao không đúng): %(note)s", note=note)
+    _note(document, "result" if action == "finish" else "progress", note, context.actor)
+    if action == "finish" and str(data.get("reply_reference") or "").strip():
+        db.session.add(DocumentLink(document_id=document.id, kind="reply",
+                                    reference=str(data["reply_reference"]).strip()[:128],
+                                    created_by_id=context.actor.id if context.actor else None))
+    return {"action": action}
+
+
+def decide_extension(context: OperatorContext) -> dict:
+    """The leader's answer to a request for more time: a granted one moves the document's deadline."""
+    data, document = context.task_data, _document(context)
+    if data.get("extension_granted"):
+        new_due = date.fromisoformat(str(data["new_due_date"])[:10])
+        document.due_date = new_due
+        _note(document, "direction", _("Đồng ý gia hạn đến %(date)s. %(comment)s", date=_vn_date(new_due),
+                                       comment=data.get("extension_comment") or ""), context.actor)
+        return {"due_date": new_due.isoformat()}
+    _note(document, "direction", _("Không đồng ý gia hạn. %(comment)s",
+                                   comment=data.get("extension_comment") or ""), context.actor)
+    return {"due_date": document.due_date.isoformat() if document.due_date else None}
+
+
+def record_contribution(context: OperatorContext) -> dict:
+    """A supporting unit's contribution, shown to the lead specialist on the document page."""
+    data, document = context.task_data, _document(context)
+    department_id = data.get("department_id") if isinstance(data.get("department_id"), int) else None
+    if document.status_code in (ACCEPTED, ASSIGNED):
+        change_status(document, IN_PROGRESS, actor=context.actor)
+    _note(document, "contribution", str(data.get("contribution") or ""), context.actor, department_id)
+    return {"contributed": True}
+
+
+def complete(context: OperatorContext) -> dict:
+    """Hoàn thành: status 06; the document is filed."""
+    document = _document(context)
+    change_status(document, COMPLETED, actor=context.actor)
+    return {"completed": True}
+
+
+def note_deadline(context: OperatorContext) -> dict:
+    """Timers: a reminder one working day before the deadline, and the overdue mark at the deadline."""
+    document = _document(context)
+    if document.status_code in (COMPLETED, REFUSED):
+        return {}
+    text = (_("Quá hạn xử lý (hạn %(date)s).", date=_vn_date(document.due_date))
+            if context.params.get("kind") == "overdue"
+            else _("Nhắc hạn: còn một ngày làm việc (hạn %(date)s).", date=_vn_date(document.due_date)))
+    _note(document, "deadline", text, None)
+    return {}
+
+
+def _department(document: Document, value) -> Department | None:
+    if value in (None, ""):
+        return None
+    department = db.session.get(Department, int(value))
+    if department is None or department.agency_id != document.agency_id:
+        raise ValueError(_("Đơn vị không thuộc cơ quan."))
+    return department
+
+
+def _user(document: Document, username) -> User | None:
+    if not username:
+        return None
+    user = db.session.query(User).filter_by(username=str(username), agency_id=document.agency_id).first()
+    if user is None:
+        raise ValueError(_("Người được chọn không thuộc cơ quan."))
+    return user
+
+
+def _vn_date(value) -> str:
+    if not value:
+        return "—"
+    day = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+    return day.strftime("%d/%m/%Y")
+
+
+OPERATORS = {
+    "documents.refuse": refuse,
+    "documents.register": register,
+    "documents.assign": assign,
+    "documents.record_handling": record_handling,
+    "documents.decide_extension": decide_extension,
+    "documents.record_contribution": record_contribution,
+    "documents.complete": complete,
+    "documents.note_deadline": note_deadline,
+}

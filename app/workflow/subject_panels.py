@@ -1,0 +1,22 @@
+"""What a task is about, shown beside its form: each domain registers a panel for its subject type.
+
+The workflow package knows no domain: a task whose data names `subject_type` "document" gets the
+documents package's panel (the PDF, its signatures, its timeline) without workflow importing it.
+"""
+from typing import Callable
+
+from flask import Flask, current_app
+from markupsafe import Markup
+
+from .models import HumanTask
+
+_KEY = "lienthong.subject_panels"
+
+
+def register_subject_panel(app: Flask, subject_type: str, render: Callable[[str, object], Markup | None]) -> None:
+    app.extensions.setdefault(_KEY, {})[subject_type] = render
+
+
+def subject_panel(row: HumanTask, actor) -> Markup | None:
+    render = current_app.extensions.get(_KEY, {}).get(row.subject_type or "")
+    return render(row.subject_id, actor) if render and row.subject_id else None
