@@ -45,6 +45,10 @@ def create_app(config: dict | None = None) -> Flask:
     from .auth.views import bp as auth_bp
     from .directory.delegation_views import bp as delegation_bp
     from .directory.views import bp as directory_bp
+    from .documents.dashboard_views import bp as leader_bp
+    from .documents.register_views import bp as registers_bp
+    from .documents.views import bp as documents_bp
+    from .documents.views import document_panel
     from .web.views import bp as web_bp
     from .workflow.views import bp as tasks_bp
 
@@ -53,6 +57,11 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(directory_bp)
     app.register_blueprint(delegation_bp)
     app.register_blueprint(tasks_bp)
+    app.register_blueprint(documents_bp)
+    app.register_blueprint(leader_bp)
+    app.register_blueprint(registers_bp)
+    from .workflow.subject_panels import register_subject_panel
+    register_subject_panel(app, "document", document_panel)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)  # the API authenticates by bearer token, never by cookie
 

@@ -1,13 +1,18 @@
 """Template filters and globals for Vietnamese formats: dd/mm/yyyy, HH:mm in Vietnam time, 4.129."""
+from datetime import datetime
+
 from flask import Flask
 from flask_babel import format_datetime, format_decimal, get_locale, to_user_timezone
 
 from app.directory.roles import ROLE_LABELS
+from app.rendering.formats import display_value
 
 
 def vn_datetime(value, with_seconds: bool = False) -> str:
-    if value is None:
+    if value is None or value == "":
         return ""
+    if isinstance(value, str):  # ISO 8601 kept in JSON (e.g. a signature's time)
+        value = datetime.fromisoformat(value)
     return format_datetime(value, "dd/MM/yyyy HH:mm:ss" if with_seconds else "dd/MM/yyyy HH:mm")
 
 
@@ -36,4 +41,5 @@ def register_filters(app: Flask) -> None:
     app.add_template_filter(vn_number)
     app.add_template_filter(role_label)
     app.add_template_filter(overdue_days)
+    app.add_template_filter(display_value, "register_cell")
     app.add_template_global(get_locale)

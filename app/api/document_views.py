@@ -1,0 +1,128 @@
+"""Incoming-document endpoints: the same entry service, access rules and search as the pages."""
+import json
+from pathlib import Path
+
+from flask import current_app, g, jsonify, request, send_file
+from flask_babel import gettext as _
+
+from app.documents.access import open_document
+from app.documents.entry import DuplicateSuspected, enter_incoming
+from app.documents.holders import holders_by_instance
+from app.documents.metadata import DocumentRefused
+from app.documents.models import Document
+from app.documents.search import IncomingFilters, incoming_query
+from app.documents.storage import path_for
+from app.documents.vocabulary import STATUS_LABELS
+from app.extensions import db
+
+from . import bp
+from .auth import token_required
+from .errors import api_error_response
+from .openapi import documented, error_responses
+
+BEARER = [{"bearer": []}]
+MAX_PAGE_SIZE = 100
+
+
+def document_json(document: Document, *, full: bool = False) -> dict:
+    data = {
+        "id": document.id, "direction": document.direction, "doc_type": document.doc_type,
+        "number": document.number, "notation": document.notation, "symbol": document.symbol,
+        "issuer": {"code": document.issuer_code or None, "name": document.issuer_name},
+        "document_date": document.document_date.isoformat(), "subject": document.subject,
+        "urgency": document.urgency, "secrecy": document.secrecy,
+        "received_at": document.received_at.isoformat(),
+        "arrival_number": document.arrival_number, "arrival_year": document.arrival_year,
+        "book": document.book.code if document.book else None,
+        "due_date": document.due_date.isoformat() if document.due_date else None,
+        "status": {"code": document.status_code, "label": str(STATUS_LABELS.get(document.status_code, ""))},
+    }
+    if full:
+        data.update(
+            page_count=document.page_count, signer_name=document.signer_name,
+            signatures=document.signature_verdicts, refusal_reason=document.refusal_reason,
+            files=[{"id": f.id, "role": f.role, "name": f.name, "size": f.size, "sha256": f.sha256}
+                   for f in document.files],
+            status_trail=[{"code": s.code, "at": s.at.isoformat(), "note": s.note,
+                           "actor": s.actor.username if s.actor else None} for s in document.statuses],
+            current_holders=holders_by_instance([document.instance_id]).get(document.instance_id, []),
+            instance_id=document.instance_id)
+    return data
+
+
+@bp.route("/api/v1/documents/incoming", methods=["POST"])
+@documented(summary="Văn thư vào sổ văn bản đến (giấy/bản quét): metadata JSON + tệp PDF", security=BEARER,
+            requestBody={"required": True, "content": {"multipart/form-data": {"schema": {
+                "type": "object", "required": ["metadata", "file"],
+                "properties": {"metadata": {"type": "string", "description": "JSON: doc_type, number, notation, "
+                                            "issuer_code, issuer_name, document_date, subject, urgency, secrecy, "
+                                            "page_count, signer_name, due_date, confirm_duplicate"},
+                               "file": {"type": "string", "format": "binary"},
+                               "attachments": {"type": "array", "items": {"type": "string", "format": "binary"}}}}}}},
+            responses={"201": {"description": "Đã tiếp nhận (trạng thái 01)"},
+                       **error_responses(400, 401, 403, 409, 413, 422)})
+@token_required
+def post_incoming():
+    try:
+        values = json.loads(request.form.get("metadata") or "")
+    except ValueError:
+        values = None
+    if not isinstance(values, dict):
+        return api_error_response(400, _("Trường metadata phải là một đối tượng JSON."))
+    try:
+        received = enter_incoming(g.api_user, values, request.files.get("file"), request.files.getlist("attachments"),
+                                  confirm_duplicate=values.get("confirm_duplicate") is True)
+    except DocumentRefused as refused:
+        db.session.rollback()
+        status = 403 if "__form__" in refused.fields else 422
+        return api_error_response(status, refused.fields.get("__form__") or _("Dữ liệu chưa hợp lệ."),
+                                  {k: v for k, v in refused.fields.items() if k != "__form__"})
+    except DuplicateSuspected as suspected:
+        db.session.rollback()
+        return api_error_response(409, _("Có thể trùng văn bản đã tiếp nhận (văn bản %(ids)s); gửi lại với "
+                                         "confirm_duplicate=true nếu đúng là văn bản khác.",
+                                         ids=", ".join(str(d.id) for d in suspected.duplicates)))
+    db.session.commit()
+    return jsonify(document_json(received.document, full=True)), 201
+
+
+@bp.route("/api/v1/documents/<int:document_id>")
+@documented(summary="Một văn bản: metadata, trạng thái, số đến, quá trình trạng thái, người đang xử lý",
+            security=BEARER, responses={"200": {"description": "Văn bản"}, **error_responses(401, 404)})
+@token_required
+def get_document(document_id: int):
+    document = open_document(document_id, g.api_user)
+    if document is None:
+        return api_error_response(404, _("Không tìm thấy văn bản."))
+    db.session.commit()  # keeps the audit event of a secret document's opening
+    return jsonify(document_json(document, full=True))
+
+
+@bp.route("/api/v1/documents")
+@documented(summary="Tra cứu văn bản đến (không phân biệt dấu)", security=BEARER,
+            parameters=[{"name": name, "in": "query", "schema": {"type": "string"}}
+                        for name in ("q", "from", "to", "status", "urgency", "overdue", "sort", "dir")]
+            + [{"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+               {"name": "per_page", "in": "query", "schema": {"type": "integer", "maximum": MAX_PAGE_SIZE}}],
+            responses={"200": {"description": "Danh sách văn bản"}, **error_responses(401)})
+@token_required
+def search_documents():
+    per_page = min(max(request.args.get("per_page", 25, type=int), 1), MAX_PAGE_SIZE)
+    page = db.paginate(incoming_query(g.api_user, IncomingFilters.from_args(request.args)),
+                       page=request.args.get("page", 1, type=int), per_page=per_page, error_out=False)
+    return jsonify(items=[document_json(d) for d in page.items], total=page.total, page=page.page, pages=page.pages)
+
+
+@bp.route("/api/v1/documents/<int:document_id>/file")
+@documented(summary="Tệp PDF chính của văn bản", security=BEARER,
+            responses={"200": {"description": "PDF", "content": {"application/pdf": {}}},
+                       **error_responses(401, 404)})
+@token_required
+def document_file(document_id: int):
+    document = open_document(document_id, g.api_user)
+    main = document.main_file if document else None
+    if main is None:
+        return api_error_response(404, _("Không tìm thấy văn bản."))
+    db.session.commit()
+    return send_file(path_for(Path(current_app.config["FILES_DIR"]), main.sha256), mimetype=main.content_type,
+                     download_name=main.name)

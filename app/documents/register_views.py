@@ -1,0 +1,73 @@
+"""Sổ văn bản pages: the incoming and tracking registers for a period, as HTML, PDF, CSV and XLSX."""
+from datetime import date
+
+from flask import Blueprint, Response, abort, render_template, request
+from sqlalchemy import select
+
+from app.auth.decorators import role_required
+from app.auth.session import signed_in_user
+from app.directory.roles import CLERK, LEADER, UNIT_HEAD
+from app.extensions import db
+from app.rendering.formats import period_text
+from app.rendering.registers import render_register_pdf
+from app.rendering.tables import to_csv, to_xlsx
+from app.vietnam_time import vietnam_today
+
+from .models import RegisterBook
+from .numbering import ensure_default_books
+from .registers import KINDS, build_register
+
+bp = Blueprint("registers", __name__)
+MAX_DAYS = 366
+FORMATS = {"pdf": "application/pdf", "csv": "text/csv; charset=utf-8",
+           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+@bp.route("/so-van-ban/den")
+@role_required(CLERK, LEADER, UNIT_HEAD)
+def incoming_register():
+    actor = signed_in_user()
+    kind = request.args.get("loai", "den") if request.args.get("loai") in KINDS else "den"
+    today = vietnam_today()
+    start = _day(request.args.get("from")) or today.replace(day=1)
+    end = _day(request.args.get("to")) or today
+    error = None
+    if end < start:
+        start, end, error = end, start, None
+    if (end - start).days > MAX_DAYS:
+        error = "Khoảng thời gian tối đa một năm."
+        start = end.replace(year=end.year - 1)
+    ensure_default_books(actor.agency_id)
+    books = db.session.scalars(select(RegisterBook).where(
+        RegisterBook.agency_id == actor.agency_id, RegisterBook.direction == "incoming").order_by(RegisterBook.id)).all()
+    book = next((b for b in books if b.code == request.args.get("so")), books[0] if books else None)
+    if book is None:
+        abort(404)
+    register = build_register(kind, actor, book, start, end)
+    output = request.args.get("dinh-dang", "")
+    if output in FORMATS:
+        return _download(register, output, actor.agency.name)
+    return render_template("documents/register.html", register=register, books=books, kind=kind, kinds=KINDS,
+                           error=error, period=period_text(start, end))
+
+
+def _download(register, output: str, agency_name: str) -> Response:
+    name = f"{'so-den' if register.columns[0].key == 'received_at' else 'so-theo-doi'}-{register.book.code}-" \
+           f"{register.start:%Y%m%d}-{register.end:%Y%m%d}.{output}"
+    if output == "pdf":
+        body = render_register_pdf(title=register.title, agency_name=agency_name,
+                                   period_text=period_text(register.start, register.end),
+                                   columns=register.columns, rows=register.rows, render=render_template)
+    elif output == "csv":
+        body = to_csv(register.columns, register.rows)
+    else:
+        body = to_xlsx(register.columns, register.rows, title=register.title, sheet_name=register.book.name)
+    return Response(body, mimetype=FORMATS[output],
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def _day(value) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None

@@ -1,0 +1,128 @@
+"""Pages of incoming documents: the list with filters, the clerk's entry form, the document page, its files."""
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import login_required
+from markupsafe import Markup
+
+from app.auth.decorators import role_required
+from app.auth.session import signed_in_user
+from app.directory.roles import CLERK
+from app.extensions import db
+from app.vietnam_time import vietnam_today
+
+from .access import open_document
+from .entry import DuplicateSuspected, enter_incoming
+from .holders import holders_by_instance
+from .metadata import DocumentRefused
+from .models import DocumentFile
+from .page import document_page
+from .search import IncomingFilters, incoming_query
+from .storage import path_for
+from .vocabulary import DOCUMENT_TYPES, SECRECY_LABELS, STATUS_LABELS, URGENCY_LABELS, note_label, type_name
+
+bp = Blueprint("documents", __name__)
+PER_PAGE = 25
+FILTERS_KEY = "incoming_filters"
+
+
+@bp.app_context_processor
+def document_words():
+    return {"DOCUMENT_TYPE_OPTIONS": [(code, name) for code, (name, _abbr) in DOCUMENT_TYPES.items()], "URGENCY_LABELS": URGENCY_LABELS, "SECRECY_LABELS": SECRECY_LABELS,
+            "STATUS_LABELS": STATUS_LABELS, "today": vietnam_today(), "doc_type_name": type_name,
+            "note_label": note_label}
+
+
+@bp.route("/van-ban-den")
+@login_required
+def incoming_list():
+    # Filters are remembered for the session: coming back to the list keeps what the clerk was looking at.
+    if not request.args and session.get(FILTERS_KEY):
+        return redirect(url_for("documents.incoming_list", **session[FILTERS_KEY]))
+    filters = IncomingFilters.from_args(request.args)
+    session[FILTERS_KEY] = filters.as_args()
+    actor = signed_in_user()
+    page = db.paginate(incoming_query(actor, filters), page=request.args.get("page", 1, type=int),
+                       per_page=PER_PAGE, error_out=False)
+    holders = holders_by_instance([d.instance_id for d in page.items])
+    return render_template("documents/incoming_list.html", page=page, filters=filters, holders=holders)
+
+
+@bp.route("/van-ban-den/xoa-loc", methods=["POST"])
+@login_required
+def clear_filters():
+    session.pop(FILTERS_KEY, None)
+    return redirect(url_for("documents.incoming_list", page=1))
+
+
+@bp.route("/van-ban-den/vao-so", methods=["GET", "POST"])
+@role_required(CLERK)
+def enter_page():
+    values, errors, duplicates = {}, {}, []
+    if request.method == "POST":
+        values = request.form.to_dict()
+        try:
+            received = enter_incoming(signed_in_user(), request.form, request.files.get("file"),
+                                      request.files.getlist("attachments"),
+                                      confirm_duplicate=request.form.get("confirm_duplicate") == "1")
+        except DocumentRefused as refused:
+            db.session.rollback()
+            errors = refused.fields
+        except DuplicateSuspected as suspected:
+            db.session.rollback()
+            duplicates = suspected.duplicates
+        else:
+            db.session.commit()
+            flash(_("Đã tiếp nhận văn bản %(symbol)s. Mời vào sổ để cấp số đến.", symbol=received.document.symbol),
+                  "success")
+            return redirect(url_for("documents.document_detail", document_id=received.document.id))
+    status = 422 if errors or duplicates else 200
+    return render_template("documents/enter.html", values=values, errors=errors, duplicates=duplicates), status
+
+
+@bp.route("/van-ban/<int:document_id>")
+@login_required
+def document_detail(document_id: int):
+    actor = signed_in_user()
+    document = open_document(document_id, actor)
+    if document is None:
+        abort(404)
+    db.session.commit()  # keeps the audit event of a secret document's opening
+    return render_template("documents/detail.html", page=document_page(document, actor))
+
+
+@bp.route("/van-ban/<int:document_id>/tep/<int:file_id>")
+@login_required
+def document_file(document_id: int, file_id: int):
+    document = open_document(document_id, signed_in_user())
+    stored = db.session.get(DocumentFile, file_id)
+    if document is None or stored is None or stored.document_id != document.id:
+        abort(404)
+    db.session.commit()
+    path = path_for(Path(current_app.config["FILES_DIR"]), stored.sha256)
+    if not path.is_file():
+        abort(404)
+    # Shown inline in the page's viewer; the name is the one the file came with.
+    return send_file(path, mimetype=stored.content_type, download_name=stored.name,
+                     as_attachment=request.args.get("download") == "1", max_age=0)
+
+
+def document_panel(subject_id: str, actor):
+    """The document beside a task about it (registered as the workflow's subject panel)."""
+    document = open_document(subject_id, actor)
+    if document is None:
+        return None
+    db.session.commit()  # keeps the audit event of a secret document's opening
+    return Markup(render_template("documents/_panel.html", page=document_page(document, actor)))
