@@ -7,6 +7,7 @@ from datetime import date
 
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from app.directory.models import Department, User
 from app.extensions import db
@@ -155,7 +156,11 @@ def note_deadline(context: OperatorContext) -> dict:
     text = (_("Quá hạn xử lý (hạn %(date)s).", date=_vn_date(document.due_date))
             if context.params.get("kind") == "overdue"
             else _("Nhắc hạn: còn một ngày làm việc (hạn %(date)s).", date=_vn_date(document.due_date)))
-    _note(document, "deadline", text, None)
+    # Each new handling task (after a progress note) starts its timers again: one note per deadline is enough.
+    already = db.session.scalar(select(DocumentNote.id).where(
+        DocumentNote.document_id == document.id, DocumentNote.kind == "deadline", DocumentNote.text == text))
+    if already is None:
+        _note(document, "deadline", text, None)
     return {}
 
 
