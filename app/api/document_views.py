@@ -19,9 +19,9 @@ from . import bp
 from .auth import token_required
 from .errors import api_error_response
 from .openapi import documented, error_responses
+from .pagination import PAGE_PARAMETERS, paged_json
 
 BEARER = [{"bearer": []}]
-MAX_PAGE_SIZE = 100
 
 
 def document_json(document: Document, *, full: bool = False) -> dict:
@@ -102,15 +102,11 @@ def get_document(document_id: int):
 @documented(summary="Tra cứu văn bản đến (không phân biệt dấu)", security=BEARER,
             parameters=[{"name": name, "in": "query", "schema": {"type": "string"}}
                         for name in ("q", "from", "to", "status", "urgency", "overdue", "sort", "dir")]
-            + [{"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
-               {"name": "per_page", "in": "query", "schema": {"type": "integer", "maximum": MAX_PAGE_SIZE}}],
+            + PAGE_PARAMETERS,
             responses={"200": {"description": "Danh sách văn bản"}, **error_responses(401)})
 @token_required
 def search_documents():
-    per_page = min(max(request.args.get("per_page", 25, type=int), 1), MAX_PAGE_SIZE)
-    page = db.paginate(incoming_query(g.api_user, IncomingFilters.from_args(request.args)),
-                       page=request.args.get("page", 1, type=int), per_page=per_page, error_out=False)
-    return jsonify(items=[document_json(d) for d in page.items], total=page.total, page=page.page, pages=page.pages)
+    return paged_json(incoming_query(g.api_user, IncomingFilters.from_args(request.args)), document_json)
 
 
 @bp.route("/api/v1/documents/<int:document_id>/file")

@@ -22,9 +22,9 @@ from . import bp
 from .auth import token_required
 from .errors import api_error_response
 from .openapi import documented, error_responses
+from .pagination import PAGE_PARAMETERS, paged_json
 
 BEARER = [{"bearer": []}]
-MAX_PAGE_SIZE = 100
 
 
 def task_json(row: HumanTask) -> dict:
@@ -38,17 +38,13 @@ def task_json(row: HumanTask) -> dict:
 
 @bp.route("/api/v1/tasks")
 @documented(summary="Việc của tôi (được giao hoặc có thể nhận)", security=BEARER,
-            parameters=[{"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
-                        {"name": "per_page", "in": "query", "schema": {"type": "integer", "maximum": MAX_PAGE_SIZE}}],
+            parameters=PAGE_PARAMETERS,
             responses={"200": {"description": "Danh sách công việc"}, **error_responses(401)})
 @token_required
 def list_tasks():
-    per_page = min(request.args.get("per_page", 25, type=int), MAX_PAGE_SIZE)
     stmt = my_tasks_query(g.api_user).order_by(HumanTask.urgency.desc(), HumanTask.due_at.is_(None),
                                                 HumanTask.due_at, HumanTask.id)
-    page = db.paginate(stmt, page=request.args.get("page", 1, type=int), per_page=per_page, error_out=False)
-    return jsonify(items=[task_json(row) for row in page.items], total=page.total, page=page.page,
-                   pages=page.pages)
+    return paged_json(stmt, task_json)
 
 
 @bp.route("/api/v1/tasks/<task_id>")

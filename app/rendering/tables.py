@@ -21,7 +21,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from app.rendering.formats import format_date, format_datetime, vietnam_time
+from app.rendering.formats import display_value, vietnam_time
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -70,17 +70,10 @@ def to_csv(columns: Sequence[Column], rows: Iterable[Row]) -> bytes:
 
 
 def _csv_value(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "Có" if value else "Không"
-    if isinstance(value, datetime):
-        return format_datetime(value)
-    if isinstance(value, date):
-        return format_date(value)
-    if isinstance(value, int | float | Decimal):
-        return str(value)  # our own number, not user text: "-3" stays a number
-    return _csv_text(str(value))
+    if isinstance(value, str):
+        return _csv_text(value)
+    # Dates dd/mm/yyyy, our own numbers ungrouped ("-3" stays a number, never a formula).
+    return display_value(value, grouped=False)
 
 
 def _csv_text(text: str) -> str:
