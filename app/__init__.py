@@ -67,8 +67,10 @@ def create_app(config: dict | None = None) -> Flask:
 
     from .web.errors import register_error_handlers
     from .web.filters import register_filters
+    from .web.security_headers import register_security_headers
     register_error_handlers(app)
     register_filters(app)
+    register_security_headers(app)
 
     from .audit.cli import audit_cli
     from .directory.cli import create_province_command, seed_demo_command

@@ -50,6 +50,8 @@ class FieldView:
     has_default: bool = False
     # "x-notInPast": a date that may not lie before today in Vietnam (deadlines).
     not_in_past: bool = False
+    # "ui:confirm" {value: question}: choosing that value asks before the form is sent (e.g. refusing).
+    confirm: dict = field(default_factory=dict)
     children: list["FieldView"] = field(default_factory=list)
 
     @property
@@ -266,7 +268,8 @@ def _views(schema, ui, values, errors, choices, prefix) -> list[FieldView]:
             required=name in required, help=sub_ui.get("ui:help") or sub.get("description"),
             placeholder=sub_ui.get("ui:placeholder") or ("dd/mm/yyyy" if widget == "date" else None),
             value=value, error=errors.get(path), multiple=_type(sub) == "array", has_default="default" in sub,
-            not_in_past=bool(sub.get("x-notInPast")))
+            not_in_past=bool(sub.get("x-notInPast")),
+            confirm={_option_text(k): str(v) for k, v in (sub_ui.get("ui:confirm") or {}).items()})
         if widget == "group":
             view.children, view.value = _views(sub, sub_ui, value or {}, errors, choices, path + "."), None
         elif widget in PICKERS:

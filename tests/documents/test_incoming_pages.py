@@ -76,6 +76,7 @@ def test_task_page_shows_the_document_beside_the_form(office, bring_in, login, c
     row = db.session.scalars(select(HumanTask).where(HumanTask.instance_id == document.instance_id)).one()
     page = client.get(f"/cong-viec/{row.task_uuid}").get_data(as_text=True)
     assert f"/van-ban/{document.id}/tep/" in page and "Từ chối tiếp nhận" in page
+    assert 'data-confirm="Từ chối tiếp nhận văn bản này?' in page  # refusing asks before it is sent
     pdf = client.get(f"/van-ban/{document.id}/tep/{document.main_file.id}")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
 

@@ -51,3 +51,11 @@ def test_vendor_assets_are_served_locally_and_nothing_else(client):
     assert client.get("/vendor/bootstrap.min.css").status_code == 200
     assert client.get("/vendor/..%2Fpackage.json").status_code == 404
     assert client.get("/vendor/popper.js").status_code == 404
+
+
+def test_every_page_forbids_inline_scripts_and_foreign_framing(client):
+    response = client.get("/dang-nhap")
+    policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "frame-ancestors 'self'" in policy
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "onsubmit=" not in response.get_data(as_text=True)
