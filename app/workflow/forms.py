@@ -52,6 +52,8 @@ class FieldView:
     not_in_past: bool = False
     # "ui:confirm" {value: question}: choosing that value asks before the form is sent (e.g. refusing).
     confirm: dict = field(default_factory=dict)
+    # Pickers: "ui:options" {"role": "specialist", "sameDepartment": true} narrows the people offered.
+    picker_options: dict = field(default_factory=dict)
     children: list["FieldView"] = field(default_factory=list)
 
     @property
@@ -269,7 +271,8 @@ def _views(schema, ui, values, errors, choices, prefix) -> list[FieldView]:
             placeholder=sub_ui.get("ui:placeholder") or ("dd/mm/yyyy" if widget == "date" else None),
             value=value, error=errors.get(path), multiple=_type(sub) == "array", has_default="default" in sub,
             not_in_past=bool(sub.get("x-notInPast")),
-            confirm={_option_text(k): str(v) for k, v in (sub_ui.get("ui:confirm") or {}).items()})
+            confirm={_option_text(k): str(v) for k, v in (sub_ui.get("ui:confirm") or {}).items()},
+            picker_options=dict(sub_ui.get("ui:options") or {}) if widget in PICKERS else {})
         if widget == "group":
             view.children, view.value = _views(sub, sub_ui, value or {}, errors, choices, path + "."), None
         elif widget in PICKERS:

@@ -6,7 +6,7 @@ from uuid import UUID
 from markupsafe import Markup
 from sqlalchemy import select
 
-from app.directory.models import Agency, Department, User
+from app.directory.models import Agency, Department, User, UserRole
 from app.extensions import db
 
 from .access import my_tasks_query
@@ -55,15 +55,27 @@ def picker_choices(form: TaskForm | None, actor) -> dict:
     """Options for user/department/agency pickers, limited to what the actor may see."""
     if form is None:
         return {}
-    wanted = {f.name: f.widget for f in form.fields() if f.widget in PICKERS}
-    loaders = {
-        "user": lambda: [(u.username, f"{u.full_name} — {u.job_title}") for u in db.session.scalars(
-            select(User).where(User.agency_id == actor.agency_id, User.active.is_(True)).order_by(User.full_name))],
-        "department": lambda: [(d.id, d.name) for d in db.session.scalars(
+    wanted = {f.name: (f.widget, _options_key(f.picker_options)) for f in form.fields() if f.widget in PICKERS}
+    loaded = {key: _load_choices(key[0], dict(key[1]), actor) for key in set(wanted.values())}
+    return {name: loaded[key] for name, key in wanted.items()}
+
+
+def _options_key(options: dict) -> tuple:
+    return tuple(sorted((k, v) for k, v in options.items() if k in ("role", "sameDepartment")))
+
+
+def _load_choices(kind: str, options: dict, actor) -> list:
+    if kind == "user":
+        statement = select(User).where(User.agency_id == actor.agency_id, User.active.is_(True))
+        if options.get("role"):
+            statement = statement.where(User.role_rows.any(UserRole.role == options["role"]))
+        if options.get("sameDepartment") and actor.department_id:
+            statement = statement.where(User.department_id == actor.department_id)
+        return [(u.username, f"{u.full_name} — {u.job_title}")
+                for u in db.session.scalars(statement.order_by(User.full_name))]
+    if kind == "department":
+        return [(d.id, d.name) for d in db.session.scalars(
             select(Department).where(Department.agency_id == actor.agency_id, Department.active.is_(True))
-            .order_by(Department.name))],
-        "agency": lambda: [(a.code, a.name) for a in db.session.scalars(
-            select(Agency).where(Agency.active.is_(True)).order_by(Agency.name))],
-    }
-    loaded = {kind: loaders[kind]() for kind in set(wanted.values())}
-    return {name: loaded[kind] for name, kind in wanted.items()}
+            .order_by(Department.name))]
+    return [(a.code, a.name) for a in db.session.scalars(
+        select(Agency).where(Agency.active.is_(True)).order_by(Agency.name))]

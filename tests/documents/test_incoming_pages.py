@@ -138,3 +138,18 @@ def test_registers_print_and_export(office, bring_in, login, client, db):
     formula_cells = [cell for row in sheet.iter_rows() for cell in row if cell.data_type == "f"]
     assert formula_cells == []  # a number typed as "=1+2" stays text, never a formula
     assert first.arrival_number == 1
+
+
+def test_a_unit_head_picks_only_specialists_of_their_unit(office, bring_in, login, post_form, client, db):
+    document = _registered(office, bring_in, db)
+    (unit, head, specialist), (_other_unit, _other_head, other_specialist) = office.units
+    assign = db.session.scalars(select(HumanTask).where(HumanTask.instance_id == document.instance_id)).one()
+    complete_task(assign.task_uuid, {"lead_department_id": unit.id,
+                                     "due_date": (date.today() + timedelta(days=5)).isoformat()},
+                  actor=office.leader)
+    dispatch = db.session.scalars(select(HumanTask).where(HumanTask.instance_id == document.instance_id)).one()
+    login(head)
+    page = client.get(f"/cong-viec/{dispatch.task_uuid}").get_data(as_text=True)
+    assert specialist.username in page and other_specialist.username not in page
+    refused = post_form(f"/cong-viec/{dispatch.task_uuid}", data={"specialist": other_specialist.username})
+    assert refused.status_code == 422 and "Lựa chọn không hợp lệ" in refused.get_data(as_text=True)
