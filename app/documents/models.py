@@ -84,6 +84,7 @@ class Document(AgencyScoped, db.Model):
     statuses: Mapped[list["StatusChange"]] = relationship(
         back_populates="document", order_by="StatusChange.id", cascade="all, delete-orphan")
     book = relationship("RegisterBook")
+    agency = relationship("Agency", foreign_keys="Document.agency_id")
     issuer_agency = relationship("Agency", foreign_keys=[issuer_agency_id])
     lead_department = relationship("Department")
     lead_user = relationship("User", foreign_keys=[lead_user_id])
