@@ -57,7 +57,9 @@ def check_process(definition: ProcessDefinition, bpmn: bytes, forms_dir: Path,
     except BpmnDefinitionError as error:
         return None, [Problem(filename, error.element_id, error.message)]
     problems, forms = [], {}
-    for task_spec in parsed.spec.task_specs.values():
+    # Tasks inside (multi-instance) subprocesses live in their own specs: check them too.
+    all_task_specs = [t for spec in (parsed.spec, *parsed.subprocess_specs.values()) for t in spec.task_specs.values()]
+    for task_spec in all_task_specs:
         element = getattr(task_spec, "bpmn_id", None) or task_spec.name
         lane = getattr(task_spec, "lane", None)
         if lane and lane_role(lane) is None:

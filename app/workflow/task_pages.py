@@ -33,8 +33,9 @@ def find_my_task(task_uuid: str, actor) -> HumanTask | None:
 def task_view(row: HumanTask, actor) -> TaskView:
     """Build the form from the files pinned by the instance's version, with the task's current data."""
     version = row.instance.version
-    spec, _subprocess_specs = version_specs(version)
-    task_spec = spec.task_specs.get(row.spec_id)
+    spec, subprocess_specs = version_specs(version)
+    task_spec = next((s.task_specs[row.spec_id] for s in (spec, *subprocess_specs.values())
+                      if row.spec_id in s.task_specs), None)
     extensions = getattr(task_spec, "extensions", None) or {}
     properties = extensions.get("properties", {})
     form = None

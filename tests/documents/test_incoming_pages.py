@@ -153,3 +153,16 @@ def test_a_unit_head_picks_only_specialists_of_their_unit(office, bring_in, logi
     assert specialist.username in page and other_specialist.username not in page
     refused = post_form(f"/cong-viec/{dispatch.task_uuid}", data={"specialist": other_specialist.username})
     assert refused.status_code == 422 and "Lựa chọn không hợp lệ" in refused.get_data(as_text=True)
+
+
+def test_tasks_inside_the_supporting_units_subprocess_show_their_forms(office, bring_in, login, client, db):
+    document = _registered(office, bring_in, db)
+    (lead, _lead_head, _s), (support, support_head, support_specialist) = office.units
+    assign = db.session.scalars(select(HumanTask).where(HumanTask.instance_id == document.instance_id)).one()
+    complete_task(assign.task_uuid, {"lead_department_id": lead.id, "support_department_ids": [support.id],
+                                     "due_date": (date.today() + timedelta(days=5)).isoformat()}, actor=office.leader)
+    dispatch = db.session.scalars(select(HumanTask).where(HumanTask.instance_id == document.instance_id,
+                                                          HumanTask.spec_id == "dispatch_support")).one()
+    login(support_head)
+    page = client.get(f"/cong-viec/{dispatch.task_uuid}").get_data(as_text=True)
+    assert "Chuyên viên xử lý" in page and support_specialist.username in page
