@@ -66,6 +66,8 @@ def register(context: OperatorContext) -> dict:
                   note=_("Số đến %(number)s, %(book)s", number=formatted_number(number), book=book.name))
     asked = context.task_data.get("due_date")
     due = date.fromisoformat(str(asked)[:10]) if asked else document.due_date or _default_deadline()
+    # Proposed to the leader; the assignment confirms or changes it. Shown the same everywhere meanwhile.
+    document.due_date = due
     return {"arrival_number": number, "book": book.code, "due_date": due.isoformat()}
 
 

@@ -60,7 +60,7 @@ def test_leader_assigns_and_specialist_reports_through_the_forms(client, make, d
     assert len(links) == 1 and "Báo cáo kết quả" in inbox
     report_page = client.get(f"/cong-viec/{links[0]}").get_data(as_text=True)
     assert "Tổng hợp số liệu" in report_page
-    history = report_page[report_page.index("Quá trình xử lý"):]
+    history = report_page[report_page.index("Lịch sử hồ sơ"):]
     assert "Khởi tạo hồ sơ" in history and "Hoàn thành: Giao việc" in history and "Lê Văn Lãnh" in history
     ok = client.post(f"/cong-viec/{links[0]}", data={"csrf_token": csrf_token_from(report_page),
                                                      "report_kind": "finished", "progress_note": "Đã xong"})
