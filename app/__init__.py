@@ -73,7 +73,8 @@ def create_app(config: dict | None = None) -> Flask:
     register_security_headers(app)
 
     from .audit.cli import audit_cli
-    from .directory.cli import create_province_command, seed_demo_command
+    from .demo_cli import seed_demo_command
+    from .directory.cli import create_province_command
     app.cli.add_command(audit_cli)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_province_command)

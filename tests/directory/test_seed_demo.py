@@ -3,7 +3,7 @@ from collections import Counter
 
 from sqlalchemy import func, select
 
-from app.directory.cli import DEMO_PASSWORD
+from app.demo_cli import DEMO_PASSWORD
 from app.directory.demo import FIXED_ACCOUNTS
 from app.directory.models import AGENCY_CODE_PATTERN, Agency, User, UserRole
 from app.directory.roles import ROLES
