@@ -20,6 +20,10 @@ from pyhanko_certvalidator import ValidationContext
 from .demo_pki import ensure_demo_pki
 
 logger = logging.getLogger(__name__)
+# pyHanko and its certificate validator log a warning with a full traceback for every signature they
+# cannot trust; the verdict already carries the reason in Vietnamese, so only their errors are logged.
+logging.getLogger("pyhanko").setLevel(logging.ERROR)
+logging.getLogger("pyhanko_certvalidator").setLevel(logging.ERROR)
 
 PDF_MAGIC = b"%PDF-"
 VERDICT_LABELS = {"valid": _l("Hợp lệ"), "unknown": _l("Không xác định"), "invalid": _l("Không hợp lệ")}

@@ -135,6 +135,19 @@ def test_extension_moves_the_deadline_and_return_goes_back_to_the_leader(office,
     assert candidate_ids(only_task(db, document, "dispatch_lead")) == {head_b.id}
 
 
+def test_extension_after_a_unit_head_dispatched_goes_to_the_leader(office, bring_in, db):
+    document = bring_in(office).document
+    unit, head, specialist = office.units[0]
+    complete_task(only_task(db, document, "register").task_uuid, {"route": "leader"}, actor=office.clerk)
+    complete_task(only_task(db, document, "assign").task_uuid, {"lead_department_id": unit.id, "due_date": DUE},
+                  actor=office.leader)
+    complete_task(only_task(db, document, "dispatch_lead").task_uuid, {"specialist": specialist.username}, actor=head)
+    later = (date.today() + timedelta(days=20)).isoformat()
+    complete_task(only_task(db, document, "handle").task_uuid, {"handling_action": "extension", "handling_note": "x",
+                                                                "requested_due_date": later}, actor=specialist)
+    assert candidate_ids(only_task(db, document, "decide_extension")) == {office.leader.id}
+
+
 def test_a_deadline_in_the_past_is_refused_by_the_operator(office, bring_in, db):
     document = bring_in(office).document
     complete_task(only_task(db, document, "register").task_uuid, {"route": "leader"}, actor=office.clerk)
