@@ -23,9 +23,14 @@ def scoped(stmt, actor):
     agency_ids = visible_agency_ids(actor)
     if agency_ids is None:
         return stmt
-    if stmt.column_descriptions[0]["entity"] is Agency:
+    entity = stmt.column_descriptions[0]["entity"]
+    if entity is Agency:
         # Only a listing of agencies is narrowed: a visible row may still name its parent agency.
         stmt = stmt.where(Agency.id.in_(agency_ids))
+    elif isinstance(entity, type) and issubclass(entity, AgencyScoped):
+        # Stated in WHERE as well: the loader criterion does not reach a subquery built from this
+        # statement, such as the COUNT behind every paginated total.
+        stmt = stmt.where(entity.agency_id.in_(agency_ids))
     return stmt.options(
         with_loader_criteria(
             AgencyScoped, lambda cls: cls.agency_id.in_(agency_ids), include_aliases=True

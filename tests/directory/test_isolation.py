@@ -64,3 +64,13 @@ def test_admin_pages_need_the_admin_role(client, make, login):
     response = client.get("/quan-tri/nguoi-dung")
     assert response.status_code == 403
     assert "Không có quyền truy cập" in response.get_data(as_text=True)
+
+
+def test_paginated_totals_count_only_the_actors_agency(make, db, app):
+    mine, other = make.agency(), make.agency()
+    actor = make.user(agency=mine, roles=("clerk",))
+    for _ in range(3):
+        make.user(agency=other)
+    with app.test_request_context():
+        page = db.paginate(scoped(select(User), actor), page=1, per_page=10)
+    assert (page.total, [u.id for u in page.items]) == (1, [actor.id])
