@@ -33,6 +33,7 @@ def test_clerk_posts_a_document_and_reads_it_back(client, office):
     assert [item["id"] for item in found["items"]] == [body["id"]] and found["total"] == 1
     pdf = client.get(f"/api/v1/documents/{body['id']}/file", headers=as_clerk)
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    pdf.close()  # send_file streams from the store: the file stays open until the response is closed
 
     duplicate = _post(client, as_clerk, subject="Giấy mời họp giao ban công tác cải cách hành chính")
     assert duplicate.status_code == 409 and "confirm_duplicate" in duplicate.get_json()["error"]["message"]

@@ -79,6 +79,7 @@ def test_task_page_shows_the_document_beside_the_form(office, bring_in, login, c
     assert 'data-confirm="Từ chối tiếp nhận văn bản này?' in page  # refusing asks before it is sent
     pdf = client.get(f"/van-ban/{document.id}/tep/{document.main_file.id}")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    pdf.close()
 
 
 def test_secret_documents_are_seen_only_by_their_people_and_each_open_is_audited(office, bring_in, login, client,
