@@ -1,5 +1,16 @@
 """Documents, their files, status trail and notes; register books (sổ văn bản) and their number sequences."""
-from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.directory.models import AgencyScoped
@@ -100,6 +111,14 @@ class Document(AgencyScoped, db.Model):
         # Search (app/documents/search.py): trigram index for LIKE '%word%', PostgreSQL only.
         Index("ix_document_search_trgm", "search_text", postgresql_using="gin",
               postgresql_ops={"search_text": "gin_trgm_ops"}).ddl_if(dialect="postgresql"),
+        # The incoming list's order (search.URGENT_OPEN): open urgent documents first, then the newest.
+        # document_urgent_open is that CASE as an inlinable SQL function (migration 0240415baa65), so the
+        # index compares by name. PostgreSQL only: SQLite cannot reflect expression indexes.
+        Index("ix_document_incoming_order", "agency_id", "direction",
+              text("document_urgent_open(status_code, urgency)"), "received_at", "id").ddl_if(dialect="postgresql"),
+        # Secret documents are few: search asks which of them the actor may see through this (search.py).
+        Index("ix_document_secret", "agency_id", "direction", postgresql_where=text("secrecy > 0"),
+              sqlite_where=text("secrecy > 0")),
     )
 
     @property
