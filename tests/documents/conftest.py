@@ -51,6 +51,8 @@ def bring_in(app, db):
         with app.test_request_context():
             return receive_document(agency_id=office.agency.id, metadata=parse_metadata(metadata_values(**overrides)),
                                     main_file=stored, origin=origin,
-                                    actor=getattr(office, actor) if actor else None)
+                                    actor=getattr(office, actor) if actor else None,
+                                    # As the callers do: the clerk's upload refuses, a delivery keeps it.
+                                    refuse_broken_signatures=origin == "paper")
 
     return receive
