@@ -51,17 +51,20 @@ class SignatureBlock(NamedTuple):
 
 
 def render_pdf_document(html: str, *, base_url: str | None = None,
-                        url_fetcher: RestrictedURLFetcher | None = None) -> RenderedPdf:
+                        url_fetcher: RestrictedURLFetcher | None = None,
+                        pdf_forms: bool = False) -> RenderedPdf:
     """Lay out `html` and write it as PDF, keeping the layout for `signature_block_position`.
 
     Relative URLs resolve against `base_url`, but only the bundled fonts and `data:` images are
-    ever fetched (see RestrictedURLFetcher); refused URLs are returned and logged.
+    ever fetched (see RestrictedURLFetcher); refused URLs are returned and logged. With
+    `pdf_forms`, `<input>` elements become AcroForm fields (e.g. the number and date filled in
+    after the signer's signature, see app.signing.visible).
     """
     fetcher = url_fetcher if url_fetcher is not None else RestrictedURLFetcher()
     with _render_lock:
         fonts = weasyprint.CSS(string=font_face_css(), font_config=FONT_CONFIG, url_fetcher=fetcher)
         document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
-            font_config=FONT_CONFIG, stylesheets=[fonts])
+            font_config=FONT_CONFIG, stylesheets=[fonts], pdf_forms=pdf_forms)
         pdf = document.write_pdf()
     return RenderedPdf(pdf, document, list(fetcher.refused))
 

@@ -1,0 +1,235 @@
+"""Visible signatures on an outgoing document: signer's image, number and date, then the agency seal.
+
+The pipeline of docs/SIGNING.md, each step one incremental update of the PDF:
+1. render the letter with `with_number_fields(html)` and `render_pdf_document(..., pdf_forms=True)`:
+   the number and the date become empty AcroForm text fields "so" and "ngay";
+2. `prepare_for_signing`: both signature fields pre-created in one update ("ChuKyNguoiKy" on the
+   #sig-block rectangle, "ChuKyCoQuan" covering its left third);
+3. `sign_as_signer`: the signer's image, PAdES, SHA-256;
+4. `fill_number_and_date`: /V plus generated appearance streams (TeX Gyre Termes), FORM_FILLING for
+   the signer's signature;
+5. `sign_as_agency`: only once the signer's signature validates; the red seal, locking every field.
+"""
+import re
+import unicodedata
+from datetime import timedelta, timezone
+from io import BytesIO
+
+from flask_babel import gettext as _
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.generic import pdf_name
+from pyhanko.pdf_utils.images import PdfImage
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.sign import fields, signers
+from pyhanko.sign.fields import FieldMDPAction, FieldMDPSpec, SigFieldSpec, SigSeedSubFilter
+from pyhanko.stamp import StaticStampStyle
+
+from app.rendering.pdf import SignatureBlock
+
+from . import images
+from .signer import SignerCredentials
+from .validation import validate_pdf_signatures
+
+SIGNER_FIELD = "ChuKyNguoiKy"
+AGENCY_FIELD = "ChuKyCoQuan"
+NUMBER_FIELD = "so"
+DATE_FIELD = "ngay"
+VIETNAM_TIME = timezone(timedelta(hours=7), "+07:00")
+
+_NUMBER_GAP = "Số: " + "\u00a0" * 8 + "/"
+_DATE_GAP = re.compile("ngày\u00a0{6}tháng\u00a0{6}năm\u00a0{8}")
+_FIELD_CSS = """<style>
+input.lt-field { display: inline-block; border: none; background: none; padding: 0; margin: 0; height: 1.2em;
+  vertical-align: -0.25em; font: inherit; }
+input.lt-so { width: 14mm; }
+input.lt-ngay { width: 62mm; }
+</style>
+"""
+
+
+class SignerSignatureNotValid(ValueError):
+    """The agency may not seal a document whose signer's signature does not validate."""
+
+
+def with_number_fields(html: str) -> str:
+    """The letter HTML (print/official_letter.html rendered with number and issued_on blank) with
+    the number gap and the date gap replaced by <input> fields "so" and "ngay".
+
+    Render the result with `render_pdf_document(html, pdf_forms=True)`. Raises ValueError when the
+    gaps are not found (the template changed, or number/date were given).
+    """
+    if html.count(_NUMBER_GAP) != 1 or len(_DATE_GAP.findall(html)) != 1:
+        raise ValueError("the letter has no blank number and date to turn into form fields")
+    html = html.replace(_NUMBER_GAP, f'Số: <input type="text" name="{NUMBER_FIELD}" class="lt-field lt-so">/')
+    html = _DATE_GAP.sub(f'<input type="text" name="{DATE_FIELD}" class="lt-field lt-ngay">', html)
+    return html.replace("</head>", _FIELD_CSS + "</head>", 1)
+
+
+def agency_box(signature_box: SignatureBlock) -> tuple[float, float, float, float]:
+    """The seal's square (x1, y1, x2, y2): as high as the signer's box, vertically centred on it, its
+    right edge one third into the signer's box."""
+    side = signature_box.height_pt
+    right = signature_box.x_pt + signature_box.width_pt / 3
+    bottom = signature_box.y_pt + (signature_box.height_pt - side) / 2
+    return (right - side, bottom, right, bottom + side)
+
+
+def _field_names(writer) -> dict[str, generic.IndirectObject]:
+    """Terminal AcroForm fields by full name (top-level fields; WeasyPrint writes no hierarchy)."""
+    try:
+        acroform = writer.root["/AcroForm"]
+    except KeyError:
+        return {}
+    return {str(ref.get_object().get("/T")): ref for ref in acroform.get("/Fields", ())}
+
+
+def prepare_for_signing(pdf_bytes: bytes, *, signature_box: SignatureBlock,
+                        number_fields: tuple[str, ...] = (NUMBER_FIELD, DATE_FIELD)) -> bytes:
+    """Pre-create the signer's and the agency's signature fields in ONE incremental update.
+
+    `number_fields` must exist as text fields (filled later by `fill_number_and_date`); ValueError
+    otherwise. /NeedAppearances (WeasyPrint sets it) is removed: every appearance is generated here,
+    and a viewer regenerating appearances in a signed file would report changes.
+    """
+    writer = IncrementalPdfFileWriter(BytesIO(pdf_bytes))
+    existing = _field_names(writer)
+    missing = [name for name in number_fields
+               if name not in existing or existing[name].get_object().get("/FT") != "/Tx"]
+    if missing:
+        raise ValueError(f"text fields missing: {missing}")
+    box = signature_box
+    fields.append_signature_field(writer, SigFieldSpec(
+        sig_field_name=SIGNER_FIELD, on_page=box.page_index,
+        box=(box.x_pt, box.y_pt, box.x_pt + box.width_pt, box.y_pt + box.height_pt)))
+    # The seal locks every field of the document once applied: nothing is filled in after it.
+    fields.append_signature_field(writer, SigFieldSpec(
+        sig_field_name=AGENCY_FIELD, on_page=box.page_index, box=agency_box(box),
+        field_mdp_spec=FieldMDPSpec(FieldMDPAction.ALL)))
+    acroform = writer.root["/AcroForm"]
+    if "/NeedAppearances" in acroform:
+        del acroform["/NeedAppearances"]
+        writer.update_container(acroform)
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _signature_metadata(field: str, reason: str | None = None) -> signers.PdfSignatureMetadata:
+    return signers.PdfSignatureMetadata(field_name=field, md_algorithm="sha256", reason=reason,
+                                        subfilter=SigSeedSubFilter.PADES)
+
+
+def _sign_with_image(pdf: bytes, credentials: SignerCredentials, png: bytes, field: str,
+                     timestamper) -> bytes:
+    style = StaticStampStyle(background=PdfImage(images.png_image(png)), border_width=0,
+                             background_opacity=1.0)
+    pdf_signer = signers.PdfSigner(_signature_metadata(field), signer=credentials.signer,
+                                   stamp_style=style, timestamper=timestamper)
+    return pdf_signer.sign_pdf(IncrementalPdfFileWriter(BytesIO(pdf))).getvalue()
+
+
+def sign_as_signer(pdf: bytes, credentials: SignerCredentials, *, image_png: bytes,
+                   field: str = SIGNER_FIELD, timestamper=None) -> bytes:
+    """The signer's visible PAdES approval signature (B-B, B-T with `timestamper`), image centred."""
+    return _sign_with_image(pdf, credentials, image_png, field, timestamper)
+
+
+def _da_font(writer, widget) -> tuple[str, float, generic.DictionaryObject]:
+    """(resource name, size, font dictionary) of the field's /DA, looked up in the AcroForm's /DR."""
+    match = re.search(rb"/([^\s/]+)\s+([\d.]+)\s+Tf", str(widget.get("/DA", "")).encode("latin-1"))
+    if match is None:
+        raise ValueError("text field without a font in /DA")
+    name = match.group(1).decode("ascii")
+    font = writer.root["/AcroForm"]["/DR"]["/Font"][pdf_name("/" + name)]
+    return name, float(match.group(2)), font
+
+
+def _glyph_metrics(font: generic.DictionaryObject) -> tuple[dict[int, int], dict[int, float]]:
+    """(code point → glyph id, glyph id → width in 1/1000 em) of an embedded Type0/Identity-H font.
+
+    WeasyPrint embeds a form field's font whole (every glyph, widths and ToUnicode), and its codes
+    are glyph ids, so appearance text can be written with it without shaping (Vietnamese letters
+    are precomposed in NFC and each has its own glyph in TeX Gyre Termes).
+    """
+    from fontTools.ttLib import TTFont
+
+    descendant = font["/DescendantFonts"][0].get_object()
+    descriptor = descendant["/FontDescriptor"]
+    stream = next(descriptor[key] for key in ("/FontFile3", "/FontFile2", "/FontFile") if key in descriptor)
+    tt = TTFont(BytesIO(stream.data))
+    cmap = tt.getBestCmap()
+    order = {glyph_name: index for index, glyph_name in enumerate(tt.getGlyphOrder())}
+    units = tt["head"].unitsPerEm
+    codes = {code_point: order[glyph_name] for code_point, glyph_name in cmap.items()}
+    widths = {order[name]: advance * 1000 / units for name, (advance, _lsb) in tt["hmtx"].metrics.items()}
+    return codes, widths
+
+
+def _text_appearance(writer, widget, text: str, *, align_right: bool = False) -> generic.StreamObject:
+    """A form XObject showing `text` in the field's own /DA font on the surrounding line's baseline
+    (the input box reaches 0.25 em below it, see _FIELD_CSS), left- or right-aligned."""
+    x1, y1, x2, y2 = (float(v) for v in widget["/Rect"])
+    width, height = abs(x2 - x1), abs(y2 - y1)
+    name, size, font = _da_font(writer, widget)
+    codes, widths = _glyph_metrics(font)
+    text = unicodedata.normalize("NFC", text)
+    missing = [character for character in text if ord(character) not in codes]
+    if missing:
+        raise ValueError(f"no glyph for {missing!r} in the field's font")
+    glyphs = b"".join(codes[ord(character)].to_bytes(2, "big") for character in text)
+    baseline = 0.25 * size
+    text_width = sum(widths.get(codes[ord(character)], 500) for character in text) * size / 1000
+    left = max(width - text_width, 0) if align_right else 0
+    ops = (b"/Tx BMC q BT 0 g /%s %.2f Tf %.2f %.2f Td <%s> Tj ET Q EMC"
+           % (name.encode("ascii"), size, left, baseline, glyphs.hex().encode("ascii")))
+    resources = generic.DictionaryObject({pdf_name("/Font"): generic.DictionaryObject(
+        {pdf_name("/" + name): writer.root["/AcroForm"]["/DR"]["/Font"].raw_get(pdf_name("/" + name))})})
+    return generic.StreamObject({
+        pdf_name("/Type"): pdf_name("/XObject"), pdf_name("/Subtype"): pdf_name("/Form"),
+        pdf_name("/BBox"): generic.ArrayObject(generic.FloatObject(v) for v in (0, 0, width, height)),
+        pdf_name("/Resources"): resources}, stream_data=ops)
+
+
+def fill_number_and_date(pdf: bytes, *, number_text: str, date_text: str) -> bytes:
+    """Set the "so" and "ngay" fields' values and appearances in one incremental update.
+
+    Only /V and /AP of the two fields change, so the signer's signature stays valid (pyHanko:
+    modification level FORM_FILLING). Appearances use the field's own font (TeX Gyre Termes, which
+    WeasyPrint embedded whole for the form), so no viewer depends on /NeedAppearances.
+    """
+    writer = IncrementalPdfFileWriter(BytesIO(pdf))
+    by_name = _field_names(writer)
+    values = {NUMBER_FIELD: number_text, DATE_FIELD: date_text}
+    missing = [name for name in values if name not in by_name]
+    if missing:
+        raise ValueError(f"text fields missing: {missing}")
+    for name, text in values.items():
+        widget = by_name[name].get_object()
+        appearance = _text_appearance(writer, widget, text, align_right=name == NUMBER_FIELD)
+        widget["/V"] = generic.TextStringObject(text)
+        widget["/AP"] = generic.DictionaryObject({pdf_name("/N"): writer.add_object(appearance)})
+        writer.update_container(widget)
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _require_valid_signer(pdf: bytes, trust_roots, crls, field: str) -> None:
+    verdicts = {verdict.field_name: verdict
+                for verdict in validate_pdf_signatures(pdf, trust_roots=trust_roots, crls=crls)}
+    verdict = verdicts.get(field)
+    if verdict is None:
+        raise SignerSignatureNotValid(_("Văn bản chưa có chữ ký số của người ký; không thể đóng dấu."))
+    if verdict.verdict != "valid":
+        raise SignerSignatureNotValid(
+            _("Chữ ký số của người ký không hợp lệ (%(reason)s); không thể đóng dấu.",
+              reason=verdict.reason or verdict.verdict))
+
+
+def sign_as_agency(pdf: bytes, credentials: SignerCredentials, *, seal_png: bytes, trust_roots,
+                   crls=(), field: str = AGENCY_FIELD, signer_field: str = SIGNER_FIELD,
+                   timestamper=None) -> bytes:
+    """The agency's visible seal signature; SignerSignatureNotValid unless the signer's signature
+    in `signer_field` is judged "valid" first. The field's /Lock (FieldMDP ALL) locks every field."""
+    _require_valid_signer(pdf, trust_roots, crls, signer_field)
+    return _sign_with_image(pdf, credentials, seal_png, field, timestamper)

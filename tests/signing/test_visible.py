@@ -1,0 +1,149 @@
+"""Visible signatures on a Decree 30 letter: signer's image, number and date filled, agency seal."""
+import shutil
+import subprocess
+from io import BytesIO
+
+import pytest
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.generic import pdf_name
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+from app.rendering.jinja import environment_renderer
+from app.rendering.pdf import render_pdf_document, signature_block_position
+from app.signing import images, visible
+from app.signing.validation import validate_pdf_signatures
+from app.signing.visible import SignerSignatureNotValid
+
+from .conftest import AGENCY_NAME
+
+LETTER = {
+    "parent_agency": "UBND tỉnh Yên Bái",
+    "agency_name": "Sở Nội vụ",
+    "symbol": "QĐ-SNV",
+    "place": "Yên Bái",
+    "type_name": "Quyết định",
+    "subject": "Về việc ban hành Quy chế công tác văn thư, lưu trữ",
+    "paragraphs": ["Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05 tháng 3 năm 2020 của Chính phủ về công tác "
+                   "văn thư; theo đề nghị của Chánh Văn phòng Sở."] * 10,
+    "recipients": ["Như Điều 3", "Lưu: VT, VP"],
+    "authority": "KT. Giám đốc",
+    "signer_position": "Phó Giám đốc",
+    "signer_name": "Nguyễn Văn An",
+}
+DATE_TEXT = "ngày 05 tháng 3 năm 2025"
+
+
+def _render_letter():
+    html = visible.with_number_fields(environment_renderer()("print/official_letter.html", **LETTER))
+    return render_pdf_document(html, pdf_forms=True)
+
+
+@pytest.fixture(scope="module")
+def pipeline(person, organisation, trust):
+    rendered = _render_letter()
+    prepared = visible.prepare_for_signing(rendered.pdf, signature_box=signature_block_position(rendered.document))
+    signed = visible.sign_as_signer(prepared, person, image_png=images.signature_png("Nguyễn Văn An"))
+    filled = visible.fill_number_and_date(signed, number_text="15", date_text=DATE_TEXT)
+    final = visible.sign_as_agency(filled, organisation, seal_png=images.seal_png(AGENCY_NAME), **trust)
+    return {"prepared": prepared, "signed": signed, "filled": filled, "final": final}
+
+
+def test_images_are_deterministic_transparent_pngs():
+    for make, name in ((images.signature_png, "Trần Thị Bích"), (images.seal_png, "Sở Tư pháp tỉnh Lào Cai")):
+        png = make(name)
+        assert png.startswith(b"\x89PNG") and png == make.__wrapped__(name)
+        image = images.png_image(png)
+        assert image.mode == "RGBA" and image.getpixel((0, 0))[3] == 0
+
+
+def test_both_signatures_valid_after_number_and_date(pipeline, trust):
+    verdicts = validate_pdf_signatures(pipeline["final"], **trust)
+    assert [(v.field_name, v.verdict) for v in verdicts] == [
+        (visible.SIGNER_FIELD, "valid"), (visible.AGENCY_FIELD, "valid")]
+    assert verdicts[0].modification_level == "FORM_FILLING"
+    assert verdicts[0].signer_name == "Nguyễn Văn An"
+    assert verdicts[1].modification_level == "NONE" and verdicts[1].coverage == "ENTIRE_FILE"
+
+
+def test_fields_are_precreated_in_one_update_on_the_sig_block(pipeline):
+    rendered = _render_letter()
+    box = signature_block_position(rendered.document)
+    writer = IncrementalPdfFileWriter(BytesIO(pipeline["prepared"]))
+    assert writer.prev.xrefs.total_revisions == 2  # WeasyPrint's + the single preparation update
+    by_name = {str(ref.get_object()["/T"]): ref.get_object() for ref in writer.root["/AcroForm"]["/Fields"]}
+    assert {visible.SIGNER_FIELD, visible.AGENCY_FIELD, "so", "ngay"} <= set(by_name)
+    signer_rect = [float(v) for v in by_name[visible.SIGNER_FIELD]["/Rect"]]
+    assert signer_rect == pytest.approx([box.x_pt, box.y_pt, box.x_pt + box.width_pt, box.y_pt + box.height_pt])
+    seal_rect = [float(v) for v in by_name[visible.AGENCY_FIELD]["/Rect"]]
+    assert seal_rect[2] == pytest.approx(box.x_pt + box.width_pt / 3)
+    assert (seal_rect[1] + seal_rect[3]) / 2 == pytest.approx(box.y_pt + box.height_pt / 2)
+    assert "/NeedAppearances" not in writer.root["/AcroForm"]
+
+
+def test_pdftotext_shows_letter_and_filled_number(pipeline, tmp_path):
+    path = tmp_path / "final.pdf"
+    path.write_bytes(pipeline["final"])
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "Căn cứ Nghị định số 30/2020/NĐ-CP" in text
+    assert "15/QĐ-SNV" in text
+    assert DATE_TEXT in text
+
+
+def _nss_db_with_root(directory, demo_pki):
+    """An NSS database trusting the demo root (pdfsig's trust store), or None without certutil."""
+    if shutil.which("certutil") is None:
+        return None
+    directory.mkdir()
+    subprocess.run(["certutil", "-N", "-d", f"sql:{directory}", "--empty-password"], check=True,
+                   capture_output=True)
+    subprocess.run(["certutil", "-A", "-d", f"sql:{directory}", "-n", "demo-root", "-t", "C,C,C",
+                    "-i", str(demo_pki.directory / "root.pem")], check=True, capture_output=True)
+    return directory
+
+
+@pytest.mark.skipif(shutil.which("pdfsig") is None, reason="poppler-utils not installed")
+def test_pdfsig_cross_check(pipeline, demo_pki, tmp_path):
+    path = tmp_path / "final.pdf"
+    path.write_bytes(pipeline["final"])
+    nss = _nss_db_with_root(tmp_path / "nss", demo_pki)
+    command = ["pdfsig"] + (["-nssdir", f"sql:{nss}"] if nss else []) + [str(path)]
+    output = subprocess.run(command, capture_output=True, text=True).stdout
+    assert output.count("Signature is Valid.") == 2, output
+    if nss:
+        assert output.count("Certificate is Trusted.") == 2, output
+
+
+def test_agency_refused_when_signer_signature_broken(pipeline, organisation, trust):
+    filled = bytearray(pipeline["filled"])
+    filled[len(filled) // 3] ^= 0x01  # inside the revision the signer signed
+    with pytest.raises(SignerSignatureNotValid, match="không thể đóng dấu"):
+        visible.sign_as_agency(bytes(filled), organisation, seal_png=images.seal_png(AGENCY_NAME), **trust)
+
+
+def test_agency_refused_before_signer_signed(pipeline, organisation, trust):
+    with pytest.raises(SignerSignatureNotValid, match="chưa có chữ ký số của người ký"):
+        visible.sign_as_agency(pipeline["prepared"], organisation, seal_png=images.seal_png(AGENCY_NAME),
+                               **trust)
+
+
+def test_one_changed_byte_makes_final_invalid(pipeline, trust):
+    final = bytearray(pipeline["final"])
+    final[len(final) // 4] ^= 0x01
+    verdicts = validate_pdf_signatures(bytes(final), **trust)
+    assert verdicts and all(v.verdict == "invalid" for v in verdicts)
+
+
+def test_drawing_on_the_page_after_signing_is_invalid(pipeline, trust):
+    writer = IncrementalPdfFileWriter(BytesIO(pipeline["final"]))
+    page_ref = writer.root["/Pages"]["/Kids"][0]
+    page = page_ref.get_object()
+    overlay = writer.add_object(generic.StreamObject(stream_data=b"q 1 0 0 rg 100 700 200 50 re f Q"))
+    contents = page["/Contents"]
+    existing = list(contents) if isinstance(contents, generic.ArrayObject) else [page.raw_get("/Contents")]
+    page[pdf_name("/Contents")] = generic.ArrayObject(existing + [overlay])
+    writer.update_container(page)
+    out = BytesIO()
+    writer.write(out)
+    verdicts = validate_pdf_signatures(out.getvalue(), **trust)
+    assert [v.verdict for v in verdicts] == ["invalid", "invalid"]
