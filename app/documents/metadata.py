@@ -1,15 +1,12 @@
 """The metadata of an incoming document as the clerk (or an API client) gives it, checked field by field."""
-import re
 from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
 
-from app.vietnam_time import vietnam_today
+from app.vietnam_time import parse_day, vietnam_today
 
 from .vocabulary import DOCUMENT_TYPES
-
-_VN_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 
 
 class DocumentRefused(ValueError):
@@ -102,11 +99,8 @@ def _date(value, name: str, errors: dict, *, required: bool) -> date | None:
         return None
     if isinstance(value, date):
         return value
-    value = str(value).strip()
     try:
-        if match := _VN_DATE.match(value):
-            return date(int(match[3]), int(match[2]), int(match[1]))
-        return date.fromisoformat(value)
+        return parse_day(value)
     except ValueError:
         errors[name] = _("Ngày không hợp lệ (dd/mm/yyyy).")
         return None

@@ -1,5 +1,4 @@
 """Sổ văn bản pages: the incoming and tracking registers for a period, as HTML, PDF, CSV and XLSX."""
-from datetime import date
 
 from flask import Blueprint, Response, abort, render_template, request
 from sqlalchemy import select
@@ -11,7 +10,7 @@ from app.extensions import db
 from app.rendering.formats import period_text
 from app.rendering.registers import render_register_pdf
 from app.rendering.tables import to_csv, to_xlsx
-from app.vietnam_time import vietnam_today
+from app.vietnam_time import parse_day_or_none, vietnam_today
 
 from .models import RegisterBook
 from .numbering import ensure_default_books
@@ -29,8 +28,8 @@ def incoming_register():
     actor = signed_in_user()
     kind = request.args.get("loai", "den") if request.args.get("loai") in KINDS else "den"
     today = vietnam_today()
-    start = _day(request.args.get("from")) or today.replace(day=1)
-    end = _day(request.args.get("to")) or today
+    start = parse_day_or_none(request.args.get("from")) or today.replace(day=1)
+    end = parse_day_or_none(request.args.get("to")) or today
     error = None
     if end < start:
         start, end, error = end, start, None
@@ -64,10 +63,3 @@ def _download(register, output: str, agency_name: str) -> Response:
         body = to_xlsx(register.columns, register.rows, title=register.title, sheet_name=register.book.name)
     return Response(body, mimetype=FORMATS[output],
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
-
-
-def _day(value) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None

@@ -14,7 +14,7 @@ from sqlalchemy import case, literal_column, or_, select
 
 from app.directory.scoping import scoped
 from app.extensions import db
-from app.vietnam_time import start_of_day, vietnam_today
+from app.vietnam_time import parse_day_or_none, start_of_day, vietnam_today
 
 from .access import visible_documents
 from .folding import fold
@@ -56,8 +56,8 @@ class IncomingFilters:
         """Read filters from query arguments; values that make no sense are ignored, never an error page."""
         urgency = args.get("urgency", "")
         sort = args.get("sort", "")
-        return cls(q=(args.get("q") or "").strip()[:200], date_from=_day(args.get("from")),
-                   date_to=_day(args.get("to")), status=args.get("status", "") if args.get("status") in (
+        return cls(q=(args.get("q") or "").strip()[:200], date_from=parse_day_or_none(args.get("from")),
+                   date_to=parse_day_or_none(args.get("to")), status=args.get("status", "") if args.get("status") in (
                        *OPEN_STATUSES, COMPLETED, REFUSED) else "",
                    urgency=int(urgency) if urgency in ("0", "1", "2", "3") else None,
                    overdue=args.get("overdue") == "1", sort=sort if sort in SORTS else "",
@@ -69,13 +69,6 @@ class IncomingFilters:
                 "urgency": "" if self.urgency is None else str(self.urgency), "overdue": "1" if self.overdue else "",
                 "sort": self.sort, "dir": ("desc" if self.descending else "asc") if self.sort else ""}
         return {k: v for k, v in args.items() if v}
-
-
-def _day(value) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
 
 
 def incoming_query(actor, filters: IncomingFilters):

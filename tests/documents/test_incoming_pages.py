@@ -167,3 +167,15 @@ def test_tasks_inside_the_supporting_units_subprocess_show_their_forms(office, b
     login(support_head)
     page = client.get(f"/cong-viec/{dispatch.task_uuid}").get_data(as_text=True)
     assert "Chuyên viên xử lý" in page and support_specialist.username in page
+
+
+def test_date_filters_read_dates_as_people_type_them(office, bring_in, login, client):
+    from app.vietnam_time import vietnam_today
+
+    document = bring_in(office).document
+    login(office.clerk)
+    today, tomorrow = vietnam_today(), vietnam_today() + timedelta(days=1)
+    shown = client.get(f"/van-ban-den?from={today:%d/%m/%Y}&to={today:%d/%m/%Y}").get_data(as_text=True)
+    assert document.symbol in shown and f'value="{today:%d/%m/%Y}"' in shown
+    assert document.symbol not in client.get(f"/van-ban-den?from={tomorrow:%d/%m/%Y}").get_data(as_text=True)
+    assert client.get("/van-ban-den?from=31/02/2026").status_code == 200  # unreadable: no filter, no error
