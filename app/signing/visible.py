@@ -1,7 +1,7 @@
 """Visible signatures on an outgoing document: signer's image, number and date, then the agency seal.
 
 The pipeline of docs/SIGNING.md, each step one incremental update of the PDF:
-1. render the letter with `with_number_fields(html)` and `render_pdf_document(..., pdf_forms=True)`:
+1. render print/official_letter.html with `number_fields=True` and `render_pdf_document(..., pdf_forms=True)`:
    the number and the date become empty AcroForm text fields "so" and "ngay";
 2. `prepare_for_signing`: both signature fields pre-created in one update ("ChuKyNguoiKy" on the
    #sig-block rectangle, "ChuKyCoQuan" covering its left third);
@@ -36,33 +36,8 @@ NUMBER_FIELD = "so"
 DATE_FIELD = "ngay"
 VIETNAM_TIME = timezone(timedelta(hours=7), "+07:00")
 
-_NUMBER_GAP = "Số: " + "\u00a0" * 8 + "/"
-_DATE_GAP = re.compile("ngày\u00a0{6}tháng\u00a0{6}năm\u00a0{8}")
-_FIELD_CSS = """<style>
-input.lt-field { display: inline-block; border: none; background: none; padding: 0; margin: 0; height: 1.2em;
-  vertical-align: -0.25em; font: inherit; }
-input.lt-so { width: 14mm; }
-input.lt-ngay { width: 62mm; }
-</style>
-"""
-
-
 class SignerSignatureNotValid(ValueError):
     """The agency may not seal a document whose signer's signature does not validate."""
-
-
-def with_number_fields(html: str) -> str:
-    """The letter HTML (print/official_letter.html rendered with number and issued_on blank) with
-    the number gap and the date gap replaced by <input> fields "so" and "ngay".
-
-    Render the result with `render_pdf_document(html, pdf_forms=True)`. Raises ValueError when the
-    gaps are not found (the template changed, or number/date were given).
-    """
-    if html.count(_NUMBER_GAP) != 1 or len(_DATE_GAP.findall(html)) != 1:
-        raise ValueError("the letter has no blank number and date to turn into form fields")
-    html = html.replace(_NUMBER_GAP, f'Số: <input type="text" name="{NUMBER_FIELD}" class="lt-field lt-so">/')
-    html = _DATE_GAP.sub(f'<input type="text" name="{DATE_FIELD}" class="lt-field lt-ngay">', html)
-    return html.replace("</head>", _FIELD_CSS + "</head>", 1)
 
 
 def agency_box(signature_box: SignatureBlock) -> tuple[float, float, float, float]:
@@ -167,7 +142,7 @@ def _glyph_metrics(font: generic.DictionaryObject) -> tuple[dict[int, int], dict
 
 def _text_appearance(writer, widget, text: str, *, align_right: bool = False) -> generic.StreamObject:
     """A form XObject showing `text` in the field's own /DA font on the surrounding line's baseline
-    (the input box reaches 0.25 em below it, see _FIELD_CSS), left- or right-aligned."""
+    (the input box reaches 0.25 em below it, see input.lt-field in print/official_letter.html), left- or right-aligned."""
     x1, y1, x2, y2 = (float(v) for v in widget["/Rect"])
     width, height = abs(x2 - x1), abs(y2 - y1)
     name, size, font = _da_font(writer, widget)

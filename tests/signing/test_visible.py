@@ -34,7 +34,7 @@ DATE_TEXT = "ngày 05 tháng 3 năm 2025"
 
 
 def _render_letter():
-    html = visible.with_number_fields(environment_renderer()("print/official_letter.html", **LETTER))
+    html = environment_renderer()("print/official_letter.html", **LETTER, number_fields=True)
     return render_pdf_document(html, pdf_forms=True)
 
 
