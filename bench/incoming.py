@@ -31,29 +31,28 @@ import random
 import statistics
 import tempfile
 import time
-import uuid
 from collections import defaultdict
 from contextlib import contextmanager
-from datetime import date, datetime, timedelta, timezone
-from types import SimpleNamespace
+from datetime import date, timedelta
 
 from fresh_database import database_urls, fresh_app
-from sqlalchemy import event, func, insert, select, text
+from incoming_documents import COMMUNES, RARE, random_document
+from incoming_fill import fill
+from sqlalchemy import event, func, select, text
 
 from app.auth.passwords import hash_password
 from app.directory.models import Agency, Department, User
 from app.documents.folding import fold
 from app.documents.metadata import parse_metadata
-from app.documents.models import Document, NumberSequence, RegisterBook
-from app.documents.numbering import ensure_default_books
-from app.documents.receiving import receive_document, searchable_text
+from app.documents.models import Document
+from app.documents.receiving import receive_document
 from app.documents.search import IncomingFilters, incoming_query
 from app.documents.storage import store_pdf
 from app.extensions import db
-from app.vietnam_time import VIETNAM, vietnam_today
+from app.vietnam_time import vietnam_today
 from app.workflow.access import my_tasks_query
-from app.workflow.deployment import latest_version, sync_processes
-from app.workflow.models import HumanTask, HumanTaskCandidate, ProcessInstance, SubjectParticipant
+from app.workflow.deployment import sync_processes
+from app.workflow.models import HumanTask, ProcessInstance
 from app.workflow.registry import catalogue
 from app.workflow.runtime import complete_task
 from app.workflow.views import SORTS as INBOX_SORTS
@@ -62,84 +61,6 @@ from tests.pdf_samples import minimal_pdf
 SEARCH_TARGET_MS = 200
 STEPS = ("register", "assign", "dispatch_lead", "dispatch_support", "contribute", "handle")
 PER_PAGE = 25
-
-# --- Vietnamese documents ------------------------------------------------------------------------
-
-ISSUERS = [  # (name, code): a code for agencies of the province, none for outside ones
-    ("UBND huyện Văn Yên", "000.00.11.H62"), ("UBND huyện Trấn Yên", "000.00.12.H62"),
-    ("UBND huyện Lục Yên", "000.00.13.H62"), ("UBND huyện Yên Bình", "000.00.14.H62"),
-    ("UBND huyện Văn Chấn", "000.00.15.H62"), ("UBND huyện Trạm Tấu", "000.00.16.H62"),
-    ("UBND huyện Mù Cang Chải", "000.00.17.H62"), ("UBND thị xã Nghĩa Lộ", "000.00.18.H62"),
-    ("UBND thành phố Yên Bái", "000.00.19.H62"), ("Văn phòng UBND tỉnh", "000.00.01.H62"),
-    ("Sở Tài chính", "000.00.21.H62"), ("Sở Kế hoạch và Đầu tư", "000.00.22.H62"),
-    ("Sở Nội vụ", "000.00.23.H62"), ("Sở Y tế", "000.00.24.H62"), ("Sở Giáo dục và Đào tạo", "000.00.25.H62"),
-    ("Sở Tài nguyên và Môi trường", "000.00.26.H62"), ("Sở Nông nghiệp và Phát triển nông thôn", "000.00.27.H62"),
-    ("Sở Giao thông vận tải", "000.00.28.H62"), ("Sở Xây dựng", "000.00.29.H62"), ("Sở Tư pháp", "000.00.30.H62"),
-    ("Sở Thông tin và Truyền thông", "000.00.31.H62"), ("Sở Lao động - Thương binh và Xã hội", "000.00.32.H62"),
-    ("Sở Văn hóa, Thể thao và Du lịch", "000.00.33.H62"), ("Công an tỉnh", "000.00.34.H62"),
-    ("Bảo hiểm xã hội tỉnh", "000.00.35.H62"), ("Kho bạc Nhà nước tỉnh", "000.00.36.H62"),
-    ("Cục Thuế tỉnh", "000.00.37.H62"), ("Ban Tuyên giáo Tỉnh ủy", ""), ("Văn phòng Tỉnh ủy", ""),
-    ("Bộ Nội vụ", ""), ("Bộ Tài chính", ""), ("Bộ Kế hoạch và Đầu tư", ""), ("Văn phòng Chính phủ", ""),
-    ("Bộ Thông tin và Truyền thông", ""), ("Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh", ""),
-    ("Hội Nông dân tỉnh", ""), ("Liên đoàn Lao động tỉnh", ""), ("Tỉnh đoàn", ""),
-]
-NOTATIONS = {  # doc type → notations seen with it (the issuer's abbreviation after the type)
-    "CV": ["UBND-VP", "UBND-NC", "UBND-KT", "STC-QLNS", "SNV-TCBC", "SYT-NVY", "SGDĐT-GDTrH", "VP-TH"],
-    "QĐ": ["QĐ-UBND", "QĐ-STC", "QĐ-SNV", "QĐ-SYT", "QĐ-CT"], "BC": ["BC-UBND", "BC-SNV", "BC-STC", "BC-SKHĐT"],
-    "KH": ["KH-UBND", "KH-SYT", "KH-SGDĐT"], "TB": ["TB-UBND", "TB-VP", "TB-SNV"], "TTr": ["TTr-STC", "TTr-SNV"],
-    "GM": ["GM-UBND", "GM-VP"], "HD": ["HD-SNV", "HD-STC"], "CĐ": ["CĐ-UBND"], "NQ": ["NQ-HĐND"],
-}
-TYPE_WEIGHTS = {"CV": 40, "QĐ": 14, "BC": 12, "KH": 8, "TB": 8, "TTr": 4, "GM": 7, "HD": 3, "CĐ": 2, "NQ": 2}
-ACTIONS = ["triển khai", "tăng cường", "hướng dẫn", "đôn đốc", "tổng hợp", "rà soát", "kiểm tra", "phê duyệt",
-           "điều chỉnh", "bổ sung", "thực hiện", "góp ý dự thảo", "tổ chức", "đẩy mạnh", "chấn chỉnh", "báo cáo"]
-TOPICS = ["công tác cải cách hành chính", "phòng, chống thiên tai và tìm kiếm cứu nạn", "chuyển đổi số",
-          "quản lý đất đai", "xây dựng nông thôn mới", "tiêm chủng mở rộng", "bảo đảm trật tự an toàn giao thông",
-          "phòng cháy, chữa cháy", "giải ngân vốn đầu tư công", "thu ngân sách nhà nước", "bảo hiểm xã hội tự nguyện",
-          "tuyển dụng viên chức", "thi đua, khen thưởng", "phòng, chống dịch tả lợn châu Phi",
-          "quy hoạch sử dụng đất", "cấp giấy chứng nhận quyền sử dụng đất", "bảo vệ môi trường",
-          "giảm nghèo bền vững", "phổ biến, giáo dục pháp luật", "kiểm soát thủ tục hành chính",
-          "văn hóa công sở", "an toàn thực phẩm", "dịch vụ công trực tuyến", "sắp xếp đơn vị hành chính cấp xã",
-          "tinh giản biên chế", "quản lý giá", "phòng, chống tham nhũng, tiêu cực", "tiếp công dân",
-          "giải quyết khiếu nại, tố cáo", "trồng rừng thay thế", "kiên cố hóa kênh mương", "đào tạo nghề cho lao động nông thôn"]
-PLACES = ["trên địa bàn tỉnh", "trên địa bàn huyện Văn Yên", "tại thị xã Nghĩa Lộ", "tại các xã vùng cao",
-          "trên địa bàn thành phố Yên Bái", "tại huyện Mù Cang Chải", "ở các cơ quan, đơn vị", "toàn ngành"]
-COMMUNES = ["Khau Phạ", "Púng Luông", "Nậm Búng", "Mồ Dề", "Khao Mang", "Lao Chải", "Chế Cu Nha", "Kim Nọi",
-            "Dế Xu Phình", "Nậm Khắt", "Cao Phạ", "Nậm Có", "Hồ Bốn", "Chế Tạo", "Làng Nhì", "Bản Công",
-            "Xà Hồ", "Pá Lau", "Phình Hồ", "Túc Đán", "Sơn Lương", "Nghĩa Sơn", "Suối Giàng", "Sùng Đô",
-            "An Lương", "Mỏ Vàng", "Đại Sơn", "Nà Hẩu", "Phong Dụ Thượng", "Xuân Tầm", "Lâm Giang", "Châu Quế Hạ"]
-PERIODS = ["quý I", "quý II", "quý III", "quý IV", "6 tháng đầu năm", "9 tháng", "năm", "tháng 10"]
-SIGNERS = ["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Phạm Thị Dung", "Hoàng Văn Đức", "Vũ Thị Hà",
-           "Đỗ Văn Hùng", "Bùi Thị Lan", "Đặng Văn Minh", "Ngô Thị Nga", "Dương Văn Phúc", "Lý Thị Quyên"]
-# Rare: each in ~20 of 200,000 documents.
-RARE = ["Hồ Chuối", "cầu treo Bản Hốc", "đường nối Nghĩa Lộ – Sơn La", "Thác Bà", "chè Suối Giàng cổ thụ",
-        "ruộng bậc thang La Pán Tẩn", "xoài Yên Hưng", "nhà máy xi măng Yên Bình", "quế Văn Yên hữu cơ",
-        "hồ Khe Chung", "bưởi Đại Minh", "trại giống Âu Lâu", "đèo Khau Cọ", "bến phà Hợp Minh",
-        "gò đồi Thác Hoa", "sâm Ngọc Linh giống", "làng nghề mây tre đan Việt Cường", "lễ hội Đền Đông Cuông",
-        "cây sơn tra Tà Xi Láng", "suối khoáng Bản Bon"]
-
-
-def random_document(rng: random.Random, year: int) -> dict:
-    """Metadata of one incoming document as a clerk would type it."""
-    doc_type = rng.choices(list(TYPE_WEIGHTS), weights=list(TYPE_WEIGHTS.values()))[0]
-    issuer, issuer_code = rng.choice(ISSUERS)
-    if rng.random() < 0.15:
-        issuer_code = ""  # typed by name only
-    kind = {"QĐ": "Quyết định về việc", "BC": "Báo cáo", "KH": "Kế hoạch", "TB": "Thông báo",
-            "TTr": "Tờ trình về việc", "GM": "Giấy mời họp về", "HD": "Hướng dẫn", "CĐ": "Công điện về việc",
-            "NQ": "Nghị quyết về"}.get(doc_type, "V/v")
-    subject = f"{kind} {rng.choice(ACTIONS)} {rng.choice(TOPICS)} {rng.choice(PLACES)}"
-    if doc_type in ("BC", "KH") or rng.random() < 0.2:
-        subject += f" {rng.choice(PERIODS)} năm {year}"
-    if rng.random() < 0.2:
-        subject += f", xã {rng.choice(COMMUNES)}"
-    if rng.random() < 0.001:
-        subject += f" ({rng.choice(RARE)})"
-    return {"doc_type": doc_type, "number": str(rng.randint(1, 2500)), "notation": rng.choice(NOTATIONS[doc_type]),
-            "issuer_code": "", "issuer_name": issuer, "subject": subject,
-            "signer_name": rng.choice(SIGNERS), "issuer_code_kept": issuer_code,
-            "urgency": rng.choices((0, 1, 2, 3), weights=(85, 10, 4, 1))[0],
-            "secrecy": rng.choices((0, 1, 2, 3), weights=(990, 7, 2, 1))[0]}
-
 
 # --- Setup and the process -----------------------------------------------------------------------
 
@@ -261,153 +182,6 @@ def drive(app, context, documents: int, warmup: int, rng) -> tuple[dict, float, 
             print(f"  … {n + 1} documents, {(n + 1) / (time.perf_counter() - started):.1f}/s", flush=True)
     return timings, documents / (time.perf_counter() - started), templates
 
-
-# --- Filling to volume ---------------------------------------------------------------------------
-
-STATUS_BY_AGE = [  # (max age in days, [(status, weight)])
-    (7, [("01", 15), ("03", 15), ("04", 25), ("05", 40), ("06", 5)]),
-    (45, [("04", 3), ("05", 35), ("06", 60), ("02", 2)]),
-    (10_000, [("05", 1), ("06", 97), ("02", 2)]),
-]
-TASKS_BY_STATUS = {"01": ["register"], "03": ["assign"], "04": ["dispatch_lead", "dispatch_support"],
-                   "05": ["handle", "contribute"]}
-
-
-def _status_for(rng, age_days: int) -> str:
-    for limit, choices in STATUS_BY_AGE:
-        if age_days <= limit:
-            return rng.choices([c for c, _ in choices], weights=[w for _, w in choices])[0]
-    raise AssertionError
-
-
-def _participants(row: dict, ids: dict, *, supported: bool) -> set[int]:
-    """Who the process made a participant (every task's candidates, as workflow/inbox.py records them)."""
-    status, people = row["status_code"], {row["received_by_id"]}
-    if row["origin"] != "paper":  # a delivery is offered to every clerk
-        people |= {ids["clerk"], ids["clerk2"]}
-    if status in ("03", "04", "05", "06"):
-        people.add(ids["leader"])
-    if status in ("04", "05", "06"):
-        lead = 1 if row["lead_department_id"] == ids["unit1"] else 2
-        units = (lead, 3 - lead) if supported else (lead,)
-        people |= {ids[f"head{unit}"] for unit in units}
-        if status in ("05", "06"):
-            people |= {ids[f"specialist{unit}"] for unit in units}
-    return people
-
-
-def fill(context, templates: dict, total: int, rng: random.Random, batch: int = 5000) -> dict:
-    """Bulk-insert documents (and, for open ones, their instance and tasks) up to `total` documents."""
-    ids = context["ids"]
-    agency_id = ids["agency"]
-    existing = db.session.scalar(select(func.count()).select_from(Document))
-    wanted = max(0, total - existing)
-    ensure_default_books(agency_id)
-    books = {secret: book_id for book_id, secret in db.session.execute(
-        select(RegisterBook.id, RegisterBook.secret).where(RegisterBook.agency_id == agency_id,
-                                                           RegisterBook.direction == "incoming"))}
-    last_numbers = defaultdict(int, {(b, y): n for b, y, n in db.session.execute(
-        select(NumberSequence.book_id, NumberSequence.year, NumberSequence.last_number))})
-    version_id = latest_version("incoming_document").id
-    clerks = (ids["clerk"], ids["clerk2"])
-    now = datetime.now(timezone.utc)
-    # Received over five years, more lately; generated oldest first so arrival numbers grow with time.
-    moments = sorted(now - timedelta(days=min(1826.0, rng.expovariate(1 / 700)), seconds=rng.randint(0, 86399))
-                     for _ in range(wanted))
-    counts = defaultdict(int)
-    for start in range(0, wanted, batch):
-        rows, opened = [], []
-        for received_at in moments[start:start + batch]:
-            local_day = received_at.astimezone(VIETNAM).date()
-            age = (now - received_at).days
-            meta = random_document(rng, local_day.year)
-            status = _status_for(rng, age)
-            secret = meta["secrecy"] > 0
-            receiver = rng.choice(clerks)
-            row = {"agency_id": agency_id, "direction": "incoming", "origin": rng.choice(("paper", "internal", "edxml")),
-                   "doc_type": meta["doc_type"], "number": meta["number"], "notation": meta["notation"],
-                   "issuer_agency_id": None, "issuer_code": meta["issuer_code_kept"], "issuer_name": meta["issuer_name"],
-                   "document_date": local_day - timedelta(days=rng.randint(0, 10)), "subject": meta["subject"],
-                   "urgency": meta["urgency"], "secrecy": meta["secrecy"], "page_count": rng.randint(1, 30),
-                   "signer_name": meta["signer_name"], "signature_verdicts": [], "received_at": received_at,
-                   "received_by_id": receiver, "book_id": None, "arrival_year": None, "arrival_number": None,
-                   "registered_at": None, "registered_by_id": None, "transferred_at": None,
-                   "lead_department_id": None, "lead_user_id": None, "due_date": None, "status_code": status,
-                   "refusal_reason": None, "completed_at": None, "instance_id": None, "source_document_id": None}
-            if status == "02":
-                row["refusal_reason"] = "Gửi nhầm cơ quan"
-            elif status != "01":
-                book = books[secret]
-                year = local_day.year
-                last_numbers[(book, year)] += 1
-                row.update(book_id=book, arrival_year=year, arrival_number=last_numbers[(book, year)],
-                           registered_at=received_at + timedelta(minutes=rng.randint(5, 240)), registered_by_id=receiver)
-                if status in ("04", "05", "06"):
-                    row.update(transferred_at=received_at + timedelta(hours=rng.randint(2, 48)),
-                               lead_department_id=ids[rng.choice(("unit1", "unit2"))],
-                               due_date=local_day + timedelta(days=rng.randint(7, 20)))
-                if status == "06":
-                    row["completed_at"] = received_at + timedelta(days=rng.randint(1, 20))
-            document = SimpleNamespace(**row, symbol="/".join(p for p in (row["number"], row["notation"]) if p))
-            row["search_text"] = searchable_text(document)
-            rows.append(row)
-            counts[status] += 1
-            counts["secret"] += secret
-            if status in TASKS_BY_STATUS:
-                opened.append(row)
-        # Open documents first get their running instance.
-        if opened:
-            instance_ids = db.session.execute(
-                insert(ProcessInstance).returning(ProcessInstance.id, sort_by_parameter_order=True),
-                [{"process_version_id": version_id, "process_id": "incoming_document", "agency_id": agency_id,
-                  "title": f"{r['number']}/{r['notation']} — {r['subject']}"[:500], "status": "running",
-                  "state_json": "{}", "serializer_version": "1.5", "lock_version": 1, "started_at": r["received_at"],
-                  "updated_at": r["received_at"]} for r in opened]).scalars().all()
-            for r, instance_id in zip(opened, instance_ids):
-                r["instance_id"] = instance_id
-        document_ids = db.session.execute(
-            insert(Document.__table__).returning(Document.__table__.c.id, sort_by_parameter_order=True),
-            rows).scalars().all()
-        tasks, participants = [], []
-        for r, document_id in zip(rows, document_ids):
-            for user_id in _participants(r, ids, supported=rng.random() < 0.5):
-                participants.append({"subject_type": "document", "subject_id": str(document_id), "user_id": user_id})
-            for spec_id in TASKS_BY_STATUS.get(r["status_code"], ()):
-                if spec_id == "contribute" and rng.random() < 0.5:
-                    continue  # supporting unit done already
-                template = templates[spec_id]
-                due = datetime.combine(r["due_date"], datetime.min.time(), VIETNAM) if r["due_date"] else None
-                tasks.append(({"instance_id": r["instance_id"], "task_uuid": str(uuid.UUID(int=rng.getrandbits(128))),
-                               "spec_id": spec_id, "title": template["title"], "lane": template["lane"],
-                               "candidate_role": template["candidate_role"],
-                               "candidate_department_id": template["candidate_department_id"],
-                               "assigned_user_id": template["assigned_user_id"], "due_at": due,
-                               "urgency": r["urgency"], "subject_type": "document", "subject_id": str(document_id),
-                               "agency_id": agency_id, "created_at": r["received_at"]}, template["candidates"]))
-        if tasks:
-            task_ids = db.session.execute(insert(HumanTask).returning(HumanTask.id, sort_by_parameter_order=True),
-                                          [t for t, _ in tasks]).scalars().all()
-            candidates = [{"task_id": task_id, "user_id": user_id}
-                          for (t, users), task_id in zip(tasks, task_ids) if t["assigned_user_id"] is None
-                          for user_id in users]
-            if candidates:
-                db.session.execute(insert(HumanTaskCandidate), candidates)
-            counts["open tasks"] += len(tasks)
-        if participants:
-            db.session.execute(insert(SubjectParticipant), participants)
-        db.session.commit()
-    for (book, year), last in last_numbers.items():  # the sequences go on after the filled numbers
-        sequence = db.session.get(NumberSequence, (book, year))
-        if sequence is None:
-            db.session.add(NumberSequence(book_id=book, year=year, last_number=last))
-        else:
-            sequence.last_number = max(sequence.last_number, last)
-    db.session.commit()
-    counts["inserted"] = wanted
-    return dict(counts)
-
-
-# --- Queries -------------------------------------------------------------------------------------
 
 def query_kinds(rng: random.Random) -> dict:
     """Query kind → a function giving the filters of one run (varied where the kind allows)."""

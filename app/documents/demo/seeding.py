@@ -16,7 +16,6 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from datetime import time as clock_time
 from io import BytesIO
 from pathlib import Path
 from typing import NamedTuple
@@ -31,27 +30,24 @@ from app.extensions import db
 from app.rendering.jinja import environment_renderer
 from app.rendering.pdf import render_pdf
 from app.signing.demo_pki import ensure_demo_pki
-from app.sqltypes import utcnow
-from app.vietnam_time import VIETNAM, vietnam_today
+from app.vietnam_time import vietnam_today
 from app.workflow.deployment import sync_processes
-from app.workflow.models import HumanTask, ProcessInstance
+from app.workflow.models import HumanTask
 from app.workflow.registry import catalogue
 from app.workflow.runtime import complete_task
-from app.workflow.scripting_runtime import work_calendar
 
 from ..folding import fold
 from ..metadata import IncomingMetadata
-from ..models import ACCEPTED, ASSIGNED, COMPLETED, REFUSED, Document, DocumentLink, DocumentNote
+from ..models import ASSIGNED, COMPLETED, REFUSED, Document
 from ..receiving import receive_document
 from ..storage import store_pdf
 from ..vocabulary import DOCUMENT_TYPES
+from .clock import DemoClock
 from .letters import (
     COMPLETED_DEADLINE_DAYS,
     CONTRIBUTIONS,
     EXTERNAL_ISSUERS,
     LETTERS,
-    OFFICE_CLOSES,
-    OFFICE_OPENS,
     PROGRESS_NOTES,
     STAGES,
     DemoLetter,
@@ -59,6 +55,7 @@ from .letters import (
     Receipt,
 )
 from .signatures import _self_made_credentials, _sign
+from .wording import ADDRESSED_TYPES, directing_opinion, paragraphs, parent_line, place_of, recipients
 
 
 @dataclass(frozen=True)
@@ -125,7 +122,7 @@ class _Seeding:
         self.max_bytes = config["MAX_TASK_FILE_MB"] * 1024 * 1024
         self.pki = ensure_demo_pki(Path(config["PKI_DIR"]))
         self.render = environment_renderer()
-        self.clock = _Clock()
+        self.clock = DemoClock()
         self.year = vietnam_today().year
         self._offices: dict[str, _Office] = {}
         self._agencies: dict[str, Agency] = {}
@@ -203,9 +200,9 @@ class _Seeding:
             head = self.head_of(agency)
             local = agency.kind in ("province", "district", "commune")
             authority = "TM. Ủy ban nhân dân" if local else None
-            sender = Issuer(agency.code, agency.name, _place(agency), authority, head.job_title,
+            sender = Issuer(agency.code, agency.name, place_of(agency), authority, head.job_title,
                             head.full_name)
-            parent = _parent_line(agency)
+            parent = parent_line(agency)
         document_date = self.clock.document_date(arrival, external is None, number)
         receivers = [self.agency(receipt.to).name for receipt in letter.receipts]
         addressees = list(letter.addressees) or receivers[:1]
@@ -216,8 +213,8 @@ class _Seeding:
             type_name=None if letter.doc_type == "CV" else DOCUMENT_TYPES[letter.doc_type][0],
             subject=subject,
             addressees=addressees if letter.doc_type in ADDRESSED_TYPES else [],
-            paragraphs=_paragraphs(letter, sender.name, addressees[0], self.year),
-            recipients=_recipients(letter, receivers), authority=sender.authority,
+            paragraphs=paragraphs(letter, sender.name, addressees[0], self.year),
+            recipients=recipients(letter, receivers), authority=sender.authority,
             signer_position=sender.signer_position, signer_name=sender.signer_name))
         if external is None:
             moment = self.clock.signing_time(document_date, arrival)
@@ -302,7 +299,7 @@ class _Life:
             if stage == "registered":
                 return
             self.step(4, "assign", {
-                "directing_opinion": _directing_opinion(lead, supports, named), "lead_department_id": lead.id,
+                "directing_opinion": directing_opinion(lead, supports, named), "lead_department_id": lead.id,
                 "lead_user": named.username if named else None,
                 "support_department_ids": [d.id for d in supports], "due_date": deadline.isoformat()},
                 office.leader)
@@ -389,183 +386,3 @@ def _move_deadline(document: Document, deadline: date) -> None:
                 change.note = change.note.replace(old, new)
     document.due_date = deadline
     db.session.flush()
-
-
-class _Clock:
-    """The demo clock: moments in office hours over the last three weeks, never later than now."""
-
-    def __init__(self):
-        self.calendar = work_calendar()
-        self.started = utcnow()  # rows still carrying a time after this one are not stamped yet
-        self.latest = self.started - timedelta(minutes=1)
-        now = self.latest.astimezone(VIETNAM)
-        day = now.date()
-        if not self.calendar.is_working_day(day) or now.time() < OFFICE_OPENS:
-            day = self.calendar.previous_working_day(day)
-        self.last_day = day
-        # Số đến restart on 1 January: the demo weeks stay inside the current year, squeezed if need be.
-        first = self.calendar.add_working_days(date(now.year, 1, 1), 0)
-        self.first_day = first if first <= day else None
-        self.new_year = datetime(now.year, 1, 1, tzinfo=VIETNAM)
-
-    def day(self, moment: datetime) -> date:
-        return moment.astimezone(VIETNAM).date()
-
-    def _at(self, day: date, at: clock_time) -> datetime:
-        return datetime.combine(day, at, VIETNAM)
-
-    def arrival(self, days: int, number: int, copy: int) -> datetime:
-        """A moment in office hours `days` working days ago, spread over the day by the letter's number."""
-        day = self.last_day
-        for _ in range(days):
-            day = self.calendar.previous_working_day(day)
-        if self.first_day and day < self.first_day:
-            day = self.first_day
-        opened = self._at(day, OFFICE_OPENS)
-        moment = opened + timedelta(minutes=15 + (number * 47) % (8 * 60) + 9 * copy)
-        if moment < self.new_year:  # the year has had no office hours yet
-            opened = self.new_year
-        if moment >= self.latest or moment < self.new_year:  # somewhere in the hours gone by
-            moment = opened + (self.latest - opened) * ((number % 7) + 1 + copy / 4) / 10
-        return moment
-
-    def document_date(self, arrival: datetime, delivered: bool, number: int) -> date:
-        """Deliveries are dated the day they come or the day before; paper takes a few days longer."""
-        back = number % 2 if delivered else 2 + number % 2
-        day = self.day(arrival)
-        for _ in range(back):
-            day = self.calendar.previous_working_day(day)
-        return day
-
-    def signing_time(self, document_date: date, arrival: datetime) -> datetime:
-        return min(self._at(document_date, clock_time(16, 10)), arrival - timedelta(minutes=40))
-
-    def after(self, moment: datetime, hours: float) -> datetime:
-        """`hours` working hours after `moment`; squeezed in before now when the weeks run out."""
-        local, left = moment.astimezone(VIETNAM), timedelta(hours=hours)
-        while True:
-            day = local.date()
-            opens, closes = self._at(day, OFFICE_OPENS), self._at(day, OFFICE_CLOSES)
-            if not self.calendar.is_working_day(day) or local >= closes:
-                local = self._at(self.calendar.next_working_day(day), OFFICE_OPENS)
-                continue
-            local = max(local, opens)
-            if local + left <= closes:
-                result = local + left
-                break
-            left -= closes - local
-            local = self._at(self.calendar.next_working_day(day), OFFICE_OPENS)
-        return result if result < self.latest else moment + (self.latest - moment) / 3
-
-    def stamp(self, document: Document, moment: datetime) -> None:
-        """Demo back-dating: give the rows the last step wrote (still at the real time) the step's moment."""
-        for change in document.statuses:
-            if change.at >= self.started:
-                change.at = moment
-        for row in self._fresh(DocumentNote, DocumentNote.at, DocumentNote.document_id == document.id):
-            row.at = moment
-        links = self._fresh(DocumentLink, DocumentLink.created_at, DocumentLink.document_id == document.id)
-        tasks = self._fresh(HumanTask, HumanTask.created_at, HumanTask.instance_id == document.instance_id)
-        for row in [*links, *tasks]:
-            row.created_at = moment
-
-    def stamp_deadline_notes(self, document: Document, deadline: date) -> None:
-        """The timers' notes: the reminder at the end of the working day before the deadline, then overdue."""
-        reminded = self._at(self.calendar.previous_working_day(deadline), clock_time(23, 59))
-        passed = self._at(deadline, clock_time(23, 59, 30))
-        for note in db.session.scalars(select(DocumentNote).where(DocumentNote.document_id == document.id,
-                                                                  DocumentNote.kind == "deadline")):
-            note.at = passed if note.text.startswith("Quá hạn") else reminded
-
-    def _fresh(self, model, column, condition):
-        """Rows of `model` matching `condition` whose time `column` is still the real one."""
-        return db.session.scalars(select(model).where(condition, column >= self.started)).all()
-
-    def settle(self, document: Document) -> None:
-        """The document's own times, and its case's, from its stamped status trail."""
-        db.session.flush()
-        statuses = document.statuses
-        document.received_at = statuses[0].at
-        for change in statuses:
-            if change.code == ACCEPTED:
-                document.registered_at = change.at
-            elif change.code == ASSIGNED:
-                document.transferred_at = change.at
-            elif change.code in (COMPLETED, REFUSED):
-                document.completed_at = change.at
-        instance = db.session.get(ProcessInstance, document.instance_id)
-        last = max([statuses[-1].at] + list(db.session.scalars(
-            select(DocumentNote.at).where(DocumentNote.document_id == document.id))))
-        instance.started_at, instance.updated_at = document.received_at, min(last, self.latest)
-        if instance.completed_at is not None:
-            instance.completed_at = statuses[-1].at
-        db.session.flush()
-
-
-ADDRESSED_TYPES = ("CV", "TTr", "BC", "GM")  # the types printed with "Kính gửi"
-
-
-def _place(agency: Agency) -> str:
-    """The place name of the date line: the district's own for a district, else the province's."""
-    if agency.kind == "district":
-        for prefix in ("Ủy ban nhân dân huyện ", "Ủy ban nhân dân thị xã ", "Ủy ban nhân dân thành phố "):
-            if agency.name.startswith(prefix):
-                return agency.name.removeprefix(prefix)
-    return "Yên Bái"
-
-
-def _parent_line(agency: Agency) -> str | None:
-    """The superior agency above the issuer's name in the letterhead (none for People's Committees)."""
-    if agency.kind in ("province", "district", "commune") or agency.parent is None:
-        return None
-    if agency.parent.kind == "province":
-        return agency.parent.name.replace("Ủy ban nhân dân", "UBND")
-    return agency.parent.name
-
-
-def _paragraphs(letter: DemoLetter, issuer: str, addressee: str, year: int) -> list[str]:
-    text = letter.text.format(y=year, n=year + 1)
-    if letter.doc_type == "QĐ":
-        return [f"Căn cứ chức năng, nhiệm vụ, quyền hạn của {issuer};",
-                "Xét đề nghị của các cơ quan, đơn vị có liên quan.", "QUYẾT ĐỊNH:", f"Điều 1. {text}",
-                "Điều 2. Quyết định này có hiệu lực kể từ ngày ký.",
-                "Điều 3. Thủ trưởng các cơ quan, đơn vị và cá nhân có liên quan chịu trách nhiệm thi hành "
-                "Quyết định này./."]
-    closing = {
-        "KH": ["I. MỤC ĐÍCH, YÊU CẦU",
-               "Triển khai kịp thời, đồng bộ, đúng tiến độ; phân công rõ trách nhiệm của từng "
-               "cơ quan, đơn vị.",
-               "II. NỘI DUNG VÀ TIẾN ĐỘ THỰC HIỆN",
-               "Các cơ quan, đơn vị xây dựng kế hoạch chi tiết, tổ chức thực hiện và báo cáo kết quả theo "
-               "thời hạn quy định.",
-               "III. TỔ CHỨC THỰC HIỆN",
-               f"Trong quá trình thực hiện, nếu có khó khăn, vướng mắc, các cơ quan, đơn vị kịp thời phản "
-               f"ánh về "
-               f"{issuer} để được hướng dẫn./."],
-        "BC": [f"Trên đây là báo cáo của {issuer}./."],
-        "TB": [f"{issuer} thông báo để các cơ quan, đơn vị biết, thực hiện./."],
-        "GM": ["Rất mong đại biểu đến dự đúng thời gian./."],
-        "HD": ["Các cơ quan, đơn vị căn cứ hướng dẫn này tổ chức thực hiện, bảo đảm đúng thời hạn.",
-               f"Trong quá trình thực hiện, nếu có vướng mắc, đề nghị phản ánh về {issuer} để được "
-               "hướng dẫn./."],
-        "TTr": [f"{issuer} kính trình {addressee} xem xét, quyết định./."],
-    }.get(letter.doc_type, ["Trân trọng./."])
-    return [text, *closing]
-
-
-def _recipients(letter: DemoLetter, receivers: list[str]) -> list[str]:
-    parts = letter.notation.split("-")
-    # "QĐ-UBND": the type, then the issuer. "STC-QLNS": the issuer, then the drafting unit (it keeps a copy).
-    keep = "Lưu: VT" if parts[0] in DOCUMENT_TYPES or len(parts) < 2 else f"Lưu: VT, {parts[-1]}"
-    if letter.doc_type == "QĐ":
-        return ["Như Điều 3", *receivers, keep]
-    if letter.doc_type in ADDRESSED_TYPES:
-        return ["Như trên", keep]
-    return [*receivers, "Các cơ quan, đơn vị có liên quan", keep]
-
-
-def _directing_opinion(lead: Department, supports: list[Department], person: User | None = None) -> str:
-    who = f"đồng chí {person.full_name} ({lead.name})" if person else lead.name
-    together = f", phối hợp với {', '.join(d.name for d in supports)}" if supports else ""
-    return (f"Giao {who} chủ trì{together} nghiên cứu, tham mưu xử lý theo quy định; "
-            "báo cáo kết quả trước hạn.")
