@@ -10,9 +10,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import case, literal_column, or_, select
+from sqlalchemy import case, literal_column
 
-from app.directory.scoping import scoped
 from app.extensions import db
 from app.vietnam_time import parse_day_or_none, start_of_day, vietnam_today
 
@@ -73,7 +72,7 @@ class IncomingFilters:
 
 def incoming_query(actor, filters: IncomingFilters):
     """A select of the incoming documents the actor may see, filtered and ordered."""
-    statement = _visible_incoming(actor)
+    statement = visible_documents(actor).where(Document.direction == "incoming")
     trigram = db.session.get_bind().dialect.name == "postgresql"
     for word in fold(filters.q).split()[:8]:
         escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -93,24 +92,6 @@ def incoming_query(actor, filters: IncomingFilters):
         columns = SORTS[filters.sort]
         return statement.order_by(*[c.desc() if filters.descending else c.asc() for c in columns], Document.id.desc())
     return statement.order_by(URGENT_OPEN.desc(), Document.received_at.desc(), Document.id.desc())
-
-
-def _visible_incoming(actor):
-    """The incoming documents of access.visible_documents(actor), its secret-document test asked once.
-
-    As visible_documents writes it, the participant test is an EXISTS per row, which PostgreSQL
-    prices for every document although only secret ones reach it: a 200,000-document agency got
-    plans costed near a million, which PostgreSQL JIT-compiled on every page (100–170 ms), and which
-    pushed words without trigrams onto a full read of the GIN index. Here the secret documents the
-    actor may see (the rule stays in visible_documents) are one uncorrelated subquery, answered once
-    through the partial index ix_document_secret; the list keeps the ordinary documents and those.
-    """
-    # An inline 0, not a bound parameter: only then may SQLite (and a generic PostgreSQL plan) use the
-    # partial index on secrecy > 0.
-    secret = visible_documents(actor, select(Document.id)).where(
-        Document.direction == "incoming", Document.secrecy > literal_column("0")).correlate(None)
-    return scoped(select(Document), actor).where(
-        Document.direction == "incoming", or_(Document.secrecy == 0, Document.id.in_(secret)))
 
 
 def overdue_condition():
