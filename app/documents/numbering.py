@@ -59,9 +59,15 @@ def ensure_default_books(agency_id: int) -> None:
 
 
 def incoming_book_for(agency_id: int, *, secret: bool) -> RegisterBook:
-    """The active incoming book for the document: secret documents have their own sequence."""
-    ensure_default_books(agency_id)
-    return db.session.scalars(
-        select(RegisterBook).where(RegisterBook.agency_id == agency_id, RegisterBook.direction == "incoming",
-                                   RegisterBook.secret.is_(secret), RegisterBook.active.is_(True))
-        .order_by(RegisterBook.id)).first()
+    """The active incoming book for the document: secret documents have their own sequence.
+
+    The default books are written only for an agency that has none yet, not on every registration.
+    """
+    statement = (select(RegisterBook).where(RegisterBook.agency_id == agency_id, RegisterBook.direction == "incoming",
+                                            RegisterBook.secret.is_(secret), RegisterBook.active.is_(True))
+                 .order_by(RegisterBook.id))
+    book = db.session.scalars(statement).first()
+    if book is None:
+        ensure_default_books(agency_id)
+        book = db.session.scalars(statement).first()
+    return book

@@ -13,7 +13,7 @@ from app.rendering.tables import to_csv, to_xlsx
 from app.vietnam_time import parse_day_or_none, vietnam_today
 
 from .models import RegisterBook
-from .numbering import ensure_default_books
+from .numbering import incoming_book_for
 from .registers import KINDS, build_register
 
 bp = Blueprint("registers", __name__)
@@ -36,7 +36,7 @@ def incoming_register():
     if (end - start).days > MAX_DAYS:
         error = "Khoảng thời gian tối đa một năm."
         start = end.replace(year=end.year - 1)
-    ensure_default_books(actor.agency_id)
+    incoming_book_for(actor.agency_id, secret=False)  # an agency's books exist once anything asks for them
     books = db.session.scalars(select(RegisterBook).where(
         RegisterBook.agency_id == actor.agency_id, RegisterBook.direction == "incoming").order_by(RegisterBook.id)).all()
     book = next((b for b in books if b.code == request.args.get("so")), books[0] if books else None)

@@ -6,14 +6,13 @@ Vietnam time, 4.129.
 """
 from datetime import date, datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
-VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+from app.vietnam_time import VIETNAM
 
 
 def vietnam_time(value: datetime) -> datetime:
     """An aware datetime converted to Vietnam time; a naive one is taken as already Vietnam time."""
-    return value.astimezone(VN_TZ) if value.tzinfo is not None else value
+    return value.astimezone(VIETNAM) if value.tzinfo is not None else value
 
 
 def format_date(value: date | datetime | None) -> str:

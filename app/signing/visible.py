@@ -12,7 +12,6 @@ The pipeline of docs/SIGNING.md, each step one incremental update of the PDF:
 """
 import re
 import unicodedata
-from datetime import timedelta, timezone
 from io import BytesIO
 
 from flask_babel import gettext as _
@@ -34,7 +33,6 @@ SIGNER_FIELD = "ChuKyNguoiKy"
 AGENCY_FIELD = "ChuKyCoQuan"
 NUMBER_FIELD = "so"
 DATE_FIELD = "ngay"
-VIETNAM_TIME = timezone(timedelta(hours=7), "+07:00")
 
 class SignerSignatureNotValid(ValueError):
     """The agency may not seal a document whose signer's signature does not validate."""
