@@ -1,5 +1,5 @@
 """What the document page shows: metadata, files, signature verdicts, the timeline, holders, my task on it."""
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy import select
 
@@ -30,7 +30,6 @@ class DocumentPage:
     holders: list[str]
     my_tasks: list[HumanTask]
     links: list[DocumentLink]
-    contributions: list[DocumentNote] = field(default_factory=list)
 
     @property
     def overdue_days(self) -> int:
@@ -53,4 +52,4 @@ def document_page(document: Document, actor) -> DocumentPage:
                                       ).all()
     links = db.session.scalars(select(DocumentLink).where(DocumentLink.document_id == document.id)).all()
     return DocumentPage(document, timeline, holders_by_instance([document.instance_id]).get(document.instance_id, []),
-                        list(my_tasks), list(links), [n for n in notes if n.kind == "contribution"])
+                        list(my_tasks), list(links))

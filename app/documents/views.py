@@ -21,6 +21,7 @@ from app.auth.decorators import role_required
 from app.auth.session import signed_in_user
 from app.directory.roles import CLERK
 from app.extensions import db
+from app.signing.validation import VERDICT_LABELS
 from app.vietnam_time import vietnam_today
 
 from .access import open_document
@@ -41,7 +42,7 @@ FILTERS_KEY = "incoming_filters"
 @bp.app_context_processor
 def document_words():
     return {"DOCUMENT_TYPE_OPTIONS": [(code, name) for code, (name, _abbr) in DOCUMENT_TYPES.items()], "URGENCY_LABELS": URGENCY_LABELS, "SECRECY_LABELS": SECRECY_LABELS,
-            "STATUS_LABELS": STATUS_LABELS, "today": vietnam_today(), "doc_type_name": type_name,
+            "STATUS_LABELS": STATUS_LABELS, "VERDICT_LABELS": VERDICT_LABELS, "today": vietnam_today(), "doc_type_name": type_name,
             "note_label": note_label}
 
 
