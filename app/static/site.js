@@ -10,4 +10,9 @@ document.addEventListener("submit", function (event) {
   for (var i = 0; i < questions.length; i++) {
     if (!window.confirm(questions[i])) { event.preventDefault(); return; }
   }
+  // Slow steps (signing) show that they are working, and a second click cannot send the form again.
+  form.querySelectorAll("button[data-busy]").forEach(function (button) {
+    button.textContent = button.dataset.busy;
+    setTimeout(function () { button.disabled = true; }, 0);
+  });
 });

@@ -3,13 +3,15 @@
 A completion is one transaction: engine step, state, inbox and timer index and audit event commit
 together or not at all.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Callable
 from uuid import UUID
 
 from flask_babel import gettext as _
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
+from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import joinedload
@@ -41,9 +43,12 @@ class WorkflowError(Exception):
 
     status = 400
 
-    def __init__(self, message: str):
+    def __init__(self, message: str, *, after_rollback=None):
         super().__init__(message)
         self.message = message
+        # Something to keep although the completion rolls back (e.g. counting a wrong PIN); the
+        # caller runs it after the rollback and commits.
+        self.after_rollback = after_rollback
 
 
 class TaskConflict(WorkflowError):
@@ -55,6 +60,18 @@ class TaskForbidden(WorkflowError):
 
 
 class ProcessFailed(WorkflowError):
+    status = 422
+
+
+class OperatorRefused(WorkflowError):
+    """A service task refuses the data it was given; the message says what to fix."""
+
+    status = 422
+
+
+class SigningRefused(WorkflowError):
+    """Nothing was signed: wrong PIN, unusable certificate, a signature that does not validate."""
+
     status = 422
 
 
@@ -72,6 +89,9 @@ def _run_engine(step):
     try:
         step()
     except SpiffWorkflowException as error:
+        if isinstance(error.__cause__, WorkflowError):
+            # An operator's deliberate refusal (e.g. a draft without recipients): its own words, no wrapping.
+            raise error.__cause__ from None
         raise ProcessFailed(_("Quy trình gặp lỗi: %(error)s", error=_engine_message(error))) from error
 
 
@@ -258,12 +278,17 @@ def _instance_of_task(task_uuid: str) -> int:
 class Completion:
     instance: ProcessInstance
     task_spec_id: str
+    prepared: dict = field(default_factory=dict)  # what `prepare` added (e.g. the signature result)
 
 
-def complete_task(task_uuid: str, data: dict, *, actor: User) -> Completion:
+def complete_task(task_uuid: str, data: dict, *, actor: User,
+                  prepare: Callable[[Task], dict] | None = None) -> Completion:
     """Complete a ready task with the submitted data; one winner when two people submit at once.
 
     Tasks are addressed by the engine's task id: inbox row ids are reused once rows are deleted.
+    `prepare(task)` runs under the instance lock once the task is known to be ready and the actor
+    entitled, before the task runs; what it returns joins the data (a signing step signs there, so
+    a second click waits for the first and then finds the task done, having signed nothing).
     """
     instance_id = _instance_of_task(task_uuid)
     instance = lock_instance(instance_id)
@@ -276,6 +301,11 @@ def complete_task(task_uuid: str, data: dict, *, actor: User) -> Completion:
     if task is None or task.state != TaskState.READY:
         raise TaskConflict(_("Công việc này đã được xử lý bởi %(name)s.", name=_who_completed(task_uuid)))
     task.data.update(data)
+    prepared = {}
+    if prepare is not None:
+        prepared = prepare(task)
+        task.data.update(prepared)
+        data = {**data, **prepared}
     _retitle(instance, task.data)
     fired = FiredTimers()
     _run_engine(lambda: (task.run(), workflow.do_engine_steps(did_complete_task=fired)))
@@ -286,7 +316,7 @@ def complete_task(task_uuid: str, data: dict, *, actor: User) -> Completion:
            task_title=task.task_spec.bpmn_name or task.task_spec.name,
            lane=task.task_spec.lane, version_sha256=instance.version.content_sha256, data=data)
     _record_timers_fired(instance, fired)
-    return Completion(instance, task.task_spec.name)
+    return Completion(instance, task.task_spec.name, prepared)
 
 
 def record_failed_completion(task_uuid: str, refused: WorkflowError, *, actor: User) -> bool:
@@ -308,9 +338,9 @@ def record_failed_completion(task_uuid: str, refused: WorkflowError, *, actor: U
 def _retitle(instance: ProcessInstance, data: dict) -> None:
     """Name the case after the field its process names (e.g. the work's title) once it is filled in."""
     definition = catalogue().processes.get(instance.process_id)
-    field = definition.title_field if definition else None
-    if field and isinstance(data.get(field), str) and data[field].strip():
-        instance.title = data[field].strip()[:500]
+    title_field = definition.title_field if definition else None
+    if title_field and isinstance(data.get(title_field), str) and data[title_field].strip():
+        instance.title = data[title_field].strip()[:500]
 
 
 def _entitlement(row: HumanTask, actor: User) -> User | None:

@@ -26,6 +26,8 @@ from .history import event_label, instance_events
 from .models import HumanTask, ProcessInstance
 from .registry import catalogue
 from .runtime import WorkflowError, complete_task, record_failed_completion, start_instance
+from .signing_node import SIGNATURE_RESULT_KEY
+from .signing_tasks import sign_and_complete
 from .subject_panels import subject_panel
 from .task_pages import find_my_task, picker_choices, task_view
 
@@ -84,18 +86,27 @@ def submit_task(task_uuid: str):
         data, errors = _with_uploads(view, data, errors)
     if errors:
         return _render_task(view, {**view.data, **data, **_raw(request.form, errors)}, errors, 422)
+    answer = as_answer(view.form, data) if view.form else data
     try:
-        complete_task(task_uuid, as_answer(view.form, data) if view.form else data, actor=actor)
+        if view.signing:
+            completion = sign_and_complete(task_uuid, answer, actor=actor, pin=request.form.get("pin", ""))
+        else:
+            completion = complete_task(task_uuid, answer, actor=actor)
     except WorkflowError as refused:
         db.session.rollback()
-        if record_failed_completion(task_uuid, refused, actor=actor):
+        keep = record_failed_completion(task_uuid, refused, actor=actor)
+        if refused.after_rollback:
+            refused.after_rollback()
+            keep = True
+        if keep:
             db.session.commit()
         flash(refused.message, "danger")
         if refused.status == 409:
             return redirect(url_for("tasks.inbox"))
         return _render_task(view, {**view.data, **data}, {}, refused.status)
     db.session.commit()
-    flash(_("Đã hoàn thành: %(title)s.", title=view.row.title), "success")
+    signed = completion.prepared.get(SIGNATURE_RESULT_KEY)
+    flash(signed["summary"] if signed else _("Đã hoàn thành: %(title)s.", title=view.row.title), "success")
     return redirect(url_for("tasks.inbox"))
 
 

@@ -38,7 +38,7 @@ def test_giao_viec_in_the_browser(app, live_server, browser_page, committed_db):
     _log_in(page, live_server, names[0])
     page.get_by_role("link", name="Việc của tôi").click()
     page.get_by_role("link", name="Khởi tạo quy trình").click()
-    page.get_by_role("button", name="Bắt đầu").click()
+    page.get_by_role("button", name="Bắt đầu: Giao việc").click()
     page.get_by_label("Tên công việc").fill("Rà soát danh mục thủ tục")
     page.get_by_label("Nội dung, yêu cầu").fill("Rà soát và đề xuất cắt giảm.")
     page.get_by_label("Người thực hiện").select_option(names[1])
