@@ -21,7 +21,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
-from cryptography.x509.oid import NameOID
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from .signer import SignerCredentials, asn1_certificate
 
@@ -122,15 +122,18 @@ def _distribution_point(crl_name: str) -> x509.CRLDistributionPoints:
     return x509.CRLDistributionPoints([x509.DistributionPoint([url], None, None, None)])
 
 
-def _empty_crl(ca_certificate, ca_key) -> x509.CertificateRevocationList:
+def _crl(ca_certificate, ca_key, revoked_serials=()) -> x509.CertificateRevocationList:
     now = _now()
-    return (x509.CertificateRevocationListBuilder()
-            .issuer_name(ca_certificate.subject)
-            .last_update(now - BACKDATE).next_update(now + CRL_LIFETIME)
-            .add_extension(x509.CRLNumber(time.time_ns()), critical=False)
-            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()),
-                           critical=False)
-            .sign(ca_key, hashes.SHA256()))
+    builder = (x509.CertificateRevocationListBuilder()
+               .issuer_name(ca_certificate.subject)
+               .last_update(now - BACKDATE).next_update(now + CRL_LIFETIME)
+               .add_extension(x509.CRLNumber(time.time_ns()), critical=False)
+               .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()),
+                              critical=False))
+    for serial in sorted(revoked_serials):
+        builder = builder.add_revoked_certificate(
+            x509.RevokedCertificateBuilder().serial_number(serial).revocation_date(now - BACKDATE).build())
+    return builder.sign(ca_key, hashes.SHA256())
 
 
 def _pem_key(key) -> bytes:
@@ -171,17 +174,34 @@ class DemoPki:
                 self._load_or_refresh_crls()
             return list(self._crls)
 
+    def revoke(self, certificate) -> None:
+        """Put an end-entity certificate (asn1crypto) on the issuing CA's CRL, e.g. a key reported lost."""
+        with self._lock:
+            with _directory_lock(self.directory):
+                path = self.directory / self._issuing.crl_name
+                current = x509.load_der_x509_crl(path.read_bytes()) if path.exists() else None
+                serials = {entry.serial_number for entry in current} if current is not None else set()
+                serials.add(certificate.serial_number)
+                crl = _crl(self._issuing.certificate, self._issuing.key, serials)
+                _write_file(path, crl.public_bytes(serialization.Encoding.DER), PUBLIC_MODE)
+            self._crls_refresh_at = _now()  # read again on the next crls()
+
     def issue_person(self, username: str, full_name: str, organisation: str) -> SignerCredentials:
         """Return the person's signing credentials, issuing them on first use."""
         subject = _name(full_name, _demo_label(organisation), user_id=username)
         return self._credentials(self.directory / "people" / f"{_file_stem(username)}.p12", subject)
+
+    def issue_timestamping(self) -> SignerCredentials:
+        """The demo timestamp authority's credentials (critical EKU timeStamping), issued on first use."""
+        subject = _name("Liên Thông DEMO Timestamp Authority", DEMO_ISSUER_ORGANISATION)
+        return self._credentials(self.directory / "tsa.p12", subject, timestamping=True)
 
     def issue_organisation(self, agency_code: str, agency_name: str) -> SignerCredentials:
         """Return the agency's seal credentials, issuing them on first use."""
         subject = _name(agency_name, _demo_label(agency_name), organisation_id=agency_code)
         return self._credentials(self.directory / "agencies" / f"{_file_stem(agency_code)}.p12", subject)
 
-    def _credentials(self, path: Path, subject: x509.Name) -> SignerCredentials:
+    def _credentials(self, path: Path, subject: x509.Name, *, timestamping: bool = False) -> SignerCredentials:
         with self._lock:
             credentials = self._issued.get(path)
             if credentials is None or not self._still_usable(credentials, subject):
@@ -189,7 +209,7 @@ class DemoPki:
                 with _directory_lock(self.directory):
                     credentials = self._stored(path)
                     if credentials is None or not self._still_usable(credentials, subject):
-                        credentials = self._issue(path, subject)
+                        credentials = self._issue(path, subject, timestamping=timestamping)
                 self._issued[path] = credentials
             return credentials
 
@@ -208,24 +228,26 @@ class DemoPki:
                 and certificate.authority_key_identifier == self.ca_chain[0].key_identifier
                 and certificate.not_valid_after - REISSUE_BEFORE_EXPIRY > _now())
 
-    def _issue(self, path: Path, subject: x509.Name) -> SignerCredentials:
+    def _issue(self, path: Path, subject: x509.Name, *, timestamping: bool = False) -> SignerCredentials:
         key, issuing, now = _new_key(), self._issuing, _now()
         not_after = min(now + END_ENTITY_LIFETIME, issuing.certificate.not_valid_after_utc)
-        certificate = (x509.CertificateBuilder()
-                       .subject_name(subject).issuer_name(issuing.certificate.subject)
-                       .public_key(key.public_key()).serial_number(x509.random_serial_number())
-                       .not_valid_before(now - BACKDATE).not_valid_after(not_after)
-                       .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-                       .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=True,
-                                                    key_encipherment=False, data_encipherment=False,
-                                                    key_agreement=False, key_cert_sign=False, crl_sign=False,
-                                                    encipher_only=False, decipher_only=False), critical=True)
-                       .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()),
-                                      critical=False)
-                       .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
-                           issuing.key.public_key()), critical=False)
-                       .add_extension(_distribution_point(issuing.crl_name), critical=False)
-                       .sign(issuing.key, hashes.SHA256()))
+        builder = (x509.CertificateBuilder()
+                   .subject_name(subject).issuer_name(issuing.certificate.subject)
+                   .public_key(key.public_key()).serial_number(x509.random_serial_number())
+                   .not_valid_before(now - BACKDATE).not_valid_after(not_after)
+                   .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+                   .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=True,
+                                                key_encipherment=False, data_encipherment=False,
+                                                key_agreement=False, key_cert_sign=False, crl_sign=False,
+                                                encipher_only=False, decipher_only=False), critical=True)
+                   .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()),
+                                  critical=False)
+                   .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
+                       issuing.key.public_key()), critical=False)
+                   .add_extension(_distribution_point(issuing.crl_name), critical=False))
+        if timestamping:  # RFC 3161: a TSA certificate carries exactly this critical extended key usage
+            builder = builder.add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+        certificate = builder.sign(issuing.key, hashes.SHA256())
         encryption = (serialization.PrivateFormat.PKCS12.encryption_builder()
                       .key_cert_algorithm(pkcs12.PBES.PBESv2SHA256AndAES256CBC)
                       .hmac_hash(hashes.SHA256()).build(self._passphrase))
@@ -243,7 +265,8 @@ class DemoPki:
                 path = self.directory / authority.crl_name
                 current = x509.load_der_x509_crl(path.read_bytes()) if path.exists() else None
                 if current is None or current.next_update_utc - CRL_REFRESH_BEFORE <= _now():
-                    current = _empty_crl(authority.certificate, authority.key)
+                    revoked = [entry.serial_number for entry in current] if current is not None else []
+                    current = _crl(authority.certificate, authority.key, revoked)
                     _write_file(path, current.public_bytes(serialization.Encoding.DER), PUBLIC_MODE)
                 due = current.next_update_utc - CRL_REFRESH_BEFORE
                 refresh_at = due if refresh_at is None else min(refresh_at, due)

@@ -106,7 +106,9 @@ def _signature_fields(reader: PdfFileReader) -> list[tuple[str, object]]:
     try:
         signed_fields = list(enumerate_sig_fields(reader, filled_status=True))
         # A document timestamp (PAdES B-LTA) proves a time; it names no signer.
-        return [(name, field) for name, signature_object, field in signed_fields
+        # str(): pyHanko's names are TextStringObjects that carry their container; copying one
+        # (dataclasses.asdict deep-copies) dragged the whole parsed PDF along, ~100 ms a verdict.
+        return [(str(name), field) for name, signature_object, field in signed_fields
                 if signature_object.get_object().get("/Type") != "/DocTimeStamp"]
     except Exception as error:
         raise PdfRejected(_("Tệp PDF bị hỏng, không đọc được.")) from error
