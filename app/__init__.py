@@ -22,6 +22,8 @@ def create_app(config: dict | None = None) -> Flask:
                           engine_options(app.config["SQLALCHEMY_DATABASE_URI"]))
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = load_or_create_secret_key(app.instance_path)
+    if not app.config.get("SIGNING_KEY_PASSPHRASE"):
+        app.config["SIGNING_KEY_PASSPHRASE"] = load_or_create_secret_key(app.instance_path, "signing_key_passphrase")
 
     db.init_app(app)
     database.configure_engine(app)
@@ -46,6 +48,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .directory.delegation_views import bp as delegation_bp
     from .directory.views import bp as directory_bp
     from .documents.dashboard_views import bp as leader_bp
+    from .documents.outgoing.views import bp as outgoing_bp
     from .documents.register_views import bp as registers_bp
     from .documents.views import bp as documents_bp
     from .documents.views import document_panel
@@ -60,8 +63,12 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(documents_bp)
     app.register_blueprint(leader_bp)
     app.register_blueprint(registers_bp)
+    app.register_blueprint(outgoing_bp)
     from .workflow.subject_panels import register_subject_panel
     register_subject_panel(app, "document", document_panel)
+    from .documents.outgoing.signing_steps import sign_outgoing_step
+    from .workflow.signing_node import register_signing_handler
+    register_signing_handler(app, "document", sign_outgoing_step)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)  # the API authenticates by bearer token, never by cookie
 

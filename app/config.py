@@ -43,6 +43,16 @@ def settings_from_environment(instance_path: str) -> dict:
         "SIGNING_TRUST_ROOTS": [p for p in env.get("SIGNING_TRUST_ROOTS", "").split(":") if p],
         "PKI_DIR": env.get("PKI_DIR") or str(Path(instance_path) / "pki"),
         "TRUST_DEMO_PKI": env.get("TRUST_DEMO_PKI", "1") == "1",
+        # Agencies' seal keys are stored encrypted with this (instance/signing_key_passphrase if unset);
+        # people's keys with their own PIN. DEMO_SIGNING_PIN opens the demo people's keys.
+        "SIGNING_KEY_PASSPHRASE": env.get("SIGNING_KEY_PASSPHRASE"),
+        "DEMO_SIGNING_PIN": env.get("DEMO_SIGNING_PIN", "123456"),
+        # PAdES B-T: an RFC 3161 timestamp service; without it the DEMO TSA stamps when the DEMO PKI is
+        # trusted (SIGNING_DEMO_TSA=0 signs B-B).
+        "SIGNING_TSA_URL": env.get("SIGNING_TSA_URL") or None,
+        "SIGNING_DEMO_TSA": env.get("SIGNING_DEMO_TSA", "1") == "1",
+        # The place on an outgoing document's date line ("Yên Bái, ngày …").
+        "DOCUMENT_PLACE_NAME": env.get("DOCUMENT_PLACE_NAME", "Yên Bái"),
         # Handling deadline proposed to the leader for an incoming document, in working days.
         "INCOMING_DEFAULT_DEADLINE_DAYS": int(env.get("INCOMING_DEFAULT_DEADLINE_DAYS", "10")),
     }
@@ -56,9 +66,9 @@ def engine_options(database_url: str) -> dict:
     return {"pool_pre_ping": True, "connect_args": {"connect_timeout": 5}}
 
 
-def load_or_create_secret_key(instance_path: str) -> str:
-    """Return the key kept in instance/secret_key, creating it on first run."""
-    path = Path(instance_path) / "secret_key"
+def load_or_create_secret_key(instance_path: str, name: str = "secret_key") -> str:
+    """Return the secret kept in instance/<name>, creating it on first run."""
+    path = Path(instance_path) / name
     if path.exists():
         return path.read_text().strip()
     path.parent.mkdir(parents=True, exist_ok=True)

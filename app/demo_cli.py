@@ -1,10 +1,11 @@
-"""`flask seed-demo`: the demo province and its incoming documents, in one transaction.
+"""`flask seed-demo`: the demo province, its incoming and outgoing documents and demo keys, in one transaction.
 
 It lives outside the domain packages because it spans two: the directory must not import documents.
 """
 import time
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
@@ -26,6 +27,7 @@ def seed_demo_command():
     # Loaded only when asked for: the documents bring WeasyPrint and pyHanko with them.
     from app.directory.demo.seed import seed_demo_province
     from app.documents.demo import seed_demo_documents
+    from app.documents.demo.outgoing import seed_demo_outgoing
 
     started = time.perf_counter()
     # One hash for the shared demo password: 4,129 scrypt hashes would take minutes.
@@ -33,11 +35,14 @@ def seed_demo_command():
     record("demo_province_seeded", agencies=summary.agencies, departments=summary.departments,
            users=summary.users)
     documents = seed_demo_documents()
+    keys, outgoing = seed_demo_outgoing()
     db.session.commit()
     click.echo(f"Đã tạo tỉnh minh họa: {summary.agencies} cơ quan, {summary.departments} phòng ban, "
                f"{summary.users} tài khoản trong {summary.elapsed_seconds:.1f} giây. "
                f"Mật khẩu chung: {DEMO_PASSWORD}")
     statuses = ", ".join(f"{code}: {count}" for code, count in documents.by_status.items())
     click.echo(f"Đã tạo {documents.documents} văn bản đến minh họa (trạng thái {statuses}; "
-               f"{documents.overdue} quá hạn) trong {documents.elapsed_seconds:.1f} giây. "
+               f"{documents.overdue} quá hạn) trong {documents.elapsed_seconds:.1f} giây.")
+    click.echo(f"Đã tạo {outgoing} văn bản đi minh họa ở mọi giai đoạn và {keys} khóa ký số DEMO của lãnh đạo "
+               f"(mã PIN: {current_app.config['DEMO_SIGNING_PIN']}). "
                f"Tổng cộng {time.perf_counter() - started:.1f} giây.")

@@ -3,4 +3,6 @@ from app.audit import models as audit_models  # noqa: F401
 from app.auth import models as auth_models  # noqa: F401
 from app.directory import models as directory_models  # noqa: F401
 from app.documents import models as document_models  # noqa: F401
+from app.documents.outgoing import models as outgoing_models  # noqa: F401
+from app.signing import models as signing_models  # noqa: F401
 from app.workflow import models as workflow_models  # noqa: F401

@@ -1,4 +1,4 @@
 """The process catalogue: every business process the installation runs, listed explicitly."""
-from . import assign_work, incoming_document
+from . import assign_work, incoming_document, outgoing_document
 
-CATALOGUE = (assign_work.DEFINITION, incoming_document.DEFINITION)
+CATALOGUE = (assign_work.DEFINITION, incoming_document.DEFINITION, outgoing_document.DEFINITION)

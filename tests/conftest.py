@@ -32,6 +32,7 @@ def app(tmp_path_factory):
         "SECRET_KEY": "test-secret",
         "FILES_DIR": str(tmp_path_factory.mktemp("files")),
         "PKI_DIR": str(tmp_path_factory.mktemp("pki")),
+        "SIGNING_KEY_PASSPHRASE": "test-signing-passphrase",
     })
     with application.app_context():
         _fresh_schema(url)

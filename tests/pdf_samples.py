@@ -23,3 +23,12 @@ def minimal_pdf(text: str = "Van ban thu", pages: int = 1) -> bytes:
     out += "".join(f"{offset:010d} 00000 n \n" for offset in offsets).encode()
     out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
     return bytes(out)
+
+
+def pdf_text(pdf: bytes) -> str:
+    """The text poppler's pdftotext reads from the PDF (filled form fields included), in NFC."""
+    import subprocess
+    import unicodedata
+
+    result = subprocess.run(["pdftotext", "-q", "-", "-"], input=pdf, capture_output=True, check=True)
+    return unicodedata.normalize("NFC", result.stdout.decode("utf-8"))

@@ -59,11 +59,21 @@ def ensure_default_books(agency_id: int) -> None:
 
 
 def incoming_book_for(agency_id: int, *, secret: bool) -> RegisterBook:
-    """The active incoming book for the document: secret documents have their own sequence.
+    """The active incoming book for the document: secret documents have their own sequence."""
+    return book_for(agency_id, "incoming", secret=secret)
+
+
+def outgoing_book_for(agency_id: int, *, secret: bool) -> RegisterBook:
+    """The active outgoing book: one sequence for the agency's documents, secret ones apart."""
+    return book_for(agency_id, "outgoing", secret=secret)
+
+
+def book_for(agency_id: int, direction: str, *, secret: bool) -> RegisterBook:
+    """The agency's first active book of the direction and secrecy.
 
     The default books are written only for an agency that has none yet, not on every registration.
     """
-    statement = (select(RegisterBook).where(RegisterBook.agency_id == agency_id, RegisterBook.direction == "incoming",
+    statement = (select(RegisterBook).where(RegisterBook.agency_id == agency_id, RegisterBook.direction == direction,
                                             RegisterBook.secret.is_(secret), RegisterBook.active.is_(True))
                  .order_by(RegisterBook.id))
     book = db.session.scalars(statement).first()

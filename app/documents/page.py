@@ -10,6 +10,7 @@ from app.workflow.models import HumanTask
 
 from .holders import holders_by_instance
 from .models import Document, DocumentLink, DocumentNote
+from .outgoing.page import OutgoingDetails, outgoing_details
 from .search import OPEN_STATUSES
 
 
@@ -30,6 +31,7 @@ class DocumentPage:
     holders: list[str]
     my_tasks: list[HumanTask]
     links: list[DocumentLink]
+    outgoing: OutgoingDetails | None = None
 
     @property
     def overdue_days(self) -> int:
@@ -51,5 +53,6 @@ def document_page(document: Document, actor) -> DocumentPage:
         my_tasks = db.session.scalars(my_tasks_query(actor).where(HumanTask.instance_id == document.instance_id)
                                       ).all()
     links = db.session.scalars(select(DocumentLink).where(DocumentLink.document_id == document.id)).all()
+    outgoing = outgoing_details(document) if document.direction == "outgoing" else None
     return DocumentPage(document, timeline, holders_by_instance([document.instance_id]).get(document.instance_id, []),
-                        list(my_tasks), list(links))
+                        list(my_tasks), list(links), outgoing)

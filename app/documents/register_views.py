@@ -1,4 +1,4 @@
-"""Sổ văn bản pages: the incoming and tracking registers for a period, as HTML, PDF, CSV and XLSX."""
+"""Sổ văn bản pages: the incoming, tracking and outgoing registers for a period, as HTML, PDF, CSV and XLSX."""
 
 from flask import Blueprint, Response, abort, render_template, request
 from sqlalchemy import select
@@ -13,7 +13,7 @@ from app.rendering.tables import to_csv, to_xlsx
 from app.vietnam_time import parse_day_or_none, vietnam_today
 
 from .models import RegisterBook
-from .numbering import incoming_book_for
+from .numbering import book_for
 from .registers import KINDS, build_register
 
 bp = Blueprint("registers", __name__)
@@ -25,8 +25,19 @@ FORMATS = {"pdf": "application/pdf", "csv": "text/csv; charset=utf-8",
 @bp.route("/so-van-ban/den")
 @role_required(CLERK, LEADER, UNIT_HEAD)
 def incoming_register():
+    return _register_page("incoming", "den", "registers.incoming_register")
+
+
+@bp.route("/so-van-ban/di")
+@role_required(CLERK, LEADER, UNIT_HEAD)
+def outgoing_register():
+    return _register_page("outgoing", "di", "registers.outgoing_register")
+
+
+def _register_page(direction: str, default_kind: str, endpoint: str):
     actor = signed_in_user()
-    kind = request.args.get("loai", "den") if request.args.get("loai") in KINDS else "den"
+    kinds = {key: kind for key, kind in KINDS.items() if kind.direction == direction}
+    kind = request.args.get("loai") if request.args.get("loai") in kinds else default_kind
     today = vietnam_today()
     start = parse_day_or_none(request.args.get("from")) or today.replace(day=1)
     end = parse_day_or_none(request.args.get("to")) or today
@@ -36,23 +47,22 @@ def incoming_register():
     if (end - start).days > MAX_DAYS:
         error = "Khoảng thời gian tối đa một năm."
         start = end.replace(year=end.year - 1)
-    incoming_book_for(actor.agency_id, secret=False)  # an agency's books exist once anything asks for them
+    book_for(actor.agency_id, direction, secret=False)  # an agency's books exist once anything asks for them
     books = db.session.scalars(select(RegisterBook).where(
-        RegisterBook.agency_id == actor.agency_id, RegisterBook.direction == "incoming").order_by(RegisterBook.id)).all()
+        RegisterBook.agency_id == actor.agency_id, RegisterBook.direction == direction).order_by(RegisterBook.id)).all()
     book = next((b for b in books if b.code == request.args.get("so")), books[0] if books else None)
     if book is None:
         abort(404)
     register = build_register(kind, actor, book, start, end)
     output = request.args.get("dinh-dang", "")
     if output in FORMATS:
-        return _download(register, output, actor.agency.name)
-    return render_template("documents/register.html", register=register, books=books, kind=kind, kinds=KINDS,
-                           error=error, period=period_text(start, end))
+        return _download(register, kind, output, actor.agency.name)
+    return render_template("documents/register.html", register=register, books=books, kind=kind, kinds=kinds,
+                           endpoint=endpoint, error=error, period=period_text(start, end))
 
 
-def _download(register, output: str, agency_name: str) -> Response:
-    name = f"{'so-den' if register.columns[0].key == 'received_at' else 'so-theo-doi'}-{register.book.code}-" \
-           f"{register.start:%Y%m%d}-{register.end:%Y%m%d}.{output}"
+def _download(register, kind: str, output: str, agency_name: str) -> Response:
+    name = f"so-{kind}-{register.book.code}-{register.start:%Y%m%d}-{register.end:%Y%m%d}.{output}"
     if output == "pdf":
         body = render_register_pdf(title=register.title, agency_name=agency_name,
                                    period_text=period_text(register.start, register.end),

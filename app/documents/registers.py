@@ -1,7 +1,8 @@
-"""Sổ đăng ký văn bản đến (10 columns) and sổ theo dõi giải quyết văn bản đến (7 columns), Decree 30.
+"""Decree 30 registers: sổ đăng ký văn bản đến (10 columns), sổ theo dõi giải quyết văn bản đến
+(7 columns) and sổ đăng ký văn bản đi (10 columns).
 
-Rows are the documents registered (given a số đến) in the period, in book order; secret documents
-appear only for those who may see them, like everywhere else.
+Rows are the documents registered in the period (given a số đến, or a number when issued), in book
+order; secret documents appear only for those who may see them, like everywhere else.
 """
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -16,6 +17,7 @@ from app.vietnam_time import start_of_day
 from .access import visible_documents
 from .models import Document, DocumentLink, DocumentNote, RegisterBook
 from .numbering import formatted_number
+from .outgoing.lists import drafts_by_document
 from .vocabulary import STATUS_LABELS, type_name
 
 MAX_ROWS = 20000
@@ -34,8 +36,29 @@ TRACKING_COLUMNS = (
     Column("progress", "Tiến độ giải quyết", 56), Column("reply", "Số, ký hiệu văn bản trả lời", 30),
     Column("notes", "Ghi chú", 28),
 )
-KINDS = {"den": ("SỔ ĐĂNG KÝ VĂN BẢN ĐẾN", INCOMING_COLUMNS),
-         "theo-doi": ("SỔ THEO DÕI GIẢI QUYẾT VĂN BẢN ĐẾN", TRACKING_COLUMNS)}
+OUTGOING_COLUMNS = (
+    Column("symbol", "Số, ký hiệu văn bản", 26), Column("document_date", "Ngày tháng văn bản", 20),
+    Column("type_subject", "Tên loại và trích yếu nội dung", 70), Column("signer", "Người ký", 30),
+    Column("recipients", "Nơi nhận văn bản", 44), Column("kept_by", "Đơn vị, người nhận bản lưu", 30),
+    Column("copies", "Số lượng bản", 14), Column("transferred_at", "Ngày chuyển", 20),
+    Column("signed_for", "Ký nhận", 18), Column("notes", "Ghi chú", 24),
+)
+
+
+@dataclass(frozen=True)
+class RegisterKind:
+    title: str
+    label: str  # in the page's "Loại sổ" choice
+    direction: str
+    columns: tuple[Column, ...]
+
+
+KINDS = {
+    "den": RegisterKind("SỔ ĐĂNG KÝ VĂN BẢN ĐẾN", "Sổ đăng ký văn bản đến", "incoming", INCOMING_COLUMNS),
+    "theo-doi": RegisterKind("SỔ THEO DÕI GIẢI QUYẾT VĂN BẢN ĐẾN", "Sổ theo dõi giải quyết", "incoming",
+                             TRACKING_COLUMNS),
+    "di": RegisterKind("SỔ ĐĂNG KÝ VĂN BẢN ĐI", "Sổ đăng ký văn bản đi", "outgoing", OUTGOING_COLUMNS),
+}
 
 
 @dataclass
@@ -60,10 +83,14 @@ def registered_documents(actor, book: RegisterBook, start: date, end: date) -> t
 
 
 def build_register(kind: str, actor, book: RegisterBook, start: date, end: date) -> Register:
-    title, columns = KINDS[kind]
     documents, truncated = registered_documents(actor, book, start, end)
-    rows = [_incoming_row(d) for d in documents] if kind == "den" else _tracking_rows(documents)
-    return Register(title, book, start, end, columns, rows, truncated)
+    if kind == "den":
+        rows = [_incoming_row(d) for d in documents]
+    elif kind == "di":
+        rows = _outgoing_rows(documents)
+    else:
+        rows = _tracking_rows(documents)
+    return Register(KINDS[kind].title, book, start, end, KINDS[kind].columns, rows, truncated)
 
 
 def _recipient(document: Document) -> str:
@@ -72,19 +99,41 @@ def _recipient(document: Document) -> str:
     return document.lead_department.name if document.lead_department else ""
 
 
-def _incoming_row(document: Document) -> dict:
+def _marks(document: Document) -> str:
     notes = []
     if document.urgency:
         notes.append(("Khẩn", "Khẩn", "Thượng khẩn", "Hỏa tốc")[document.urgency])
     if document.secrecy:
         notes.append(("", "Mật", "Tối mật", "Tuyệt mật")[document.secrecy])
+    return ", ".join(notes)
+
+
+def _incoming_row(document: Document) -> dict:
     return {
         "received_at": document.received_at, "arrival_number": formatted_number(document.arrival_number),
         "issuer": document.issuer_name, "symbol": document.symbol, "document_date": document.document_date,
         "type_subject": f"{type_name(document.doc_type)}: {document.subject}",
         "recipient": _recipient(document), "transferred_at": document.transferred_at,
-        "signed_for": "", "notes": ", ".join(notes),
+        "signed_for": "", "notes": _marks(document),
     }
+
+
+def _outgoing_rows(documents: list[Document]) -> list[dict]:
+    drafts = drafts_by_document(documents)
+    rows = []
+    for document in documents:
+        draft = drafts.get(document.id)
+        recipients = [r.name for r in draft.recipients] if draft else []
+        rows.append({
+            "symbol": document.symbol, "document_date": document.document_date,
+            "type_subject": f"{type_name(document.doc_type)}: {document.subject}",
+            "signer": document.signer_name, "recipients": "; ".join(recipients),
+            "kept_by": "VT" + (f", {draft.department.abbreviation}" if draft and draft.department else ""),
+            # One electronic original per recipient, plus the copy kept by the clerk (Lưu: VT).
+            "copies": len(recipients) + 1, "transferred_at": draft.released_at if draft else None,
+            "signed_for": "", "notes": _marks(document),
+        })
+    return rows
 
 
 def _tracking_rows(documents: list[Document]) -> list[dict]:

@@ -32,7 +32,15 @@ from .models import DocumentFile
 from .page import document_page
 from .search import IncomingFilters, incoming_query
 from .storage import path_for
-from .vocabulary import DOCUMENT_TYPES, SECRECY_LABELS, STATUS_LABELS, URGENCY_LABELS, note_label, type_name
+from .vocabulary import (
+    DOCUMENT_TYPES,
+    SECRECY_LABELS,
+    STAGE_LABELS,
+    STATUS_LABELS,
+    URGENCY_LABELS,
+    note_label,
+    type_name,
+)
 
 bp = Blueprint("documents", __name__)
 PER_PAGE = 25
@@ -43,7 +51,7 @@ FILTERS_KEY = "incoming_filters"
 def document_words():
     return {"DOCUMENT_TYPE_OPTIONS": [(code, name) for code, (name, _abbr) in DOCUMENT_TYPES.items()], "URGENCY_LABELS": URGENCY_LABELS, "SECRECY_LABELS": SECRECY_LABELS,
             "STATUS_LABELS": STATUS_LABELS, "VERDICT_LABELS": VERDICT_LABELS, "today": vietnam_today(), "doc_type_name": type_name,
-            "note_label": note_label}
+            "note_label": note_label, "STAGE_LABELS": STAGE_LABELS}
 
 
 @bp.route("/van-ban-den")

@@ -24,9 +24,14 @@ STATUS_LABELS = {
     "16": _l("Từ chối lấy lại / cập nhật"),
 }
 
+# Where an outgoing draft stands (app.documents.outgoing.models.STAGES).
+STAGE_LABELS = {"drafting": _l("Đang soạn / sửa dự thảo"), "content_review": _l("Chờ duyệt nội dung"),
+                "format_check": _l("Chờ kiểm tra thể thức"), "signing": _l("Chờ ký số"),
+                "issuing": _l("Chờ cấp số, phát hành"), "released": _l("Đã phát hành"), "recalled": _l("Đã thu hồi")}
 
 NOTE_LABELS = {"direction": _l("Ý kiến chỉ đạo"), "progress": _l("Tiến độ xử lý"),
-               "contribution": _l("Ý kiến phối hợp"), "result": _l("Kết quả xử lý"), "deadline": _l("Hạn xử lý")}
+               "contribution": _l("Ý kiến phối hợp"), "result": _l("Kết quả xử lý"), "deadline": _l("Hạn xử lý"),
+               "review": _l("Ý kiến duyệt"), "return": _l("Trả lại dự thảo")}
 
 
 def note_label(kind: str) -> str:

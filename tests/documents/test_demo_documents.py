@@ -40,7 +40,10 @@ def test_seed_demo_brings_in_documents_in_every_state(app, db):
     assert result.exit_code == 0, result.output
     assert "văn bản đến minh họa" in result.output
 
-    documents = db.session.scalars(select(Document).order_by(Document.received_at)).all()
+    # The demo letters; the outgoing demo's deliveries are checked in test_demo_outgoing_documents.
+    documents = db.session.scalars(select(Document).where(Document.direction == "incoming",
+                                                          Document.source_document_id.is_(None))
+                                   .order_by(Document.received_at)).all()
     assert 30 <= len(documents) <= 45
     statuses = Counter(d.status_code for d in documents)
     assert set(statuses) == {"01", "02", "03", "04", "05", "06"}, statuses
@@ -110,3 +113,26 @@ def signed_in(app, account: User):
 
 def notes(db, document):
     return db.session.scalars(select(DocumentNote).where(DocumentNote.document_id == document.id)).all()
+
+
+def test_seed_demo_creates_outgoing_documents_at_every_stage_with_valid_signatures(app, db):
+    from app.documents.outgoing.models import OutgoingDraft
+    from app.signing.keystore import active_person_credential
+
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert "văn bản đi minh họa" in result.output and "123456" in result.output
+    drafts = db.session.scalars(select(OutgoingDraft)).all()
+    assert {d.stage for d in drafts} >= {"drafting", "content_review", "format_check", "signing", "issuing",
+                                         "released"}
+    released = [d for d in drafts if d.stage == "released"]
+    for draft in released:
+        assert [v["verdict"] for v in draft.document.signature_verdicts] == ["valid", "valid"]
+    delivered = db.session.scalars(select(Document).where(
+        Document.source_document_id.in_([d.document_id for d in released]))).all()
+    assert {d.status_code for d in delivered} == {"01", "02", "03"}
+    assert active_person_credential(user(db, "lanhdao.ubnd").id) is not None
+    waiting = {task.spec_id for task in db.session.scalars(my_tasks_query(user(db, "lanhdao.ubnd")))}
+    assert "sign" in waiting  # the README's signing walk-through starts here
+    assert "issue" in {t.spec_id for t in db.session.scalars(my_tasks_query(user(db, "vanthu.ubnd")))}
+    assert verify_chain().intact

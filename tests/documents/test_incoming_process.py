@@ -4,7 +4,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from app.documents.models import Document, DocumentLink, DocumentNote
+from app.documents.models import DocumentLink, DocumentNote
 from app.vietnam_time import vietnam_today
 from app.workflow.models import HumanTask, ProcessInstance, SubjectParticipant
 from app.workflow.runtime import ProcessFailed, complete_task
@@ -164,27 +164,3 @@ def test_secret_documents_take_the_secret_book(office, bring_in, db):
         complete_task(only_task(db, document, "register").task_uuid, {"route": "leader"}, actor=office.clerk)
     assert plain.book.code == "den" and secret.book.code == "den-mat"
     assert plain.arrival_number == 1 and secret.arrival_number == 1
-
-
-def test_the_sender_inside_the_installation_sees_each_recipients_status(office, bring_in, db, make):
-    from datetime import date as day
-
-    from app.documents.feedback import recipient_statuses
-
-    sender_agency = make.agency(name="UBND huyện Trấn Yên")
-    sent = Document(agency_id=sender_agency.id, direction="outgoing", doc_type="CV", number="88",
-                    notation="UBND-VP", issuer_name=sender_agency.name, document_date=day.today(),
-                    subject="V/v cử cán bộ dự tập huấn")
-    db.session.add(sent)
-    db.session.flush()
-    received = bring_in(office, origin="internal", actor=None, number="88").document
-    received.source_document_id = sent.id
-    db.session.flush()
-    [line] = recipient_statuses(sent.id)
-    assert (line.agency_name, line.code) == ("Sở Nội vụ thử", "01")
-    complete_task(only_task(db, received, "receive").task_uuid,
-                  {"receive_decision": "refuse", "refusal_reason": "Không thuộc thẩm quyền của Sở"},
-                  actor=office.clerk)
-    [line] = recipient_statuses(sent.id)
-    assert (line.code, line.note) == ("02", "Không thuộc thẩm quyền của Sở")
-    assert [change.code for change in line.trail] == ["01", "02"]

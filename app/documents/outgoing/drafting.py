@@ -1,0 +1,191 @@
+"""The drafting steps of the outgoing process: save the draft, record each review and the signer's decision.
+
+Operators get the workflow's typed context and change the draft in the completion's transaction.
+A draft the process cannot go on with (no recipient, a malformed agency code, a secret document
+addressed outside) is refused with an OperatorRefused naming what to fix; nothing is kept.
+"""
+import re
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.directory.models import Agency, Department, User
+from app.documents.models import Document, DocumentFile, DocumentNote
+from app.documents.receiving import searchable_text
+from app.documents.vocabulary import DOCUMENT_TYPES
+from app.extensions import db
+from app.vietnam_time import vietnam_today
+from app.workflow.registry import OperatorContext
+from app.workflow.runtime import OperatorRefused
+
+from .letter import notation_for
+from .models import OutgoingDraft, OutgoingRecipient
+
+# Mã định danh (QCVN 102): ccc.cc.cc.Lnn, lowest level first.
+AGENCY_CODE = re.compile(r"\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}")
+
+
+def draft_of(context: OperatorContext) -> OutgoingDraft:
+    draft = db.session.get(OutgoingDraft, int(context.task_data["document_id"]))
+    if draft is None:
+        raise LookupError(_("Không tìm thấy dự thảo của hồ sơ."))
+    return draft
+
+
+def _external_recipients(text: str) -> list[tuple[str, str]]:
+    found = []
+    for number, line in enumerate((line.strip() for line in (text or "").splitlines()), start=1):
+        if not line:
+            continue
+        code, _dash, name = (part.strip() for part in line.partition("-"))
+        if not AGENCY_CODE.fullmatch(code) or not name:
+            raise OperatorRefused(_("Nơi nhận ngoài hệ thống, dòng %(n)s: cần \"mã định danh - tên cơ quan\" "
+                                    "(ví dụ 000.00.00.G22 - Văn phòng Chính phủ).", n=number))
+        found.append((code, name))
+    return found
+
+
+def _recipients(data: dict, sender_agency_id: int, secrecy: int) -> list[OutgoingRecipient]:
+    codes = [str(code) for code in data.get("recipients") or []]
+    agencies = {a.code: a for a in db.session.scalars(select(Agency).where(Agency.code.in_(codes),
+                                                                          Agency.active.is_(True)))}
+    unknown = [code for code in codes if code not in agencies]
+    if unknown:
+        raise OperatorRefused(_("Không có cơ quan mã %(codes)s trong hệ thống.", codes=", ".join(unknown)))
+    external = _external_recipients(data.get("external_recipients") or "")
+    if external and secrecy > 0:
+        raise OperatorRefused(_("Văn bản mật không được gửi ra ngoài hệ thống; bỏ nơi nhận ngoài hệ thống."))
+    if sender_agency_id in {a.id for a in agencies.values()}:
+        raise OperatorRefused(_("Nơi nhận không thể là chính cơ quan ban hành."))
+    recipients = [OutgoingRecipient(agency_id=agencies[code].id, code=code, name=agencies[code].name)
+                  for code in codes]
+    internal_codes = set(codes)
+    recipients += [OutgoingRecipient(code=code, name=name) for code, name in external if code not in internal_codes]
+    if not recipients:
+        raise OperatorRefused(_("Chọn ít nhất một nơi nhận (trong tỉnh hoặc ngoài hệ thống)."))
+    for position, recipient in enumerate(recipients):
+        recipient.position = position
+    return recipients
+
+
+def _kept_rows(existing: list[OutgoingRecipient], wanted: list[OutgoingRecipient]) -> list[OutgoingRecipient]:
+    """The wanted recipients, reusing the rows already there (by code): a redraft keeps its unchanged rows."""
+    by_code = {row.code: row for row in existing}
+    kept = []
+    for recipient in wanted:
+        row = by_code.get(recipient.code)
+        if row is None:
+            kept.append(recipient)
+        else:
+            row.agency_id, row.name, row.position = recipient.agency_id, recipient.name, recipient.position
+            kept.append(row)
+    return kept
+
+
+def _signer(data: dict, agency_id: int) -> User:
+    signer = db.session.scalars(select(User).where(User.username == str(data.get("signer") or ""),
+                                                   User.agency_id == agency_id, User.active.is_(True))).first()
+    if signer is None or not signer.has_role("leader"):
+        raise OperatorRefused(_("Người ký phải là lãnh đạo đang hoạt động của cơ quan."))
+    return signer
+
+
+def save_draft(context: OperatorContext) -> dict:
+    """Create or update the outgoing document and its draft from the drafting form."""
+    data, actor = context.task_data, context.actor
+    doc_type = str(data.get("doc_type") or "")
+    if doc_type not in DOCUMENT_TYPES:
+        raise OperatorRefused(_("Chọn loại văn bản."))
+    agency_id = context.instance.agency_id
+    secrecy, urgency = int(data.get("secrecy") or 0), int(data.get("urgency") or 0)
+    signer = _signer(data, agency_id)
+    recipients = _recipients(data, agency_id, secrecy)
+    document_id = data.get("document_id")
+    draft = db.session.get(OutgoingDraft, int(document_id)) if document_id else None
+    if draft is None:
+        document = Document(agency_id=agency_id, direction="outgoing", origin="internal", doc_type=doc_type,
+                            subject="", issuer_agency_id=agency_id, issuer_name="", document_date=vietnam_today(),
+                            instance_id=context.instance.id, received_by_id=actor.id if actor else None)
+        db.session.add(document)
+        db.session.flush()
+        draft = OutgoingDraft(document_id=document.id, drafter_id=actor.id if actor else None,
+                              department_id=actor.department_id if actor else None)
+        db.session.add(draft)
+    else:
+        document = draft.document
+        if draft.stage not in ("drafting", "content_review"):
+            raise OperatorRefused(_("Dự thảo đã được ký; không thể sửa."))
+    agency = db.session.get(Agency, agency_id)
+    document.doc_type, document.subject = doc_type, str(data.get("subject") or "").strip()
+    document.urgency, document.secrecy = urgency, secrecy
+    document.issuer_code, document.issuer_name = agency.code, agency.name
+    document.signer_name = signer.full_name
+    department = db.session.get(Department, draft.department_id) if draft.department_id else None
+    document.notation = notation_for(doc_type, agency, department.abbreviation if department else "")
+    document.search_text = searchable_text(document)
+    draft.body = str(data.get("body") or "")
+    draft.extra_recipient_lines = [line.strip() for line in str(data.get("extra_recipient_lines") or "").splitlines()
+                                   if line.strip()]
+    draft.signer_id, draft.authority = signer.id, str(data.get("authority") or "")
+    draft.authority_of = str(data.get("authority_of") or "").strip() if draft.authority else ""
+    draft.reply_to_id = _reply_to(data.get("reply_to_document_id"), agency_id)
+    draft.recipients = _kept_rows(draft.recipients, recipients)
+    draft.stage = "content_review"
+    _keep_attachment(document, data.get("attachment"))
+    db.session.flush()
+    return {"document_id": document.id, "department_id": draft.department_id, "signer": signer.username}
+
+
+def _reply_to(value, agency_id: int) -> int | None:
+    if not value:
+        return None
+    incoming = db.session.get(Document, int(value))
+    if incoming is None or incoming.agency_id != agency_id or incoming.direction != "incoming":
+        raise OperatorRefused(_("Văn bản được trả lời không thuộc cơ quan."))
+    return incoming.id
+
+
+def _keep_attachment(document: Document, stored: dict | None) -> None:
+    """The uploaded appendix (task data keeps its hash); a new upload replaces the previous one."""
+    if not stored:
+        return
+    if any(f.sha256 == stored["sha256"] for f in document.files if f.role == "attachment"):
+        return
+    document.files = [f for f in document.files if f.role != "attachment"] + [DocumentFile(
+        role="attachment", position=1, sha256=stored["sha256"], name=stored["name"], size=stored["size"])]
+
+
+def _review(context: OperatorContext, *, approved_stage: str, kind: str) -> dict:
+    draft = draft_of(context)
+    decision = context.task_data.get("decision")
+    comment = str(context.task_data.get("comment") or "").strip()
+    returned = decision == "return"
+    if returned and not comment:
+        raise OperatorRefused(_("Nêu nội dung cần sửa khi trả lại dự thảo."))
+    if returned or comment:
+        db.session.add(DocumentNote(document_id=draft.document_id, kind="return" if returned else kind,
+                                    text=comment or "-", author_id=context.actor.id if context.actor else None))
+    draft.stage = "drafting" if returned else approved_stage
+    return {"returned": returned}
+
+
+def record_content_review(context: OperatorContext) -> dict:
+    """Duyệt nội dung: approve on to the format check, or return to the drafter with the comment."""
+    return _review(context, approved_stage="format_check", kind="review")
+
+
+def record_format_check(context: OperatorContext) -> dict:
+    """Kiểm tra thể thức: approve on to the signer, or return with the comment."""
+    return _review(context, approved_stage="signing", kind="review")
+
+
+def record_signing(context: OperatorContext) -> dict:
+    """After the signer's step: signed (on to the clerk) or returned with the comment, nothing signed."""
+    return _review(context, approved_stage="issuing", kind="review")
+
+
+def issue_date_text(day: date) -> str:
+    """"ngày 05 tháng 01 năm 2026": days below 10 and the months 1 and 2 zero-padded (Decree 30)."""
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"ngày {day.day:02d} tháng {month} năm {day.year}"

@@ -1,0 +1,65 @@
+"""What an outgoing document carries beyond the Document row: the draft's content and its recipients.
+
+The outgoing Document (direction "outgoing") holds type, subject, urgency, secrecy and, once the
+clerk issues it, the number: its book, year and `arrival_number` are the outgoing book's sequence
+(the same unique constraint as số đến keeps numbers from repeating), `number`/`notation` the
+printed số/ký hiệu and `document_date` the issue date.
+"""
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.sqltypes import UtcDateTime
+
+# Where the draft stands; what the drafter sees in "Dự thảo" and on the document page.
+STAGES = ("drafting", "content_review", "format_check", "signing", "issuing", "released", "recalled")
+AUTHORITY_PREFIXES = ("", "TM.", "KT.", "Q.", "TL.", "TUQ.")
+
+
+class OutgoingDraft(db.Model):
+    """The content an outgoing document is rendered from, who signs it, and where it stands."""
+
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id"), primary_key=True)
+    body: Mapped[str] = mapped_column(Text, default="")
+    # "Nơi nhận" lines beyond the recipients (e.g. "Chủ tịch, các PCT UBND tỉnh"); "Lưu: VT, …" is added.
+    extra_recipient_lines: Mapped[list] = mapped_column(JSON, default=list)
+    signer_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    authority: Mapped[str] = mapped_column(String(8), default="")
+    # Whom the prefix acts for, e.g. "CHỦ TỊCH" (KT. CHỦ TỊCH) or "ỦY BAN NHÂN DÂN" (TM. ỦY BAN NHÂN DÂN).
+    authority_of: Mapped[str] = mapped_column(String(255), default="")
+    drafter_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
+    reply_to_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"))
+    stage: Mapped[str] = mapped_column(String(16), default="drafting")
+    signed_at = mapped_column(UtcDateTime)
+    issued_at = mapped_column(UtcDateTime)
+    released_at = mapped_column(UtcDateTime)
+
+    document = relationship("Document", foreign_keys=[document_id])
+    signer = relationship("User", foreign_keys=[signer_id])
+    drafter = relationship("User", foreign_keys=[drafter_id])
+    department = relationship("Department")
+    reply_to = relationship("Document", foreign_keys=[reply_to_id])
+    recipients: Mapped[list["OutgoingRecipient"]] = relationship(
+        order_by="OutgoingRecipient.position", cascade="all, delete-orphan")
+
+
+class OutgoingRecipient(db.Model):
+    """One recipient agency: inside this installation (delivered on release) or outside (queued)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draft_id: Mapped[int] = mapped_column(ForeignKey("outgoing_draft.document_id"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
+    code: Mapped[str] = mapped_column(String(32))  # mã định danh
+    name: Mapped[str] = mapped_column(String(255))
+    # Internal: the incoming document created at the recipient, whose status trail the sender sees.
+    delivered_document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"))
+    # External: waits for the exchange (edXML); secret documents are never queued.
+    exchange_state: Mapped[str] = mapped_column(String(12), default="")
+    queued_at = mapped_column(UtcDateTime)
+
+    agency = relationship("Agency")
+    delivered_document = relationship("Document", foreign_keys=[delivered_document_id])
+
+    __table_args__ = (UniqueConstraint("draft_id", "code"),)

@@ -1,0 +1,152 @@
+"""The two signing steps of an outgoing document, run by the signing node under the instance lock.
+
+Signer: the rendered draft (what everyone previewed), both signature fields pre-created, the signer's
+visible PAdES signature with their PIN-opened key, validated at once. Clerk: the next number of the
+outgoing book and today's date filled into the form fields (the signer's signature stays valid:
+form filling), then the agency's seal signature, only after the signer's validates; both validated.
+Any refusal raises SigningRefused before the completion commits, so nothing is kept: no file, no
+number (the sequence row rolls back with it).
+"""
+import hashlib
+from io import BytesIO
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import gettext as _
+
+from app.documents.models import Document, DocumentFile
+from app.documents.numbering import formatted_number, outgoing_book_for, register_year, take_number
+from app.documents.receiving import searchable_text
+from app.documents.storage import path_for, store_pdf
+from app.extensions import db
+from app.signing.keystore import KeyRefused, WrongPin, open_agency_key, open_person_key, record_wrong_pin
+from app.signing.timestamping import timestamper_from_config
+from app.signing.validation import (
+    crls_from_config,
+    inspect_pdf,
+    trust_roots_from_config,
+    validate_pdf_signatures,
+)
+from app.signing.visible import (
+    AGENCY_FIELD,
+    SIGNER_FIELD,
+    SignerSignatureNotValid,
+    fill_number_and_date,
+    prepare_for_signing,
+    sign_as_agency,
+    sign_as_signer,
+)
+from app.sqltypes import utcnow
+from app.vietnam_time import vietnam_today
+from app.workflow.runtime import SigningRefused
+from app.workflow.signing_node import SIGNATURE_RESULT_KEY, SigningStep
+
+from .drafting import issue_date_text
+from .letter import MAX_RENDER_PDF_BYTES, render_letter
+from .models import OutgoingDraft
+
+
+def sign_outgoing_step(step: SigningStep, task_data: dict, actor, pin: str) -> dict:
+    """The signing node's handler for documents (registered for subject type "document")."""
+    draft = db.session.get(OutgoingDraft, int(task_data.get("document_id") or 0))
+    if draft is None:
+        raise SigningRefused(_("Hồ sơ này không có văn bản đi để ký."))
+    if step.kind == "signer":
+        return _sign_as_signer(draft, actor, pin)
+    return _issue_and_seal(draft, actor)
+
+
+def _refused(error: KeyRefused) -> SigningRefused:
+    after = (lambda: record_wrong_pin(error.credential_id)) if isinstance(error, WrongPin) else None
+    return SigningRefused(error.message, after_rollback=after)
+
+
+def _sign_as_signer(draft: OutgoingDraft, actor, pin: str) -> dict:
+    if draft.signer_id != actor.id:
+        raise SigningRefused(_("Chỉ người ký được chỉ định trong dự thảo (%(name)s) được ký văn bản này.",
+                               name=draft.signer.full_name if draft.signer else "?"))
+    if draft.stage != "signing":
+        raise SigningRefused(_("Dự thảo chưa qua kiểm tra thể thức hoặc đã được ký."))
+    config = current_app.config
+    try:
+        credential, credentials = open_person_key(actor.id, pin, crls=crls_from_config(config))
+    except KeyRefused as error:
+        raise _refused(error) from None
+    document = draft.document
+    letter = render_letter(draft, document)
+    prepared = prepare_for_signing(letter.pdf_bytes(), signature_box=letter.signature_block)
+    signed = sign_as_signer(prepared, credentials, image_png=credential.image_png,
+                            timestamper=timestamper_from_config(config))
+    verdict = _verdicts(signed)[SIGNER_FIELD]
+    if verdict["verdict"] != "valid":
+        raise SigningRefused(_("Chữ ký vừa tạo không được xác minh hợp lệ (%(reason)s); văn bản chưa được ký.",
+                               reason=verdict.get("reason") or verdict["verdict"]))
+    _keep_main_file(document, signed, f"{document.doc_type}-{document.id}-da-ky.pdf")
+    document.signature_verdicts = [verdict]
+    draft.signed_at = utcnow()
+    return _result("signer", signed, _("Đã ký số văn bản. Chữ ký của %(name)s: hợp lệ.", name=verdict["signer_name"] or "?"))
+
+
+def _issue_and_seal(draft: OutgoingDraft, actor) -> dict:
+    if draft.stage != "issuing" or draft.signed_at is None:
+        raise SigningRefused(_("Văn bản chưa có chữ ký của người ký; không thể cấp số."))
+    document = draft.document
+    config = current_app.config
+    crls = crls_from_config(config)
+    try:
+        credential, credentials = open_agency_key(document.agency_id, config["SIGNING_KEY_PASSPHRASE"].encode(),
+                                                  crls=crls)
+    except KeyRefused as error:
+        raise _refused(error) from None
+    book = outgoing_book_for(document.agency_id, secret=document.secrecy > 0)
+    year = register_year()
+    number = take_number(book, year=year)
+    issued_on = vietnam_today()
+    main = document.main_file
+    signed_by_signer = path_for(Path(config["FILES_DIR"]), main.sha256).read_bytes()
+    filled = fill_number_and_date(signed_by_signer, number_text=formatted_number(number),
+                                  date_text=issue_date_text(issued_on))
+    try:
+        sealed = sign_as_agency(filled, credentials, seal_png=credential.image_png,
+                                trust_roots=trust_roots_from_config(config), crls=crls,
+                                timestamper=timestamper_from_config(config))
+    except SignerSignatureNotValid as refused:
+        raise SigningRefused(str(refused)) from None
+    verdicts = _verdicts(sealed)
+    broken = [v for v in verdicts.values() if v["verdict"] != "valid"]
+    if broken or AGENCY_FIELD not in verdicts:
+        raise SigningRefused(_("Chữ ký số sau khi cấp số không hợp lệ (%(reason)s); văn bản chưa được phát hành.",
+                               reason=(broken[0].get("reason") or broken[0]["verdict"]) if broken else "?"))
+    document.number = formatted_number(number)
+    document.book_id, document.arrival_year, document.arrival_number = book.id, year, number
+    document.document_date = issued_on
+    document.registered_at, document.registered_by_id = utcnow(), actor.id
+    document.search_text = searchable_text(document)
+    _keep_main_file(document, sealed, f"{document.number}-{document.notation}.pdf".replace("/", "-"))
+    document.signature_verdicts = list(verdicts.values())
+    draft.issued_at = utcnow()
+    return _result("organization", sealed, _("Đã cấp số %(symbol)s và ký số của cơ quan: hợp lệ.",
+                                             symbol=document.symbol))
+
+
+def _verdicts(pdf: bytes) -> dict[str, dict]:
+    config = current_app.config
+    return {v.field_name: v.as_data() for v in validate_pdf_signatures(
+        pdf, trust_roots=trust_roots_from_config(config), crls=crls_from_config(config))}
+
+
+def _keep_main_file(document: Document, pdf: bytes, name: str) -> None:
+    """The signed PDF becomes the document's main file; the one it was made from stays as a revision."""
+    stored = store_pdf(BytesIO(pdf), name, files_dir=Path(current_app.config["FILES_DIR"]),
+                       max_bytes=MAX_RENDER_PDF_BYTES)
+    for earlier in document.files:
+        if earlier.role == "main":
+            earlier.role = "revision"
+    document.files.append(DocumentFile(role="main", position=0, sha256=stored.sha256, name=stored.name,
+                                       size=stored.size))
+    document.page_count = inspect_pdf(pdf).page_count
+
+
+def _result(kind: str, pdf: bytes, summary: str) -> dict:
+    return {SIGNATURE_RESULT_KEY: {"verified": True, "kind": kind, "document": "main",
+                                   "sha256": hashlib.sha256(pdf).hexdigest(), "summary": summary}}

@@ -1,0 +1,77 @@
+"""Pages of outgoing documents: the released list, the drafts, the draft's preview, replying to an incoming one."""
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from app.auth.session import signed_in_user
+from app.documents.access import open_document
+from app.documents.holders import holders_by_instance
+from app.documents.storage import path_for
+from app.extensions import db
+from app.workflow.access import my_tasks_query
+from app.workflow.models import HumanTask
+from app.workflow.runtime import WorkflowError, start_instance
+
+from .letter import render_letter
+from .lists import drafts_by_document, drafts_query, released_query
+from .models import OutgoingDraft
+
+bp = Blueprint("outgoing", __name__)
+PER_PAGE = 25
+PROCESS_ID = "outgoing_document"
+
+
+@bp.route("/van-ban-di")
+@login_required
+def released_list():
+    actor = signed_in_user()
+    text = request.args.get("q", "").strip()[:200]
+    page = db.paginate(released_query(actor, text), page=request.args.get("page", 1, type=int), per_page=PER_PAGE,
+                       error_out=False)
+    return render_template("documents/outgoing_list.html", page=page, q=text, drafts=drafts_by_document(page.items))
+
+
+@bp.route("/du-thao")
+@login_required
+def drafts_list():
+    actor = signed_in_user()
+    page = db.paginate(drafts_query(actor), page=request.args.get("page", 1, type=int), per_page=PER_PAGE,
+                       error_out=False)
+    return render_template("documents/drafts_list.html", page=page, drafts=drafts_by_document(page.items),
+                           holders=holders_by_instance([d.instance_id for d in page.items]))
+
+
+@bp.route("/van-ban-di/<int:document_id>/xem-truoc")
+@login_required
+def preview(document_id: int):
+    """The draft as it will be printed (rendered once per content, then served from the cache)."""
+    document = open_document(document_id, signed_in_user())
+    draft = db.session.get(OutgoingDraft, document_id) if document is not None else None
+    if draft is None:
+        abort(404)
+    db.session.commit()
+    letter = render_letter(draft, document)
+    return send_file(path_for(Path(current_app.config["FILES_DIR"]), letter.file.sha256),
+                     mimetype="application/pdf", download_name=f"du-thao-{document.id}.pdf", max_age=0)
+
+
+@bp.route("/van-ban/<int:document_id>/soan-tra-loi", methods=["POST"])
+@login_required
+def reply(document_id: int):
+    """Start a draft that answers an incoming document; the drafter lands on its form."""
+    actor = signed_in_user()
+    incoming = open_document(document_id, actor)
+    if incoming is None or incoming.direction != "incoming":
+        abort(404)
+    try:
+        instance = start_instance(PROCESS_ID, actor=actor, data={"reply_to_document_id": incoming.id},
+                                  title=_("Trả lời %(symbol)s", symbol=incoming.symbol))
+    except WorkflowError as refused:
+        db.session.rollback()
+        flash(refused.message, "danger")
+        return redirect(url_for("documents.document_detail", document_id=document_id))
+    db.session.commit()
+    first = db.session.scalars(my_tasks_query(actor).where(HumanTask.instance_id == instance.id)).first()
+    return redirect(url_for("tasks.task", task_uuid=first.task_uuid) if first else url_for("tasks.inbox"))

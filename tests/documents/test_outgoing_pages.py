@@ -1,0 +1,117 @@
+"""Văn bản đi through the pages: the draft form, preview, reviews, PIN signing, issuing, the lists, statuses back."""
+import pytest
+from sqlalchemy import select
+
+from app.documents.models import Document
+from app.workflow.models import HumanTask
+
+from .outgoing_setup import PIN, make_sender, task_of
+
+
+@pytest.fixture
+def sender(app, make, deployed):
+    return make_sender(app, make)
+
+
+@pytest.fixture
+def log_in_as(login, post_form):
+    signed_in = []
+
+    def switch(user):
+        if signed_in:
+            post_form("/", "/dang-xuat")
+        signed_in[:] = [user]
+        return login(user)
+    return switch
+
+
+def complete(post_form, task_uuid, data, **kwargs):
+    return post_form(f"/cong-viec/{task_uuid}", data=data, **kwargs)
+
+
+def test_specialist_drafts_and_the_document_reaches_the_recipient_with_statuses_back(
+        app, db, sender, log_in_as, client, post_form):
+    log_in_as(sender.specialist)
+    started = post_form("/van-ban-di", "/quy-trinh/outgoing_document/khoi-tao")
+    assert started.status_code == 302 and "/cong-viec/" in started.location
+    form_page = client.get(started.location).get_data(as_text=True)
+    assert "Loại văn bản" in form_page and "Nơi nhận trong tỉnh" in form_page and sender.recipient.name in form_page
+
+    refused = complete(post_form, started.location.rsplit("/", 1)[1],
+                       {"doc_type": "CV", "subject": "", "body": "", "signer": sender.leader.username,
+                        "authority": ""}, content_type="multipart/form-data")
+    assert refused.status_code == 422 and "Trường này bắt buộc" in refused.get_data(as_text=True)
+    saved = complete(post_form, started.location.rsplit("/", 1)[1], {
+        "doc_type": "CV", "subject": "Đề nghị cử cán bộ dự tập huấn văn thư lưu trữ",
+        "body": "Văn phòng UBND tỉnh đề nghị Sở Nội vụ cử 02 cán bộ dự tập huấn.\nTrân trọng./.",
+        "recipients": [sender.recipient.code], "signer": sender.leader.username, "authority": "TL.",
+        "authority_of": "Chủ tịch", "urgency": "1", "secrecy": "0"}, content_type="multipart/form-data")
+    assert saved.status_code == 302
+    document = db.session.scalars(select(Document).where(Document.direction == "outgoing")).one()
+
+    drafts = client.get("/du-thao").get_data(as_text=True)
+    assert "Đề nghị cử cán bộ dự tập huấn" in drafts and "Chờ duyệt nội dung" in drafts
+    preview = client.get(f"/van-ban-di/{document.id}/xem-truoc")
+    assert preview.status_code == 200 and preview.mimetype == "application/pdf"
+
+    instance_id = document.instance_id
+    log_in_as(sender.unit_head)
+    review = task_of(db, instance_id, "review_content")
+    page = client.get(f"/cong-viec/{review.task_uuid}").get_data(as_text=True)
+    assert f"/van-ban-di/{document.id}/xem-truoc" in page  # the preview beside the review form
+    assert complete(post_form, review.task_uuid, {"decision": "approve"}).status_code == 302
+    log_in_as(sender.checker)
+    assert complete(post_form, task_of(db, instance_id, "check_format").task_uuid,
+                    {"decision": "approve"}).status_code == 302
+
+    log_in_as(sender.leader)
+    sign_uuid = task_of(db, instance_id, "sign").task_uuid
+    page = client.get(f"/cong-viec/{sign_uuid}").get_data(as_text=True)
+    assert 'name="pin"' in page and "Mã PIN chứng thư số" in page
+    wrong = complete(post_form, sign_uuid, {"decision": "sign", "pin": "111111"})
+    assert wrong.status_code == 422 and "Mã PIN không đúng." in wrong.get_data(as_text=True)
+    assert document.main_file is None
+    signed = complete(post_form, sign_uuid, {"decision": "sign", "pin": PIN}, follow_redirects=True)
+    assert "Đã ký số văn bản" in signed.get_data(as_text=True)
+    assert PIN not in str([e.data for e in _audit(db)])  # the PIN is never kept
+
+    log_in_as(sender.clerk)
+    issued = complete(post_form, task_of(db, instance_id, "issue").task_uuid, {}, follow_redirects=True)
+    assert "Đã cấp số 01/VPUBND-TH" in issued.get_data(as_text=True)
+    listed = client.get("/van-ban-di").get_data(as_text=True)
+    assert "01/VPUBND-TH" in listed and "01 · Đã đến" in listed
+
+    log_in_as(sender.recipient_clerk)
+    incoming = client.get("/van-ban-den").get_data(as_text=True)
+    assert "01/VPUBND-TH" in incoming and "Đề nghị cử cán bộ dự tập huấn" in incoming
+    received = db.session.scalars(select(Document).where(Document.source_document_id == document.id)).one()
+    receive = db.session.scalars(select(HumanTask).where(HumanTask.instance_id == received.instance_id)).one()
+    complete(post_form, receive.task_uuid, {"receive_decision": "refuse", "refusal_reason": "Gửi nhầm cơ quan"})
+
+    log_in_as(sender.specialist)
+    page = client.get(f"/van-ban/{document.id}").get_data(as_text=True)
+    assert "02 · Từ chối tiếp nhận" in page and "Gửi nhầm cơ quan" in page
+    assert page.count("Hợp lệ") >= 2
+
+
+def _audit(db):
+    from app.audit.models import AuditEvent
+    return db.session.scalars(select(AuditEvent)).all()
+
+
+def test_outgoing_register_lists_issued_documents_in_every_format(app, db, sender, login, client):
+    from .outgoing_setup import approve_reviews, issue, sign, start_draft
+
+    instance_id = start_draft(app, db, sender, external_recipients="000.00.00.G22 - Văn phòng Chính phủ")
+    approve_reviews(app, db, sender, instance_id)
+    sign(app, db, sender, instance_id)
+    issue(app, db, sender, instance_id)
+    login(sender.clerk)
+    page = client.get("/so-van-ban/di").get_data(as_text=True)
+    assert "SỔ ĐĂNG KÝ VĂN BẢN ĐI" in page and "01/VPUBND-TH" in page
+    assert "Sở Nội vụ tỉnh Thử; Văn phòng Chính phủ" in page and "Trần Quang Minh" in page
+    assert "Người ký" in page and "Số lượng bản" in page
+    for output, mimetype in (("pdf", "application/pdf"), ("csv", "text/csv"), ("xlsx", "application/vnd.openxml")):
+        response = client.get(f"/so-van-ban/di?dinh-dang={output}")
+        assert response.status_code == 200 and response.mimetype.startswith(mimetype.split(";")[0])
+    assert "01/VPUBND-TH" in client.get("/so-van-ban/di?dinh-dang=csv").get_data(as_text=True)
