@@ -228,26 +228,34 @@ class DemoPki:
                 and certificate.authority_key_identifier == self.ca_chain[0].key_identifier
                 and certificate.not_valid_after - REISSUE_BEFORE_EXPIRY > _now())
 
-    def _issue(self, path: Path, subject: x509.Name, *, timestamping: bool = False) -> SignerCredentials:
-        key, issuing, now = _new_key(), self._issuing, _now()
+    def certify_organisation_key(self, agency_code: str, agency_name: str, public_key) -> x509.Certificate:
+        """A certificate for an agency key made elsewhere (inside a token or HSM); nothing is stored."""
+        subject = _name(agency_name, _demo_label(agency_name), organisation_id=agency_code)
+        return self._certificate(subject, public_key)
+
+    def _certificate(self, subject: x509.Name, public_key, *, timestamping: bool = False) -> x509.Certificate:
+        issuing, now = self._issuing, _now()
         not_after = min(now + END_ENTITY_LIFETIME, issuing.certificate.not_valid_after_utc)
         builder = (x509.CertificateBuilder()
                    .subject_name(subject).issuer_name(issuing.certificate.subject)
-                   .public_key(key.public_key()).serial_number(x509.random_serial_number())
+                   .public_key(public_key).serial_number(x509.random_serial_number())
                    .not_valid_before(now - BACKDATE).not_valid_after(not_after)
                    .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
                    .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=True,
                                                 key_encipherment=False, data_encipherment=False,
                                                 key_agreement=False, key_cert_sign=False, crl_sign=False,
                                                 encipher_only=False, decipher_only=False), critical=True)
-                   .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()),
-                                  critical=False)
+                   .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
                    .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
                        issuing.key.public_key()), critical=False)
                    .add_extension(_distribution_point(issuing.crl_name), critical=False))
         if timestamping:  # RFC 3161: a TSA certificate carries exactly this critical extended key usage
             builder = builder.add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
-        certificate = builder.sign(issuing.key, hashes.SHA256())
+        return builder.sign(issuing.key, hashes.SHA256())
+
+    def _issue(self, path: Path, subject: x509.Name, *, timestamping: bool = False) -> SignerCredentials:
+        key, issuing = _new_key(), self._issuing
+        certificate = self._certificate(subject, key.public_key(), timestamping=timestamping)
         encryption = (serialization.PrivateFormat.PKCS12.encryption_builder()
                       .key_cert_algorithm(pkcs12.PBES.PBESv2SHA256AndAES256CBC)
                       .hmac_hash(hashes.SHA256()).build(self._passphrase))

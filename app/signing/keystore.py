@@ -11,6 +11,7 @@ import hmac
 import secrets
 import threading
 import time
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from cryptography.hazmat.primitives import hashes, serialization
@@ -114,22 +115,33 @@ def open_person_key(user_id: int, pin: str, *, crls=(), now: datetime | None = N
     credentials = _open(row, pin.encode())
     if credentials is None:
         raise WrongPin(row.id)
-    _check_usable(credentials, crls, now)
+    check_usable(credentials, crls, now)
     if row.failed_pins:
         row.failed_pins, row.locked_until = 0, None
     return row, credentials
 
 
-def open_agency_key(agency_id: int, passphrase: bytes, *, crls=(), now: datetime | None = None
-                    ) -> tuple[SigningCredential, SignerCredentials]:
+@contextmanager
+def agency_key(agency_id: int, config, *, crls=(), now: datetime | None = None):
+    """Yield (credential row, credentials) of the agency's seal key: a stored PKCS#12 opened with the
+    server passphrase, or a key in a PKCS#11 token (logged in for the block, then logged out)."""
     row = active_agency_credential(agency_id)
     if row is None:
         raise KeyRefused(_("Cơ quan chưa có chứng thư số (con dấu số). Quản trị cần tải lên khóa của cơ quan."))
-    credentials = _open(row, passphrase)
+    if row.pkcs11_key:
+        from .hsm import token_key
+
+        with token_key(config, token_label=row.pkcs11_token, key_label=row.pkcs11_key,
+                       certificate_der=row.certificate_der, chain_der=tuple(bytes.fromhex(c) for c in row.chain_der)
+                       ) as credentials:
+            check_usable(credentials, crls, now or utcnow())
+            yield row, credentials
+        return
+    credentials = _open(row, config["SIGNING_KEY_PASSPHRASE"].encode())
     if credentials is None:
         raise KeyRefused(_("Không mở được khóa của cơ quan (mật khẩu khóa máy chủ không khớp)."))
-    _check_usable(credentials, crls, now or utcnow())
-    return row, credentials
+    check_usable(credentials, crls, now or utcnow())
+    yield row, credentials
 
 
 def record_wrong_pin(credential_id: int, *, now: datetime | None = None) -> None:
@@ -161,7 +173,7 @@ def _open(row: SigningCredential, passphrase: bytes) -> SignerCredentials | None
     return credentials
 
 
-def _check_usable(credentials: SignerCredentials, crls, now: datetime) -> None:
+def check_usable(credentials: SignerCredentials, crls, now: datetime) -> None:
     certificate = credentials.certificate
     if certificate.not_valid_before > now:
         raise KeyRefused(_("Chứng thư số chưa đến ngày có hiệu lực."))
