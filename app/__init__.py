@@ -52,6 +52,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .documents.register_views import bp as registers_bp
     from .documents.views import bp as documents_bp
     from .documents.views import document_panel
+    from .signing.views import bp as signing_keys_bp
     from .web.views import bp as web_bp
     from .workflow.views import bp as tasks_bp
 
@@ -64,6 +65,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(leader_bp)
     app.register_blueprint(registers_bp)
     app.register_blueprint(outgoing_bp)
+    app.register_blueprint(signing_keys_bp)
     from .workflow.subject_panels import register_subject_panel
     register_subject_panel(app, "document", document_panel)
     from .documents.outgoing.signing_steps import sign_outgoing_step
@@ -88,5 +90,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .workflow.cli import processes_cli
     app.cli.add_command(processes_cli)
     from .jobs.cli import worker_command
+    from .signing.cli import signing_cli
+    app.cli.add_command(signing_cli)
     app.cli.add_command(worker_command)
     return app

@@ -50,6 +50,9 @@ def settings_from_environment(instance_path: str) -> dict:
         # PAdES B-T: an RFC 3161 timestamp service; without it the DEMO TSA stamps when the DEMO PKI is
         # trusted (SIGNING_DEMO_TSA=0 signs B-B).
         "SIGNING_TSA_URL": env.get("SIGNING_TSA_URL") or None,
+        # Agency seal keys kept in a PKCS#11 token/HSM: the module and the user PIN the server logs in with.
+        "SIGNING_PKCS11_MODULE": env.get("SIGNING_PKCS11_MODULE") or None,
+        "SIGNING_PKCS11_PIN": env.get("SIGNING_PKCS11_PIN") or None,
         "SIGNING_DEMO_TSA": env.get("SIGNING_DEMO_TSA", "1") == "1",
         # The place on an outgoing document's date line ("Yên Bái, ngày …").
         "DOCUMENT_PLACE_NAME": env.get("DOCUMENT_PLACE_NAME", "Yên Bái"),

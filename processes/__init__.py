@@ -1,4 +1,5 @@
 """The process catalogue: every business process the installation runs, listed explicitly."""
-from . import assign_work, incoming_document, outgoing_document
+from . import assign_work, incoming_document, outgoing_document, recall_request
 
-CATALOGUE = (assign_work.DEFINITION, incoming_document.DEFINITION, outgoing_document.DEFINITION)
+CATALOGUE = (assign_work.DEFINITION, incoming_document.DEFINITION, outgoing_document.DEFINITION,
+             recall_request.DEFINITION)

@@ -13,9 +13,11 @@ from app.workflow.runtime import (
     WorkflowError,
     complete_task,
     completed_by,
-    record_failed_completion,
+    settle_refused_completion,
     start_instance,
 )
+from app.workflow.signing_node import SIGNATURE_RESULT_KEY
+from app.workflow.signing_tasks import sign_and_complete
 from app.workflow.task_pages import find_my_task, picker_choices, task_view
 
 from . import bp
@@ -64,7 +66,7 @@ def get_task(task_id: str):
 
 
 @bp.route("/api/v1/tasks/<task_id>", methods=["POST"])
-@documented(summary="Hoàn thành công việc với dữ liệu biểu mẫu", security=BEARER,
+@documented(summary="Hoàn thành công việc với dữ liệu biểu mẫu (bước ký số: thêm \"pin\")", security=BEARER,
             requestBody={"required": True, "content": {"application/json": {"schema": {"type": "object"}}}},
             responses={"200": {"description": "Đã hoàn thành"}, **error_responses(400, 401, 403, 404, 409, 422)})
 @token_required
@@ -76,19 +78,25 @@ def post_task(task_id: str):
     if row is None:
         return _task_missing(task_id)
     view = task_view(row, g.api_user)
+    # A signing step's PIN travels beside the form data, never inside it (nor into the audit chain).
+    pin = str(data.pop("pin", "") or "") if view.signing else ""
     if view.form is not None:
         errors = validate_data(view.form, data, picker_choices(view.form, g.api_user))
         if errors:
             return api_error_response(422, _("Dữ liệu chưa hợp lệ."), errors)
+    answer = as_answer(view.form, data) if view.form else data
     try:
-        completion = complete_task(task_id, as_answer(view.form, data) if view.form else data, actor=g.api_user)
+        if view.signing:
+            completion = sign_and_complete(task_id, answer, actor=g.api_user, pin=pin)
+        else:
+            completion = complete_task(task_id, answer, actor=g.api_user)
     except WorkflowError as refused:
-        db.session.rollback()
-        if record_failed_completion(task_id, refused, actor=g.api_user):
-            db.session.commit()
+        settle_refused_completion(task_id, refused, actor=g.api_user)
         return api_error_response(refused.status, refused.message)
     db.session.commit()
-    return jsonify(status="completed", task_spec=completion.task_spec_id, instance=instance_json(completion.instance))
+    signed = completion.prepared.get(SIGNATURE_RESULT_KEY)
+    return jsonify(status="completed", task_spec=completion.task_spec_id, instance=instance_json(completion.instance),
+                   signature=signed)
 
 
 def _task_missing(task_id: str):

@@ -19,6 +19,7 @@ from .access import visible_documents
 from .folding import fold
 from .models import ACCEPTED, ASSIGNED, COMPLETED, IN_PROGRESS, RECEIVED, REFUSED, Document
 
+RECALL_AGREED = "15"
 OPEN_STATUSES = (RECEIVED, ACCEPTED, ASSIGNED, IN_PROGRESS)
 SORTS = {
     "arrival": (Document.received_at,),
@@ -72,7 +73,8 @@ class IncomingFilters:
 
 def incoming_query(actor, filters: IncomingFilters):
     """A select of the incoming documents the actor may see, filtered and ordered."""
-    statement = visible_documents(actor).where(Document.direction == "incoming")
+    # A copy whose sender recalled it with the clerk's agreement (15) leaves the list; the register keeps it.
+    statement = visible_documents(actor).where(Document.direction == "incoming", Document.status_code != RECALL_AGREED)
     trigram = db.session.get_bind().dialect.name == "postgresql"
     for word in fold(filters.q).split()[:8]:
         escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -32,6 +32,7 @@ from .models import DocumentFile
 from .page import document_page
 from .search import IncomingFilters, incoming_query
 from .storage import path_for
+from .verification import verify_signatures
 from .vocabulary import (
     DOCUMENT_TYPES,
     SECRECY_LABELS,
@@ -108,8 +109,10 @@ def document_detail(document_id: int):
     document = open_document(document_id, actor)
     if document is None:
         abort(404)
-    db.session.commit()  # keeps the audit event of a secret document's opening
-    return render_template("documents/detail.html", page=document_page(document, actor))
+    # "Kiểm tra lại chữ ký": the signatures judged again now, against today's roots and CRLs.
+    checked = verify_signatures(document, actor) if request.args.get("kiem_tra") == "1" else None
+    db.session.commit()  # keeps the audit events (a secret document's opening, a signature check)
+    return render_template("documents/detail.html", page=document_page(document, actor), checked_verdicts=checked)
 
 
 @bp.route("/van-ban/<int:document_id>/tep/<int:file_id>")

@@ -31,7 +31,7 @@ STAGE_LABELS = {"drafting": _l("Đang soạn / sửa dự thảo"), "content_rev
 
 NOTE_LABELS = {"direction": _l("Ý kiến chỉ đạo"), "progress": _l("Tiến độ xử lý"),
                "contribution": _l("Ý kiến phối hợp"), "result": _l("Kết quả xử lý"), "deadline": _l("Hạn xử lý"),
-               "review": _l("Ý kiến duyệt"), "return": _l("Trả lại dự thảo")}
+               "review": _l("Ý kiến duyệt"), "return": _l("Trả lại dự thảo"), "recall": _l("Thu hồi")}
 
 
 def note_label(kind: str) -> str:

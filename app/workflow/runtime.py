@@ -232,6 +232,22 @@ def deliver_message(instance_id: int, message_name: str, payload, *, actor: User
     _record_timers_fired(instance, fired)
 
 
+def cancel_instance(instance_id: int, *, actor: User | None, reason: str) -> bool:
+    """Stop a running instance for good (e.g. a document recalled by its sender); its open tasks leave
+    every inbox. Returns False when it had already ended."""
+    instance = lock_instance(instance_id)
+    if instance.status not in ("running", "error"):
+        return False
+    workflow = load_workflow(instance, actor)
+    workflow.cancel()
+    _save(instance, workflow)
+    instance.status, instance.completed_at = "cancelled", utcnow()
+    _bump_lock_version(instance)
+    record("instance_cancelled", actor=actor, subject=instance, agency_id=instance.agency_id,
+           instance_id=instance.id, reason=reason, version_sha256=instance.version.content_sha256)
+    return True
+
+
 def mark_instance_failed(instance_id: int, message: str, *, actor: User | None = None) -> None:
     """Put an instance in the error state so jobs skip it until an admin retries it."""
     instance = lock_instance(instance_id)
@@ -317,6 +333,18 @@ def complete_task(task_uuid: str, data: dict, *, actor: User,
            lane=task.task_spec.lane, version_sha256=instance.version.content_sha256, data=data)
     _record_timers_fired(instance, fired)
     return Completion(instance, task.task_spec.name, prepared)
+
+
+def settle_refused_completion(task_uuid: str, refused: WorkflowError, *, actor: User) -> None:
+    """Roll a refused completion back, then keep what must outlive it and commit that alone: the
+    engine error in the audit chain, and the refusal's own after_rollback (e.g. a wrong PIN counted)."""
+    db.session.rollback()
+    keep = record_failed_completion(task_uuid, refused, actor=actor)
+    if refused.after_rollback:
+        refused.after_rollback()
+        keep = True
+    if keep:
+        db.session.commit()
 
 
 def record_failed_completion(task_uuid: str, refused: WorkflowError, *, actor: User) -> bool:

@@ -25,7 +25,7 @@ from .forms import as_answer, parse_submission
 from .history import event_label, instance_events
 from .models import HumanTask, ProcessInstance
 from .registry import catalogue
-from .runtime import WorkflowError, complete_task, record_failed_completion, start_instance
+from .runtime import WorkflowError, complete_task, settle_refused_completion, start_instance
 from .signing_node import SIGNATURE_RESULT_KEY
 from .signing_tasks import sign_and_complete
 from .subject_panels import subject_panel
@@ -93,13 +93,7 @@ def submit_task(task_uuid: str):
         else:
             completion = complete_task(task_uuid, answer, actor=actor)
     except WorkflowError as refused:
-        db.session.rollback()
-        keep = record_failed_completion(task_uuid, refused, actor=actor)
-        if refused.after_rollback:
-            refused.after_rollback()
-            keep = True
-        if keep:
-            db.session.commit()
+        settle_refused_completion(task_uuid, refused, actor=actor)
         flash(refused.message, "danger")
         if refused.status == 409:
             return redirect(url_for("tasks.inbox"))

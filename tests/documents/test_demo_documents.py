@@ -124,15 +124,19 @@ def test_seed_demo_creates_outgoing_documents_at_every_stage_with_valid_signatur
     assert "văn bản đi minh họa" in result.output and "123456" in result.output
     drafts = db.session.scalars(select(OutgoingDraft)).all()
     assert {d.stage for d in drafts} >= {"drafting", "content_review", "format_check", "signing", "issuing",
-                                         "released"}
+                                         "released", "recalled"}
     released = [d for d in drafts if d.stage == "released"]
     for draft in released:
         assert [v["verdict"] for v in draft.document.signature_verdicts] == ["valid", "valid"]
     delivered = db.session.scalars(select(Document).where(
         Document.source_document_id.in_([d.document_id for d in released]))).all()
     assert {d.status_code for d in delivered} == {"01", "02", "03"}
+    recalled = [d for d in drafts if d.stage == "recalled"]
+    copies = db.session.scalars(select(Document).where(Document.source_document_id == recalled[0].document_id)).all()
+    assert [c.status_code for c in copies] == ["13"]
     assert active_person_credential(user(db, "lanhdao.ubnd").id) is not None
     waiting = {task.spec_id for task in db.session.scalars(my_tasks_query(user(db, "lanhdao.ubnd")))}
     assert "sign" in waiting  # the README's signing walk-through starts here
     assert "issue" in {t.spec_id for t in db.session.scalars(my_tasks_query(user(db, "vanthu.ubnd")))}
+    assert "decide" in {t.spec_id for t in db.session.scalars(my_tasks_query(user(db, "vanthu.snv")))}
     assert verify_chain().intact

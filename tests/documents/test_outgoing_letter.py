@@ -1,4 +1,6 @@
 """The outgoing document's Decree 30 layout per type, its ký hiệu, and the cached preview."""
+import uuid
+
 import pytest
 from sqlalchemy import select
 
@@ -48,7 +50,8 @@ def test_each_type_prints_its_name_subject_and_signer_in_vietnamese(app, db, sen
 def test_a_cong_van_has_v_v_and_kinh_gui_and_the_preview_is_rendered_once(app, db, sender, monkeypatch):
     from app.documents.outgoing import letter
 
-    start_draft(app, db, sender)
+    subject = f"Đề nghị báo cáo tình hình thực hiện cải cách hành chính năm 2026 (lần {uuid.uuid4().hex[:6]})"
+    start_draft(app, db, sender, subject=subject)  # content no earlier test rendered: the cache starts cold
     draft = db.session.scalars(select(OutgoingDraft)).one()
     renders = []
     original = letter.render_pdf_document
@@ -58,7 +61,7 @@ def test_a_cong_van_has_v_v_and_kinh_gui_and_the_preview_is_rendered_once(app, d
         again = render_letter(draft, draft.document)
         text = " ".join(pdf_text(first.pdf_bytes()).split())
     assert first == again and len(renders) == 1  # cached by content
-    assert "V/v Đề nghị báo cáo tình hình thực hiện cải cách hành chính năm 2026" in text
+    assert f"V/v {subject}" in text
     assert "Kính gửi: Sở Nội vụ tỉnh Thử." in text and "Như trên;" in text
     draft.body += "\nBổ sung một đoạn."
     with app.test_request_context():

@@ -115,3 +115,7 @@ def test_outgoing_register_lists_issued_documents_in_every_format(app, db, sende
         response = client.get(f"/so-van-ban/di?dinh-dang={output}")
         assert response.status_code == 200 and response.mimetype.startswith(mimetype.split(";")[0])
     assert "01/VPUBND-TH" in client.get("/so-van-ban/di?dinh-dang=csv").get_data(as_text=True)
+
+    document_id = db.session.scalars(select(Document.id).where(Document.instance_id == instance_id)).one()
+    checked = client.get(f"/van-ban/{document_id}?kiem_tra=1").get_data(as_text=True)
+    assert "vừa kiểm tra lại" in checked and checked.count("Hợp lệ") >= 2 and "dấu thời gian" in checked

@@ -182,3 +182,29 @@ def test_an_expired_or_revoked_certificate_signs_nothing(app, db, sender, monkey
     with pytest.raises(SigningRefused, match="đã bị thu hồi"):
         sign(app, db, sender, instance_id)
     assert draft_of(db, instance_id).document.main_file is None and draft_of(db, instance_id).signed_at is None
+
+
+def test_a_separately_filed_attachment_gets_the_agency_signature_as_text_top_right(app, db, sender):
+    import io
+
+    from app.documents.storage import store_pdf
+
+    from ..pdf_samples import minimal_pdf
+
+    stored = store_pdf(io.BytesIO(minimal_pdf("Phu luc danh sach", pages=2)), "phu-luc.pdf",
+                       files_dir=app.config["FILES_DIR"], max_bytes=1 << 20)
+    instance_id = start_draft(app, db, sender, attachment=stored.as_data())
+    approve_reviews(app, db, sender, instance_id)
+    sign(app, db, sender, instance_id)
+    issue(app, db, sender, instance_id)
+    document = draft_of(db, instance_id).document
+    [attachment] = [f for f in document.files if f.role == "attachment"]
+    assert attachment.sha256 != stored.sha256  # the sealed copy replaced the upload
+    pdf = path_for(Path(app.config["FILES_DIR"]), attachment.sha256).read_bytes()
+    [verdict] = validate_pdf_signatures(pdf, trust_roots=trust_roots_from_config(app.config),
+                                        crls=crls_from_config(app.config))
+    assert (verdict.field_name, verdict.verdict) == ("ChuKyCoQuanPhuLuc", "valid")
+    first_page = pdf_text(pdf).split("\f")[0]
+    assert "01/VPUBND-TH" in first_page and "+07:00" in first_page
+    received = db.session.scalars(select(Document).where(Document.source_document_id == document.id)).one()
+    assert [f.sha256 for f in received.files if f.role == "attachment"] == [attachment.sha256]

@@ -3,8 +3,8 @@
 The demo leaders and clerks of the offices involved get DEMO keys first (people's PIN: DEMO_SIGNING_PIN).
 Each draft goes as far as its stage through the services people use, so every signature, number and
 recipient status is real: returned with a comment, waiting for each review, waiting for the signer
-(lanhdao.ubnd can sign it live), signed and waiting for the clerk, and released to Sở Nội vụ and
-others, whose clerks have received, registered or refused them.
+(lanhdao.ubnd can sign it live), signed and waiting for the clerk, released to Sở Nội vụ and others,
+whose clerks have received, registered or refused them, and one recalled (vanthu.snv decides).
 """
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +22,7 @@ from app.workflow.runtime import complete_task, start_instance
 from app.workflow.signing_tasks import sign_and_complete
 
 from ..models import Document
+from ..outgoing.recall import request_recall
 
 SENDER = "VPUBND"
 RECEIVERS = ("SNV", "STC", "STP")
@@ -64,6 +65,9 @@ DRAFTS = (
     DemoDraft("BC", "Báo cáo tình hình tiếp nhận văn bản điện tử quý IV năm 2026",
               "Trong quý IV năm 2026, Văn phòng UBND tỉnh đã tiếp nhận văn bản điện tử qua hệ thống liên thông.",
               ("SNV",), "content_review"),
+    DemoDraft("CV", "Đề nghị cung cấp số liệu biên chế năm 2026",
+              "Văn phòng UBND tỉnh đề nghị Sở Nội vụ cung cấp số liệu biên chế công chức năm 2026.", ("SNV",),
+              "recalled"),
     DemoDraft("CV", "Góp ý dự thảo Quy chế quản lý văn bản điện tử của tỉnh",
               "Văn phòng UBND tỉnh gửi dự thảo Quy chế quản lý văn bản điện tử, đề nghị các cơ quan góp ý.",
               ("SNV", "STP"), "returned"),
@@ -130,6 +134,8 @@ def _drive(people: _People, draft: DemoDraft) -> Document:
     sign_and_complete(_task(instance.id, "issue").task_uuid, {}, actor=clerk, pin="")
     if draft.stage == "released_mixed":
         _answer_at_recipients(people, document)
+    if draft.stage == "recalled":  # vanthu.snv finds the request in "Việc của tôi"
+        request_recall(document, actor=clerk, reason="Số liệu đề nghị cung cấp chưa đúng kỳ báo cáo; sẽ gửi văn bản thay thế.")
     return document
 
 

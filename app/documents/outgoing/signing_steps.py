@@ -19,7 +19,8 @@ from app.documents.numbering import formatted_number, outgoing_book_for, registe
 from app.documents.receiving import searchable_text
 from app.documents.storage import path_for, store_pdf
 from app.extensions import db
-from app.signing.keystore import KeyRefused, WrongPin, open_agency_key, open_person_key, record_wrong_pin
+from app.signing.attachment import ATTACHMENT_FIELD, sign_attachment
+from app.signing.keystore import KeyRefused, WrongPin, agency_key, open_person_key, record_wrong_pin
 from app.signing.timestamping import timestamper_from_config
 from app.signing.validation import (
     crls_from_config,
@@ -42,17 +43,22 @@ from app.workflow.runtime import SigningRefused
 from app.workflow.signing_node import SIGNATURE_RESULT_KEY, SigningStep
 
 from .drafting import issue_date_text
+from .external_signing import ExternallySigned
 from .letter import MAX_RENDER_PDF_BYTES, render_letter
 from .models import OutgoingDraft
 
 
-def sign_outgoing_step(step: SigningStep, task_data: dict, actor, pin: str) -> dict:
-    """The signing node's handler for documents (registered for subject type "document")."""
+def sign_outgoing_step(step: SigningStep, task_data: dict, actor, secret) -> dict:
+    """The signing node's handler for documents (registered for subject type "document").
+
+    `secret` is the signer's PIN, or the signature already made with a key held elsewhere
+    (external_signing.ExternallySigned); the clerk's step needs neither.
+    """
     draft = db.session.get(OutgoingDraft, int(task_data.get("document_id") or 0))
     if draft is None:
         raise SigningRefused(_("Hồ sơ này không có văn bản đi để ký."))
     if step.kind == "signer":
-        return _sign_as_signer(draft, actor, pin)
+        return _sign_as_signer(draft, actor, secret)
     return _issue_and_seal(draft, actor)
 
 
@@ -61,22 +67,20 @@ def _refused(error: KeyRefused) -> SigningRefused:
     return SigningRefused(error.message, after_rollback=after)
 
 
-def _sign_as_signer(draft: OutgoingDraft, actor, pin: str) -> dict:
+def _sign_as_signer(draft: OutgoingDraft, actor, secret) -> dict:
     if draft.signer_id != actor.id:
         raise SigningRefused(_("Chỉ người ký được chỉ định trong dự thảo (%(name)s) được ký văn bản này.",
                                name=draft.signer.full_name if draft.signer else "?"))
     if draft.stage != "signing":
         raise SigningRefused(_("Dự thảo chưa qua kiểm tra thể thức hoặc đã được ký."))
-    config = current_app.config
-    try:
-        credential, credentials = open_person_key(actor.id, pin, crls=crls_from_config(config))
-    except KeyRefused as error:
-        raise _refused(error) from None
     document = draft.document
     letter = render_letter(draft, document)
-    prepared = prepare_for_signing(letter.pdf_bytes(), signature_box=letter.signature_block)
-    signed = sign_as_signer(prepared, credentials, image_png=credential.image_png,
-                            timestamper=timestamper_from_config(config))
+    if isinstance(secret, ExternallySigned):
+        if secret.source_sha256 != letter.file.sha256:
+            raise SigningRefused(_("Dự thảo đã thay đổi sau khi chuẩn bị ký; hãy ký lại."))
+        signed = secret.pdf
+    else:
+        signed = _sign_with_stored_key(letter, actor, secret)
     verdict = _verdicts(signed)[SIGNER_FIELD]
     if verdict["verdict"] != "valid":
         raise SigningRefused(_("Chữ ký vừa tạo không được xác minh hợp lệ (%(reason)s); văn bản chưa được ký.",
@@ -87,28 +91,42 @@ def _sign_as_signer(draft: OutgoingDraft, actor, pin: str) -> dict:
     return _result("signer", signed, _("Đã ký số văn bản. Chữ ký của %(name)s: hợp lệ.", name=verdict["signer_name"] or "?"))
 
 
+def _sign_with_stored_key(letter, actor, pin: str) -> bytes:
+    config = current_app.config
+    try:
+        credential, credentials = open_person_key(actor.id, pin, crls=crls_from_config(config))
+    except KeyRefused as error:
+        raise _refused(error) from None
+    prepared = prepare_for_signing(letter.pdf_bytes(), signature_box=letter.signature_block)
+    return sign_as_signer(prepared, credentials, image_png=credential.image_png,
+                          timestamper=timestamper_from_config(config))
+
+
 def _issue_and_seal(draft: OutgoingDraft, actor) -> dict:
     if draft.stage != "issuing" or draft.signed_at is None:
         raise SigningRefused(_("Văn bản chưa có chữ ký của người ký; không thể cấp số."))
-    document = draft.document
     config = current_app.config
-    crls = crls_from_config(config)
     try:
-        credential, credentials = open_agency_key(document.agency_id, config["SIGNING_KEY_PASSPHRASE"].encode(),
-                                                  crls=crls)
+        with agency_key(draft.document.agency_id, config, crls=crls_from_config(config)) as (credential, credentials):
+            return _number_and_seal(draft, actor, credential, credentials)
     except KeyRefused as error:
         raise _refused(error) from None
+
+
+def _number_and_seal(draft: OutgoingDraft, actor, credential, credentials) -> dict:
+    """Take the number, fill it in with today's date, seal the document and its attachments."""
+    document = draft.document
+    config = current_app.config
     book = outgoing_book_for(document.agency_id, secret=document.secrecy > 0)
     year = register_year()
     number = take_number(book, year=year)
     issued_on = vietnam_today()
-    main = document.main_file
-    signed_by_signer = path_for(Path(config["FILES_DIR"]), main.sha256).read_bytes()
+    signed_by_signer = path_for(Path(config["FILES_DIR"]), document.main_file.sha256).read_bytes()
     filled = fill_number_and_date(signed_by_signer, number_text=formatted_number(number),
                                   date_text=issue_date_text(issued_on))
     try:
         sealed = sign_as_agency(filled, credentials, seal_png=credential.image_png,
-                                trust_roots=trust_roots_from_config(config), crls=crls,
+                                trust_roots=trust_roots_from_config(config), crls=crls_from_config(config),
                                 timestamper=timestamper_from_config(config))
     except SignerSignatureNotValid as refused:
         raise SigningRefused(str(refused)) from None
@@ -118,6 +136,7 @@ def _issue_and_seal(draft: OutgoingDraft, actor) -> dict:
         raise SigningRefused(_("Chữ ký số sau khi cấp số không hợp lệ (%(reason)s); văn bản chưa được phát hành.",
                                reason=(broken[0].get("reason") or broken[0]["verdict"]) if broken else "?"))
     document.number = formatted_number(number)
+    _seal_attachments(document, credentials)
     document.book_id, document.arrival_year, document.arrival_number = book.id, year, number
     document.document_date = issued_on
     document.registered_at, document.registered_by_id = utcnow(), actor.id
@@ -127,6 +146,26 @@ def _issue_and_seal(draft: OutgoingDraft, actor) -> dict:
     draft.issued_at = utcnow()
     return _result("organization", sealed, _("Đã cấp số %(symbol)s và ký số của cơ quan: hợp lệ.",
                                              symbol=document.symbol))
+
+
+def _seal_attachments(document: Document, credentials) -> None:
+    """Each separately-filed attachment gets the agency's signature, text only, top right of page 1."""
+    files_dir = Path(current_app.config["FILES_DIR"])
+    moment = utcnow()
+    for attachment in [f for f in document.files if f.role == "attachment"]:
+        try:
+            sealed = sign_attachment(path_for(files_dir, attachment.sha256).read_bytes(), credentials,
+                                     symbol=document.symbol, moment=moment,
+                                     timestamper=timestamper_from_config(current_app.config))
+        except Exception as error:  # a PDF pyHanko cannot extend: say which file, sign nothing
+            raise SigningRefused(_("Không ký số được tài liệu kèm theo %(name)s; hãy thay tệp khác.",
+                                   name=attachment.name)) from error
+        if _verdicts(sealed).get(ATTACHMENT_FIELD, {}).get("verdict") != "valid":
+            raise SigningRefused(_("Chữ ký số trên tài liệu kèm theo %(name)s không hợp lệ.", name=attachment.name))
+        stored = store_pdf(BytesIO(sealed), attachment.name, files_dir=files_dir, max_bytes=MAX_RENDER_PDF_BYTES * 5)
+        attachment.role = "revision"
+        document.files.append(DocumentFile(role="attachment", position=attachment.position, sha256=stored.sha256,
+                                           name=stored.name, size=stored.size))
 
 
 def _verdicts(pdf: bytes) -> dict[str, dict]:

@@ -17,6 +17,7 @@ from app.workflow.runtime import WorkflowError, start_instance
 from .letter import render_letter
 from .lists import drafts_by_document, drafts_query, released_query
 from .models import OutgoingDraft
+from .recall import request_recall
 
 bp = Blueprint("outgoing", __name__)
 PER_PAGE = 25
@@ -55,6 +56,24 @@ def preview(document_id: int):
     letter = render_letter(draft, document)
     return send_file(path_for(Path(current_app.config["FILES_DIR"]), letter.file.sha256),
                      mimetype="application/pdf", download_name=f"du-thao-{document.id}.pdf", max_age=0)
+
+
+@bp.route("/van-ban-di/<int:document_id>/thu-hoi", methods=["POST"])
+@login_required
+def recall(document_id: int):
+    actor = signed_in_user()
+    document = open_document(document_id, actor)
+    if document is None or document.direction != "outgoing":
+        abort(404)
+    try:
+        asked = request_recall(document, actor=actor, reason=request.form.get("reason", ""))
+    except WorkflowError as refused:
+        db.session.rollback()
+        flash(refused.message, "danger")
+    else:
+        db.session.commit()
+        flash(_("Đã đề nghị %(n)s nơi nhận thu hồi văn bản %(symbol)s.", n=asked, symbol=document.symbol), "success")
+    return redirect(url_for("documents.document_detail", document_id=document_id))
 
 
 @bp.route("/van-ban/<int:document_id>/soan-tra-loi", methods=["POST"])
