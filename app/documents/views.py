@@ -35,6 +35,7 @@ from .storage import path_for
 from .verification import verify_signatures
 from .vocabulary import (
     DOCUMENT_TYPES,
+    LINK_LABELS,
     SECRECY_LABELS,
     STAGE_LABELS,
     STATUS_LABELS,
@@ -52,7 +53,7 @@ FILTERS_KEY = "incoming_filters"
 def document_words():
     return {"DOCUMENT_TYPE_OPTIONS": [(code, name) for code, (name, _abbr) in DOCUMENT_TYPES.items()], "URGENCY_LABELS": URGENCY_LABELS, "SECRECY_LABELS": SECRECY_LABELS,
             "STATUS_LABELS": STATUS_LABELS, "VERDICT_LABELS": VERDICT_LABELS, "today": vietnam_today(), "doc_type_name": type_name,
-            "note_label": note_label, "STAGE_LABELS": STAGE_LABELS}
+            "note_label": note_label, "STAGE_LABELS": STAGE_LABELS, "LINK_LABELS": LINK_LABELS}
 
 
 @bp.route("/van-ban-den")

@@ -27,7 +27,12 @@ STATUS_LABELS = {
 # Where an outgoing draft stands (app.documents.outgoing.models.STAGES).
 STAGE_LABELS = {"drafting": _l("Đang soạn / sửa dự thảo"), "content_review": _l("Chờ duyệt nội dung"),
                 "format_check": _l("Chờ kiểm tra thể thức"), "signing": _l("Chờ ký số"),
-                "issuing": _l("Chờ cấp số, phát hành"), "released": _l("Đã phát hành"), "recalled": _l("Đã thu hồi")}
+                "issuing": _l("Chờ cấp số, phát hành"), "released": _l("Đã phát hành"), "recalled": _l("Đã thu hồi"),
+                "replaced": _l("Đã được thay thế")}
+
+# Related documents (DocumentLink.kind) as the document page names them.
+LINK_LABELS = {"reply": _l("Văn bản trả lời"), "replaces": _l("Thay thế văn bản"),
+               "replaced_by": _l("Được thay thế bởi")}
 
 NOTE_LABELS = {"direction": _l("Ý kiến chỉ đạo"), "progress": _l("Tiến độ xử lý"),
                "contribution": _l("Ý kiến phối hợp"), "result": _l("Kết quả xử lý"), "deadline": _l("Hạn xử lý"),

@@ -72,3 +72,33 @@ def _recall_instance(db, copy: Document) -> int:
 def _draft(db, document):
     from app.documents.outgoing.models import OutgoingDraft
     return db.session.get(OutgoingDraft, document.id)
+
+
+def test_a_replacement_supersedes_the_released_document_at_each_recipient(app, db, released, login, client):
+    from app.documents.models import DocumentLink
+    from app.documents.outgoing.models import OutgoingDraft
+    from app.documents.outgoing.replacement import replacement_data
+    from app.workflow.runtime import start_instance
+
+    from .outgoing_setup import approve_reviews, issue, sign
+
+    sender, document, _second_clerk = released
+    old_copy = copy_at(db, document, sender.recipient.id)
+    with app.test_request_context():
+        instance = start_instance("outgoing_document", actor=sender.specialist,
+                                  data=replacement_data(db.session.get(OutgoingDraft, document.id)))
+        draft_task = task_of(db, instance.id, "draft")
+        complete_task(draft_task.task_uuid, {"subject": document.subject + " (thay thế)"}, actor=sender.specialist)
+    approve_reviews(app, db, sender, instance.id)
+    sign(app, db, sender, instance.id)
+    issue(app, db, sender, instance.id)
+    replacement = db.session.scalars(select(Document).where(Document.instance_id == instance.id)).one()
+    assert replacement.symbol == "02/VPUBND-TH"
+    assert db.session.get(OutgoingDraft, document.id).stage == "replaced"
+    new_copy = copy_at(db, replacement, sender.recipient.id)
+    links = {(link.document_id, link.kind, link.related_id) for link in db.session.scalars(select(DocumentLink))}
+    assert (new_copy.id, "replaces", old_copy.id) in links and (old_copy.id, "replaced_by", new_copy.id) in links
+    assert (replacement.id, "replaces", document.id) in links
+    login(sender.recipient_clerk)
+    page = client.get(f"/van-ban/{old_copy.id}").get_data(as_text=True)
+    assert "Được thay thế bởi" in page and f'href="/van-ban/{new_copy.id}"' in page

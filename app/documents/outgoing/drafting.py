@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.directory.models import Agency, Department, User
-from app.documents.models import Document, DocumentFile, DocumentNote
+from app.documents.models import Document, DocumentFile, DocumentLink, DocumentNote
 from app.documents.receiving import searchable_text
 from app.documents.vocabulary import DOCUMENT_TYPES
 from app.extensions import db
@@ -130,6 +130,7 @@ def save_draft(context: OperatorContext) -> dict:
     draft.signer_id, draft.authority = signer.id, str(data.get("authority") or "")
     draft.authority_of = str(data.get("authority_of") or "").strip() if draft.authority else ""
     draft.reply_to_id = _reply_to(data.get("reply_to_document_id"), agency_id)
+    _link_replaced(document, data.get("replaces_document_id"), agency_id)
     draft.recipients = _kept_rows(draft.recipients, recipients)
     draft.stage = "content_review"
     _keep_attachment(document, data.get("attachment"))
@@ -144,6 +145,20 @@ def _reply_to(value, agency_id: int) -> int | None:
     if incoming is None or incoming.agency_id != agency_id or incoming.direction != "incoming":
         raise OperatorRefused(_("Văn bản được trả lời không thuộc cơ quan."))
     return incoming.id
+
+
+def _link_replaced(document: Document, value, agency_id: int) -> None:
+    """A replacement (Thay thế) names the released document it supersedes; recipients get both linked."""
+    if not value:
+        return
+    replaced = db.session.get(OutgoingDraft, int(value))
+    if replaced is None or replaced.document.agency_id != agency_id or replaced.stage not in ("released", "recalled"):
+        raise OperatorRefused(_("Chỉ thay thế được văn bản đi đã phát hành của cơ quan."))
+    exists = db.session.scalars(select(DocumentLink).where(
+        DocumentLink.document_id == document.id, DocumentLink.kind == "replaces")).first()
+    if exists is None:
+        db.session.add(DocumentLink(document_id=document.id, kind="replaces", related_id=replaced.document_id,
+                                    reference=replaced.document.symbol))
 
 
 def _keep_attachment(document: Document, stored: dict | None) -> None:

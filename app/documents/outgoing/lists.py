@@ -9,13 +9,15 @@ from app.extensions import db
 
 from .models import OutgoingDraft, OutgoingRecipient
 
+# Stages after release: the document is issued, whatever happened to it since.
+ISSUED_STAGES = ("released", "recalled", "replaced")
 # Who follows every draft of the agency; the others see the drafts they wrote or sign.
 ALL_DRAFTS_ROLES = ("leader", "unit_head", "clerk", "format_checker")
 
 
 def released_query(actor, text: str = ""):
     statement = (visible_documents(actor).join(OutgoingDraft, OutgoingDraft.document_id == Document.id)
-                 .where(Document.direction == "outgoing", OutgoingDraft.stage.in_(("released", "recalled"))))
+                 .where(Document.direction == "outgoing", OutgoingDraft.stage.in_(ISSUED_STAGES)))
     for word in fold(text).split():
         statement = statement.where(Document.search_text.contains(word, autoescape=True))
     return statement.order_by(Document.document_date.desc(), Document.arrival_number.desc(), Document.id.desc())
@@ -23,7 +25,7 @@ def released_query(actor, text: str = ""):
 
 def drafts_query(actor):
     statement = (visible_documents(actor).join(OutgoingDraft, OutgoingDraft.document_id == Document.id)
-                 .where(Document.direction == "outgoing", OutgoingDraft.stage.not_in(("released", "recalled"))))
+                 .where(Document.direction == "outgoing", OutgoingDraft.stage.not_in(ISSUED_STAGES)))
     if not actor.has_role(*ALL_DRAFTS_ROLES):
         statement = statement.where(or_(OutgoingDraft.drafter_id == actor.id, OutgoingDraft.signer_id == actor.id))
     return statement.order_by(Document.id.desc())

@@ -12,7 +12,7 @@ from app.extensions import db
 from app.sqltypes import UtcDateTime
 
 # Where the draft stands; what the drafter sees in "Dự thảo" and on the document page.
-STAGES = ("drafting", "content_review", "format_check", "signing", "issuing", "released", "recalled")
+STAGES = ("drafting", "content_review", "format_check", "signing", "issuing", "released", "recalled", "replaced")
 AUTHORITY_PREFIXES = ("", "TM.", "KT.", "Q.", "TL.", "TUQ.")
 
 

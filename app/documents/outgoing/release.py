@@ -6,16 +6,20 @@ clerk's completion: a recipient that cannot take it rolls the whole release back
 wait for the exchange (edXML); secret documents are refused that path already when drafted.
 """
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from app.audit.services import record
 from app.documents.metadata import IncomingMetadata
+from app.documents.models import DocumentLink
 from app.documents.receiving import receive_document
 from app.documents.storage import StoredFile
+from app.extensions import db
 from app.sqltypes import utcnow
 from app.workflow.registry import OperatorContext
 from app.workflow.runtime import OperatorRefused
 
 from .drafting import draft_of
+from .models import OutgoingDraft
 
 
 def release(context: OperatorContext) -> dict:
@@ -43,11 +47,33 @@ def release(context: OperatorContext) -> dict:
             recipient.exchange_state, recipient.queued_at = "queued", now
             queued += 1
     draft.stage, draft.released_at = "released", now
+    _supersede(document, draft)
     record("document_released", actor=context.actor, subject=("document", str(document.id)),
            agency_id=document.agency_id, symbol=document.symbol, file_sha256=main.sha256,
            delivered=[r.code for r in draft.recipients if r.delivered_document_id],
            queued=[r.code for r in draft.recipients if r.exchange_state == "queued"])
     return {"delivered": delivered, "queued": queued}
+
+
+def _supersede(document, draft) -> None:
+    """A replacement's copies point to the copies they replace, at each recipient, and back."""
+    replaces = db.session.scalars(select(DocumentLink).where(DocumentLink.document_id == document.id,
+                                                             DocumentLink.kind == "replaces")).first()
+    if replaces is None:
+        return
+    old = db.session.get(OutgoingDraft, replaces.related_id)
+    old.stage = "replaced"
+    db.session.add(DocumentLink(document_id=old.document_id, kind="replaced_by", related_id=document.id,
+                                reference=document.symbol))
+    old_copies = {r.agency_id: r.delivered_document for r in old.recipients if r.delivered_document is not None}
+    for recipient in draft.recipients:
+        old_copy = old_copies.get(recipient.agency_id)
+        if old_copy is None or recipient.delivered_document_id is None:
+            continue
+        db.session.add(DocumentLink(document_id=recipient.delivered_document_id, kind="replaces",
+                                    related_id=old_copy.id, reference=old_copy.symbol))
+        db.session.add(DocumentLink(document_id=old_copy.id, kind="replaced_by",
+                                    related_id=recipient.delivered_document_id, reference=document.symbol))
 
 
 def _stored(file) -> StoredFile:

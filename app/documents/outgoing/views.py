@@ -18,6 +18,7 @@ from .letter import render_letter
 from .lists import drafts_by_document, drafts_query, released_query
 from .models import OutgoingDraft
 from .recall import request_recall
+from .replacement import replacement_data
 
 bp = Blueprint("outgoing", __name__)
 PER_PAGE = 25
@@ -84,13 +85,29 @@ def reply(document_id: int):
     incoming = open_document(document_id, actor)
     if incoming is None or incoming.direction != "incoming":
         abort(404)
+    return _start_draft(actor, {"reply_to_document_id": incoming.id},
+                        _("Trả lời %(symbol)s", symbol=incoming.symbol), document_id)
+
+
+@bp.route("/van-ban-di/<int:document_id>/thay-the", methods=["POST"])
+@login_required
+def replace(document_id: int):
+    """Start a replacement: a new draft carrying the old document's content, linked to it."""
+    actor = signed_in_user()
+    document = open_document(document_id, actor)
+    draft = db.session.get(OutgoingDraft, document_id) if document is not None else None
+    if draft is None:
+        abort(404)
+    return _start_draft(actor, replacement_data(draft), _("Thay thế %(symbol)s", symbol=document.symbol), document_id)
+
+
+def _start_draft(actor, data: dict, title: str, back_to: int):
     try:
-        instance = start_instance(PROCESS_ID, actor=actor, data={"reply_to_document_id": incoming.id},
-                                  title=_("Trả lời %(symbol)s", symbol=incoming.symbol))
+        instance = start_instance(PROCESS_ID, actor=actor, data=data, title=title)
     except WorkflowError as refused:
         db.session.rollback()
         flash(refused.message, "danger")
-        return redirect(url_for("documents.document_detail", document_id=document_id))
+        return redirect(url_for("documents.document_detail", document_id=back_to))
     db.session.commit()
     first = db.session.scalars(my_tasks_query(actor).where(HumanTask.instance_id == instance.id)).first()
     return redirect(url_for("tasks.task", task_uuid=first.task_uuid) if first else url_for("tasks.inbox"))
