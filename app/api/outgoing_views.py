@@ -20,7 +20,7 @@ from app.documents.outgoing.models import OutgoingDraft
 from app.documents.outgoing.page import recipient_statuses
 from app.documents.outgoing.recall import request_recall
 from app.documents.storage import path_for
-from app.documents.verification import verify_signatures
+from app.documents.verification import verify_files
 from app.extensions import db
 from app.workflow.runtime import WorkflowError
 from app.workflow.signing_node import SIGNATURE_RESULT_KEY
@@ -98,16 +98,20 @@ def preview_outgoing(document_id: int):
 
 
 @bp.route("/api/v1/documents/<int:document_id>/signatures")
-@documented(summary="Kiểm tra lại chữ ký số của văn bản ngay bây giờ: kết luận từng chữ ký", security=BEARER,
+@documented(summary="Kiểm tra lại chữ ký số của văn bản (tệp chính và tài liệu kèm theo) ngay bây giờ",
+            security=BEARER,
             responses={"200": {"description": "Kết luận"}, **error_responses(401, 404)})
 @token_required
 def check_signatures(document_id: int):
     document = open_document(document_id, g.api_user)
     if document is None:
         return api_error_response(404, _("Không tìm thấy văn bản."))
-    verdicts = verify_signatures(document, g.api_user)
+    checked = verify_files(document, g.api_user)
     db.session.commit()
-    return jsonify(document_id=document.id, signatures=verdicts)
+    main = next((c.verdicts for c in checked if c.file.role == "main"), [])
+    return jsonify(document_id=document.id, signatures=main, files=[
+        {"id": c.file.id, "role": c.file.role, "name": c.file.name, "sha256": c.file.sha256,
+         "signatures": c.verdicts} for c in checked])
 
 
 @bp.route("/api/v1/documents/<int:document_id>/recall", methods=["POST"])

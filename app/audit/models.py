@@ -1,5 +1,5 @@
 """The audit chain: an append-only list of events, each hashed together with its predecessor."""
-from sqlalchemy import JSON, ForeignKey, Integer, String
+from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -34,3 +34,17 @@ class AuditChainHead(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     seq: Mapped[int] = mapped_column(Integer, default=0)
     hash: Mapped[str] = mapped_column(String(64), default=GENESIS_HASH)
+
+
+class AuditAnchor(db.Model):
+    """The chain's head at a moment, signed (and timestamped) by the installation's key.
+
+    Someone able to write to the database can rewrite events and recompute every hash after them, or
+    cut the chain's end; neither can re-sign an anchor, so either shows against the anchors.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, index=True)
+    head_hash: Mapped[str] = mapped_column(String(64))
+    created_at = mapped_column(UtcDateTime, nullable=False)
+    signature: Mapped[bytes] = mapped_column(LargeBinary)  # detached CMS over anchor_message(seq, head_hash)

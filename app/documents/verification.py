@@ -1,28 +1,84 @@
-"""Checking a document's signatures again, on demand: against today's trust roots and CRLs.
+"""Checking a document's signatures again, on demand: every file, against today's trust roots and CRLs.
 
 The verdicts kept on the document are those of when it arrived or was signed; this answers "is it
 still valid now" (a certificate revoked since shows up here) without changing what was recorded.
+The report (HTML, PDF) lists every signature of the main file and each attachment.
 """
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from flask import current_app
 
 from app.audit.services import record
-from app.signing.validation import crls_from_config, trust_roots_from_config, validate_pdf_signatures
+from app.rendering.formats import format_datetime
+from app.rendering.tables import Column
+from app.signing.validation import (
+    VERDICT_LABELS,
+    crls_from_config,
+    trust_roots_from_config,
+    validate_pdf_signatures,
+)
 
-from .models import Document
+from .models import Document, DocumentFile
 from .storage import path_for
+
+REPORT_COLUMNS = (
+    Column("file", "Tệp", 34), Column("field", "Chữ ký", 24), Column("verdict", "Kết luận", 22),
+    Column("signer", "Người ký", 34), Column("organisation", "Cơ quan, tổ chức", 34),
+    Column("signing_time", "Thời điểm ký (khai báo)", 26), Column("timestamp_time", "Dấu thời gian", 26),
+    Column("coverage", "Phạm vi", 20), Column("modification", "Thay đổi sau khi ký", 22),
+    Column("anchor", "Nguồn tin cậy", 30), Column("reason", "Lý do", None),
+)
+COVERAGE_WORDS = {"ENTIRE_FILE": "Toàn bộ tệp", "ENTIRE_REVISION": "Đến phiên bản ký", "CONTENT_ONLY": "Chỉ nội dung"}
+MODIFICATION_WORDS = {"NONE": "Không", "LTA_UPDATES": "Chỉ dữ liệu lưu trữ dài hạn",
+                      "FORM_FILLING": "Chỉ điền biểu mẫu (số, ngày)", "ANNOTATIONS": "Chú thích", "OTHER": "Thay đổi khác"}
+
+
+@dataclass
+class FileVerdicts:
+    file: DocumentFile
+    verdicts: list[dict]
+
+
+def verify_files(document: Document, actor) -> list[FileVerdicts]:
+    """Validate every signature of the main file and the attachments now; audited (who, which verdicts)."""
+    config = current_app.config
+    trust = {"trust_roots": trust_roots_from_config(config), "crls": crls_from_config(config)}
+    files = [f for f in document.files if f.role in ("main", "attachment")]
+    checked = []
+    for file in sorted(files, key=lambda f: (f.role != "main", f.position)):
+        pdf = path_for(Path(config["FILES_DIR"]), file.sha256).read_bytes()
+        checked.append(FileVerdicts(file, [v.as_data() for v in validate_pdf_signatures(pdf, **trust)]))
+    record("signatures_verified", actor=actor, subject=("document", str(document.id)), agency_id=document.agency_id,
+           files=[{"sha256": c.file.sha256, "verdicts": [(v["field_name"], v["verdict"]) for v in c.verdicts]}
+                  for c in checked])
+    return checked
 
 
 def verify_signatures(document: Document, actor) -> list[dict]:
-    """Validate every signature of the main file now; audited (who checked, and the verdicts)."""
-    main = document.main_file
-    if main is None:
-        return []
-    config = current_app.config
-    pdf = path_for(Path(config["FILES_DIR"]), main.sha256).read_bytes()
-    verdicts = [v.as_data() for v in validate_pdf_signatures(
-        pdf, trust_roots=trust_roots_from_config(config), crls=crls_from_config(config))]
-    record("signatures_verified", actor=actor, subject=("document", str(document.id)), agency_id=document.agency_id,
-           file_sha256=main.sha256, verdicts=[(v["field_name"], v["verdict"]) for v in verdicts])
-    return verdicts
+    """The main file's verdicts now (the document page's "Kiểm tra lại")."""
+    return next((c.verdicts for c in verify_files(document, actor) if c.file.role == "main"), [])
+
+
+def _moment(iso: str | None) -> str:
+    """An ISO 8601 UTC time as people read it: dd/mm/yyyy HH:mm:ss, Vietnam time."""
+    return format_datetime(datetime.fromisoformat(iso), seconds=True) if iso else ""
+
+
+def report_rows(checked: list[FileVerdicts]) -> list[dict]:
+    rows = []
+    for item in checked:
+        for verdict in item.verdicts or [{}]:
+            rows.append({
+                "file": item.file.name, "field": verdict.get("field_name") or "(không có chữ ký)",
+                "verdict": str(VERDICT_LABELS[verdict["verdict"]]) if verdict else "",
+                "signer": verdict.get("signer_name") or "", "organisation": verdict.get("signer_organisation") or "",
+                "signing_time": _moment(verdict.get("signing_time")),
+                "timestamp_time": _moment(verdict.get("timestamp_time")),
+                "coverage": COVERAGE_WORDS.get(verdict.get("coverage"), verdict.get("coverage") or ""),
+                "modification": MODIFICATION_WORDS.get(verdict.get("modification_level"),
+                                                       verdict.get("modification_level") or ""),
+                "anchor": verdict.get("trust_anchor") or "", "reason": verdict.get("reason") or "",
+            })
+    return rows

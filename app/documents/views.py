@@ -3,6 +3,7 @@ from pathlib import Path
 
 from flask import (
     Blueprint,
+    Response,
     abort,
     current_app,
     flash,
@@ -21,7 +22,10 @@ from app.auth.decorators import role_required
 from app.auth.session import signed_in_user
 from app.directory.roles import CLERK
 from app.extensions import db
+from app.rendering.formats import format_datetime
+from app.rendering.registers import render_register_pdf
 from app.signing.validation import VERDICT_LABELS
+from app.sqltypes import utcnow
 from app.vietnam_time import vietnam_today
 
 from .access import open_document
@@ -32,7 +36,7 @@ from .models import DocumentFile
 from .page import document_page
 from .search import IncomingFilters, incoming_query
 from .storage import path_for
-from .verification import verify_signatures
+from .verification import REPORT_COLUMNS, report_rows, verify_files, verify_signatures
 from .vocabulary import (
     DOCUMENT_TYPES,
     LINK_LABELS,
@@ -130,6 +134,28 @@ def document_file(document_id: int, file_id: int):
     # Shown inline in the page's viewer; the name is the one the file came with.
     return send_file(path, mimetype=stored.content_type, download_name=stored.name,
                      as_attachment=request.args.get("download") == "1", max_age=0)
+
+
+@bp.route("/van-ban/<int:document_id>/chu-ky")
+@login_required
+def signature_report(document_id: int):
+    """Every signature of the document's files, judged now; as a page or a PDF to keep (auditors)."""
+    actor = signed_in_user()
+    document = open_document(document_id, actor)
+    if document is None:
+        abort(404)
+    checked = verify_files(document, actor)
+    db.session.commit()
+    rows = report_rows(checked)
+    heading = f"Văn bản {document.symbol or document.id}: {document.subject}"[:300]
+    if request.args.get("dinh-dang") == "pdf":
+        pdf = render_register_pdf(title="BÁO CÁO KIỂM TRA CHỮ KÝ SỐ", agency_name=document.agency.name,
+                                  period_text=f"{heading} — kiểm tra lúc {format_datetime(utcnow())}",
+                                  columns=REPORT_COLUMNS, rows=rows, render=render_template)
+        return Response(pdf, mimetype="application/pdf", headers={
+            "Content-Disposition": f'attachment; filename="kiem-tra-chu-ky-{document.id}.pdf"'})
+    return render_template("documents/signature_report.html", document=document, columns=REPORT_COLUMNS,
+                           rows=rows, heading=heading)
 
 
 def document_panel(subject_id: str, actor):

@@ -17,16 +17,26 @@ from app.extensions import db
 
 from .timers import fire_due_timers
 
+
+def anchor_audit_chain() -> int | None:
+    """The daily anchor of the audit chain's head; returns the anchored event number, if any."""
+    from app.audit.anchors import anchor_chain
+
+    anchor = anchor_chain(current_app.config)
+    return anchor.seq if anchor else None
+
 log = logging.getLogger(__name__)
 
 # Every job by name: jobs are plain functions taking JSON-friendly keyword arguments.
 JOBS: dict[str, Callable] = {
     "fire_due_timers": fire_due_timers,
+    "anchor_audit_chain": anchor_audit_chain,
 }
 
 # Seconds between runs of the periodic jobs (Celery beat uses the same table).
 SCHEDULE: dict[str, float] = {
     "fire_due_timers": 30.0,
+    "anchor_audit_chain": 24 * 3600.0,
 }
 
 

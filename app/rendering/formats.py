@@ -23,8 +23,8 @@ def format_date(value: date | datetime | None) -> str:
     return value.strftime("%d/%m/%Y")
 
 
-def format_datetime(value: datetime | None) -> str:
-    return "" if value is None else vietnam_time(value).strftime("%d/%m/%Y %H:%M")
+def format_datetime(value: datetime | None, *, seconds: bool = False) -> str:
+    return "" if value is None else vietnam_time(value).strftime("%d/%m/%Y %H:%M:%S" if seconds else "%d/%m/%Y %H:%M")
 
 
 def format_number(value: int | float | Decimal, grouped: bool = True) -> str:

@@ -191,6 +191,11 @@ class DemoPki:
         subject = _name(full_name, _demo_label(organisation), user_id=username)
         return self._credentials(self.directory / "people" / f"{_file_stem(username)}.p12", subject)
 
+    def issue_installation(self) -> SignerCredentials:
+        """The installation's own key (signs what the system attests, e.g. the audit chain's head)."""
+        subject = _name("Hệ thống Liên Thông (DEMO)", DEMO_ISSUER_ORGANISATION)
+        return self._credentials(self.directory / "installation.p12", subject)
+
     def issue_timestamping(self) -> SignerCredentials:
         """The demo timestamp authority's credentials (critical EKU timeStamping), issued on first use."""
         subject = _name("Liên Thông DEMO Timestamp Authority", DEMO_ISSUER_ORGANISATION)

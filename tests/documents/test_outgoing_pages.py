@@ -119,3 +119,29 @@ def test_outgoing_register_lists_issued_documents_in_every_format(app, db, sende
     document_id = db.session.scalars(select(Document.id).where(Document.instance_id == instance_id)).one()
     checked = client.get(f"/van-ban/{document_id}?kiem_tra=1").get_data(as_text=True)
     assert "vừa kiểm tra lại" in checked and checked.count("Hợp lệ") >= 2 and "dấu thời gian" in checked
+
+
+def test_the_signature_report_lists_every_file_and_prints(app, db, sender, login, client):
+    import io
+
+    from app.documents.storage import store_pdf
+
+    from ..pdf_samples import minimal_pdf, pdf_text
+    from .outgoing_setup import approve_reviews, issue, sign, start_draft
+
+    appendix = store_pdf(io.BytesIO(minimal_pdf("Phu luc")), "phu-luc.pdf", files_dir=app.config["FILES_DIR"],
+                         max_bytes=1 << 20)
+    instance_id = start_draft(app, db, sender, attachment=appendix.as_data())
+    approve_reviews(app, db, sender, instance_id)
+    sign(app, db, sender, instance_id)
+    issue(app, db, sender, instance_id)
+    document_id = db.session.scalars(select(Document.id).where(Document.instance_id == instance_id)).one()
+    from ..factories import Factory
+
+    login(Factory(db).user(roles=("auditor",), province_wide=True))  # read-only, every agency
+    page = client.get(f"/van-ban/{document_id}/chu-ky").get_data(as_text=True)
+    assert page.count("Hợp lệ") == 3 and "phu-luc.pdf" in page and "Chỉ điền biểu mẫu (số, ngày)" in page
+    pdf = client.get(f"/van-ban/{document_id}/chu-ky?dinh-dang=pdf")
+    assert pdf.mimetype == "application/pdf"
+    text = " ".join(pdf_text(pdf.data).split())
+    assert "BÁO CÁO KIỂM TRA CHỮ KÝ SỐ" in text and text.count("Hợp lệ") == 3 and "Toàn bộ" in text
