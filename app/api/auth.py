@@ -4,6 +4,7 @@ from functools import wraps
 from flask import g, request
 from flask_babel import gettext as _
 
+from app.auth.read_only import read_only_message, refuses
 from app.auth.services import user_for_api_token
 
 from .errors import api_error_response
@@ -18,6 +19,8 @@ def token_required(view):
             return api_error_response(401, _("Thiếu hoặc sai mã truy cập (Bearer token)."),
                                       headers={"WWW-Authenticate": "Bearer"})
         g.api_user = user
+        if refuses(user):
+            return api_error_response(403, read_only_message())
         return view(*args, **kwargs)
 
     return guarded

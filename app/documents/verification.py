@@ -5,13 +5,12 @@ still valid now" (a certificate revoked since shows up here) without changing wh
 The report (HTML, PDF) lists every signature of the main file and each attachment.
 """
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 from flask import current_app
 
 from app.audit.services import record
-from app.rendering.formats import format_datetime
+from app.rendering.formats import format_iso_datetime
 from app.rendering.tables import Column
 from app.signing.validation import (
     VERDICT_LABELS,
@@ -61,11 +60,6 @@ def verify_signatures(document: Document, actor) -> list[dict]:
     return next((c.verdicts for c in verify_files(document, actor) if c.file.role == "main"), [])
 
 
-def _moment(iso: str | None) -> str:
-    """An ISO 8601 UTC time as people read it: dd/mm/yyyy HH:mm:ss, Vietnam time."""
-    return format_datetime(datetime.fromisoformat(iso), seconds=True) if iso else ""
-
-
 def report_rows(checked: list[FileVerdicts]) -> list[dict]:
     rows = []
     for item in checked:
@@ -74,8 +68,8 @@ def report_rows(checked: list[FileVerdicts]) -> list[dict]:
                 "file": item.file.name, "field": verdict.get("field_name") or "(không có chữ ký)",
                 "verdict": str(VERDICT_LABELS[verdict["verdict"]]) if verdict else "",
                 "signer": verdict.get("signer_name") or "", "organisation": verdict.get("signer_organisation") or "",
-                "signing_time": _moment(verdict.get("signing_time")),
-                "timestamp_time": _moment(verdict.get("timestamp_time")),
+                "signing_time": format_iso_datetime(verdict.get("signing_time"), seconds=True),
+                "timestamp_time": format_iso_datetime(verdict.get("timestamp_time"), seconds=True),
                 "coverage": COVERAGE_WORDS.get(verdict.get("coverage"), verdict.get("coverage") or ""),
                 "modification": MODIFICATION_WORDS.get(verdict.get("modification_level"),
                                                        verdict.get("modification_level") or ""),

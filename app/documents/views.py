@@ -29,6 +29,7 @@ from app.sqltypes import utcnow
 from app.vietnam_time import vietnam_today
 
 from .access import open_document
+from .dossier import build_dossier, dossier_zip
 from .entry import DuplicateSuspected, enter_incoming
 from .holders import holders_by_instance
 from .metadata import DocumentRefused
@@ -156,6 +157,20 @@ def signature_report(document_id: int):
             "Content-Disposition": f'attachment; filename="kiem-tra-chu-ky-{document.id}.pdf"'})
     return render_template("documents/signature_report.html", document=document, columns=REPORT_COLUMNS,
                            rows=rows, heading=heading)
+
+
+@bp.route("/van-ban/<int:document_id>/ho-so-kiem-toan")
+@login_required
+def dossier(document_id: int):
+    """The auditor's dossier: the signed report, the original files and trail.json, in one ZIP."""
+    actor = signed_in_user()
+    document = open_document(document_id, actor)
+    if document is None:
+        abort(404)
+    archive = dossier_zip(build_dossier(document, actor), actor)
+    db.session.commit()
+    return Response(archive, mimetype="application/zip", headers={
+        "Content-Disposition": f'attachment; filename="ho-so-kiem-toan-{document.id}.zip"'})
 
 
 def document_panel(subject_id: str, actor):

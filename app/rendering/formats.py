@@ -27,6 +27,11 @@ def format_datetime(value: datetime | None, *, seconds: bool = False) -> str:
     return "" if value is None else vietnam_time(value).strftime("%d/%m/%Y %H:%M:%S" if seconds else "%d/%m/%Y %H:%M")
 
 
+def format_iso_datetime(iso: str | None, *, seconds: bool = False) -> str:
+    """An ISO 8601 time kept in JSON (audit data, signature verdicts) as people read it, Vietnam time."""
+    return format_datetime(datetime.fromisoformat(iso), seconds=seconds) if iso else ""
+
+
 def format_number(value: int | float | Decimal, grouped: bool = True) -> str:
     """Thousands separated by "." and decimals by "," (4.129; 12,5); ungrouped: 4129."""
     text = f"{value:,}" if grouped else f"{value}"

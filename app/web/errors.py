@@ -38,7 +38,8 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        return _render(error.code or 500)
+        # Our own refusals carry a Vietnamese `detail`; werkzeug's English descriptions are never shown.
+        return _render(error.code or 500, getattr(error, "detail", None))
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

@@ -61,3 +61,16 @@ def test_a_forged_anchor_is_refused_and_the_cli_reports_it(app, make, db):
     db.session.expire_all()
     result = app.test_cli_runner().invoke(args=["audit", "verify"])
     assert result.exit_code == 1 and "chữ ký không hợp lệ" in result.output
+
+
+def test_auditors_download_the_events_of_their_agency_only(app, make, login, client):
+    own, other = make.agency(), make.agency()
+    auditor = make.user(agency=own, roles=("auditor",))
+    record("thing_done", actor=make.user(agency=own), subject=own, step="của mình")
+    record("thing_done", actor=make.user(agency=other), subject=other, step="của cơ quan khác")
+    login(auditor)
+    assert "Tải sự kiện (CSV)" in client.get("/kiem-toan").get_data(as_text=True)
+    response = client.get(f"/kiem-toan/su-kien.csv?co_quan={other.id}")
+    text = response.data.decode("utf-8-sig")
+    assert response.mimetype == "text/csv" and text.startswith("Số,Thời điểm,Sự kiện")
+    assert "của mình" in text and "của cơ quan khác" not in text

@@ -145,3 +145,38 @@ def test_the_signature_report_lists_every_file_and_prints(app, db, sender, login
     assert pdf.mimetype == "application/pdf"
     text = " ".join(pdf_text(pdf.data).split())
     assert "BÁO CÁO KIỂM TRA CHỮ KÝ SỐ" in text and text.count("Hợp lệ") == 3 and "Toàn bộ" in text
+
+
+def test_an_auditor_downloads_a_signed_dossier_with_the_originals_and_the_trail(app, db, sender, login, client):
+    import io
+    import json
+    import zipfile
+
+    from app.signing.validation import crls_from_config, trust_roots_from_config, validate_pdf_signatures
+
+    from ..factories import Factory
+    from ..pdf_samples import pdf_text
+    from .outgoing_setup import approve_reviews, issue, sign, start_draft
+
+    instance_id = start_draft(app, db, sender)
+    approve_reviews(app, db, sender, instance_id)
+    sign(app, db, sender, instance_id)
+    issue(app, db, sender, instance_id)
+    document = db.session.scalars(select(Document).where(Document.instance_id == instance_id)).one()
+    login(Factory(db).user(roles=("auditor",), province_wide=True))
+    response = client.get(f"/van-ban/{document.id}/ho-so-kiem-toan")
+    assert response.status_code == 200 and response.mimetype == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    names = archive.namelist()
+    assert "bao-cao-ho-so.pdf" in names and "trail.json" in names
+    assert any(name.startswith("tep/main-") for name in names) and any(n.startswith("tep/revision-") for n in names)
+    trail = json.loads(archive.read("trail.json"))
+    assert trail["document"]["symbol"] == "01/VPUBND-TH"
+    assert [e["type"] for e in trail["events"]][:2] == ["instance_started", "task_completed"]
+    assert {"Hợp lệ"} == {s["verdict"] for s in trail["signatures"]}
+    report = archive.read("bao-cao-ho-so.pdf")
+    [verdict] = validate_pdf_signatures(report, trust_roots=trust_roots_from_config(app.config),
+                                        crls=crls_from_config(app.config))
+    assert verdict.verdict == "valid" and verdict.signer_name == "Hệ thống Liên Thông (DEMO)"
+    text = " ".join(pdf_text(report).split())
+    assert "HỒ SƠ KIỂM TOÁN VĂN BẢN" in text and "01/VPUBND-TH" in text and "Vị trí trong chuỗi nhật ký" in text

@@ -1,0 +1,68 @@
+"""Kiểm toán pages: the audit events of an agency and period, as CSV (one row per event of the chain)."""
+import json
+from datetime import timedelta
+
+from flask import Blueprint, Response, render_template, request
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.auth.decorators import role_required
+from app.auth.session import signed_in_user
+from app.directory.models import Agency
+from app.directory.roles import ADMIN, AUDITOR
+from app.directory.scoping import scoped, visible_agency_ids
+from app.extensions import db
+from app.rendering.tables import Column, to_csv
+from app.vietnam_time import parse_day_or_none, start_of_day, vietnam_today
+
+from .models import AuditEvent
+
+bp = Blueprint("audit", __name__)
+MAX_EVENTS = 100_000
+EVENT_COLUMNS = (
+    Column("seq", "Số", grouped=False), Column("at", "Thời điểm"), Column("type", "Sự kiện"),
+    Column("actor", "Người thực hiện"), Column("on_behalf_of", "Thay mặt"), Column("agency", "Cơ quan"),
+    Column("subject", "Đối tượng"), Column("data", "Dữ liệu (JSON)"), Column("hash", "Mã băm"),
+)
+
+
+def _period():
+    today = vietnam_today()
+    start = parse_day_or_none(request.args.get("from")) or today.replace(day=1)
+    end = parse_day_or_none(request.args.get("to")) or today
+    return (start, end) if start <= end else (end, start)
+
+
+@bp.route("/kiem-toan")
+@role_required(AUDITOR, ADMIN)
+def audit_home():
+    actor = signed_in_user()
+    agencies = db.session.scalars(scoped(select(Agency), actor).order_by(Agency.name)).all()
+    start, end = _period()
+    return render_template("audit/home.html", agencies=agencies, start=start, end=end)
+
+
+@bp.route("/kiem-toan/su-kien.csv")
+@role_required(AUDITOR, ADMIN)
+def events_csv():
+    actor = signed_in_user()
+    start, end = _period()
+    statement = (select(AuditEvent).where(AuditEvent.occurred_at >= start_of_day(start),
+                                          AuditEvent.occurred_at < start_of_day(end + timedelta(days=1)))
+                 .options(selectinload(AuditEvent.actor), selectinload(AuditEvent.on_behalf_of))
+                 .order_by(AuditEvent.seq).limit(MAX_EVENTS))
+    visible = visible_agency_ids(actor)
+    agency_id = request.args.get("co_quan", type=int)
+    if agency_id is not None and (visible is None or agency_id in visible):
+        statement = statement.where(AuditEvent.agency_id == agency_id)
+    elif visible is not None:
+        statement = statement.where(AuditEvent.agency_id.in_(visible))
+    codes = dict(db.session.execute(select(Agency.id, Agency.code)).all())
+    rows = ({"seq": e.seq, "at": e.occurred_at, "type": e.event_type,
+             "actor": e.actor.username if e.actor else "", "on_behalf_of": e.on_behalf_of.username if e.on_behalf_of else "",
+             "agency": codes.get(e.agency_id, ""), "subject": f"{e.subject_type or ''}:{e.subject_id or ''}",
+             "data": json.dumps(e.data, ensure_ascii=False, sort_keys=True), "hash": e.hash}
+            for e in db.session.scalars(statement))
+    name = f"su-kien-kiem-toan-{start:%Y%m%d}-{end:%Y%m%d}.csv"
+    return Response(to_csv(EVENT_COLUMNS, rows), mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
