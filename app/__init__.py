@@ -46,6 +46,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     from . import models_registry  # noqa: F401  (every table known to Alembic and the mapper)
     from .api import bp as api_bp
+    from .audit.instance_views import bp as audit_instances_bp
     from .audit.views import bp as audit_bp
     from .auth.views import bp as auth_bp
     from .directory.delegation_views import bp as delegation_bp
@@ -70,6 +71,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(outgoing_bp)
     app.register_blueprint(signing_keys_bp)
     app.register_blueprint(audit_bp)
+    app.register_blueprint(audit_instances_bp)
     from .workflow.subject_panels import register_subject_panel
     register_subject_panel(app, "document", document_panel)
     from .documents.outgoing.signing_steps import sign_outgoing_step

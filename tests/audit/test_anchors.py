@@ -74,3 +74,18 @@ def test_auditors_download_the_events_of_their_agency_only(app, make, login, cli
     text = response.data.decode("utf-8-sig")
     assert response.mimetype == "text/csv" and text.startswith("Số,Thời điểm,Sự kiện")
     assert "của mình" in text and "của cơ quan khác" not in text
+
+
+def test_an_auditor_finds_an_instance_and_reads_its_recorded_history(app, make, db, login, client, deployed):
+    from app.workflow.runtime import start_instance
+
+    agency = make.agency()
+    leader = make.user(agency=agency, roles=("leader",), full_name="Hà Văn Lãnh")
+    with app.test_request_context():
+        instance = start_instance("assign_work", actor=leader)
+    login(make.user(agency=agency, roles=("auditor",)))
+    listed = client.get(f"/kiem-toan/ho-so?quy_trinh=assign_work&nguoi={leader.username}").get_data(as_text=True)
+    assert f"/kiem-toan/ho-so/{instance.id}" in listed and "Đang chạy" in listed and agency.name in listed
+    assert "Không có hồ sơ" in client.get("/kiem-toan/ho-so?trang_thai=cancelled").get_data(as_text=True)
+    history = client.get(f"/kiem-toan/ho-so/{instance.id}").get_data(as_text=True)
+    assert "Khởi tạo hồ sơ" in history and "Hà Văn Lãnh" in history

@@ -1,0 +1,94 @@
+"""Auditors' view of process instances: search them, and read one instance's recorded history.
+
+The history is what the audit chain holds about the instance, in chain order: who (and for whom,
+under delegation), when, which step, and the data submitted. Secret documents' cases are shown to
+the people who may see those documents only (the same rule as the document pages).
+"""
+from datetime import timedelta
+
+from flask import Blueprint, abort, render_template, request
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from app.auth.decorators import role_required
+from app.auth.session import signed_in_user
+from app.directory.models import Agency, User
+from app.directory.roles import ADMIN, AUDITOR, LEADER
+from app.directory.scoping import get_visible, scoped
+from app.documents.access import open_document
+from app.documents.models import Document
+from app.extensions import db
+from app.vietnam_time import parse_day_or_none, start_of_day
+from app.workflow.history import instance_events
+from app.workflow.models import INSTANCE_STATUSES, ProcessInstance
+from app.workflow.registry import catalogue
+
+from .models import AuditEvent
+
+bp = Blueprint("audit_instances", __name__)
+PER_PAGE = 30
+INSTANCE_STATUS_LABELS = {"running": _l("Đang chạy"), "completed": _l("Đã kết thúc"), "error": _l("Gặp lỗi"),
+                          "cancelled": _l("Đã hủy")}
+
+
+@bp.context_processor
+def instance_words():
+    return {"INSTANCE_STATUS_LABELS": INSTANCE_STATUS_LABELS}
+
+
+def _search(actor, args):
+    statement = scoped(select(ProcessInstance), actor)
+    if args.get("quy_trinh") in catalogue().processes:
+        statement = statement.where(ProcessInstance.process_id == args["quy_trinh"])
+    if args.get("trang_thai") in INSTANCE_STATUSES:
+        statement = statement.where(ProcessInstance.status == args["trang_thai"])
+    if args.get("co_quan", type=int):
+        statement = statement.where(ProcessInstance.agency_id == args.get("co_quan", type=int))
+    start, end = parse_day_or_none(args.get("from")), parse_day_or_none(args.get("to"))
+    if start:
+        statement = statement.where(ProcessInstance.started_at >= start_of_day(start))
+    if end:
+        statement = statement.where(ProcessInstance.started_at < start_of_day(end + timedelta(days=1)))
+    if args.get("nguoi"):
+        # Instances the person acted in: their recorded completions name the instance.
+        person = db.session.scalars(select(User.id).where(User.username == args["nguoi"].strip())).first()
+        acted = select(AuditEvent.data["instance_id"].as_integer()).where(
+            AuditEvent.actor_id == person, AuditEvent.event_type == "task_completed")
+        statement = statement.where(ProcessInstance.id.in_(acted) | (ProcessInstance.started_by_id == person))
+    return statement.order_by(ProcessInstance.started_at.desc(), ProcessInstance.id.desc())
+
+
+@bp.route("/kiem-toan/ho-so")
+@role_required(AUDITOR, ADMIN, LEADER)
+def instances():
+    actor = signed_in_user()
+    page = db.paginate(_search(actor, request.args), page=request.args.get("page", 1, type=int),
+                       per_page=PER_PAGE, error_out=False)
+    agencies = db.session.scalars(scoped(select(Agency), actor).order_by(Agency.name)).all()
+    return render_template("audit/instances.html", page=page, agencies=agencies, args=request.args,
+                           agency_names={a.id: a.name for a in agencies},
+                           processes=catalogue().processes, statuses=INSTANCE_STATUSES)
+
+
+@bp.route("/kiem-toan/ho-so/<int:instance_id>")
+@role_required(AUDITOR, ADMIN, LEADER)
+def instance_history(instance_id: int):
+    actor = signed_in_user()
+    instance = get_visible(ProcessInstance, instance_id, actor=actor)
+    if instance is None:
+        abort(404)
+    events = instance_events(instance.id)
+    document_id = _document_of(instance, events)
+    if document_id is not None and open_document(document_id, actor) is None:
+        abort(404)  # a secret document's case: only for those who may see the document
+    db.session.commit()
+    return render_template("audit/instance.html", instance=instance, events=events, document_id=document_id)
+
+
+def _document_of(instance: ProcessInstance, events) -> int | None:
+    """The document the case is about: its own process, or one named when it started (a recall)."""
+    own = db.session.scalar(select(Document.id).where(Document.instance_id == instance.id))
+    if own is not None:
+        return own
+    started = next((e.data.get("data") for e in events if e.event_type == "instance_started"), None)
+    return started.get("document_id") if isinstance(started, dict) else None
