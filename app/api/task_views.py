@@ -3,6 +3,7 @@ from flask import g, jsonify, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from app.audit.replay_checks import check_instance, verdict_text
 from app.directory.scoping import get_visible
 from app.extensions import db
 from app.workflow.access import my_tasks_query
@@ -146,3 +147,17 @@ def get_instance(instance_id: int):
     if instance is None:
         return api_error_response(404, _("Không tìm thấy hồ sơ quy trình."))
     return jsonify(instance_json(instance, with_tasks=True))
+
+
+@bp.route("/api/v1/instances/<int:instance_id>/replay", methods=["POST"])
+@documented(summary="Phát lại hồ sơ từ nhật ký kiểm toán và so sánh từng bước (khớp / sự kiện đầu tiên không khớp)",
+            security=BEARER, responses={"200": {"description": "Kết quả phát lại"}, **error_responses(401, 404)})
+@token_required
+def replay_instance(instance_id: int):
+    instance = get_visible(ProcessInstance, instance_id, actor=g.api_user)
+    if instance is None:
+        return api_error_response(404, _("Không tìm thấy hồ sơ quy trình."))
+    check = check_instance(instance, g.api_user)
+    db.session.commit()
+    return jsonify(instance_id=instance.id, matches=check.matches, events=check.events,
+                   divergent_seq=check.divergent_seq, problem=check.problem, summary=verdict_text(check))

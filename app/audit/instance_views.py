@@ -24,6 +24,7 @@ from app.workflow.models import INSTANCE_STATUSES, ProcessInstance
 from app.workflow.registry import catalogue
 
 from .models import AuditEvent
+from .replay_checks import check_instance, latest_checks_subquery, verdict_text
 
 bp = Blueprint("audit_instances", __name__)
 PER_PAGE = 30
@@ -49,6 +50,9 @@ def _search(actor, args):
         statement = statement.where(ProcessInstance.started_at >= start_of_day(start))
     if end:
         statement = statement.where(ProcessInstance.started_at < start_of_day(end + timedelta(days=1)))
+    if args.get("phat_lai") == "khong-khop":  # the saved view after a bulk replay
+        checks = latest_checks_subquery()
+        statement = statement.join(checks, checks.c.instance_id == ProcessInstance.id).where(checks.c.matches.is_(False))
     if args.get("nguoi"):
         # Instances the person acted in: their recorded completions name the instance.
         person = db.session.scalars(select(User.id).where(User.username == args["nguoi"].strip())).first()
@@ -81,8 +85,12 @@ def instance_history(instance_id: int):
     document_id = _document_of(instance, events)
     if document_id is not None and open_document(document_id, actor) is None:
         abort(404)  # a secret document's case: only for those who may see the document
+    # "Phát lại": replaying reads the record and writes only its outcome (an audited check), so
+    # read-only auditors may ask for it with a plain link.
+    check = check_instance(instance, actor) if request.args.get("phat_lai") == "1" else None
     db.session.commit()
-    return render_template("audit/instance.html", instance=instance, events=events, document_id=document_id)
+    return render_template("audit/instance.html", instance=instance, events=events, document_id=document_id,
+                           check=check, check_text=verdict_text(check) if check else None)
 
 
 def _document_of(instance: ProcessInstance, events) -> int | None:

@@ -48,3 +48,17 @@ class AuditAnchor(db.Model):
     head_hash: Mapped[str] = mapped_column(String(64))
     created_at = mapped_column(UtcDateTime, nullable=False)
     signature: Mapped[bytes] = mapped_column(LargeBinary)  # detached CMS over anchor_message(seq, head_hash)
+
+
+class ReplayCheck(db.Model):
+    """The outcome of replaying an instance (app.workflow.replay): the latest per instance is what the
+    auditors' "does not match" view lists."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"), index=True)
+    checked_at = mapped_column(UtcDateTime, nullable=False)
+    checked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    matches: Mapped[bool] = mapped_column()
+    events: Mapped[int] = mapped_column(Integer)
+    divergent_seq: Mapped[int | None] = mapped_column(Integer)
+    problem: Mapped[str | None] = mapped_column(String(2000))

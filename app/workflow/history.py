@@ -5,6 +5,9 @@ from sqlalchemy import or_, select
 from app.audit.models import AuditEvent
 from app.extensions import db
 
+# The engine's own steps: kept for replay and auditors, not listed on the staff's task pages.
+ENGINE_EVENTS = ("service_task_completed", "instance_replayed")
+
 
 def instance_events(instance_id: int) -> list[AuditEvent]:
     """Events about the instance itself or its tasks, in chain order."""
@@ -35,5 +38,8 @@ def event_label(event: AuditEvent) -> str:
         "message_delivered": _("Nhận thông điệp: %(name)s", name=event.data.get("message", "")),
         "instance_failed": _("Hồ sơ gặp lỗi"),
         "instance_retried": _("Chạy lại hồ sơ"),
+        "instance_cancelled": _("Hủy hồ sơ"),
+        "instance_replayed": _("Phát lại kiểm chứng"),
+        "service_task_completed": _("Bước tự động: %(operator)s", operator=event.data.get("operator", "")),
     }
     return labels.get(event.event_type, event.event_type)

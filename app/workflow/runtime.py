@@ -3,6 +3,8 @@
 A completion is one transaction: engine step, state, inbox and timer index and audit event commit
 together or not at all.
 """
+import hashlib
+import json
 from dataclasses import dataclass, field
 from typing import Callable
 from uuid import UUID
@@ -330,9 +332,16 @@ def complete_task(task_uuid: str, data: dict, *, actor: User,
     record("task_completed", actor=actor, subject=("task", task_uuid), agency_id=instance.agency_id,
            on_behalf_of=acting_for, instance_id=instance.id, task_spec=task.task_spec.name,
            task_title=task.task_spec.bpmn_name or task.task_spec.name,
-           lane=task.task_spec.lane, version_sha256=instance.version.content_sha256, data=data)
+           lane=task.task_spec.lane, version_sha256=instance.version.content_sha256, data=data,
+           task_data_sha256=task_data_digest(task.data))
     _record_timers_fired(instance, fired)
     return Completion(instance, task.task_spec.name, prepared)
+
+
+def task_data_digest(data: dict) -> str:
+    """SHA-256 of the task data in canonical JSON (values JSON cannot spell as their str): what replay compares."""
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def settle_refused_completion(task_uuid: str, refused: WorkflowError, *, actor: User) -> None:

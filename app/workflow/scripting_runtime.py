@@ -4,6 +4,8 @@ from datetime import date
 
 from flask import current_app
 
+from app.audit.services import record
+
 from .registry import OperatorContext, catalogue
 from .scripting import RestrictedEnvironment, RestrictedScriptEngine
 from .workdays import WorkCalendar
@@ -22,6 +24,10 @@ class OperatorEnvironment(RestrictedEnvironment):
             raise LookupError(f"Thao tác '{operation_name}' chưa được đăng ký.")
         params = {name: param.get("value") for name, param in (operation_params or {}).items()}
         result = operator(OperatorContext(self.instance, task_data, self.actor, params))
+        if self.instance is not None:
+            # Kept for replay (workflow.replay): the operator's answer, in the order the engine asked.
+            record("service_task_completed", actor=self.actor, subject=None, agency_id=self.instance.agency_id,
+                   instance_id=self.instance.id, operator=operation_name, result=result)
         return json.dumps(result)
 
 

@@ -22,7 +22,7 @@ from app.extensions import db
 
 from .access import my_tasks_query
 from .forms import as_answer, parse_submission
-from .history import event_label, instance_events
+from .history import ENGINE_EVENTS, event_label, instance_events
 from .models import HumanTask, ProcessInstance
 from .registry import catalogue
 from .runtime import WorkflowError, complete_task, settle_refused_completion, start_instance
@@ -57,7 +57,7 @@ def _render_task(view, values, errors, status=200):
     choices = picker_choices(view.form, current_user)
     fields = view.form.fields(values, errors, choices) if view.form else []
     return render_template("workflow/task.html", view=view, fields=fields, errors=errors,
-                           history=instance_events(view.row.instance_id),
+                           history=[e for e in instance_events(view.row.instance_id) if e.event_type not in ENGINE_EVENTS],
                            subject=subject_panel(view.row, current_user)), status
 
 

@@ -172,7 +172,7 @@ def test_an_auditor_downloads_a_signed_dossier_with_the_originals_and_the_trail(
     assert any(name.startswith("tep/main-") for name in names) and any(n.startswith("tep/revision-") for n in names)
     trail = json.loads(archive.read("trail.json"))
     assert trail["document"]["symbol"] == "01/VPUBND-TH"
-    assert [e["type"] for e in trail["events"]][:2] == ["instance_started", "task_completed"]
+    assert [e["type"] for e in trail["events"]][:3] == ["instance_started", "service_task_completed", "task_completed"]
     assert {"Hợp lệ"} == {s["verdict"] for s in trail["signatures"]}
     report = archive.read("bao-cao-ho-so.pdf")
     [verdict] = validate_pdf_signatures(report, trust_roots=trust_roots_from_config(app.config),

@@ -1,0 +1,195 @@
+"""Replay: re-execute an instance from its pinned process version, feeding the recorded inputs in order,
+and check after each one that the engine does what the record says.
+
+Inputs, from the audit chain: the start's data; each completion (task spec, its lane, the actor, the
+data submitted, and the SHA-256 of the task's data afterwards); the service tasks' answers (operators
+are never called again: their recorded results are handed back in the order the engine asks); the
+timers that fired. A replayed workflow fires only the timers the record says fired (the real ones
+fire on the clock; replay runs later, when every deadline has passed). Task ids and times differ between runs by design; replay
+compares meaning: which step, whose lane, whose hand, what data. At the end the stored state must
+offer the same ready tasks with the same data.
+"""
+import json
+from collections import deque
+from dataclasses import dataclass, field
+from functools import cache
+
+from flask_babel import gettext as _
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.util.task import TaskState
+
+from .engine import new_workflow, specs_from_json
+from .history import instance_events
+from .models import ProcessInstance
+from .runtime import load_workflow, task_data_digest
+from .scripting import RestrictedScriptEngine
+from .scripting_runtime import OperatorEnvironment, work_calendar
+
+REPLAYED_EVENTS = ("instance_started", "task_completed", "timer_fired")
+
+
+@dataclass
+class ReplayResult:
+    matches: bool
+    events: int
+    divergent_seq: int | None = None
+    problem: str | None = None
+    details: list[str] = field(default_factory=list)
+
+
+class Divergence(Exception):
+    def __init__(self, seq: int | None, problem: str, details=()):
+        super().__init__(problem)
+        self.seq, self.problem, self.details = seq, problem, list(details)
+
+
+class RecordedServices(OperatorEnvironment):
+    """Service tasks answered from the record, in order; asking for another operator is a divergence."""
+
+    def __init__(self, calendar, answers: deque):
+        super().__init__(calendar, operators={}, instance=None, actor=None)
+        self.answers = answers
+
+    def call_service(self, context, operation_name=None, operation_params=None, task_data=None):
+        if not self.answers:
+            raise Divergence(None, _("Bước dịch vụ %(name)s không có kết quả đã ghi.", name=operation_name))
+        seq, operator, result = self.answers.popleft()
+        if operator != operation_name:
+            raise Divergence(seq, _("Nhật ký ghi bước dịch vụ %(recorded)s nhưng quy trình gọi %(called)s.",
+                                    recorded=operator, called=operation_name))
+        return json.dumps(result)
+
+
+@cache
+def _recorded_timer(base: type) -> type:
+    """`base` whose timers fire only when the record says so (see _fire_recorded_timers), never on the clock:
+    replay runs later than the original, when every absolute deadline has passed."""
+
+    def has_fired(self, my_task):
+        return my_task._get_internal_data("event_fired", False)
+
+    return type(f"Recorded{base.__name__}", (base,), {"has_fired": has_fired})
+
+
+def _replay_specs(version):
+    """Fresh spec objects for this replay (the cached ones serve live instances), with recorded timers."""
+    spec, subprocess_specs = specs_from_json(version.spec_json)
+    for process in (spec, *subprocess_specs.values()):
+        for task_spec in process.task_specs.values():
+            definition = getattr(task_spec, "event_definition", None)
+            if isinstance(definition, TimerEventDefinition):
+                definition.__class__ = _recorded_timer(type(definition))
+    return spec, subprocess_specs
+
+
+def replay(instance: ProcessInstance) -> ReplayResult:
+    events = [e for e in instance_events(instance.id)]
+    answers = deque((e.seq, e.data.get("operator"), e.data.get("result")) for e in events
+                    if e.event_type == "service_task_completed")
+    inputs = [e for e in events if e.event_type in REPLAYED_EVENTS]
+    if not inputs or inputs[0].event_type != "instance_started":
+        return ReplayResult(False, 0, None, _("Không có sự kiện khởi tạo hồ sơ trong nhật ký."))
+    try:
+        workflow = _start(instance, inputs[0], answers)
+        for event in inputs[1:]:
+            if event.event_type == "task_completed":
+                _complete(workflow, event)
+            else:
+                _fire_recorded_timers(workflow, event)
+        _compare_final_state(instance, workflow)
+    except Divergence as divergence:
+        return ReplayResult(False, len(inputs), divergence.seq, divergence.problem, divergence.details)
+    if answers:
+        return ReplayResult(False, len(inputs), answers[0][0],
+                            _("Nhật ký có kết quả dịch vụ mà quy trình không gọi tới."))
+    return ReplayResult(True, len(inputs))
+
+
+def _start(instance: ProcessInstance, started, answers: deque):
+    version = instance.version
+    if started.data.get("content_sha256") not in (None, version.content_sha256):
+        raise Divergence(started.seq, _("Hồ sơ ghi phiên bản quy trình khác phiên bản đang gắn với hồ sơ."))
+    spec, subprocess_specs = _replay_specs(version)
+    engine = RestrictedScriptEngine(work_calendar(), environment=RecordedServices(work_calendar(), answers))
+    workflow = new_workflow(spec, subprocess_specs, engine, started.data.get("data") or {})
+    _run(started.seq, workflow.do_engine_steps)
+    return workflow
+
+
+def _run(seq: int, step) -> None:
+    try:
+        step()
+    except Divergence as divergence:
+        raise Divergence(divergence.seq or seq, divergence.problem) from None
+    except SpiffWorkflowException as error:
+        cause = error.__cause__
+        if isinstance(cause, Divergence):
+            raise Divergence(cause.seq or seq, cause.problem) from None
+        raise Divergence(seq, _("Quy trình báo lỗi khi phát lại: %(error)s", error=str(error).splitlines()[0])) from None
+
+
+def _ready(workflow) -> list:
+    return [t for t in workflow.get_tasks(state=TaskState.READY, manual=True)]
+
+
+def _complete(workflow, event) -> None:
+    spec_name = event.data.get("task_spec")
+    candidates = [t for t in _ready(workflow) if t.task_spec.name == spec_name]
+    if not candidates:
+        ready = ", ".join(sorted(t.task_spec.name for t in _ready(workflow))) or "không có"
+        raise Divergence(event.seq, _("Nhật ký ghi hoàn thành bước %(step)s nhưng khi phát lại bước đó không sẵn sàng "
+                                      "(đang sẵn sàng: %(ready)s).", step=spec_name, ready=ready))
+    task = candidates[0]
+    if len(candidates) > 1:  # parallel copies (a unit each): the one whose lane owners name the actor
+        task = next((t for t in candidates if _names_actor(t, event)), task)
+    if (task.task_spec.lane or None) != (event.data.get("lane") or None):
+        raise Divergence(event.seq, _("Bước %(step)s thuộc làn %(lane)s, nhật ký ghi làn %(recorded)s.",
+                                      step=spec_name, lane=task.task_spec.lane, recorded=event.data.get("lane")))
+    owners = (task.data.get("lane_owners") or {}).get(task.task_spec.lane) if isinstance(
+        task.data.get("lane_owners"), dict) else None
+    hands = {u.username for u in (event.actor, event.on_behalf_of) if u is not None}
+    if owners and not hands & {str(o) for o in owners}:
+        raise Divergence(event.seq, _("Người thực hiện %(actor)s không thuộc những người được giao bước %(step)s.",
+                                      actor=", ".join(sorted(hands)) or "?", step=spec_name))
+    task.data.update(event.data.get("data") or {})
+    _run(event.seq, lambda: (task.run(), workflow.do_engine_steps()))
+    recorded = event.data.get("task_data_sha256")
+    if recorded is not None and task_data_digest(task.data) != recorded:
+        raise Divergence(event.seq, _("Dữ liệu của bước %(step)s sau khi phát lại khác dữ liệu đã ghi.",
+                                      step=spec_name), _data_lines(event.data.get("data") or {}))
+
+
+def _names_actor(task, event) -> bool:
+    owners = (task.data.get("lane_owners") or {}).get(task.task_spec.lane) if isinstance(
+        task.data.get("lane_owners"), dict) else None
+    return bool(owners) and event.actor is not None and event.actor.username in owners
+
+
+def _fire_recorded_timers(workflow, event) -> None:
+    wanted = set(event.data.get("timers") or [])
+    waiting = [t for t in workflow.get_tasks(state=TaskState.WAITING)
+               if isinstance(getattr(t.task_spec, "event_definition", None), TimerEventDefinition)
+               and t.task_spec.name in wanted]
+    if not waiting:
+        raise Divergence(event.seq, _("Nhật ký ghi hẹn giờ %(timers)s đã chạy nhưng khi phát lại không có hẹn giờ đó "
+                                      "đang chờ.", timers=", ".join(sorted(wanted))))
+    for task in waiting:
+        task._set_internal_data(event_fired=True)
+    _run(event.seq, lambda: (workflow.refresh_timers(), workflow.do_engine_steps()))
+
+
+def _compare_final_state(instance: ProcessInstance, workflow) -> None:
+    stored = load_workflow(instance, None)
+    replayed = sorted((t.task_spec.name, task_data_digest(t.data)) for t in _ready(workflow))
+    kept = sorted((t.task_spec.name, task_data_digest(t.data)) for t in _ready(stored))
+    if replayed != kept:
+        raise Divergence(None, _("Trạng thái đang lưu của hồ sơ khác kết quả phát lại: đang lưu %(kept)s, phát lại "
+                                 "%(replayed)s.", kept=", ".join(n for n, _d in kept) or "không còn bước nào",
+                                 replayed=", ".join(n for n, _d in replayed) or "không còn bước nào"))
+    if stored.is_completed() != workflow.is_completed():
+        raise Divergence(None, _("Trạng thái kết thúc của hồ sơ khác kết quả phát lại."))
+
+
+def _data_lines(data: dict) -> list[str]:
+    return [f"{key}: {value}" for key, value in sorted(data.items())]
