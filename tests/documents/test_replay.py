@@ -31,6 +31,17 @@ def _replayed(app, db, instance_id):
         return replay(db.session.get(ProcessInstance, instance_id))
 
 
+def _edit_recorded_value(db, instance_id, spec_id, key, value) -> AuditEvent:
+    """What someone with write access to the database could do: change a submitted value in the record."""
+    event = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.event_type == "task_completed", AuditEvent.data["task_spec"].as_string() == spec_id,
+        AuditEvent.data["instance_id"].as_integer() == instance_id)).one()
+    changed = json.loads(json.dumps(event.data))
+    changed["data"][key] = value
+    db.session.execute(update(AuditEvent).where(AuditEvent.id == event.id).values(data=changed))
+    return event
+
+
 def _incoming_path(app, db, office, bring_in, monkeypatch):
     document = bring_in(office).document
     (lead, lead_head, lead_specialist), (support, support_head, support_specialist) = office.units
@@ -82,12 +93,7 @@ def test_an_outgoing_document_returned_then_signed_and_released_replays_to_a_mat
 
 def test_an_edited_form_value_in_the_record_is_reported_at_its_event(app, db, office, bring_in, monkeypatch):
     document = _incoming_path(app, db, office, bring_in, monkeypatch)
-    event = db.session.scalars(select(AuditEvent).where(
-        AuditEvent.event_type == "task_completed", AuditEvent.data["task_spec"].as_string() == "assign",
-        AuditEvent.data["instance_id"].as_integer() == document.instance_id)).one()
-    changed = json.loads(json.dumps(event.data))
-    changed["data"]["directing_opinion"] = "Ý kiến đã bị sửa"
-    db.session.execute(update(AuditEvent).where(AuditEvent.id == event.id).values(data=changed))
+    event = _edit_recorded_value(db, document.instance_id, "assign", "directing_opinion", "Ý kiến đã bị sửa")
     result = _replayed(app, db, document.instance_id)
     assert not result.matches and result.divergent_seq == event.seq
     assert "directing_opinion: Ý kiến đã bị sửa" in result.details
@@ -121,12 +127,7 @@ def test_auditors_replay_from_the_history_page_the_api_and_the_command_line(app,
                          headers={"Authorization": f"Bearer {token}"}).get_json()
     assert answer["matches"] is True and answer["events"] >= 8
 
-    event = db.session.scalars(select(AuditEvent).where(
-        AuditEvent.event_type == "task_completed", AuditEvent.data["task_spec"].as_string() == "contribute",
-        AuditEvent.data["instance_id"].as_integer() == document.instance_id)).one()
-    changed = json.loads(json.dumps(event.data))
-    changed["data"]["contribution"] = "Đã sửa"
-    db.session.execute(update(AuditEvent).where(AuditEvent.id == event.id).values(data=changed))
+    event = _edit_recorded_value(db, document.instance_id, "contribute", "contribution", "Đã sửa")
     db.session.commit()
     result = app.test_cli_runner().invoke(args=["audit", "replay", "--instance", str(document.instance_id)])
     assert result.exit_code == 1 and "1 không khớp" in result.output and f"số {event.seq}" in result.output
