@@ -26,7 +26,7 @@ from .runtime import load_workflow, task_data_digest
 from .scripting import RestrictedScriptEngine
 from .scripting_runtime import OperatorEnvironment, work_calendar
 
-REPLAYED_EVENTS = ("instance_started", "task_completed", "timer_fired")
+REPLAYED_EVENTS = ("instance_started", "task_completed", "timer_fired", "instance_cancelled")
 
 
 @dataclass
@@ -95,8 +95,10 @@ def replay(instance: ProcessInstance) -> ReplayResult:
         for event in inputs[1:]:
             if event.event_type == "task_completed":
                 _complete(workflow, event)
-            else:
+            elif event.event_type == "timer_fired":
                 _fire_recorded_timers(workflow, event)
+            else:
+                _run(event.seq, workflow.cancel)
         _compare_final_state(instance, workflow)
     except Divergence as divergence:
         return ReplayResult(False, len(inputs), divergence.seq, divergence.problem, divergence.details)
