@@ -29,6 +29,7 @@ from app.workflow.runtime import Completion, SigningRefused
 from app.workflow.signing_tasks import sign_and_complete
 from app.workflow.task_pages import find_my_task, task_view
 
+from .entitlement import require_named_signer
 from .letter import render_letter
 from .models import OutgoingDraft
 
@@ -49,11 +50,9 @@ def signing_draft(task_uuid: str, actor) -> OutgoingDraft:
     if view is None or not view.signing or view.signing["kind"] != "signer":
         raise SigningRefused(_("Không có bước ký số này trong việc của bạn."))
     draft = db.session.get(OutgoingDraft, int(view.data.get("document_id") or 0))
-    if draft is None or draft.stage != "signing":
-        raise SigningRefused(_("Dự thảo chưa qua kiểm tra thể thức hoặc đã được ký."))
-    if draft.signer_id != actor.id:
-        raise SigningRefused(_("Chỉ người ký được chỉ định trong dự thảo (%(name)s) được ký văn bản này.",
-                               name=draft.signer.full_name if draft.signer else "?"))
+    if draft is None:
+        raise SigningRefused(_("Hồ sơ này không có văn bản đi để ký."))
+    require_named_signer(draft, actor)
     return draft
 
 

@@ -43,6 +43,7 @@ from app.workflow.runtime import SigningRefused
 from app.workflow.signing_node import SIGNATURE_RESULT_KEY, SigningStep
 
 from .drafting import issue_date_text
+from .entitlement import require_named_signer
 from .external_signing import ExternallySigned
 from .letter import MAX_RENDER_PDF_BYTES, render_letter
 from .models import OutgoingDraft
@@ -68,11 +69,7 @@ def _refused(error: KeyRefused) -> SigningRefused:
 
 
 def _sign_as_signer(draft: OutgoingDraft, actor, secret) -> dict:
-    if draft.signer_id != actor.id:
-        raise SigningRefused(_("Chỉ người ký được chỉ định trong dự thảo (%(name)s) được ký văn bản này.",
-                               name=draft.signer.full_name if draft.signer else "?"))
-    if draft.stage != "signing":
-        raise SigningRefused(_("Dự thảo chưa qua kiểm tra thể thức hoặc đã được ký."))
+    require_named_signer(draft, actor)
     document = draft.document
     letter = render_letter(draft, document)
     if isinstance(secret, ExternallySigned):
