@@ -1,4 +1,6 @@
 """Small real PDFs written by hand (valid cross-reference table), so document tests need no renderer."""
+import subprocess
+import unicodedata
 
 
 def minimal_pdf(text: str = "Van ban thu", pages: int = 1) -> bytes:
@@ -27,8 +29,5 @@ def minimal_pdf(text: str = "Van ban thu", pages: int = 1) -> bytes:
 
 def pdf_text(pdf: bytes) -> str:
     """The text poppler's pdftotext reads from the PDF (filled form fields included), in NFC."""
-    import subprocess
-    import unicodedata
-
     result = subprocess.run(["pdftotext", "-q", "-", "-"], input=pdf, capture_output=True, check=True)
     return unicodedata.normalize("NFC", result.stdout.decode("utf-8"))

@@ -7,9 +7,8 @@ Drafting, reviews and both signing steps go through the task endpoints like ever
 import base64
 import binascii
 import hashlib
-from pathlib import Path
 
-from flask import current_app, g, jsonify, request, send_file
+from flask import g, jsonify, request, send_file
 from flask_babel import gettext as _
 
 from app.documents.access import open_document
@@ -19,7 +18,6 @@ from app.documents.outgoing.lists import drafts_query, released_query
 from app.documents.outgoing.models import OutgoingDraft
 from app.documents.outgoing.page import recipient_statuses
 from app.documents.outgoing.recall import request_recall
-from app.documents.storage import path_for
 from app.documents.verification import verify_files
 from app.extensions import db
 from app.workflow.runtime import WorkflowError
@@ -92,8 +90,7 @@ def preview_outgoing(document_id: int):
     if draft is None:
         return api_error_response(404, _("Không tìm thấy văn bản đi."))
     db.session.commit()
-    letter = render_letter(draft, document)
-    return send_file(path_for(Path(current_app.config["FILES_DIR"]), letter.file.sha256), mimetype="application/pdf",
+    return send_file(render_letter(draft, document).path, mimetype="application/pdf",
                      download_name=f"du-thao-{document.id}.pdf")
 
 

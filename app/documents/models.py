@@ -46,6 +46,8 @@ class NumberSequence(db.Model):
 
 # Status codes exchanged between systems (QCVN 102 status packages); 01–06 are the incoming path.
 RECEIVED, REFUSED, ACCEPTED, ASSIGNED, IN_PROGRESS, COMPLETED = "01", "02", "03", "04", "05", "06"
+# A recall by the sender: asked, agreed by the recipient (the copy leaves its lists), refused.
+RECALL_ASKED, RECALL_AGREED, RECALL_REFUSED = "13", "15", "16"
 ORIGINS = ("paper", "internal", "edxml")
 
 

@@ -12,11 +12,9 @@ from app.extensions import db
 from app.workflow.registry import OperatorContext
 from app.workflow.runtime import OperatorRefused, cancel_instance, start_instance
 
-from .models import Document
-from .search import RECALL_AGREED
+from .models import RECALL_AGREED, RECALL_ASKED, RECALL_REFUSED, Document
 from .status import change_status
 
-RECALL_ASKED, RECALL_REFUSED = "13", "16"
 RECALL_PROCESS = "recall_request"
 
 

@@ -17,9 +17,8 @@ from app.vietnam_time import parse_day_or_none, start_of_day, vietnam_today
 
 from .access import visible_documents
 from .folding import fold
-from .models import ACCEPTED, ASSIGNED, COMPLETED, IN_PROGRESS, RECEIVED, REFUSED, Document
+from .models import ACCEPTED, ASSIGNED, COMPLETED, IN_PROGRESS, RECALL_AGREED, RECEIVED, REFUSED, Document
 
-RECALL_AGREED = "15"
 OPEN_STATUSES = (RECEIVED, ACCEPTED, ASSIGNED, IN_PROGRESS)
 SORTS = {
     "arrival": (Document.received_at,),

@@ -40,11 +40,11 @@ class FileVerdicts:
     verdicts: list[dict]
 
 
-def verify_files(document: Document, actor) -> list[FileVerdicts]:
-    """Validate every signature of the main file and the attachments now; audited (who, which verdicts)."""
+def verify_files(document: Document, actor, roles=("main", "attachment")) -> list[FileVerdicts]:
+    """Validate every signature of the files in `roles` now; audited (who, which verdicts)."""
     config = current_app.config
     trust = {"trust_roots": trust_roots_from_config(config), "crls": crls_from_config(config)}
-    files = [f for f in document.files if f.role in ("main", "attachment")]
+    files = [f for f in document.files if f.role in roles]
     checked = []
     for file in sorted(files, key=lambda f: (f.role != "main", f.position)):
         pdf = path_for(Path(config["FILES_DIR"]), file.sha256).read_bytes()
@@ -57,7 +57,7 @@ def verify_files(document: Document, actor) -> list[FileVerdicts]:
 
 def verify_signatures(document: Document, actor) -> list[dict]:
     """The main file's verdicts now (the document page's "Kiểm tra lại")."""
-    return next((c.verdicts for c in verify_files(document, actor) if c.file.role == "main"), [])
+    return next((c.verdicts for c in verify_files(document, actor, roles=("main",))), [])
 
 
 def report_rows(checked: list[FileVerdicts]) -> list[dict]:

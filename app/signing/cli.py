@@ -9,9 +9,8 @@ from sqlalchemy import select
 from app.directory.models import Agency
 from app.extensions import db
 
-from .hsm import register_token_key
 from .keystore import KeyRefused
-from .uploads import UploadRefused
+from .uploads import UploadRefused, store_token_key
 from .validation import crls_from_config, trust_roots_from_config
 
 signing_cli = AppGroup("signing", help="Khóa ký số trên máy chủ.")
@@ -40,7 +39,7 @@ def register_token_key_command(agency_code, token_label, key_label, certificate,
     [certificate_der] = _certificates(certificate)[:1] or [None]
     config = current_app.config
     try:
-        row = register_token_key(agency, config, token_label=token_label, key_label=key_label,
+        row = store_token_key(agency, config, token_label=token_label, key_label=key_label,
                                  certificate_der=certificate_der,
                                  chain_der=tuple(_certificates(chain)) if chain else (),
                                  seal_png=seal.read_bytes() if seal else None,

@@ -7,7 +7,6 @@ hash" interfaces). The state between the two calls is plain data (the prepared P
 byte range, the document digest, the signed attributes), kept by the caller and given back.
 """
 import asyncio
-import hashlib
 from dataclasses import dataclass
 from io import BytesIO
 
@@ -49,10 +48,6 @@ class PreparedSignature:
     signed_attributes: bytes  # DER: what is signed
     certificate: bytes  # DER of the signer's certificate
     chain: tuple[bytes, ...] = ()
-
-    @property
-    def digest_to_sign(self) -> bytes:
-        return hashlib.sha256(self.signed_attributes).digest()
 
 
 class ExternalSignatureRefused(ValueError):

@@ -48,38 +48,3 @@ def token_key(config, *, token_label: str, key_label: str, certificate_der: byte
     finally:
         session.close()
 
-
-def register_token_key(agency, config, *, token_label: str, key_label: str, certificate_der: bytes,
-                       chain_der: tuple[bytes, ...], seal_png: bytes | None, trust_roots, crls, actor=None):
-    """Make a token key the agency's seal key, once a test signature made with it validates here."""
-    from app.audit.services import record
-
-    from .images import seal_png as generated_seal
-    from .keystore import replace_credential
-    from .models import SigningCredential
-    from .pades import sign_pdf
-    from .uploads import UploadRefused, probe_pdf
-    from .validation import validate_pdf_signatures
-
-    with token_key(config, token_label=token_label, key_label=key_label, certificate_der=certificate_der,
-                   chain_der=chain_der) as credentials:
-        try:
-            [verdict] = validate_pdf_signatures(sign_pdf(probe_pdf(), credentials), trust_roots=trust_roots,
-                                                crls=crls)
-        except Exception as error:  # no such key, or a key that does not match the certificate
-            raise UploadRefused("key", _("Không ký thử được bằng khóa %(key)s trên thiết bị: %(reason)s",
-                                         key=key_label, reason=type(error).__name__)) from error
-    if verdict.verdict != "valid":
-        raise UploadRefused("key", _("Chữ ký thử bằng chứng thư số này không hợp lệ: %(reason)s",
-                                     reason=verdict.reason or verdict.label))
-    certificate = credentials.certificate
-    row = replace_credential(SigningCredential(
-        kind="organisation", agency_id=agency.id, user_id=None, pkcs12=None, pkcs11_token=token_label,
-        pkcs11_key=key_label, certificate_der=certificate_der, chain_der=[c.hex() for c in chain_der],
-        subject_name=credentials.subject_name, issuer_name=certificate.issuer.native.get("common_name", ""),
-        serial=format(certificate.serial_number, "x"), not_after=certificate.not_valid_after,
-        image_png=seal_png or generated_seal(agency.name), active=True))
-    record("signing_key_uploaded", actor=actor, subject=("agency", str(agency.id)), agency_id=agency.id,
-           kind="organisation", store="pkcs11", token=token_label, key=key_label, subject_name=row.subject_name,
-           serial=row.serial)
-    return row

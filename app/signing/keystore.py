@@ -14,6 +14,7 @@ import time
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 
+from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
 from flask_babel import gettext as _
@@ -54,8 +55,6 @@ _CACHE_SALT = secrets.token_bytes(32)  # the PIN digest in cache keys means noth
 
 def pkcs12_bytes(credentials: SignerCredentials, passphrase: bytes, friendly_name: str) -> bytes:
     """Serialise key, certificate and chain as PKCS#12 encrypted with `passphrase` (PBES2, AES-256, SHA-256)."""
-    from cryptography import x509
-
     certificate = x509.load_der_x509_certificate(credentials.certificate.dump())
     chain = [x509.load_der_x509_certificate(c.dump()) for c in credentials.ca_chain]
     encryption = (serialization.PrivateFormat.PKCS12.encryption_builder().kdf_rounds(KDF_ROUNDS)
@@ -65,11 +64,17 @@ def pkcs12_bytes(credentials: SignerCredentials, passphrase: bytes, friendly_nam
                                                  chain, encryption)
 
 
-def credential_row(credentials: SignerCredentials, *, kind: str, agency_id: int, user_id: int | None,
-                   pkcs12_data: bytes, image_png: bytes) -> SigningCredential:
-    """A new active credential row for opened credentials; the caller deactivates the previous one."""
+def credential_row(credentials, *, kind: str, agency_id: int, user_id: int | None, image_png: bytes,
+                   pkcs12_data: bytes | None = None, token_label: str | None = None,
+                   key_label: str | None = None) -> SigningCredential:
+    """A new active credential row for opened credentials (a PKCS#12, or a key inside a token, whose
+    certificate and chain are then kept here); the caller deactivates the previous one."""
     certificate = credentials.certificate
+    in_token = token_label is not None
     return SigningCredential(kind=kind, agency_id=agency_id, user_id=user_id, pkcs12=pkcs12_data,
+                             pkcs11_token=token_label, pkcs11_key=key_label,
+                             certificate_der=certificate.dump() if in_token else None,
+                             chain_der=[c.dump().hex() for c in credentials.ca_chain] if in_token else [],
                              subject_name=credentials.subject_name,
                              issuer_name=certificate.issuer.native.get("common_name", ""),
                              serial=format(certificate.serial_number, "x"),

@@ -8,6 +8,7 @@ file is stored again under strong encryption (PBES2, AES-256): a person's under 
 agency's under the server passphrase. Images are decoded and re-encoded as PNG, so nothing but
 pixels is kept.
 """
+from functools import cache
 from io import BytesIO
 
 from flask_babel import gettext as _
@@ -18,7 +19,9 @@ from pyhanko.pdf_utils.writer import PdfFileWriter
 from app.audit.services import record
 from app.sqltypes import utcnow
 
-from .images import seal_png, signature_png
+from .hsm import token_key
+from .images import seal_png as seal_png_of
+from .images import signature_png
 from .keystore import KeyRefused, check_usable, credential_row, pkcs12_bytes, replace_credential
 from .models import SigningCredential
 from .pades import sign_pdf
@@ -36,8 +39,9 @@ class UploadRefused(ValueError):
         self.field, self.message = field, message
 
 
+@cache
 def probe_pdf() -> bytes:
-    """A blank one-page PDF to make the test signature on."""
+    """A blank one-page PDF to make the test signature on (built once)."""
     writer = PdfFileWriter()
     writer.insert_page(generic.DictionaryObject({
         generic.pdf_name("/Type"): generic.pdf_name("/Page"),
@@ -58,7 +62,8 @@ def _open(data: bytes, password: str) -> SignerCredentials:
         raise UploadRefused("password", _("Không mở được tệp: sai mật khẩu/PIN hoặc tệp không phải PKCS#12.")) from None
 
 
-def _check_can_sign(credentials: SignerCredentials, trust_roots, crls) -> None:
+def check_can_sign(credentials, trust_roots, crls) -> None:
+    """In force, unrevoked, allowed to sign, and a test signature validates here; UploadRefused otherwise."""
     try:
         check_usable(credentials, crls, utcnow())
     except KeyRefused as refused:
@@ -97,7 +102,7 @@ def store_person_key(user, data: bytes, pin: str, image: bytes | None, *, trust_
     if len(pin) < 4:
         raise UploadRefused("password", _("Mã PIN phải có ít nhất 4 ký tự."))
     credentials = _open(data, pin)
-    _check_can_sign(credentials, trust_roots, crls)
+    check_can_sign(credentials, trust_roots, crls)
     png = clean_png(image, "image") or signature_png(user.full_name)
     row = replace_credential(credential_row(
         credentials, kind="person", agency_id=user.agency_id, user_id=user.id,
@@ -115,10 +120,29 @@ def store_agency_key(agency, data: bytes, password: str, seal: bytes | None, *, 
                      crls) -> SigningCredential:
     """Keep the agency's seal key under the server passphrase (the clerk seals without a PIN)."""
     credentials = _open(data, password)
-    _check_can_sign(credentials, trust_roots, crls)
-    png = clean_png(seal, "image") or seal_png(agency.name)
+    check_can_sign(credentials, trust_roots, crls)
+    png = clean_png(seal, "image") or seal_png_of(agency.name)
     row = replace_credential(credential_row(
         credentials, kind="organisation", agency_id=agency.id, user_id=None,
         pkcs12_data=pkcs12_bytes(credentials, passphrase.encode(), agency.name), image_png=png))
+    _record(row, actor=actor, subject=("agency", str(agency.id)))
+    return row
+
+
+def store_token_key(agency, config, *, token_label: str, key_label: str, certificate_der: bytes,
+                    chain_der: tuple[bytes, ...], seal_png: bytes | None, trust_roots, crls, actor=None):
+    """Make a key inside a PKCS#11 token the agency's seal key, checked like an uploaded one."""
+    with token_key(config, token_label=token_label, key_label=key_label, certificate_der=certificate_der,
+                   chain_der=chain_der) as credentials:
+        try:
+            check_can_sign(credentials, trust_roots, crls)
+        except UploadRefused:
+            raise
+        except Exception as error:  # no such key on the token, or one that does not match the certificate
+            raise UploadRefused("key", _("Không ký thử được bằng khóa %(key)s trên thiết bị: %(reason)s",
+                                         key=key_label, reason=type(error).__name__)) from error
+    row = replace_credential(credential_row(
+        credentials, kind="organisation", agency_id=agency.id, user_id=None, token_label=token_label,
+        key_label=key_label, image_png=clean_png(seal_png, "image") or seal_png_of(agency.name)))
     _record(row, actor=actor, subject=("agency", str(agency.id)))
     return row

@@ -2,6 +2,7 @@
 import logging
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
+from functools import cache
 from io import BytesIO
 from pathlib import Path
 
@@ -224,14 +225,20 @@ def trust_roots_from_config(config) -> list[x509.Certificate]:
     """Return the roots in SIGNING_TRUST_ROOTS files plus, with TRUST_DEMO_PKI, the demo root."""
     roots = []
     for path in config.get("SIGNING_TRUST_ROOTS", ()):
-        # A misconfigured root must fail loudly: dropping it would turn every signature "unknown".
-        certificates = list(load_certs_from_pemder_data(Path(path).read_bytes()))
-        if not certificates:
-            raise ValueError(f"SIGNING_TRUST_ROOTS: no certificate in {path}")
-        roots.extend(certificates)
+        roots.extend(_roots_in(path, Path(path).stat().st_mtime_ns))
     if config.get("TRUST_DEMO_PKI"):
         roots.append(ensure_demo_pki(Path(config["PKI_DIR"])).trust_root)
     return roots
+
+
+@cache
+def _roots_in(path: str, _version: int) -> tuple[x509.Certificate, ...]:
+    """The certificates of one roots file, read once per version of the file (every validation asks)."""
+    certificates = tuple(load_certs_from_pemder_data(Path(path).read_bytes()))
+    if not certificates:
+        # A misconfigured root must fail loudly: dropping it would turn every signature "unknown".
+        raise ValueError(f"SIGNING_TRUST_ROOTS: no certificate in {path}")
+    return certificates
 
 
 def crls_from_config(config) -> list:

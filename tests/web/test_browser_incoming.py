@@ -40,8 +40,9 @@ def _open_task(page, title):
     assert fields.count() > 0, f"the task page of “{title}” shows no form fields"
 
 
-def _complete(page, title, confirm=None):
-    """Submit the task form; `confirm` is the question an irreversible step asks first (accepted)."""
+def _complete(page, title, confirm=None, done=None):
+    """Submit the task form; `confirm` is the question an irreversible step asks first (accepted);
+    `done` the message expected afterwards (default: "Đã hoàn thành: <title>.")."""
     asked = []
 
     def answer(dialog):
@@ -54,7 +55,7 @@ def _complete(page, title, confirm=None):
     page.remove_listener("dialog", answer)
     assert asked == ([confirm] if confirm else [])
     assert page.url.endswith("/viec-cua-toi"), page.inner_text("main")
-    assert f"Đã hoàn thành: {title}." in page.inner_text("main")
+    assert (done or f"Đã hoàn thành: {title}.") in page.inner_text("main")
 
 
 def _open_document(page):

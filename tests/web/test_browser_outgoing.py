@@ -13,26 +13,11 @@ from app.workflow.registry import catalogue
 
 from ..factories import Factory
 from .test_browser import ARTIFACTS
-from .test_browser_incoming import _menu, _open_task
+from .test_browser_incoming import _complete, _menu, _open_task
 from .test_browser_tasks import _log_in, _log_out
 
 SUBJECT = "Đề nghị cử cán bộ tham dự tập huấn văn thư, lưu trữ năm 2026"
 PIN = "864209"
-
-
-def _submit(page, *, expect_text: str, confirm: str | None = None):
-    asked = []
-
-    def answer(dialog):
-        asked.append(dialog.message)
-        dialog.accept()
-
-    page.on("dialog", answer)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Hoàn thành", exact=True).click()
-    page.remove_listener("dialog", answer)
-    assert asked == ([confirm] if confirm else []), asked
-    assert expect_text in page.inner_text("main"), page.inner_text("main")
 
 
 @pytest.mark.browser
@@ -78,7 +63,7 @@ def test_outgoing_cong_van_from_draft_to_the_recipients_inbox(app, live_server, 
     page.get_by_label("Người ký").select_option(label="Trần Quang Minh — Chánh Văn phòng")
     page.get_by_label("Thẩm quyền ký").select_option(label="TL. (thừa lệnh)")
     page.get_by_label("Thay mặt / ký thay cho").fill("Chủ tịch")
-    _submit(page, expect_text="Đã hoàn thành: Soạn dự thảo văn bản đi.")
+    _complete(page, "Soạn dự thảo văn bản đi")
     _menu(page, "Dự thảo")
     assert SUBJECT in page.inner_text("main") and "Chờ duyệt nội dung" in page.inner_text("main")
     _log_out(page)
@@ -90,7 +75,7 @@ def test_outgoing_cong_van_from_draft_to_the_recipients_inbox(app, live_server, 
         preview = page.get_by_role("region", name="Văn bản của công việc").locator("object[type='application/pdf']")
         assert page.request.get(live_server + preview.get_attribute("data")).body().startswith(b"%PDF")
         page.get_by_label("Đồng ý, chuyển bước tiếp theo").check()
-        _submit(page, expect_text=f"Đã hoàn thành: {title}.")
+        _complete(page, title)
         _log_out(page)
 
     # 3. The leader signs with the PIN: asked first, then the verdict.
@@ -98,16 +83,16 @@ def test_outgoing_cong_van_from_draft_to_the_recipients_inbox(app, live_server, 
     _open_task(page, "Ký số văn bản")
     page.get_by_label("Mã PIN chứng thư số").fill(PIN)
     page.screenshot(path=str(ARTIFACTS / "outgoing-sign.png"), full_page=True)
-    _submit(page, expect_text="Đã ký số văn bản. Chữ ký của Trần Quang Minh: hợp lệ.",
-            confirm="Ký số văn bản này bằng chứng thư số của bạn? Chữ ký không thể thu hồi; văn bản chuyển văn thư "
+    _complete(page, "Ký số văn bản", done="Đã ký số văn bản. Chữ ký của Trần Quang Minh: hợp lệ.",
+              confirm="Ký số văn bản này bằng chứng thư số của bạn? Chữ ký không thể thu hồi; văn bản chuyển văn thư "
                     "cấp số và phát hành.")
     _log_out(page)
 
     # 4. The clerk numbers, seals and releases.
     _log_in(page, live_server, names["clerk"])
     _open_task(page, "Cấp số, đóng dấu và phát hành")
-    _submit(page, expect_text="Đã cấp số 01/VPUBND-HCTC và ký số của cơ quan: hợp lệ.",
-            confirm="Cấp số, ngày ban hành, ký số của cơ quan và phát hành văn bản đến các nơi nhận? Không thể "
+    _complete(page, "Cấp số, đóng dấu và phát hành", done="Đã cấp số 01/VPUBND-HCTC và ký số của cơ quan: hợp lệ.",
+              confirm="Cấp số, ngày ban hành, ký số của cơ quan và phát hành văn bản đến các nơi nhận? Không thể "
                     "hoàn tác.")
     _log_out(page)
 

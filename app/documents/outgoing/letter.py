@@ -8,6 +8,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
+from functools import cache
 from io import BytesIO
 from pathlib import Path
 
@@ -98,13 +99,25 @@ class RenderedLetter:
     file: StoredFile
     signature_block: SignatureBlock
 
+    @property
+    def path(self) -> Path:
+        return path_for(Path(current_app.config["FILES_DIR"]), self.file.sha256)
+
     def pdf_bytes(self) -> bytes:
-        return path_for(Path(current_app.config["FILES_DIR"]), self.file.sha256).read_bytes()
+        return self.path.read_bytes()
+
+
+TEMPLATE_FILES = (TEMPLATES_DIR / TEMPLATE, TEMPLATES_DIR / "print/base.html")
 
 
 def _template_digest() -> str:
-    sources = [(TEMPLATES_DIR / TEMPLATE).read_bytes(), (TEMPLATES_DIR / "print/base.html").read_bytes()]
-    return hashlib.sha256(b"\0".join(sources)).hexdigest()
+    """The templates' part of the cache key, read again only when a template file changes."""
+    return _digest_of(tuple(path.stat().st_mtime_ns for path in TEMPLATE_FILES))
+
+
+@cache
+def _digest_of(_versions: tuple[int, ...]) -> str:
+    return hashlib.sha256(b"\0".join(path.read_bytes() for path in TEMPLATE_FILES)).hexdigest()
 
 
 def render_letter(draft: OutgoingDraft, document: Document) -> RenderedLetter:

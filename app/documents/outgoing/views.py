@@ -1,14 +1,12 @@
 """Pages of outgoing documents: the released list, the drafts, the draft's preview, replying to an incoming one."""
-from pathlib import Path
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
 from app.auth.session import signed_in_user
 from app.documents.access import open_document
 from app.documents.holders import holders_by_instance
-from app.documents.storage import path_for
 from app.extensions import db
 from app.workflow.access import my_tasks_query
 from app.workflow.models import HumanTask
@@ -54,9 +52,8 @@ def preview(document_id: int):
     if draft is None:
         abort(404)
     db.session.commit()
-    letter = render_letter(draft, document)
-    return send_file(path_for(Path(current_app.config["FILES_DIR"]), letter.file.sha256),
-                     mimetype="application/pdf", download_name=f"du-thao-{document.id}.pdf", max_age=0)
+    return send_file(render_letter(draft, document).path, mimetype="application/pdf",
+                     download_name=f"du-thao-{document.id}.pdf", max_age=0)
 
 
 @bp.route("/van-ban-di/<int:document_id>/thu-hoi", methods=["POST"])
