@@ -6,7 +6,7 @@ the people who may see those documents only (the same rule as the document pages
 """
 from datetime import timedelta
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -19,9 +19,11 @@ from app.documents.access import open_document
 from app.documents.models import Document
 from app.extensions import db
 from app.vietnam_time import parse_day_or_none, start_of_day
+from app.workflow.diagram_layout import diagram_of
 from app.workflow.history import instance_events
 from app.workflow.models import INSTANCE_STATUSES, ProcessInstance
 from app.workflow.registry import catalogue
+from app.workflow.walkthrough import step_through
 
 from .models import AuditEvent
 from .replay_checks import check_instance, latest_checks_subquery, verdict_text
@@ -74,10 +76,8 @@ def instances():
                            processes=catalogue().processes, statuses=INSTANCE_STATUSES)
 
 
-@bp.route("/kiem-toan/ho-so/<int:instance_id>")
-@role_required(AUDITOR, ADMIN, LEADER)
-def instance_history(instance_id: int):
-    actor = signed_in_user()
+def _open_instance(instance_id: int, actor):
+    """The instance with its recorded events and its document, or 404 for those who may not see it."""
     instance = get_visible(ProcessInstance, instance_id, actor=actor)
     if instance is None:
         abort(404)
@@ -85,12 +85,30 @@ def instance_history(instance_id: int):
     document_id = _document_of(instance, events)
     if document_id is not None and open_document(document_id, actor) is None:
         abort(404)  # a secret document's case: only for those who may see the document
+    return instance, events, document_id
+
+
+@bp.route("/kiem-toan/ho-so/<int:instance_id>")
+@role_required(AUDITOR, ADMIN, LEADER)
+def instance_history(instance_id: int):
+    actor = signed_in_user()
+    instance, events, document_id = _open_instance(instance_id, actor)
     # "Phát lại": replaying reads the record and writes only its outcome (an audited check), so
     # read-only auditors may ask for it with a plain link.
     check = check_instance(instance, actor) if request.args.get("phat_lai") == "1" else None
     db.session.commit()
+    snapshots, walk = step_through(instance)
     return render_template("audit/instance.html", instance=instance, events=events, document_id=document_id,
-                           check=check, check_text=verdict_text(check) if check else None)
+                           check=check, check_text=verdict_text(check) if check else None,
+                           snapshots=[s.as_json() for s in snapshots], walk=walk)
+
+
+@bp.route("/kiem-toan/ho-so/<int:instance_id>/so-do.bpmn")
+@role_required(AUDITOR, ADMIN, LEADER)
+def instance_diagram(instance_id: int):
+    """The instance's pinned process version as bpmn-js draws it."""
+    instance, _events, _document_id = _open_instance(instance_id, signed_in_user())
+    return Response(diagram_of(instance.version.bpmn_xml), mimetype="application/xml")
 
 
 def _document_of(instance: ProcessInstance, events) -> int | None:

@@ -83,7 +83,10 @@ def _replay_specs(version):
     return spec, subprocess_specs
 
 
-def replay(instance: ProcessInstance) -> ReplayResult:
+def replay(instance: ProcessInstance, observe=None) -> ReplayResult:
+    """`observe(event, workflow)`, when given, sees the replayed workflow right after each input event
+    (the step-through view is built from it)."""
+    observe = observe or (lambda event, workflow: None)
     events = [e for e in instance_events(instance.id)]
     answers = deque((e.seq, e.data.get("operator"), e.data.get("result")) for e in events
                     if e.event_type == "service_task_completed")
@@ -92,6 +95,7 @@ def replay(instance: ProcessInstance) -> ReplayResult:
         return ReplayResult(False, 0, None, _("Không có sự kiện khởi tạo hồ sơ trong nhật ký."))
     try:
         workflow = _start(instance, inputs[0], answers)
+        observe(inputs[0], workflow)
         for event in inputs[1:]:
             if event.event_type == "task_completed":
                 _complete(workflow, event)
@@ -99,6 +103,7 @@ def replay(instance: ProcessInstance) -> ReplayResult:
                 _fire_recorded_timers(workflow, event)
             else:
                 _run(event.seq, workflow.cancel)
+            observe(event, workflow)
         _compare_final_state(instance, workflow)
     except Divergence as divergence:
         return ReplayResult(False, len(inputs), divergence.seq, divergence.problem, divergence.details)

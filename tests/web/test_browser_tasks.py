@@ -28,7 +28,8 @@ def test_giao_viec_in_the_browser(app, live_server, browser_page, committed_db):
     agency = make.agency(name="Sở Thử nghiệm Giao việc")
     leader = make.user(agency=agency, roles=("leader",), full_name="Hà Văn Lãnh")
     specialist = make.user(agency=agency, roles=("specialist",), full_name="Lò Thị Thực")
-    names = leader.username, specialist.username
+    auditor = make.user(agency=agency, roles=("auditor",), full_name="Vì Văn Kiểm")
+    names = leader.username, specialist.username, auditor.username
     with app.test_request_context():
         assert sync_processes(catalogue(), app.config["BPMN_DIR"], app.config["FORMS_DIR"]).problems == []
     committed_db.session.commit()
@@ -62,3 +63,17 @@ def test_giao_viec_in_the_browser(app, live_server, browser_page, committed_db):
     page.get_by_role("button", name="Hoàn thành").click()
     assert "Đã hoàn thành: Báo cáo kết quả." in page.inner_text("main")
     assert "Không có việc nào đang chờ bạn" in page.inner_text("main")
+    _log_out(page)
+
+    # The auditor steps through the case on its diagram.
+    _log_in(page, live_server, names[2])
+    page.goto(f"{live_server}/kiem-toan/ho-so")
+    page.get_by_role("link", name="Rà soát danh mục thủ tục").click()
+    page.wait_for_selector("#process-diagram[data-ready='1']")
+    assert page.locator(".djs-element.lt-active[data-element-id='review']").count() == 1
+    assert page.locator(".djs-element.lt-completed[data-element-id='assign']").count() == 1
+    page.locator("[data-event-seq]", has_text="Hoàn thành: Giao việc").get_by_role("button").click()
+    assert page.locator(".djs-element.lt-active[data-element-id='report']").count() == 1
+    assert page.locator(".djs-element.lt-active[data-element-id='review']").count() == 0
+    assert "Rà soát danh mục thủ tục" in page.inner_text("#step-data")
+    page.screenshot(path=str(ARTIFACTS / "history-step.png"), full_page=True)
