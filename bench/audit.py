@@ -25,8 +25,10 @@ from fresh_database import database_urls, fresh_app
 from incoming import _metadata_values, _request, drive_one, setup
 from sqlalchemy import insert, select, update
 
+from app.audit.canonical import canonical_json
 from app.audit.models import AuditChainHead, AuditEvent
-from app.audit.services import HEAD_ID, canonical_json, verify_chain
+from app.audit.services import HEAD_ID
+from app.audit.verification import verify_chain
 from app.extensions import db
 from app.sqltypes import utcnow
 from app.vietnam_time import vietnam_today

@@ -2,7 +2,7 @@
 
 `verify_anchors` checks each anchor's signature, that the event it names still carries the hash it
 signed (rewriting history and recomputing the hashes after it shows here), and that the chain still
-reaches the last anchor (cutting its end shows here). The chain's own walk (services.verify_chain)
+reaches the last anchor (cutting its end shows here). The chain's own walk (verification.verify_chain)
 catches the cruder edits.
 """
 from dataclasses import dataclass

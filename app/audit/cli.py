@@ -11,7 +11,7 @@ from app.workflow.models import ProcessInstance
 
 from .anchors import anchor_chain, verify_anchors
 from .replay_checks import check_instance, verdict_text
-from .services import verify_chain
+from .verification import verify_chain
 
 audit_cli = AppGroup("audit", help="Nhật ký kiểm toán (audit chain).")
 

@@ -1,9 +1,11 @@
 """The audit chain: an append-only list of events, each hashed together with its predecessor."""
-from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String
+from sqlalchemy import ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.sqltypes import UtcDateTime
+
+from .canonical import SealedJSON
 
 GENESIS_HASH = "0" * 64
 
@@ -18,7 +20,7 @@ class AuditEvent(db.Model):
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), index=True)
     subject_type: Mapped[str | None] = mapped_column(String(64))
     subject_id: Mapped[str | None] = mapped_column(String(64))
-    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    data: Mapped[dict] = mapped_column(SealedJSON, default=dict)  # the text verification hashes
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
 

@@ -1,32 +1,16 @@
-"""Append events to the audit chain and verify it."""
+"""Append events to the audit chain (verification: app.audit.verification)."""
 import hashlib
 import json
-from dataclasses import dataclass
-from datetime import date, datetime
 
-from flask_babel import gettext as _
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, insert, update
 
 from app.extensions import db
 from app.sqltypes import utcnow
 
+from .canonical import canonical_json
 from .models import GENESIS_HASH, AuditChainHead, AuditEvent
 
 HEAD_ID = 1
-
-
-def _json_default(value):
-    if isinstance(value, (datetime, date)):
-        return value.isoformat()
-    if isinstance(value, (set, frozenset)):
-        return sorted(value)
-    raise TypeError(f"not JSON serialisable in an audit event: {type(value).__name__}")
-
-
-def canonical_json(value) -> str:
-    """Return the one JSON spelling of a value that every hash in the chain is computed over."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      default=_json_default)
 
 
 def event_hash(event: AuditEvent) -> str:
@@ -100,48 +84,3 @@ def _subject_reference(subject) -> tuple[str | None, str | None]:
         kind, identity = subject
         return kind, str(identity)
     return type(subject).__tablename__, str(subject.id)
-
-
-@dataclass
-class ChainReport:
-    verified: int
-    broken_seq: int | None = None
-    problem: str | None = None
-
-    @property
-    def intact(self) -> bool:
-        return self.problem is None
-
-
-def verify_chain(batch_size: int = 2000) -> ChainReport:
-    """Walk the chain in order and report the first event that does not fit, if any."""
-    expected_seq, expected_prev, verified = 1, GENESIS_HASH, 0
-    events = db.session.scalars(
-        select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=batch_size)
-    )
-    for event in events:
-        problem = _event_problem(event, expected_seq, expected_prev)
-        if problem:
-            return ChainReport(verified, event.seq, problem)
-        verified += 1
-        expected_seq, expected_prev = event.seq + 1, event.hash
-    # The head is written with table statements, which leave a loaded head object as it was.
-    head = db.session.get(AuditChainHead, HEAD_ID, populate_existing=True)
-    if head is not None and (head.seq, head.hash) != (expected_seq - 1, expected_prev):
-        return ChainReport(verified, head.seq, _(
-            "Chuỗi bị cắt: đầu chuỗi ghi sự kiện số %(head)s nhưng sự kiện cuối cùng còn lại là số "
-            "%(last)s.", head=head.seq, last=expected_seq - 1))
-    return ChainReport(verified)
-
-
-def _event_problem(event: AuditEvent, expected_seq: int, expected_prev: str) -> str | None:
-    if event.seq != expected_seq:
-        return _("Thiếu sự kiện số %(expected)s (có thể đã bị xóa): sau số %(before)s là số "
-                 "%(found)s.", expected=expected_seq, before=expected_seq - 1, found=event.seq)
-    if event.prev_hash != expected_prev:
-        return _("Sự kiện số %(seq)s không nối với sự kiện trước (bị xóa, chèn hoặc đổi thứ tự).",
-                 seq=event.seq)
-    if event_hash(event) != event.hash:
-        return _("Nội dung sự kiện số %(seq)s (%(type)s) đã bị sửa sau khi ghi: mã băm không khớp.",
-                 seq=event.seq, type=event.event_type)
-    return None

@@ -17,8 +17,9 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import or_, select
 
+from app.audit.canonical import canonical_json
 from app.audit.models import AuditAnchor, AuditChainHead, AuditEvent
-from app.audit.services import HEAD_ID, canonical_json, record
+from app.audit.services import HEAD_ID, record
 from app.extensions import db
 from app.rendering.formats import format_iso_datetime
 from app.rendering.jinja import environment_renderer

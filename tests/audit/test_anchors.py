@@ -3,7 +3,8 @@ from sqlalchemy import delete, select, update
 
 from app.audit.anchors import anchor_chain, verify_anchors
 from app.audit.models import AuditAnchor, AuditChainHead, AuditEvent
-from app.audit.services import HEAD_ID, event_hash, record, verify_chain
+from app.audit.services import HEAD_ID, event_hash, record
+from app.audit.verification import verify_chain
 
 
 def _events(make, count=6):

@@ -2,7 +2,8 @@
 from sqlalchemy import select, text, update
 
 from app.audit.models import AuditEvent
-from app.audit.services import record, verify_chain
+from app.audit.services import record
+from app.audit.verification import verify_chain
 from app.extensions import db as _db
 
 from ..parallel import run_in_parallel
@@ -106,3 +107,19 @@ def test_parallel_appends_keep_one_chain(app, committed_db):
     report = verify_chain()
     assert report.intact and report.verified == writers * per_writer
     assert committed_db.session.execute(text("SELECT seq FROM audit_chain_head")).scalar() == writers * per_writer
+
+
+def test_quotes_escapes_and_vietnamese_hash_alike_in_python_and_in_postgresql(make, db):
+    """The body is spelt out from the columns twice (canonical_body here, SQL on PostgreSQL): both must
+    produce exactly the text that record() hashed, whatever the strings hold."""
+    from app.audit import verification
+
+    actor = make.user()
+    record("thing_done", actor=actor, subject=('văn "bản" \\ đến', 'số\n12\t"a"\x01'),
+           note='Ý kiến: "đồng ý" \\ xuống dòng\nhết\u2028 ✓ 😀', nested={"b": [1, 2.5, None, True], "a": {}})
+    db.session.flush()
+    assert verification._walk_here(100) is None
+    if db.session.get_bind().dialect.name == "postgresql":
+        assert db.session.execute(verification._POSTGRESQL_CHECK, {"genesis": "0" * 64}).scalar() is True
+        assert verification._walk_in_postgresql(100) is None
+    assert verify_chain().intact

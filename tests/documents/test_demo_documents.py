@@ -5,7 +5,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from app.audit.services import verify_chain
+from app.audit.verification import verify_chain
 from app.demo_cli import DEMO_PASSWORD
 from app.directory.models import User
 from app.documents.dashboard import leader_dashboard

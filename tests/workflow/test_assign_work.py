@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from app.audit.models import AuditEvent
-from app.audit.services import verify_chain
+from app.audit.verification import verify_chain
 from app.workflow.models import HumanTask, ProcessInstance
 from app.workflow.runtime import (
     TaskConflict,

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 
 from app.audit.models import AuditEvent
-from app.audit.services import verify_chain
+from app.audit.verification import verify_chain
 from app.directory.models import User
 from app.extensions import db as _db
 from app.workflow.deployment import sync_processes

@@ -6,7 +6,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 
 from app.audit.models import AuditEvent
-from app.audit.services import verify_chain
+from app.audit.verification import verify_chain
 from app.jobs.timers import fire_due_timers
 from app.workflow.models import HumanTask, ProcessInstance, Timer
 from app.workflow.runtime import complete_task, load_workflow, start_instance
