@@ -180,3 +180,7 @@ def test_an_auditor_downloads_a_signed_dossier_with_the_originals_and_the_trail(
     assert verdict.verdict == "valid" and verdict.signer_name == "Hệ thống Liên Thông (DEMO)"
     text = " ".join(pdf_text(report).split())
     assert "HỒ SƠ KIỂM TOÁN VĂN BẢN" in text and "01/VPUBND-TH" in text and "Vị trí trong chuỗi nhật ký" in text
+    # From the document to its case: the history on the diagram, replayed to "khớp".
+    assert f"/kiem-toan/ho-so/{instance_id}" in client.get(f"/van-ban/{document.id}").get_data(as_text=True)
+    history = client.get(f"/kiem-toan/ho-so/{instance_id}?phat_lai=1").get_data(as_text=True)
+    assert "Khớp:" in history and 'id="process-diagram"' in history and 'id="step-snapshots"' in history
