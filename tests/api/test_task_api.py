@@ -1,5 +1,7 @@
 """The task API: inbox, form schema, completion with 422/403/409, start, instance state, OpenAPI."""
-from datetime import date, timedelta
+from datetime import timedelta
+
+from app.vietnam_time import vietnam_today
 
 from ..factories import Factory
 
@@ -41,7 +43,7 @@ def test_start_fill_and_complete_through_the_api(client, make, deployed):
     assert client.post(f"/api/v1/tasks/{task_id}", headers=_headers(client, stranger), json={}).status_code == 404
 
     good = {"work_title": "Tổng hợp ý kiến", "description": "…", "assignee": specialist.username,
-            "due_date": (date.today() + timedelta(days=4)).isoformat()}
+            "due_date": (vietnam_today() + timedelta(days=4)).isoformat()}
     done = client.post(f"/api/v1/tasks/{task_id}", headers=as_leader, json=good)
     assert done.status_code == 200 and done.get_json()["task_spec"] == "assign"
     again = client.post(f"/api/v1/tasks/{task_id}", headers=as_leader, json=good)

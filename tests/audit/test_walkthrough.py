@@ -2,17 +2,18 @@
 with the data, right after each recorded event (rebuilt by replay, so a doctored record ends the walk)."""
 import json
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select, update
 
 from app.audit.models import AuditEvent
+from app.vietnam_time import vietnam_today
 from app.workflow.models import HumanTask
 from app.workflow.runtime import complete_task, start_instance
 from app.workflow.walkthrough import step_through
 
-DUE = (date.today() + timedelta(days=5)).isoformat()
+DUE = (vietnam_today() + timedelta(days=5)).isoformat()
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
 """Delegation: a role's tasks go to the delegate during the range, on behalf of the delegator."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -7,8 +7,9 @@ from sqlalchemy import select
 from app.audit.models import AuditEvent
 from app.directory.delegation import create_delegation, delegations_in_force, revoke_delegation, role_holders
 from app.directory.services import DirectoryError
+from app.vietnam_time import vietnam_today
 
-TODAY = date.today()
+TODAY = vietnam_today()
 
 
 def test_delegation_is_in_force_inside_its_range_only(make, db):

@@ -1,13 +1,13 @@
 """An agency with a clerk, a leader and two units (head + specialists), and a way to bring a PDF in."""
 import io
 from dataclasses import dataclass
-from datetime import date
 
 import pytest
 
 from app.documents.metadata import parse_metadata
 from app.documents.receiving import receive_document
 from app.documents.storage import store_pdf
+from app.vietnam_time import vietnam_today
 
 from ..pdf_samples import minimal_pdf
 
@@ -35,7 +35,7 @@ def office(make, deployed):
 
 def metadata_values(**overrides) -> dict:
     values = {"doc_type": "CV", "number": "125", "notation": "UBND-VP", "issuer_code": "",
-              "issuer_name": "UBND huyện Văn Yên", "document_date": date.today().strftime("%d/%m/%Y"),
+              "issuer_name": "UBND huyện Văn Yên", "document_date": vietnam_today().strftime("%d/%m/%Y"),
               "subject": "V/v báo cáo tình hình thực hiện cải cách hành chính quý IV", "urgency": "0",
               "secrecy": "0"}
     return {**values, **overrides}

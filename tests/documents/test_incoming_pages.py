@@ -1,12 +1,13 @@
 """The clerk's entry form, the list and search, the document page, secret documents, dashboard, registers."""
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 
 import openpyxl
 from sqlalchemy import func, select
 
 from app.audit.models import AuditEvent
 from app.documents.models import Document
+from app.vietnam_time import vietnam_today
 from app.workflow.models import HumanTask
 from app.workflow.runtime import complete_task
 
@@ -42,7 +43,7 @@ def test_bad_input_is_refused_in_vietnamese_and_registers_nothing(office, login,
         ({"pdf": minimal_pdf()[:200]}, "Tệp PDF bị hỏng"),
         ({"subject": "", "document_date": ""}, "Nhập trích yếu."),
         ({"issuer_code": "000.00.77.H63", "issuer_name": ""}, "Không có cơ quan mã 000.00.77.H63"),
-        ({"due_date": (date.today() - timedelta(days=3)).strftime("%d/%m/%Y")}, "Hạn xử lý đã qua"),
+        ({"due_date": (vietnam_today() - timedelta(days=3)).strftime("%d/%m/%Y")}, "Hạn xử lý đã qua"),
         ({"document_date": "31/02/2026"}, "Ngày không hợp lệ"),
     ]
     for overrides, message in cases:
@@ -146,7 +147,7 @@ def test_a_unit_head_picks_only_specialists_of_their_unit(office, bring_in, logi
     (unit, head, specialist), (_other_unit, _other_head, other_specialist) = office.units
     assign = db.session.scalars(select(HumanTask).where(HumanTask.instance_id == document.instance_id)).one()
     complete_task(assign.task_uuid, {"lead_department_id": unit.id,
-                                     "due_date": (date.today() + timedelta(days=5)).isoformat()},
+                                     "due_date": (vietnam_today() + timedelta(days=5)).isoformat()},
                   actor=office.leader)
     dispatch = db.session.scalars(select(HumanTask).where(HumanTask.instance_id == document.instance_id)).one()
     login(head)
@@ -161,7 +162,7 @@ def test_tasks_inside_the_supporting_units_subprocess_show_their_forms(office, b
     (lead, _lead_head, _s), (support, support_head, support_specialist) = office.units
     assign = db.session.scalars(select(HumanTask).where(HumanTask.instance_id == document.instance_id)).one()
     complete_task(assign.task_uuid, {"lead_department_id": lead.id, "support_department_ids": [support.id],
-                                     "due_date": (date.today() + timedelta(days=5)).isoformat()}, actor=office.leader)
+                                     "due_date": (vietnam_today() + timedelta(days=5)).isoformat()}, actor=office.leader)
     dispatch = db.session.scalars(select(HumanTask).where(HumanTask.instance_id == document.instance_id,
                                                           HumanTask.spec_id == "dispatch_support")).one()
     login(support_head)
@@ -170,8 +171,6 @@ def test_tasks_inside_the_supporting_units_subprocess_show_their_forms(office, b
 
 
 def test_date_filters_read_dates_as_people_type_them(office, bring_in, login, client):
-    from app.vietnam_time import vietnam_today
-
     document = bring_in(office).document
     login(office.clerk)
     today, tomorrow = vietnam_today(), vietnam_today() + timedelta(days=1)

@@ -1,5 +1,5 @@
 """Văn bản đến through the service layer: 01→03→04→05→06, refusal, direct routing, supports, extension."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -10,7 +10,7 @@ from app.workflow.models import HumanTask, ProcessInstance, SubjectParticipant
 from app.workflow.runtime import ProcessFailed, complete_task
 from app.workflow.scripting_runtime import work_calendar
 
-DUE = (date.today() + timedelta(days=10)).isoformat()
+DUE = (vietnam_today() + timedelta(days=10)).isoformat()
 
 
 def open_tasks(db, document):
@@ -120,7 +120,7 @@ def test_extension_moves_the_deadline_and_return_goes_back_to_the_leader(office,
                   actor=office.leader)
     handle = only_task(db, document, "handle")  # a lead person skips the unit head
     assert handle.assigned_user_id == specialist_a.id
-    later = (date.today() + timedelta(days=20)).isoformat()
+    later = (vietnam_today() + timedelta(days=20)).isoformat()
     complete_task(handle.task_uuid, {"handling_action": "extension", "handling_note": "Cần thêm số liệu",
                                      "requested_due_date": later}, actor=specialist_a)
     complete_task(only_task(db, document, "decide_extension").task_uuid,
@@ -142,7 +142,7 @@ def test_extension_after_a_unit_head_dispatched_goes_to_the_leader(office, bring
     complete_task(only_task(db, document, "assign").task_uuid, {"lead_department_id": unit.id, "due_date": DUE},
                   actor=office.leader)
     complete_task(only_task(db, document, "dispatch_lead").task_uuid, {"specialist": specialist.username}, actor=head)
-    later = (date.today() + timedelta(days=20)).isoformat()
+    later = (vietnam_today() + timedelta(days=20)).isoformat()
     complete_task(only_task(db, document, "handle").task_uuid, {"handling_action": "extension", "handling_note": "x",
                                                                 "requested_due_date": later}, actor=specialist)
     assert candidate_ids(only_task(db, document, "decide_extension")) == {office.leader.id}
@@ -151,7 +151,7 @@ def test_extension_after_a_unit_head_dispatched_goes_to_the_leader(office, bring
 def test_a_deadline_in_the_past_is_refused_by_the_operator(office, bring_in, db):
     document = bring_in(office).document
     complete_task(only_task(db, document, "register").task_uuid, {"route": "leader"}, actor=office.clerk)
-    yesterday = (date.today() - timedelta(days=1)).isoformat()
+    yesterday = (vietnam_today() - timedelta(days=1)).isoformat()
     with pytest.raises(ProcessFailed, match="Hạn xử lý đã qua"):
         complete_task(only_task(db, document, "assign").task_uuid,
                       {"lead_department_id": office.units[0][0].id, "due_date": yesterday}, actor=office.leader)

@@ -1,18 +1,19 @@
 """Replay matches along every branch of the shipped processes: refusal, extension, return and reassignment,
 giao việc's extension and rework, a recall agreed (the recipient's case cancelled) and its own case."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from app.documents.models import Document
 from app.documents.outgoing.recall import request_recall
+from app.vietnam_time import vietnam_today
 from app.workflow.models import HumanTask, ProcessInstance
 from app.workflow.replay import replay
 from app.workflow.runtime import complete_task, start_instance
 
 from .outgoing_setup import approve_reviews, issue, make_sender, sign, start_draft
 
-LATER = (date.today() + timedelta(days=20)).isoformat()
+LATER = (vietnam_today() + timedelta(days=20)).isoformat()
 
 
 def _task(db, instance_id, spec_id):
@@ -58,7 +59,7 @@ def test_giao_viec_with_extension_and_rework_replays(app, db, make, deployed):
     agency = make.agency()
     leader = make.user(agency=agency, roles=("leader",))
     specialist = make.user(agency=agency, roles=("specialist",))
-    due = (date.today() + timedelta(days=5)).isoformat()
+    due = (vietnam_today() + timedelta(days=5)).isoformat()
     with app.test_request_context():
         instance = start_instance("assign_work", actor=leader)
         steps = [("assign", leader, {"work_title": "Tổng hợp báo cáo quý", "description": "Số liệu các phòng",

@@ -5,11 +5,12 @@ gives it to a specialist, the supporting specialist contributes, the lead specia
 """
 import io
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import openpyxl
 import pytest
 
+from app.vietnam_time import vietnam_today
 from app.workflow.deployment import sync_processes
 from app.workflow.registry import catalogue
 
@@ -118,7 +119,7 @@ def test_incoming_document_from_entry_to_completion_and_registers(app, live_serv
     page.get_by_role("textbox", name="Số", exact=True).fill("125")
     page.get_by_role("textbox", name="Ký hiệu", exact=True).fill("UBND-VP")
     page.get_by_label("Tên cơ quan ban hành").fill("UBND huyện Văn Yên")
-    page.get_by_label("Ngày văn bản").fill(date.today().strftime("%d/%m/%Y"))
+    page.get_by_label("Ngày văn bản").fill(vietnam_today().strftime("%d/%m/%Y"))
     page.get_by_label("Độ khẩn").select_option(label="Khẩn")
     page.get_by_label("Tệp văn bản (PDF)").set_input_files(scan)
     page.get_by_role("button", name="Tiếp nhận").click()
@@ -166,7 +167,7 @@ def test_incoming_document_from_entry_to_completion_and_registers(app, live_serv
     page.get_by_label("Ý kiến chỉ đạo").fill("Giao Phòng Tổ chức cán bộ chủ trì, tham mưu trả lời trước hạn.")
     page.get_by_label("Đơn vị chủ trì").select_option(label=LEAD_UNIT)
     page.get_by_label("Đơn vị phối hợp").select_option(label=[SUPPORT_UNIT])
-    due = (date.today() + timedelta(days=10)).strftime("%d/%m/%Y")
+    due = (vietnam_today() + timedelta(days=10)).strftime("%d/%m/%Y")
     page.get_by_label("Hạn xử lý").fill(due)
     page.screenshot(path=str(ARTIFACTS / "incoming-task-panel.png"), full_page=True)
     _complete(page, "Phân công xử lý")

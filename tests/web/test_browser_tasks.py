@@ -1,8 +1,9 @@
 """In Chromium: a leader assigns work, the specialist finds it in Việc của tôi and reports through the form."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from app.vietnam_time import vietnam_today
 from app.workflow.deployment import sync_processes
 from app.workflow.registry import catalogue
 
@@ -47,7 +48,7 @@ def test_giao_viec_in_the_browser(app, live_server, browser_page, committed_db):
     page.get_by_role("button", name="Hoàn thành").click()
     assert "Ngày không hợp lệ" in page.inner_text("main")
     assert page.get_by_label("Tên công việc").input_value() == "Rà soát danh mục thủ tục"
-    page.get_by_label("Hạn hoàn thành").fill((date.today() + timedelta(days=3)).strftime("%d/%m/%Y"))
+    page.get_by_label("Hạn hoàn thành").fill((vietnam_today() + timedelta(days=3)).strftime("%d/%m/%Y"))
     page.get_by_role("button", name="Hoàn thành").click()
     assert "Đã hoàn thành: Giao việc." in page.inner_text("main")
     _log_out(page)

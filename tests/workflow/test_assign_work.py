@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from app.audit.models import AuditEvent
 from app.audit.verification import verify_chain
+from app.vietnam_time import vietnam_today
 from app.workflow.models import HumanTask, ProcessInstance
 from app.workflow.runtime import (
     TaskConflict,
@@ -15,7 +16,7 @@ from app.workflow.runtime import (
     start_instance,
 )
 
-DUE = (date.today() + timedelta(days=5)).isoformat()
+DUE = (vietnam_today() + timedelta(days=5)).isoformat()
 
 
 def _task_for(db, user):
@@ -77,7 +78,7 @@ def test_extension_moves_the_deadline(deployed, office, db):
                   actor=specialist)
     decide = _task_for(db, leader)
     assert decide.spec_id == "decide_extension"
-    later = (date.today() + timedelta(days=12)).isoformat()
+    later = (vietnam_today() + timedelta(days=12)).isoformat()
     complete_task(decide.task_uuid, {"extension_granted": True, "new_due_date": later}, actor=leader)
     report = _task_for(db, specialist)
     assert report.spec_id == "report" and report.due_at.date() >= date.fromisoformat(later) - timedelta(days=1)

@@ -1,5 +1,5 @@
 """Two people submit the same task at the same moment: exactly one wins, nothing is half-written."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
@@ -7,6 +7,7 @@ from app.audit.models import AuditEvent
 from app.audit.verification import verify_chain
 from app.directory.models import User
 from app.extensions import db as _db
+from app.vietnam_time import vietnam_today
 from app.workflow.deployment import sync_processes
 from app.workflow.models import HumanTask, HumanTaskCandidate, ProcessInstance
 from app.workflow.registry import catalogue
@@ -39,7 +40,7 @@ def test_parallel_completion_has_one_winner(app, committed_db):
         leader = _db.session.get(User, leader_ids[worker])
         try:
             complete_task(task_uuid, {"work_title": f"Việc của {leader.id}", "description": "…", "assignee": assignee,
-                                      "due_date": (date.today() + timedelta(days=3)).isoformat()}, actor=leader)
+                                      "due_date": (vietnam_today() + timedelta(days=3)).isoformat()}, actor=leader)
             _db.session.commit()
             outcomes.append(("won", leader.id))
         except TaskConflict as conflict:

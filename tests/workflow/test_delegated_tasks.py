@@ -1,16 +1,17 @@
 """Delegation moves open tasks to the delegate at once, and the audit records on whose behalf."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
 from app.audit.models import AuditEvent
 from app.directory.delegation import create_delegation, revoke_delegation
+from app.vietnam_time import vietnam_today
 from app.workflow.access import my_tasks_query, task_access
 from app.workflow.models import HumanTask, HumanTaskCandidate
 from app.workflow.runtime import TaskForbidden, complete_task, start_instance
 
-TODAY = date.today()
+TODAY = vietnam_today()
 
 
 def _visible(db, user):

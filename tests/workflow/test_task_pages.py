@@ -1,9 +1,10 @@
 """Through the browser's requests: start giao việc, fill the rendered forms, see the work in Việc của tôi."""
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
 
+from app.vietnam_time import vietnam_today
 from app.workflow.models import HumanTask
 
 from ..conftest import csrf_token_from
@@ -48,7 +49,7 @@ def test_leader_assigns_and_specialist_reports_through_the_forms(client, make, d
     assert "Tối thiểu 5 ký tự" in html and "Trường này bắt buộc." in html and "Ngày không hợp lệ" in html
     assert 'value="Ngắn"' in html  # what was typed stays
 
-    due = (date.today() + timedelta(days=3)).strftime("%d/%m/%Y")
+    due = (vietnam_today() + timedelta(days=3)).strftime("%d/%m/%Y")
     done = client.post(form_url, data={"csrf_token": csrf_token_from(form_page), "work_title": "Tổng hợp số liệu",
                                        "description": "Theo mẫu", "assignee": specialist.username, "due_date": due})
     assert done.status_code == 302
