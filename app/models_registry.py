@@ -1,6 +1,7 @@
 """Import every domain's models so the mapper and Alembic see all tables."""
 from app.audit import models as audit_models  # noqa: F401
 from app.auth import models as auth_models  # noqa: F401
+from app.designer import models as designer_models  # noqa: F401
 from app.directory import models as directory_models  # noqa: F401
 from app.documents import models as document_models  # noqa: F401
 from app.documents.outgoing import models as outgoing_models  # noqa: F401

@@ -95,6 +95,11 @@ def run_migrations_online():
     with connectable.connect() as connection:
         from app.database import schema_item_filter
         conf_args.setdefault("include_object", schema_item_filter(connection.dialect.name))
+        if connection.dialect.name == "sqlite":
+            # SQLite alters a table by copying it (batch mode): rows of other tables that reference
+            # it would stop the drop. The pragma only takes effect outside a transaction, so it goes to
+            # the driver before SQLAlchemy's BEGIN (app.database).
+            connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -103,6 +108,8 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+        if connection.dialect.name == "sqlite":  # the connection goes back to the app's pool
+            connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")
 
 
 if context.is_offline_mode():

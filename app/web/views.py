@@ -26,6 +26,12 @@ VENDOR_ASSETS = {
     "bpmn-navigated-viewer.js": "bpmn-js/dist/bpmn-navigated-viewer.production.min.js",
     "diagram-js.css": "bpmn-js/dist/assets/diagram-js.css",
     "bpmn-js.css": "bpmn-js/dist/assets/bpmn-js.css",
+    "bpmn-modeler.js": "bpmn-js/dist/bpmn-modeler.production.min.js",
+    # The modeler's icon font; the stylesheet finds it at ../font/ relative to itself.
+    "bpmn-font/css/bpmn.css": "bpmn-js/dist/assets/bpmn-font/css/bpmn.css",
+    "bpmn-font/font/bpmn.woff2": "bpmn-js/dist/assets/bpmn-font/font/bpmn.woff2",
+    "bpmn-font/font/bpmn.woff": "bpmn-js/dist/assets/bpmn-font/font/bpmn.woff",
+    "bpmn-font/font/bpmn.ttf": "bpmn-js/dist/assets/bpmn-font/font/bpmn.ttf",
 }
 
 
@@ -43,7 +49,7 @@ def set_language(code: str):
     return redirect(target if target.startswith(request.host_url) else url_for("web.dashboard"))
 
 
-@bp.route("/vendor/<name>")
+@bp.route("/vendor/<path:name>")
 def vendor_asset(name: str):
     relative = VENDOR_ASSETS.get(name)
     if relative is None or not (NODE_MODULES / relative).is_file():

@@ -3,6 +3,7 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lxml import etree
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask as UserTaskMixin
 from SpiffWorkflow.spiff.specs.mixins.service_task import ServiceTask
@@ -12,8 +13,9 @@ from app.audit.services import record
 from app.extensions import db
 
 from .assignment import lane_role
+from .bpmn_lint import lint
 from .engine import SERIALIZER_VERSION, BpmnDefinitionError, parse_process, spec_to_json
-from .forms import FormDefinitionError, load_form
+from .forms import FormDefinitionError, FormFiles, form_files, load_form
 from .models import ProcessVersion
 from .registry import Catalogue, ProcessDefinition
 from .scripting import ScriptPolicyError, compile_script
@@ -46,14 +48,24 @@ class SyncReport:
     problems: list[Problem] = field(default_factory=list)
     created: list[ProcessVersion] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    # Shipped files that changed while a designer's version is in use: (process id, that version).
+    kept: list[tuple[str, ProcessVersion]] = field(default_factory=list)
 
 
-def check_process(definition: ProcessDefinition, bpmn: bytes, forms_dir: Path,
+def check_process(definition: ProcessDefinition, bpmn: bytes, forms_dir: "Path | FormFiles",
                   operators: dict) -> tuple[Candidate | None, list[Problem]]:
     """Parse one process and run our checks; return the deployable candidate or the problems."""
     filename = definition.bpmn_file
     try:
+        # Our structural checks first: they name the element in words where the parser would stop
+        # at the first problem in English.
+        structural = lint(etree.fromstring(bpmn, etree.XMLParser(resolve_entities=False, no_network=True)),
+                          definition.process_id)
+        if structural:
+            return None, [Problem(filename, element, message) for element, message in structural]
         parsed = parse_process(bpmn, definition.process_id, filename)
+    except etree.XMLSyntaxError as error:
+        return None, [Problem(filename, "", f"Tệp không phải XML hợp lệ: {error.msg}")]
     except BpmnDefinitionError as error:
         return None, [Problem(filename, error.element_id, error.message)]
     problems, forms = [], {}
@@ -78,7 +90,7 @@ def check_process(definition: ProcessDefinition, bpmn: bytes, forms_dir: Path,
     return Candidate(definition, bpmn, forms, spec_to_json(parsed), digest.hexdigest()), []
 
 
-def _check_forms(task_spec, filename, element, forms_dir: Path, forms: dict) -> list[Problem]:
+def _check_forms(task_spec, filename, element, forms_dir: "Path | FormFiles", forms: dict) -> list[Problem]:
     properties = (task_spec.extensions or {}).get("properties", {})
     schema_file = properties.get("formJsonSchemaFilename")
     if not schema_file:
@@ -89,7 +101,7 @@ def _check_forms(task_spec, filename, element, forms_dir: Path, forms: dict) -> 
     except FormDefinitionError as error:
         return [Problem(filename, element, str(error))]
     for name in filter(None, (schema_file, ui_file)):
-        forms[name] = (forms_dir / name).read_text(encoding="utf-8")
+        forms[name] = form_files(forms_dir).read_text(name)
     return []
 
 
@@ -132,16 +144,23 @@ def sync_processes(catalogue: Catalogue, bpmn_dir: Path, forms_dir: Path, *, act
     if report.problems:
         return report
     for candidate in candidates:
-        version = deploy(candidate, actor=actor)
-        (report.created.append(version) if version else report.unchanged.append(candidate.definition.process_id))
+        process_id = candidate.definition.process_id
+        shipped, current = latest_version(process_id, source="file"), latest_version(process_id)
+        if candidate.content_sha256 in {v.content_sha256 for v in (shipped, current) if v is not None}:
+            report.unchanged.append(process_id)
+        elif current is not None and current.source != "file":
+            # Published edits live in the database: an update of the shipped default never replaces
+            # them silently (the designer compares with `flask processes export` and decides).
+            report.kept.append((process_id, current))
+        else:
+            report.created.append(deploy(candidate, actor=actor))
     return report
 
 
-def deploy(candidate: Candidate, *, actor=None, note: str = "") -> ProcessVersion | None:
-    """Store a new version unless the same content is already deployed (then None)."""
+def deploy(candidate: Candidate, *, actor=None, note: str = "", source: str = "file") -> ProcessVersion | None:
+    """Store a new version unless the content is the one in use already (then None)."""
     process_id = candidate.definition.process_id
-    latest = db.session.scalars(select(ProcessVersion).where(ProcessVersion.process_id == process_id)
-                                .order_by(ProcessVersion.number.desc())).first()
+    latest = latest_version(process_id)
     if latest is not None and latest.content_sha256 == candidate.content_sha256:
         return None
     number = (db.session.scalar(select(func.max(ProcessVersion.number))
@@ -149,15 +168,18 @@ def deploy(candidate: Candidate, *, actor=None, note: str = "") -> ProcessVersio
     version = ProcessVersion(process_id=process_id, number=number, content_sha256=candidate.content_sha256,
                              bpmn_xml=candidate.bpmn.decode("utf-8"), forms=candidate.forms,
                              spec_json=candidate.spec_json, serializer_version=SERIALIZER_VERSION,
-                             created_by_id=actor.id if actor else None, note=note)
+                             created_by_id=actor.id if actor else None, note=note, source=source)
     db.session.add(version)
     db.session.flush()
     record("process_version_deployed", actor=actor, subject=version, process_id=process_id,
-           number=number, content_sha256=candidate.content_sha256)
+           number=number, content_sha256=candidate.content_sha256, source=source, note=note)
     return version
 
 
-def latest_version(process_id: str) -> ProcessVersion | None:
-    return db.session.scalars(select(ProcessVersion).where(ProcessVersion.process_id == process_id)
-                              .order_by(ProcessVersion.number.desc())).first()
+def latest_version(process_id: str, source: str | None = None) -> ProcessVersion | None:
+    """The version new instances start on (the highest number), or the latest from one source."""
+    statement = select(ProcessVersion).where(ProcessVersion.process_id == process_id)
+    if source is not None:
+        statement = statement.where(ProcessVersion.source == source)
+    return db.session.scalars(statement.order_by(ProcessVersion.number.desc())).first()
 

@@ -4,6 +4,7 @@ Specs are serialised once per process version; an instance stores only its own s
 keys are removed before saving and the cached spec objects are put back when loading).
 """
 import json
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
@@ -80,9 +81,38 @@ def parse_process(bpmn: bytes, process_id: str, filename: str) -> ParsedProcess:
     except etree.XMLSyntaxError as error:
         raise BpmnDefinitionError(f"Tệp không phải XML hợp lệ: {error}", filename=filename) from None
     except ValidationException as error:
-        raise BpmnDefinitionError(str(error).splitlines()[0], filename=filename,
+        raise BpmnDefinitionError(explain_parser_error(str(error).splitlines()[0]), filename=filename,
                                   element_id=getattr(error, "id", "") or "") from None
     return ParsedProcess(spec, subprocess_specs, document)
+
+
+# SpiffWorkflow's and the XSD validator's messages, as designers read them.
+_PARSER_MESSAGES = [
+    (re.compile(r"Multiple outgoing flows are not supported"),
+     "Phần tử có nhiều luồng ra mà không qua cổng (tách ngầm): dùng cổng song song hoặc cổng điều kiện."),
+    (re.compile(r"Process (\S+) is not executable"),
+     "Quy trình {0} đang ở dạng mô tả (isExecutable=\"false\"): đánh dấu \"có thể thực thi\" trước khi xuất bản."),
+    (re.compile(r"Element '(?:\{[^}]*\})?([^']+)': This element is not expected"),
+     "Sơ đồ không đúng lược đồ BPMN 2.0: phần tử '{0}' không được phép ở vị trí này."),
+    (re.compile(r"Element '(?:\{[^}]*\})?([^']+)', attribute '(?:\{[^}]*\})?([^']+)': The attribute .* not allowed"),
+     "Sơ đồ không đúng lược đồ BPMN 2.0: thuộc tính '{1}' không được phép trên phần tử '{0}'."),
+    (re.compile(r"Element '(?:\{[^}]*\})?([^']+)'"),
+     "Sơ đồ không đúng lược đồ BPMN 2.0 tại phần tử '{0}' (chi tiết kỹ thuật: {text})."),
+    (re.compile(r"The process '([^']+)' was not found"),
+     "Không tìm thấy quy trình mã '{0}' trong tệp: mã quy trình (id của bpmn:process) phải giữ nguyên."),
+    (re.compile(r"When looking for a task spec.*\((\S+)\)"),
+     "Có luồng nối tới '{0}' nhưng không có phần tử nào mang mã đó (hoặc mã bị trùng)."),
+    (re.compile(r"multiinstance task must specify"),
+     "Bước lặp (multi-instance) phải có số lần lặp hoặc biến đầu vào (loopDataInputRef)."),
+]
+
+
+def explain_parser_error(text: str) -> str:
+    for pattern, message in _PARSER_MESSAGES:
+        found = pattern.search(text)
+        if found:
+            return message.format(*found.groups(), text=text.strip())
+    return f"Bộ máy quy trình không chạy được sơ đồ này (chi tiết kỹ thuật: {text.strip()})."
 
 
 def spec_to_json(parsed: ParsedProcess) -> str:

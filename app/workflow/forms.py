@@ -104,10 +104,10 @@ class TaskForm:
         return _views(self.schema, self.ui_schema, values or {}, errors or {}, choices or {}, "")
 
 
-def load_form(forms_dir: Path, schema_file: str, ui_file: str | None = None) -> TaskForm:
+def load_form(forms: "Path | FormFiles", schema_file: str, ui_file: str | None = None) -> TaskForm:
     """Read and check a form definition; raises FormDefinitionError naming the file and the reason."""
-    schema = _read_json(forms_dir, schema_file)
-    ui = _read_json(forms_dir, ui_file) if ui_file else {}
+    schema = _read_json(forms, schema_file)
+    ui = _read_json(forms, ui_file) if ui_file else {}
     if not isinstance(schema, dict) or not isinstance(ui, dict):
         raise FormDefinitionError(_("Tệp biểu mẫu %(file)s phải chứa một đối tượng JSON.",
                                     file=schema_file if not isinstance(schema, dict) else ui_file))
@@ -149,18 +149,37 @@ def validate_data(form: TaskForm, data: dict, choices: dict | None = None) -> di
     return _validate(form, data, choices)
 
 
-def _read_json(forms_dir: Path, relative: str):
-    root = Path(forms_dir).resolve()
-    path = (root / relative).resolve()
-    if ".." in Path(relative).parts or not path.is_relative_to(root):
-        raise FormDefinitionError(_("Đường dẫn %(file)s nằm ngoài thư mục biểu mẫu.", file=relative))
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise FormDefinitionError(_("Không tìm thấy tệp biểu mẫu %(file)s.", file=relative)) from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise FormDefinitionError(_("Không đọc được tệp biểu mẫu %(file)s: %(reason)s",
-                                    file=relative, reason=exc)) from exc
+@dataclass(frozen=True)
+class FormFiles:
+    """Form files by name: texts given here (a version's pinned forms, a designer's edits) over the
+    files of the forms/ directory."""
+    directory: Path
+    texts: dict = field(default_factory=dict)
+
+    def read_text(self, relative: str) -> str:
+        if ".." in Path(relative).parts or Path(relative).is_absolute():
+            raise FormDefinitionError(_("Đường dẫn %(file)s nằm ngoài thư mục biểu mẫu.", file=relative))
+        if relative in self.texts:
+            return self.texts[relative]
+        root = Path(self.directory).resolve()
+        path = (root / relative).resolve()
+        if not path.is_relative_to(root):
+            raise FormDefinitionError(_("Đường dẫn %(file)s nằm ngoài thư mục biểu mẫu.", file=relative))
+        try:
+            return path.read_text(encoding="utf-8")
+        except FileNotFoundError as exc:
+            raise FormDefinitionError(_("Không tìm thấy tệp biểu mẫu %(file)s.", file=relative)) from exc
+        except (OSError, UnicodeDecodeError) as exc:
+            raise FormDefinitionError(_("Không đọc được tệp biểu mẫu %(file)s: %(reason)s",
+                                        file=relative, reason=exc)) from exc
+
+
+def form_files(forms) -> FormFiles:
+    return forms if isinstance(forms, FormFiles) else FormFiles(Path(forms))
+
+
+def _read_json(forms, relative: str):
+    text = form_files(forms).read_text(relative)
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:

@@ -22,9 +22,13 @@ class ProcessVersion(db.Model):
     created_at = mapped_column(UtcDateTime, default=utcnow, nullable=False)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     note: Mapped[str] = mapped_column(String(500), default="")
+    # "file": deployed from bpmn/ and forms/ by `flask processes sync`; "designer": published in the
+    # browser. Sync never replaces a designer's version with an unchanged shipped file.
+    source: Mapped[str] = mapped_column(String(16), default="file", server_default="file")
+    # Versions are a publication log: publishing an older content again (a rollback) is a new number.
+    __table_args__ = (UniqueConstraint("process_id", "number"),)
 
-    __table_args__ = (UniqueConstraint("process_id", "number"),
-                      UniqueConstraint("process_id", "content_sha256"))
+    created_by = relationship("User")
 
 
 class ProcessInstance(AgencyScoped, db.Model):

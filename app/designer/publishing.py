@@ -1,0 +1,105 @@
+"""Publish a checked draft as the version new instances start on; restore an older version; compare two.
+
+Running instances keep the version they started on: SpiffWorkflow states are bound to their spec, and
+moving them is not offered (the UI says so). A restore publishes the older content again under a new
+number, so the log of what was in use when stays complete.
+"""
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from lxml import etree
+from sqlalchemy import select
+
+from app.audit.services import record
+from app.directory.models import User
+from app.extensions import db
+from app.workflow.deployment import deploy, latest_version
+from app.workflow.models import ProcessVersion
+
+from .drafts import DesignError, check_draft, definition_of, open_draft
+
+MAX_NOTE = 500
+DI_NAMESPACES = ("http://www.omg.org/spec/BPMN/20100524/DI", "http://www.omg.org/spec/DD/20100524/DC",
+                 "http://www.omg.org/spec/DD/20100524/DI")
+
+
+def publish(process_id: str, *, actor: User, note: str) -> ProcessVersion:
+    note = (note or "").strip()
+    if not note:
+        raise DesignError(_("Ghi chú thay đổi là bắt buộc khi xuất bản."))
+    draft = open_draft(process_id, actor=actor)
+    result = check_draft(draft)
+    if result.problems:
+        draft.problems, draft.checked = result.problems, True
+        record("process_check_failed", actor=actor, subject=("process", process_id), process_id=process_id,
+               problems=result.problems[:20])
+        raise DesignError(_("Chưa xuất bản được: bản nháp còn %(n)s lỗi.", n=len(result.problems)))
+    version = deploy(result.candidate, actor=actor, note=note[:MAX_NOTE], source="designer")
+    if version is None:
+        raise DesignError(_("Bản nháp giống hệt phiên bản đang dùng: không có gì để xuất bản."))
+    record("process_published", actor=actor, subject=version, process_id=process_id, number=version.number,
+           note=note[:MAX_NOTE])
+    db.session.delete(draft)
+    return version
+
+
+def restore(process_id: str, number: int, *, actor: User, note: str = "") -> ProcessVersion:
+    """Publish version `number`'s content again (a rollback)."""
+    definition_of(process_id)
+    old = db.session.scalars(select(ProcessVersion).where(ProcessVersion.process_id == process_id,
+                                                          ProcessVersion.number == number)).first()
+    if old is None:
+        raise DesignError(_("Không có phiên bản %(n)s.", n=number))
+    current = latest_version(process_id)
+    if current.content_sha256 == old.content_sha256:
+        raise DesignError(_("Phiên bản %(n)s đang được dùng.", n=number))
+    version = ProcessVersion(process_id=process_id, number=current.number + 1, content_sha256=old.content_sha256,
+                             bpmn_xml=old.bpmn_xml, forms=old.forms, spec_json=old.spec_json,
+                             serializer_version=old.serializer_version, created_by_id=actor.id, source="designer",
+                             note=((note or "").strip() or _("Khôi phục phiên bản %(n)s", n=number))[:MAX_NOTE])
+    db.session.add(version)
+    db.session.flush()
+    record("process_rolled_back", actor=actor, subject=version, process_id=process_id, number=version.number,
+           restored=number, content_sha256=old.content_sha256)
+    return version
+
+
+@dataclass
+class VersionDiff:
+    added: list[tuple[str, str]]  # (element id, "kind: name")
+    removed: list[tuple[str, str]]
+    changed: list[tuple[str, str]]
+    forms_changed: list[str]
+
+    @property
+    def empty(self) -> bool:
+        return not (self.added or self.removed or self.changed or self.forms_changed)
+
+
+def diff_versions(old: ProcessVersion, new: ProcessVersion) -> VersionDiff:
+    """Elements added, removed and changed (by id; layout moves are not changes), and form files changed."""
+    before, after = _elements(old.bpmn_xml), _elements(new.bpmn_xml)
+    changed = [(i, after[i][0]) for i in after.keys() & before.keys() if after[i][1] != before[i][1]]
+    forms = sorted(n for n in old.forms.keys() | new.forms.keys() if old.forms.get(n) != new.forms.get(n))
+    return VersionDiff(sorted((i, after[i][0]) for i in after.keys() - before.keys()),
+                       sorted((i, before[i][0]) for i in before.keys() - after.keys()), sorted(changed), forms)
+
+
+def _elements(bpmn_xml: str) -> dict[str, tuple[str, bytes]]:
+    """id → (label, canonical XML without diagram interchange and without child elements that have ids)."""
+    root = etree.fromstring(bpmn_xml.encode("utf-8"), etree.XMLParser(resolve_entities=False, no_network=True,
+                                                                     remove_comments=True,
+                                                                     remove_blank_text=True))
+    found = {}
+    for element in root.iter():
+        if not isinstance(element.tag, str) or not element.get("id"):
+            continue
+        if etree.QName(element).namespace in DI_NAMESPACES:
+            continue
+        copy = etree.fromstring(etree.tostring(element))
+        for child in list(copy):
+            if isinstance(child.tag, str) and child.get("id"):
+                copy.remove(child)  # a child with an id is compared on its own
+        label = f"{etree.QName(element).localname}: {element.get('name') or element.get('id')}"
+        found[element.get("id")] = (label, etree.tostring(copy, method="c14n", exclusive=True))
+    return found
