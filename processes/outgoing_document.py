@@ -10,4 +10,7 @@ DEFINITION = ProcessDefinition(
     starter_lane="Chuyên viên",
     title_field="subject",
     operators=OPERATORS,
+    samples={"outgoing.save_draft": lambda data: {"document_id": 0, "department_id": None,
+                                                  "signer": data.get("signer") or "lanhdao"}},
+    sample_start={"lane_owners": {"Chuyên viên": ["chuyenvien"]}},
 )

@@ -26,6 +26,11 @@ class ProcessDefinition:
     # Task data field whose value names the case in lists (e.g. the work's title), once filled in.
     title_field: str | None = None
     operators: dict[str, Callable[[OperatorContext], Any]] = field(default_factory=dict)
+    # Designers' test runs call no operator: each service task answers with its sample, computed from
+    # the task data alone (what the scripts after it read), or with nothing.
+    samples: dict[str, Callable[[dict], Any]] = field(default_factory=dict)
+    # The data a test run starts with (what the process's real starter would put in).
+    sample_start: dict = field(default_factory=dict)
 
 
 @dataclass

@@ -72,9 +72,10 @@ def _recorded_timer(base: type) -> type:
     return type(f"Recorded{base.__name__}", (base,), {"has_fired": has_fired})
 
 
-def _replay_specs(version):
-    """Fresh spec objects for this replay (the cached ones serve live instances), with recorded timers."""
-    spec, subprocess_specs = specs_from_json(version.spec_json)
+def specs_with_timers_on_demand(spec_json: str):
+    """Fresh spec objects (the cached ones serve live instances) whose timers fire only when told to:
+    replay fires the recorded ones, a designer's test run the ones the designer asks for."""
+    spec, subprocess_specs = specs_from_json(spec_json)
     for process in (spec, *subprocess_specs.values()):
         for task_spec in process.task_specs.values():
             definition = getattr(task_spec, "event_definition", None)
@@ -117,7 +118,7 @@ def _start(instance: ProcessInstance, started, answers: deque):
     version = instance.version
     if started.data.get("content_sha256") not in (None, version.content_sha256):
         raise Divergence(started.seq, _("Hồ sơ ghi phiên bản quy trình khác phiên bản đang gắn với hồ sơ."))
-    spec, subprocess_specs = _replay_specs(version)
+    spec, subprocess_specs = specs_with_timers_on_demand(version.spec_json)
     engine = RestrictedScriptEngine(work_calendar(), environment=RecordedServices(work_calendar(), answers))
     workflow = new_workflow(spec, subprocess_specs, engine, started.data.get("data") or {})
     _run(started.seq, workflow.do_engine_steps)
@@ -173,17 +174,27 @@ def _names_actor(task, event) -> bool:
     return bool(owners) and event.actor is not None and event.actor.username in owners
 
 
+def waiting_timers(workflow, names=None) -> list:
+    return [t for t in workflow.get_tasks(state=TaskState.WAITING)
+            if isinstance(getattr(t.task_spec, "event_definition", None), TimerEventDefinition)
+            and (names is None or t.task_spec.name in names)]
+
+
+def fire_timers_now(workflow, timers) -> None:
+    """Fire these waiting timers (specs from specs_with_timers_on_demand) and run on."""
+    for task in timers:
+        task._set_internal_data(event_fired=True)
+    workflow.refresh_timers()
+    workflow.do_engine_steps()
+
+
 def _fire_recorded_timers(workflow, event) -> None:
     wanted = set(event.data.get("timers") or [])
-    waiting = [t for t in workflow.get_tasks(state=TaskState.WAITING)
-               if isinstance(getattr(t.task_spec, "event_definition", None), TimerEventDefinition)
-               and t.task_spec.name in wanted]
+    waiting = waiting_timers(workflow, wanted)
     if not waiting:
         raise Divergence(event.seq, _("Nhật ký ghi hẹn giờ %(timers)s đã chạy nhưng khi phát lại không có hẹn giờ đó "
                                       "đang chờ.", timers=", ".join(sorted(wanted))))
-    for task in waiting:
-        task._set_internal_data(event_fired=True)
-    _run(event.seq, lambda: (workflow.refresh_timers(), workflow.do_engine_steps()))
+    _run(event.seq, lambda: fire_timers_now(workflow, waiting))
 
 
 def _compare_final_state(instance: ProcessInstance, workflow) -> None:

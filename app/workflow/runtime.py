@@ -94,10 +94,10 @@ def _run_engine(step):
         if isinstance(error.__cause__, WorkflowError):
             # An operator's deliberate refusal (e.g. a draft without recipients): its own words, no wrapping.
             raise error.__cause__ from None
-        raise ProcessFailed(_("Quy trình gặp lỗi: %(error)s", error=_engine_message(error))) from error
+        raise ProcessFailed(_("Quy trình gặp lỗi: %(error)s", error=engine_message(error))) from error
 
 
-def _engine_message(error: SpiffWorkflowException) -> str:
+def engine_message(error: SpiffWorkflowException) -> str:
     cause = error.__cause__ or getattr(error, "error", None)
     return str(cause) if cause and str(cause) not in str(error) else str(error).splitlines()[0]
 
@@ -126,11 +126,7 @@ def start_instance(process_id: str, *, actor: User | None, data: dict | None = N
     db.session.add(instance)
     db.session.flush()
     spec, subprocess_specs = version_specs(version)
-    initial = dict(data or {})
-    if actor is not None:
-        initial["started_by"] = actor.username
-        if definition.starter_lane:
-            initial["lane_owners"] = {**initial.get("lane_owners", {}), definition.starter_lane: [actor.username]}
+    initial = starting_data(definition, actor, data)
     workflow = new_workflow(spec, subprocess_specs, script_engine_for(instance, actor), initial)
     fired = FiredTimers()
     _run_engine(lambda: workflow.do_engine_steps(did_complete_task=fired))
@@ -139,6 +135,16 @@ def start_instance(process_id: str, *, actor: User | None, data: dict | None = N
            version=version.number, content_sha256=version.content_sha256, data=initial)
     _record_timers_fired(instance, fired)
     return instance
+
+
+def starting_data(definition, actor: User | None, data: dict | None) -> dict:
+    """The data an instance starts with: the caller's, who started it, and the starter lane's owner."""
+    initial = dict(data or {})
+    if actor is not None:
+        initial["started_by"] = actor.username
+        if definition.starter_lane:
+            initial["lane_owners"] = {**initial.get("lane_owners", {}), definition.starter_lane: [actor.username]}
+    return initial
 
 
 def load_workflow(instance: ProcessInstance, actor: User | None):

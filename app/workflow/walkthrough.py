@@ -43,6 +43,12 @@ def step_through(instance: ProcessInstance) -> tuple[list[Snapshot], ReplayResul
 
 
 def _snapshot(seq: int, workflow) -> Snapshot:
+    completed, active, cancelled, data = element_marks(workflow)
+    return Snapshot(seq, completed, active, cancelled, data)
+
+
+def element_marks(workflow) -> tuple[list[str], list[str], list[str], dict]:
+    """The diagram's elements done, waiting and cancelled, and the data of the step done last."""
     states: dict[str, set[str]] = {"completed": set(), "active": set(), "cancelled": set()}
     latest = None
     for task in workflow.get_tasks():
@@ -61,9 +67,9 @@ def _snapshot(seq: int, workflow) -> Snapshot:
     completed = states["completed"] - states["active"]
     cancelled = states["cancelled"] - states["active"] - completed
     data = latest.data if latest is not None else workflow.data
-    return Snapshot(seq, sorted(completed), sorted(states["active"]), sorted(cancelled), _plain(data))
+    return sorted(completed), sorted(states["active"]), sorted(cancelled), plain(data)
 
 
-def _plain(data: dict) -> dict:
+def plain(data: dict) -> dict:
     """The data as JSON shows it (dates and other values as their text)."""
     return json.loads(json.dumps(data, default=str, ensure_ascii=False))

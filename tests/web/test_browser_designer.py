@@ -56,6 +56,21 @@ def test_a_designer_adds_a_step_fixes_it_and_publishes(app, live_server, browser
     page.get_by_label("Biểu mẫu (JSON Schema)").select_option("assign_work/review.schema.json")
     page.get_by_role("button", name="Lưu bản nháp và kiểm tra").click()
     page.wait_for_selector("#problems .list-group-item-success")
+
+    # Test run of the draft: the leader's form, then the new step waits, marked on the diagram.
+    editor_url = page.url
+    page.get_by_role("link", name="Chạy thử").click()
+    page.get_by_role("button", name="Bắt đầu chạy thử").click()
+    page.get_by_label("Tên công việc").fill("Rà soát thủ tục")
+    page.get_by_label("Nội dung, yêu cầu").fill("Chạy thử bước mới.")
+    page.get_by_label("Người thực hiện").select_option(index=1)  # anyone the designer may see
+    page.get_by_label("Hạn hoàn thành").fill("05/01/2099")
+    page.get_by_role("button", name="Hoàn thành (chạy thử)").click()
+    assert "Xin ý kiến pháp chế" in page.inner_text("main")
+    page.wait_for_selector("#process-diagram[data-ready='1']")
+    assert page.locator(f".djs-element.lt-active[data-element-id='{task_id}']").count() == 1
+    page.screenshot(path=str(ARTIFACTS / "designer-test-run.png"), full_page=True)
+    page.goto(editor_url)
     page.get_by_label("Ghi chú thay đổi").fill("Thêm bước xin ý kiến pháp chế")
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Xuất bản", exact=True).click()
