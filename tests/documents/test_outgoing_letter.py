@@ -16,13 +16,6 @@ def sender(app, make, deployed):
     return make_sender(app, make)
 
 
-def words_in_order(phrase: str, text: str) -> bool:
-    """Whether the phrase's words occur in the text in this order; other lines printed beside a wrapped
-    column may come between them in the extracted text."""
-    remaining = iter(text.split())
-    return all(word in remaining for word in phrase.split())
-
-
 def test_notation_follows_the_type_and_a_cong_van_names_the_drafting_unit(make):
     agency = make.agency(short_name="UBND")
     assert notation_for("QĐ", agency) == "QĐ-UBND"
@@ -57,7 +50,8 @@ def test_each_type_prints_its_name_subject_and_signer_in_vietnamese(app, db, sen
 def test_a_cong_van_has_v_v_and_kinh_gui_and_the_preview_is_rendered_once(app, db, sender, monkeypatch):
     from app.documents.outgoing import letter
 
-    subject = f"Đề nghị báo cáo tình hình thực hiện cải cách hành chính năm 2026 (lần {uuid.uuid4().hex[:6]})"
+    # The random part once held "ff": printed as a ligature, the text layer read "ﬀ" (ligatures are off now).
+    subject = f"Đề nghị báo cáo tình hình thực hiện cải cách hành chính năm 2026 (lần {uuid.uuid4().hex[:4]}ff)"
     start_draft(app, db, sender, subject=subject)  # content no earlier test rendered: the cache starts cold
     draft = db.session.scalars(select(OutgoingDraft)).one()
     renders = []
@@ -68,7 +62,7 @@ def test_a_cong_van_has_v_v_and_kinh_gui_and_the_preview_is_rendered_once(app, d
         again = render_letter(draft, draft.document)
         text = " ".join(pdf_text(first.pdf_bytes()).split())
     assert first == again and len(renders) == 1  # cached by content
-    assert words_in_order(f"V/v {subject}", text)  # the narrow V/v column wraps beside the date line
+    assert f"V/v {subject}" in text
     assert "Kính gửi: Sở Nội vụ tỉnh Thử." in text and "Như trên;" in text
     draft.body += "\nBổ sung một đoạn."
     with app.test_request_context():
