@@ -49,6 +49,8 @@ def create_app(config: dict | None = None) -> Flask:
     from .audit.instance_views import bp as audit_instances_bp
     from .audit.views import bp as audit_bp
     from .auth.views import bp as auth_bp
+    from .designer.form_views import bp as designer_forms_bp
+    from .designer.test_run_views import bp as designer_runs_bp
     from .designer.views import bp as designer_bp
     from .directory.delegation_views import bp as delegation_bp
     from .directory.views import bp as directory_bp
@@ -74,6 +76,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(audit_bp)
     app.register_blueprint(audit_instances_bp)
     app.register_blueprint(designer_bp)
+    app.register_blueprint(designer_forms_bp)
+    app.register_blueprint(designer_runs_bp)
     from .workflow.subject_panels import register_subject_panel
     register_subject_panel(app, "document", document_panel)
     from .documents.outgoing.signing_steps import sign_outgoing_step

@@ -181,6 +181,16 @@
         modeling.updateModdleProperties(element, extension(element, "spiffworkflow:ServiceTaskOperator", true),
           { resultVariable: v || undefined });
       });
+      var listed = operator && operator.parameters ? operator.parameters.get("parameter") : [];
+      input(words.parameters, listed.map(function (p) { return p.id + " = " + (p.value || ""); }).join("\n"), function (v) {
+        var op = extension(element, "spiffworkflow:ServiceTaskOperator", true);
+        var parameters = v.split("\n").filter(function (line) { return line.indexOf("=") > 0; }).map(function (line) {
+          var at = line.indexOf("=");
+          return moddle.create("spiffworkflow:Parameter",
+            { id: line.slice(0, at).trim(), type: "str", value: line.slice(at + 1).trim() });
+        });
+        modeling.updateModdleProperties(element, op, { parameters: moddle.create("spiffworkflow:Parameters", { parameter: parameters }) });
+      }, "code");
     }
     if (type === "bpmn:SequenceFlow") {
       var condition = bo.conditionExpression ? bo.conditionExpression.body : "";

@@ -78,3 +78,17 @@ def test_the_form_editor_refuses_an_invalid_schema_and_previews_and_saves_a_vali
     assert saved.status_code == 302
     draft = db.session.scalars(select(ProcessDraft)).one()
     assert json.loads(draft.forms["assign_work/report.schema.json"]) == schema
+
+
+def test_a_diagram_from_another_modeler_is_uploaded_with_its_own_layout(app, db, deployed, designer, login, client):
+    db.session.commit()
+    login(designer)
+    drawn = client.get("/thiet-ke/assign_work/ban-nhap.bpmn?tai=1")
+    assert drawn.headers["Content-Disposition"] == "attachment; filename=assign_work.bpmn"
+    camunda = drawn.data.replace(b'x="', b'x="1', 1)  # a file whose shapes someone moved
+    token = csrf_token_from(client.get("/thiet-ke/assign_work").get_data(as_text=True))
+    page = client.post("/thiet-ke/assign_work/tai-len", data={
+        "csrf_token": token, "bpmn": (io.BytesIO(camunda), "assign_work.bpmn")},
+        content_type="multipart/form-data", follow_redirects=True).get_data(as_text=True)
+    assert "bản nháp hợp lệ" in page
+    assert db.session.scalars(select(ProcessDraft)).one().bpmn_xml == camunda.decode()  # its coordinates kept

@@ -170,3 +170,16 @@ def test_export_writes_the_versions_in_use_as_files(app, db, deployed, designer,
         written = export_versions(catalogue(), tmp_path)
     assert 'name="Giao việc (tỉnh)"' in (tmp_path / "bpmn" / "assign_work.bpmn").read_text()
     assert (tmp_path / "forms" / "assign_work" / "assign.schema.json").is_file() and len(written) > 4
+
+
+def test_a_data_store_is_refused_as_something_the_engine_cannot_run(app, db, deployed, designer):
+    with app.test_request_context():
+        draft = drafts.open_draft("assign_work", actor=designer)
+        root = bpmn_edits.parse(draft.bpmn_xml)
+        process = root.find(".//{http://www.omg.org/spec/BPMN/20100524/MODEL}process")
+        process.append(process.makeelement("{http://www.omg.org/spec/BPMN/20100524/MODEL}dataStoreReference",
+                                           {"id": "archive_store", "name": "Kho lưu trữ"}))
+        saved = drafts.save_diagram("assign_work", bpmn_edits.text(root), actor=designer,
+                                    lock_version=draft.lock_version)
+    assert [p["element_id"] for p in saved.problems] == ["archive_store"]
+    assert "Kho dữ liệu" in saved.problems[0]["message"]
