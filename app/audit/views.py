@@ -3,7 +3,7 @@ import json
 from datetime import timedelta
 
 from flask import Blueprint, Response, render_template, request
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from app.auth.decorators import role_required
@@ -11,6 +11,8 @@ from app.auth.session import signed_in_user
 from app.directory.models import Agency
 from app.directory.roles import ADMIN, AUDITOR
 from app.directory.scoping import scoped, visible_agency_ids
+from app.documents.access import visible_documents
+from app.documents.models import Document
 from app.extensions import db
 from app.rendering.tables import Column, to_csv
 from app.vietnam_time import parse_day_or_none, start_of_day, vietnam_today
@@ -39,7 +41,25 @@ def audit_home():
     actor = signed_in_user()
     agencies = db.session.scalars(scoped(select(Agency), actor).order_by(Agency.name)).all()
     start, end = _period()
-    return render_template("audit/home.html", agencies=agencies, start=start, end=end)
+    wanted = (request.args.get("so") or "").strip()
+    found = documents_numbered(wanted, actor) if wanted else None
+    return render_template("audit/home.html", agencies=agencies, start=start, end=end, wanted=wanted,
+                           found=found)
+
+
+def documents_numbered(wanted: str, actor, limit: int = 50) -> list[Document]:
+    """Documents the auditor may see whose số/ký hiệu (or số đến) is the one typed: "15/QĐ-UBND", "15"."""
+    number, _slash, notation = wanted.partition("/")
+    match = Document.number == number.strip()
+    if notation.strip():
+        # Notations are written in capitals; upper() on both sides (SQLite's only folds ASCII, so the stored
+        # side stays as written and the typed side is folded here).
+        match = match & (func.upper(Document.notation) == notation.strip().upper())
+    if number.strip().isdigit():
+        match = match | (Document.arrival_number == int(number))
+    statement = visible_documents(actor, select(Document).where(match))
+    return list(db.session.scalars(statement.options(selectinload(Document.agency))
+                                   .order_by(Document.id.desc()).limit(limit)))
 
 
 @bp.route("/kiem-toan/su-kien.csv")

@@ -13,6 +13,8 @@ from app.workflow.models import HumanTask
 from app.workflow.runtime import complete_task, start_instance
 from app.workflow.walkthrough import step_through
 
+from ..documents.conftest import bring_in, office  # noqa: F401  (fixtures)
+
 DUE = (vietnam_today() + timedelta(days=5)).isoformat()
 
 
@@ -86,3 +88,20 @@ def test_an_auditor_of_another_agency_gets_neither_page_nor_diagram(app, db, mak
     login(elsewhere)
     assert client.get(f"/kiem-toan/ho-so/{worked_case.id}").status_code == 404
     assert client.get(f"/kiem-toan/ho-so/{worked_case.id}/so-do.bpmn").status_code == 404
+
+
+def test_an_auditor_finds_documents_by_number_within_their_scope(app, db, make, office, bring_in, login,  # noqa: F811
+                                                                 client):
+    document = bring_in(office, number="77", notation="QĐ-UBND").document
+    other_agency = make.agency()
+    province = make.user(roles=("auditor",), province_wide=True)
+    elsewhere = make.user(agency=other_agency, roles=("auditor",))
+    db.session.commit()
+    login(province)
+    page = client.get("/kiem-toan?so=77/qđ-ubnd").get_data(as_text=True)
+    assert "77/QĐ-UBND" in page and f"/kiem-toan/ho-so/{document.instance_id}" in page
+    assert "77/QĐ-UBND" not in client.get("/kiem-toan?so=78/QĐ-UBND").get_data(as_text=True)
+    with app.test_request_context():
+        from app.audit.views import documents_numbered
+
+        assert documents_numbered("77/QĐ-UBND", elsewhere) == []  # another agency's auditor sees nothing
