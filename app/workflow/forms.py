@@ -332,6 +332,8 @@ def _parse_object(schema, ui, formdata, prefix, errors, bad) -> dict:
                 out[name] = _convert(text, sub, widget)
             except _BadInput as exc:
                 errors[path], bad[path] = str(exc), text
+        elif path in formdata and "" in sub.get("enum", ()):
+            out[name] = ""  # a choice whose value is empty (e.g. "Ký trực tiếp") was chosen, not left out
     return out
 
 

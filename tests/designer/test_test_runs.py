@@ -27,7 +27,11 @@ def _real_rows(db) -> dict[str, int]:
 def _play(run, element, **values):
     task = next(t for t in run.ready if t["element"] == element)
     choices = picker_choices(test_runs.task_form(run, task), run.started_by)
-    test_runs.complete_test_step(run, task["id"], MultiDict(values), choices)
+    try:
+        test_runs.complete_test_step(run, task["id"], MultiDict(values), choices)
+    except test_runs.StepRefused as refused:
+        refused.add_note(repr(refused.errors))
+        raise
 
 
 def test_a_test_run_follows_the_draft_and_leaves_no_trace_in_real_tables(app, db, deployed, designer):
@@ -95,3 +99,24 @@ def test_the_test_run_pages_play_a_step(app, db, deployed, designer, login, clie
     run_id = int(started.location.rstrip("/").rsplit("/", 1)[-1])
     other = make.user(roles=("designer",), province_wide=True)
     assert test_runs.open_test_run(run_id, actor=other) is None  # one designer's run is not another's
+
+
+def test_the_outgoing_process_runs_to_its_end_with_signatures_simulated(app, db, deployed, make):
+    agency = make.agency()
+    designer = make.user(agency=agency, roles=("designer",), province_wide=True)
+    signer = make.user(agency=agency, roles=("leader",))
+    with app.test_request_context():
+        before = _real_rows(db)
+        run = test_runs.start_test_run("outgoing_document", actor=designer, start_data="")
+        _play(run, "draft", doc_type="CV", subject="Về việc chạy thử quy trình", body="Nội dung thử.",
+              signer=signer.username, authority="")
+        _play(run, "review_content", decision="approve")
+        _play(run, "check_format", decision="approve")
+        _play(run, "sign", decision="sign")
+        _play(run, "issue")
+        assert run.status == "finished" and run.ready == []
+        operators = [c["operator"] for step in run.steps for c in step["service_calls"]]
+        assert operators[0] == "outgoing.save_draft" and operators[-1] == "outgoing.release"
+        assert run.steps[-2]["data"]["signature_result"]["simulated"] is True
+        db.session.flush()
+        assert _real_rows(db) == before  # nothing numbered, signed or released for real

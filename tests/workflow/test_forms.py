@@ -257,3 +257,13 @@ def test_select_offers_a_blank_choice_unless_required_with_default(app, tmp_path
     kind, other = html.split('id="f-other"')
     assert "— Chọn —" not in kind and "— Chọn —" in other
     assert '<option value="a" selected>' in kind
+
+
+def test_a_required_choice_whose_value_is_empty_is_a_choice_not_a_gap():
+    from app.workflow.forms import TaskForm
+
+    form = TaskForm({"type": "object", "required": ["authority"], "properties": {"authority": {
+        "type": "string", "enum": ["", "TL."], "enumNames": ["Ký trực tiếp", "Thừa lệnh"]}}}, {}, "sign")
+    assert parse_submission(form, MultiDict({"authority": ""})) == ({"authority": ""}, {})
+    data, errors = parse_submission(form, MultiDict())
+    assert data == {} and "authority" in errors  # nothing posted at all is still missing
