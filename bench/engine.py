@@ -25,6 +25,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import event, func, select
 
 from app.auth.passwords import hash_password
+from app.auth.session import load_session_user
 from app.directory.models import Agency, User
 from app.extensions import db
 from app.workflow.deployment import latest_version, sync_processes
@@ -122,7 +123,7 @@ def _service_instance(app, user_ids, counter, path, run: Run) -> None:
     for number, (spec_id, who, data) in enumerate(path, 1):
         with _request(app):
             # What a request does before the service: the login loads the user, the page names the task.
-            actor = db.session.get(User, user_ids[who])
+            actor = load_session_user(user_ids[who])
             task_uuid, ready_spec = db.session.execute(select(HumanTask.task_uuid, HumanTask.spec_id)
                                                        .where(HumanTask.instance_id == instance_id)).one()
             assert ready_spec == spec_id, (ready_spec, spec_id)

@@ -35,6 +35,7 @@ _HEAD = AuditChainHead.__table__
 _CLAIM_HEAD = (update(_HEAD).where(_HEAD.c.id == HEAD_ID).values(seq=_HEAD.c.seq + 1)
                .returning(_HEAD.c.seq, _HEAD.c.hash))
 _SEAL_HEAD = update(_HEAD).where(_HEAD.c.id == HEAD_ID).values(hash=bindparam("new_hash"))
+_INSERT_EVENT = insert(AuditEvent.__table__).returning(AuditEvent.__table__.c.id)
 
 
 def _take_chain_head() -> tuple[int, str]:
@@ -57,22 +58,19 @@ def record(event_type: str, *, actor=None, subject=None, agency_id=None, on_beha
     if agency_id is None and actor is not None:
         agency_id = actor.agency_id
     subject_type, subject_id = _subject_reference(subject)
-    event = AuditEvent(
-        seq=seq,
-        event_type=event_type,
-        occurred_at=utcnow(),
-        actor_id=actor.id if actor is not None else None,
-        on_behalf_of_id=on_behalf_of.id if on_behalf_of is not None else None,
-        agency_id=agency_id,
-        subject_type=subject_type,
-        subject_id=subject_id,
+    values = {
+        "seq": seq, "event_type": event_type, "occurred_at": utcnow(),
+        "actor_id": actor.id if actor is not None else None,
+        "on_behalf_of_id": on_behalf_of.id if on_behalf_of is not None else None,
+        "agency_id": agency_id, "subject_type": subject_type, "subject_id": subject_id,
         # Stored exactly as hashed: what verify reads back is what was sealed.
-        data=json.loads(canonical_json(data)),
-        prev_hash=prev_hash,
-    )
-    event.hash = event_hash(event)
-    db.session.add(event)
-    db.session.flush()
+        "data": json.loads(canonical_json(data)), "prev_hash": prev_hash,
+    }
+    # Not an ORM object in the session: a table insert spares every completion the unit of work. The
+    # caller gets a detached copy to read (seq, hash, id).
+    event = AuditEvent(**values)
+    event.hash = values["hash"] = event_hash(event)
+    event.id = db.session.execute(_INSERT_EVENT, values).scalar_one()
     db.session.execute(_SEAL_HEAD, {"new_hash": event.hash})
     return event
 

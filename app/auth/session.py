@@ -2,6 +2,7 @@
 from flask import Flask, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user
+from sqlalchemy.orm import joinedload
 
 from app.directory.models import User
 from app.extensions import db
@@ -9,6 +10,13 @@ from app.extensions import db
 # Pages a user who must change the password may still open.
 _ALLOWED_BEFORE_PASSWORD_CHANGE = {"auth.change_password_page", "auth.logout", "web.vendor_asset",
                                    "web.set_language", "static"}
+
+
+def load_session_user(user_id: int) -> User | None:
+    """The signed-in user with their roles in one statement: every request checks roles (menu, guards,
+    task entitlement), so loading them apart would cost each request a second round trip."""
+    user = db.session.get(User, user_id, options=[joinedload(User.role_rows)])
+    return user if user is not None and user.active else None
 
 
 def init_login(app: Flask, login_manager: LoginManager) -> None:
@@ -20,8 +28,7 @@ def init_login(app: Flask, login_manager: LoginManager) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        user = db.session.get(User, int(user_id))
-        return user if user is not None and user.active else None
+        return load_session_user(int(user_id))
 
     @app.before_request
     def require_password_change():

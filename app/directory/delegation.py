@@ -8,8 +8,9 @@ from sqlalchemy import select
 from app.audit.services import record
 from app.extensions import db
 from app.sqltypes import utcnow
+from app.vietnam_time import vietnam_today
 
-from .models import Delegation, User, UserRole
+from .models import Delegation, User
 from .roles import DELEGABLE_ROLES
 from .services import DirectoryError
 
@@ -17,16 +18,6 @@ from .services import DirectoryError
 def _active_delegations(on: date):
     return select(Delegation).where(
         Delegation.revoked_at.is_(None), Delegation.starts_on <= on, Delegation.ends_on >= on)
-
-
-def role_holders(agency_id: int, role: str, *, department_id: int | None = None) -> list[User]:
-    """Return the active holders of `role` in the agency (narrowed to a department when given)."""
-    stmt = (select(User).join(UserRole)
-            .where(User.agency_id == agency_id, User.active.is_(True), UserRole.role == role)
-            .order_by(User.full_name, User.id))
-    if department_id is not None:
-        stmt = stmt.where(User.department_id == department_id)
-    return list(db.session.scalars(stmt))
 
 
 @dataclass(frozen=True)
@@ -38,7 +29,7 @@ class DelegationView:
 
 
 def delegations_in_force(user: User, *, on: date | None = None) -> DelegationView:
-    rows = db.session.scalars(_active_delegations(on or date.today()).where(
+    rows = db.session.scalars(_active_delegations(on or vietnam_today()).where(
         (Delegation.delegator_id == user.id) | (Delegation.delegate_id == user.id))).all()
     acting: dict[str, list[int]] = {}
     for row in rows:
@@ -60,7 +51,7 @@ def create_delegation(*, actor: User, delegator: User, delegate: User, role: str
         errors["delegate_id"] = _("Người được ủy quyền phải đang làm việc tại cùng cơ quan.")
     if ends_on < starts_on:
         errors["ends_on"] = _("Ngày kết thúc phải sau hoặc bằng ngày bắt đầu.")
-    elif ends_on < date.today():
+    elif ends_on < vietnam_today():
         errors["ends_on"] = _("Khoảng thời gian ủy quyền đã qua.")
     if not errors and _overlapping(delegator, role, starts_on, ends_on):
         errors["starts_on"] = _("Đã có ủy quyền vai trò này trùng thời gian.")
@@ -94,5 +85,5 @@ def revoke_delegation(delegation: Delegation, *, actor: User) -> None:
 
 def acting_for_any(user: User, *, on: date | None = None) -> list[Delegation]:
     """Return the delegations in force today that name this user as the delegate."""
-    stmt = _active_delegations(on or date.today()).where(Delegation.delegate_id == user.id)
+    stmt = _active_delegations(on or vietnam_today()).where(Delegation.delegate_id == user.id)
     return list(db.session.scalars(stmt))

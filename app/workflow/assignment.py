@@ -2,10 +2,8 @@
 from dataclasses import dataclass
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import lazyload
 
-from app.directory.delegation import role_holders
-from app.directory.models import User
+from app.directory.models import User, UserRole
 from app.directory.roles import ROLE_LABELS, ROLES
 from app.extensions import db
 
@@ -24,15 +22,18 @@ def lane_role(lane: str | None) -> str | None:
 class Assignment:
     role: str | None
     department_id: int | None
-    candidates: list[User]
-    assigned: User | None
+    candidate_ids: list[int]
+    assigned_id: int | None
 
 
-# Built once: every new task in a lane with named owners runs it; their roles are not needed here.
-_LANE_OWNERS = (select(User).options(lazyload(User.role_rows))
-                .where(User.username.in_(bindparam("usernames", expanding=True)),
-                       User.agency_id == bindparam("agency_id"), User.active.is_(True))
+# Built once: every new task runs one of them; the index needs the people's ids only.
+_LANE_OWNERS = (select(User.id).where(User.username.in_(bindparam("usernames", expanding=True)),
+                                      User.agency_id == bindparam("agency_id"), User.active.is_(True))
                 .order_by(User.id))
+_ROLE_HOLDERS = (select(User.id).join(UserRole)
+                 .where(User.agency_id == bindparam("agency_id"), User.active.is_(True),
+                        UserRole.role == bindparam("role"))
+                 .order_by(User.full_name, User.id))
 
 
 def assign(lane: str | None, data: dict, agency_id: int) -> Assignment:
@@ -43,10 +44,13 @@ def assign(lane: str | None, data: dict, agency_id: int) -> Assignment:
         owners = [data["started_by"]]  # spiff-arena's convention: a task outside any lane is the starter's
     if owners:
         # Named owners must be active people of the same agency: task data cannot leak work across.
-        users = db.session.scalars(_LANE_OWNERS, {"usernames": [str(o) for o in owners],
-                                                  "agency_id": agency_id}).all()
-        return Assignment(role, None, list(users), users[0] if len(users) == 1 else None)
+        ids = list(db.session.scalars(_LANE_OWNERS, {"usernames": [str(o) for o in owners],
+                                                     "agency_id": agency_id}))
+        return Assignment(role, None, ids, ids[0] if len(ids) == 1 else None)
     department_id = data.get("department_id") if isinstance(data.get("department_id"), int) else None
     # Role holders only: delegation is applied when the inbox is read (workflow.access).
-    holders = role_holders(agency_id, role, department_id=department_id) if role else []
-    return Assignment(role, department_id, holders, None)
+    if not role:
+        return Assignment(None, department_id, [], None)
+    holders = _ROLE_HOLDERS if department_id is None else _ROLE_HOLDERS.where(User.department_id == department_id)
+    ids = list(db.session.scalars(holders, {"agency_id": agency_id, "role": role}))
+    return Assignment(role, department_id, ids, None)

@@ -15,7 +15,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from app.audit.models import AuditEvent
@@ -130,7 +130,7 @@ def start_instance(process_id: str, *, actor: User | None, data: dict | None = N
     workflow = new_workflow(spec, subprocess_specs, script_engine_for(instance, actor), initial)
     fired = FiredTimers()
     _run_engine(lambda: workflow.do_engine_steps(did_complete_task=fired))
-    _save(instance, workflow)
+    _save(instance, workflow, bump=False)
     record("instance_started", actor=actor, subject=instance, agency_id=instance.agency_id, process_id=process_id,
            version=version.number, content_sha256=version.content_sha256, data=initial)
     _record_timers_fired(instance, fired)
@@ -155,7 +155,11 @@ def load_workflow(instance: ProcessInstance, actor: User | None):
                                spec_json, script_engine_for(instance, actor))
 
 
-def _save(instance: ProcessInstance, workflow) -> None:
+def _save(instance: ProcessInstance, workflow, *, bump: bool = True) -> None:
+    """Store the state and rewrite the inbox and timer index; `bump` moves lock_version in the same UPDATE
+    (the instance is locked, so the value read at lock time is the stored one)."""
+    if bump:
+        instance.lock_version += 1
     instance.state_json = state_to_json(workflow)
     instance.serializer_version = SERIALIZER_VERSION
     instance.updated_at = utcnow()
@@ -167,30 +171,21 @@ def _save(instance: ProcessInstance, workflow) -> None:
 
 
 # The statements every completion runs are built once (building and caching an ORM statement costs
-# more than SQLite takes to run it). The bump is a table statement: `_save` has just flushed, and the
-# session's copy of lock_version is left as it was, as before.
-_INSTANCES = ProcessInstance.__table__
-_BUMP_LOCK_VERSION = (
-    update(_INSTANCES).where(_INSTANCES.c.id == bindparam("instance_id"),
-                             _INSTANCES.c.lock_version == bindparam("seen"))
-    .values(lock_version=_INSTANCES.c.lock_version + 1))
-# The version comes along without its BPMN and spec JSON: the spec objects are cached per version,
-# so only a cache miss or a serializer migration reads spec_json (lazily).
-_LOCK_INSTANCE = (
-    select(ProcessInstance).where(ProcessInstance.id == bindparam("instance_id"))
-    .options(joinedload(ProcessInstance.version, innerjoin=True).load_only(
-        ProcessVersion.process_id, ProcessVersion.number, ProcessVersion.content_sha256))
-    .with_for_update(of=ProcessInstance).execution_options(populate_existing=True))
+# more than SQLite takes to run it).
+def _locking(statement):
+    """`statement` taking the instance row's lock; the version comes along without its BPMN and spec JSON
+    (the spec objects are cached per version, so only a cache miss or a serializer migration reads it)."""
+    return (statement.options(joinedload(ProcessInstance.version, innerjoin=True).load_only(
+                ProcessVersion.process_id, ProcessVersion.number, ProcessVersion.content_sha256))
+            .with_for_update(of=ProcessInstance).execution_options(populate_existing=True))
+
+
+_LOCK_INSTANCE = _locking(select(ProcessInstance).where(ProcessInstance.id == bindparam("instance_id")))
 _TASK_INSTANCE = select(HumanTask.instance_id).where(HumanTask.task_uuid == bindparam("task_uuid"))
-_TASK_ROW = (select(HumanTask).where(HumanTask.task_uuid == bindparam("task_uuid"))
-             .execution_options(populate_existing=True))
-
-
-def _bump_lock_version(instance: ProcessInstance) -> None:
-    bumped = db.session.execute(_BUMP_LOCK_VERSION,
-                                {"instance_id": instance.id, "seen": instance.lock_version})
-    if bumped.rowcount != 1:
-        raise TaskConflict(_("Hồ sơ vừa được người khác cập nhật. Vui lòng tải lại trang."))
+# The task's row and its instance, locked, in one statement. A second click that waited for the lock gets
+# the row as its snapshot saw it; the engine state, read under the lock, then says the task is done.
+_LOCK_TASK = _locking(select(ProcessInstance, HumanTask).join(HumanTask, HumanTask.instance_id == ProcessInstance.id)
+                      .where(HumanTask.task_uuid == bindparam("task_uuid")))
 
 
 def _record_timers_fired(instance: ProcessInstance, fired: list[str]) -> None:
@@ -214,7 +209,6 @@ def fire_timers(instance_id: int) -> list[str]:
     if not fired:
         return []
     _save(instance, workflow)
-    _bump_lock_version(instance)
     _record_timers_fired(instance, fired)
     return list(fired)
 
@@ -233,7 +227,6 @@ def deliver_message(instance_id: int, message_name: str, payload, *, actor: User
     fired = FiredTimers()
     _run_engine(lambda: workflow.do_engine_steps(did_complete_task=fired))
     _save(instance, workflow)
-    _bump_lock_version(instance)
     record("message_delivered", actor=actor, subject=instance, agency_id=instance.agency_id,
            instance_id=instance.id, message=message_name, payload=payload,
            version_sha256=instance.version.content_sha256)
@@ -250,7 +243,6 @@ def cancel_instance(instance_id: int, *, actor: User | None, reason: str) -> boo
     workflow.cancel()
     _save(instance, workflow)
     instance.status, instance.completed_at = "cancelled", utcnow()
-    _bump_lock_version(instance)
     record("instance_cancelled", actor=actor, subject=instance, agency_id=instance.agency_id,
            instance_id=instance.id, reason=reason, version_sha256=instance.version.content_sha256)
     return True
@@ -314,16 +306,17 @@ def complete_task(task_uuid: str, data: dict, *, actor: User,
     entitled, before the task runs; what it returns joins the data (a signing step signs there, so
     a second click waits for the first and then finds the task done, having signed nothing).
     """
-    instance_id = _instance_of_task(task_uuid)
-    instance = lock_instance(instance_id)
-    row = db.session.scalars(_TASK_ROW, {"task_uuid": task_uuid}).first()
-    if row is None:
+    locked = db.session.execute(_LOCK_TASK, {"task_uuid": task_uuid}).first()
+    if locked is None:
+        _instance_of_task(task_uuid)  # raises: done by someone (named), or no such task
         raise TaskConflict(_("Công việc này đã được xử lý bởi %(name)s.", name=_who_completed(task_uuid)))
-    acting_for = _entitlement(row, actor)
+    instance, row = locked
     workflow = load_workflow(instance, actor)
     task = workflow.get_task_from_id(UUID(task_uuid))
     if task is None or task.state != TaskState.READY:
+        # Checked first: a click that waited for the lock has a row its snapshot saw, already done.
         raise TaskConflict(_("Công việc này đã được xử lý bởi %(name)s.", name=_who_completed(task_uuid)))
+    acting_for = _entitlement(row, actor)
     task.data.update(data)
     prepared = {}
     if prepare is not None:
@@ -334,7 +327,6 @@ def complete_task(task_uuid: str, data: dict, *, actor: User,
     fired = FiredTimers()
     _run_engine(lambda: (task.run(), workflow.do_engine_steps(did_complete_task=fired)))
     _save(instance, workflow)
-    _bump_lock_version(instance)
     record("task_completed", actor=actor, subject=("task", task_uuid), agency_id=instance.agency_id,
            on_behalf_of=acting_for, instance_id=instance.id, task_spec=task.task_spec.name,
            task_title=task.task_spec.bpmn_name or task.task_spec.name,

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, insert, select, update
 
 from app.extensions import db
 
@@ -41,20 +41,28 @@ def pending_timers(workflow) -> dict[str, tuple[str, datetime]]:
     return pending
 
 
+# Table statements, built once (see inbox): timers need no ids back, so new ones go in one executemany.
+_TIMERS = Timer.__table__
+_TIMERS_OF_INSTANCE = select(_TIMERS.c.task_uuid, _TIMERS.c.due_at).where(
+    _TIMERS.c.instance_id == bindparam("instance_id"))
+_MOVE_TIMER = update(_TIMERS).where(_TIMERS.c.task_uuid == bindparam("uuid")).values(due_at=bindparam("due"))
+
+
 def index_timers(instance: ProcessInstance, workflow) -> None:
     """Make the instance's Timer rows match the engine's pending timers."""
     pending = {} if workflow.is_completed() else pending_timers(workflow)
-    existing = {row.task_uuid: row for row in db.session.scalars(
-        select(Timer).where(Timer.instance_id == instance.id))}
-    gone = set(existing) - set(pending)
+    existing = dict(db.session.execute(_TIMERS_OF_INSTANCE, {"instance_id": instance.id}).all())
+    gone = existing.keys() - pending.keys()
     if gone:
-        db.session.execute(delete(Timer).where(Timer.task_uuid.in_(gone)))
-    for task_uuid, (spec_id, due_at) in pending.items():
-        row = existing.get(task_uuid)
-        if row is None:
-            db.session.add(Timer(instance_id=instance.id, task_uuid=task_uuid, spec_id=spec_id, due_at=due_at))
-        elif row.due_at != due_at:  # a cycle timer moves on to its next time
-            row.due_at = due_at
+        db.session.execute(delete(_TIMERS).where(_TIMERS.c.task_uuid.in_(gone)))
+    new = [{"instance_id": instance.id, "task_uuid": task_uuid, "spec_id": spec_id, "due_at": due_at}
+           for task_uuid, (spec_id, due_at) in pending.items() if task_uuid not in existing]
+    if new:
+        db.session.execute(insert(_TIMERS), new)
+    moved = [{"uuid": task_uuid, "due": due_at} for task_uuid, (_spec, due_at) in pending.items()
+             if task_uuid in existing and existing[task_uuid] != due_at]  # a cycle timer moves on
+    if moved:
+        db.session.execute(_MOVE_TIMER, moved)
 
 
 def due_instance_ids(now: datetime, *, limit: int) -> list[int]:

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from app.audit.models import AuditEvent
-from app.directory.delegation import create_delegation, delegations_in_force, revoke_delegation, role_holders
+from app.directory.delegation import create_delegation, delegations_in_force, revoke_delegation
 from app.directory.services import DirectoryError
 from app.vietnam_time import vietnam_today
 
@@ -40,13 +40,16 @@ def test_revoked_delegation_is_no_longer_in_force(make):
     assert delegations_in_force(deputy).acting_for == {}
 
 
-def test_role_holders_are_narrowed_to_a_department(make):
+def test_a_lanes_candidates_are_the_role_holders_narrowed_to_a_department(make):
+    from app.workflow.assignment import assign
+
     agency = make.agency()
     legal, finance = make.department(agency=agency), make.department(agency=agency)
     head_legal = make.user(agency=agency, roles=("unit_head",), department=legal)
     make.user(agency=agency, roles=("unit_head",), department=finance)
-    assert role_holders(agency.id, "unit_head", department_id=legal.id) == [head_legal]
-    assert len(role_holders(agency.id, "unit_head")) == 2
+    make.user(agency=agency, roles=("unit_head",), department=legal, active=False)
+    assert assign("Lãnh đạo đơn vị", {"department_id": legal.id}, agency.id).candidate_ids == [head_legal.id]
+    assert len(assign("Lãnh đạo đơn vị", {}, agency.id).candidate_ids) == 2
 
 
 @pytest.mark.parametrize("case, field", [
