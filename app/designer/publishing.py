@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from lxml import etree
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from app.audit.services import record
 from app.directory.models import User
@@ -16,7 +17,8 @@ from app.extensions import db
 from app.workflow.deployment import deploy, latest_version
 from app.workflow.models import ProcessVersion
 
-from .drafts import DesignError, check_draft, definition_of, open_draft
+from .drafts import DesignError, DraftConflict, check_draft, definition_of
+from .models import ProcessDraft
 
 MAX_NOTE = 500
 DI_NAMESPACES = ("http://www.omg.org/spec/BPMN/20100524/DI", "http://www.omg.org/spec/DD/20100524/DC",
@@ -27,14 +29,20 @@ def publish(process_id: str, *, actor: User, note: str) -> ProcessVersion:
     note = (note or "").strip()
     if not note:
         raise DesignError(_("Ghi chú thay đổi là bắt buộc khi xuất bản."))
-    draft = open_draft(process_id, actor=actor)
+    definition_of(process_id)
+    # The draft row's lock makes two designers publishing at once take turns: the second then finds
+    # the draft gone (published) instead of a clash of version numbers.
+    draft = db.session.scalars(select(ProcessDraft).where(ProcessDraft.process_id == process_id)
+                               .with_for_update()).first()
+    if draft is None:
+        raise DraftConflict(_("Không còn bản nháp để xuất bản: có thể người khác vừa xuất bản. Tải lại trang."))
     result = check_draft(draft)
     if result.problems:
         draft.problems, draft.checked = result.problems, True
         record("process_check_failed", actor=actor, subject=("process", process_id), process_id=process_id,
                problems=result.problems[:20])
         raise DesignError(_("Chưa xuất bản được: bản nháp còn %(n)s lỗi.", n=len(result.problems)))
-    version = deploy(result.candidate, actor=actor, note=note[:MAX_NOTE], source="designer")
+    version = _numbered(lambda: deploy(result.candidate, actor=actor, note=note[:MAX_NOTE], source="designer"))
     if version is None:
         raise DesignError(_("Bản nháp giống hệt phiên bản đang dùng: không có gì để xuất bản."))
     record("process_published", actor=actor, subject=version, process_id=process_id, number=version.number,
@@ -57,11 +65,27 @@ def restore(process_id: str, number: int, *, actor: User, note: str = "") -> Pro
                              bpmn_xml=old.bpmn_xml, forms=old.forms, spec_json=old.spec_json,
                              serializer_version=old.serializer_version, created_by_id=actor.id, source="designer",
                              note=((note or "").strip() or _("Khôi phục phiên bản %(n)s", n=number))[:MAX_NOTE])
-    db.session.add(version)
-    db.session.flush()
+
+    def add():
+        db.session.add(version)
+        db.session.flush()
+        return version
+
+    _numbered(add)
     record("process_rolled_back", actor=actor, subject=version, process_id=process_id, number=version.number,
            restored=number, content_sha256=old.content_sha256)
     return version
+
+
+def _numbered(store):
+    """Run `store` (which takes the next version number); someone else taking it first is a conflict to
+    report, not an error page (the number is unique per process)."""
+    try:
+        with db.session.begin_nested():
+            return store()
+    except IntegrityError:
+        raise DraftConflict(_("Có người vừa xuất bản một phiên bản khác của quy trình này. Tải lại trang rồi thử "
+                              "lại.")) from None
 
 
 @dataclass
