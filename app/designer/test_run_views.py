@@ -68,17 +68,22 @@ def test_run(run_id: int):
             db.session.rollback()
             flash(str(error), "error")
             return redirect(url_for("designer_runs.test_run", run_id=run.id))
-    tasks = []
+    return render_template("designer/test_run.html", run=run, definition=definition_or_404(run.process_id),
+                           tasks=_task_views(run, actor, refused), snapshots=run.steps)
+
+
+def _task_views(run, actor, refused) -> list[dict]:
+    """The waiting tasks with their forms as staff see them (a refused one keeps what was typed)."""
+    views = []
     for task in run.ready:
         form = test_runs.task_form(run, task)
         values, errors = task["data"], {}
         if refused and refused[0] == task["id"]:
             errors, values = refused[1], {**task["data"], **refused[2]}
         fields = form.fields(values, errors, picker_choices(form, actor)) if form else []
-        tasks.append({**task, "fields": fields, "instructions_html": render_instructions(task["instructions"],
-                                                                                          task["data"])})
-    return render_template("designer/test_run.html", run=run, definition=definition_or_404(run.process_id),
-                           tasks=tasks, snapshots=run.steps)
+        views.append({**task, "fields": fields,
+                      "instructions_html": render_instructions(task["instructions"], task["data"])})
+    return views
 
 
 @bp.route("/chay-thu/<int:run_id>/so-do.bpmn")
