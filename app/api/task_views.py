@@ -7,7 +7,7 @@ from app.audit.replay_checks import check_instance, verdict_text
 from app.directory.scoping import get_visible
 from app.extensions import db
 from app.workflow.access import my_tasks_query
-from app.workflow.forms import as_answer, validate_data
+from app.workflow.form_submission import as_answer, validate_data
 from app.workflow.history import event_json, instance_events
 from app.workflow.models import HumanTask, ProcessInstance
 from app.workflow.runtime import (

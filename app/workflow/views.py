@@ -21,7 +21,7 @@ from app.documents.storage import UploadRefused, store_pdf
 from app.extensions import db
 
 from .access import my_tasks_query
-from .forms import as_answer, parse_submission
+from .form_submission import as_answer, parse_submission
 from .history import ENGINE_EVENTS, event_label, instance_events
 from .models import HumanTask, ProcessInstance
 from .registry import catalogue

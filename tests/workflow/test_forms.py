@@ -8,12 +8,8 @@ from flask_babel import Babel
 from werkzeug.datastructures import MultiDict
 
 from app import PROJECT_ROOT
-from app.workflow.forms import (
-    FormDefinitionError,
-    load_form,
-    parse_submission,
-    validate_data,
-)
+from app.workflow.form_submission import parse_submission, validate_data
+from app.workflow.forms import FormDefinitionError, load_form
 
 SCHEMA = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
