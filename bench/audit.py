@@ -25,7 +25,7 @@ from fresh_database import database_urls, fresh_app
 from incoming import _metadata_values, _request, drive_one, setup
 from sqlalchemy import insert, select, update
 
-from app.audit.canonical import canonical_json
+from app.audit.canonical import canonical_body, canonical_json
 from app.audit.models import AuditChainHead, AuditEvent
 from app.audit.services import HEAD_ID
 from app.audit.verification import verify_chain
@@ -61,12 +61,6 @@ def bench_replay(app, instances: int) -> tuple[list[float], float]:
     return timings[2:], events  # the first two warm the caches
 
 
-def _body(seq: int, occurred_at, data: dict) -> dict:
-    return {"seq": seq, "event_type": "bench_event", "occurred_at": occurred_at.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-            "actor_id": None, "on_behalf_of_id": None, "agency_id": None, "subject_type": "bench",
-            "subject_id": str(seq), "data": data}
-
-
 def append_events(app, count: int) -> list[bytes]:
     """Append `count` events the way record() hashes them; returns their canonical bodies (for raw hashing)."""
     bodies = []
@@ -79,7 +73,8 @@ def append_events(app, count: int) -> list[bytes]:
             seq += 1
             moment += timedelta(milliseconds=1)
             data = {"step": n, "note": "Sự kiện đo hiệu năng", "instance_id": n % 997}
-            body = canonical_json(_body(seq, moment, data)).encode()
+            body = canonical_body(seq, "bench_event", moment, None, None, None, "bench", str(seq),
+                                  canonical_json(data)).encode()
             bodies.append(body)
             digest = hashlib.sha256(previous.encode() + body).hexdigest()
             rows.append({"seq": seq, "event_type": "bench_event", "occurred_at": moment, "actor_id": None,

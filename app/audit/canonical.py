@@ -21,7 +21,7 @@ def canonical_json(value) -> str:
                       default=_json_default)
 
 
-def json_string(value: str | None) -> str:
+def _json_string(value: str | None) -> str:
     return "null" if value is None else json.dumps(value, ensure_ascii=False)
 
 
@@ -30,9 +30,9 @@ def canonical_body(seq: int, event_type: str, occurred_at: datetime, actor_id, o
     """canonical_json of the event's body, spelt out from its columns with the data as stored (already
     canonical): the same text, without parsing and re-encoding the data."""
     return (f'{{"actor_id":{_number(actor_id)},"agency_id":{_number(agency_id)},"data":{data_text},'
-            f'"event_type":{json_string(event_type)},"occurred_at":"{occurred_at:%Y-%m-%dT%H:%M:%S.%fZ}",'
-            f'"on_behalf_of_id":{_number(on_behalf_of_id)},"seq":{seq},"subject_id":{json_string(subject_id)},'
-            f'"subject_type":{json_string(subject_type)}}}')
+            f'"event_type":{_json_string(event_type)},"occurred_at":"{occurred_at:%Y-%m-%dT%H:%M:%S.%fZ}",'
+            f'"on_behalf_of_id":{_number(on_behalf_of_id)},"seq":{seq},"subject_id":{_json_string(subject_id)},'
+            f'"subject_type":{_json_string(subject_type)}}}')
 
 
 def _number(value: int | None) -> str:

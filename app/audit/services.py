@@ -7,26 +7,18 @@ from sqlalchemy import bindparam, insert, update
 from app.extensions import db
 from app.sqltypes import utcnow
 
-from .canonical import canonical_json
+from .canonical import canonical_body, canonical_json
 from .models import GENESIS_HASH, AuditChainHead, AuditEvent
 
 HEAD_ID = 1
 
 
 def event_hash(event: AuditEvent) -> str:
-    """Return SHA-256 over the previous hash and the canonical JSON of the event."""
-    body = {
-        "seq": event.seq,
-        "event_type": event.event_type,
-        "occurred_at": event.occurred_at.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-        "actor_id": event.actor_id,
-        "on_behalf_of_id": event.on_behalf_of_id,
-        "agency_id": event.agency_id,
-        "subject_type": event.subject_type,
-        "subject_id": event.subject_id,
-        "data": event.data,
-    }
-    return hashlib.sha256((event.prev_hash + canonical_json(body)).encode()).hexdigest()
+    """Return SHA-256 over the previous hash and the canonical JSON of the event (the one spelling that
+    verification also reads back from the stored columns)."""
+    body = canonical_body(event.seq, event.event_type, event.occurred_at, event.actor_id, event.on_behalf_of_id,
+                          event.agency_id, event.subject_type, event.subject_id, canonical_json(event.data))
+    return hashlib.sha256((event.prev_hash + body).encode()).hexdigest()
 
 
 # Built once, on the table: every audited change runs both, so neither the statement building nor

@@ -83,14 +83,19 @@ def check_draft(draft: ProcessDraft) -> CheckResult:
     return CheckResult([{"element_id": p.element_id, "message": p.message} for p in problems], candidate)
 
 
-def save_diagram(process_id: str, bpmn_xml: str, *, actor: User, lock_version: int | None) -> ProcessDraft:
-    """Store the diagram as the draft (after the XML itself is sound) and check it."""
-    raw = bpmn_xml.encode("utf-8")
+def save_diagram(process_id: str, bpmn_xml: "str | bytes", *, actor: User, lock_version: int | None) -> ProcessDraft:
+    """Store the diagram (text from the editor, or an uploaded file's bytes) as the draft, after the XML
+    itself is sound, and check it. A file without diagram interchange is laid out for the editor."""
+    raw = bpmn_xml.encode("utf-8") if isinstance(bpmn_xml, str) else bpmn_xml
     if len(raw) > MAX_BPMN_BYTES:
         raise DesignError(_("Tệp BPMN quá lớn (tối đa %(mb)s MB).", mb=MAX_BPMN_BYTES // (1024 * 1024)))
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise DesignError(_("Tệp không phải văn bản UTF-8.")) from None
     _well_formed(raw)
     draft = _draft_to_change(process_id, actor, lock_version)
-    draft.bpmn_xml = bpmn_xml if b"BPMNDiagram" in raw else with_diagram(raw).decode("utf-8")
+    draft.bpmn_xml = with_diagram(raw).decode("utf-8")
     return _store_check(draft, actor, "process_draft_saved")
 
 
@@ -99,18 +104,22 @@ def save_form(process_id: str, name: str, schema_text: str, ui_text: str, *, act
     """Store a form's JSON Schema and UI schema in the draft, refused with the reason when not a valid form."""
     if not FORM_NAME.match(name or ""):
         raise DesignError(_("Tên tệp biểu mẫu phải có dạng thu_muc/ten.schema.json (chữ thường, số, gạch dưới)."))
-    ui_name = name.removesuffix(".schema.json") + ".uischema.json"
     if max(len(schema_text.encode()), len(ui_text.encode())) > MAX_FORM_BYTES:
         raise DesignError(_("Biểu mẫu quá lớn (tối đa %(kb)s KB).", kb=MAX_FORM_BYTES // 1024))
     preview_form(name, schema_text, ui_text)  # raises with the reason
     draft = _draft_to_change(process_id, actor, lock_version)
-    draft.forms = {**(draft.forms or {}), name: schema_text, ui_name: ui_text or "{}"}
+    draft.forms = {**(draft.forms or {}), name: schema_text, ui_file_for(name): ui_text or "{}"}
     return _store_check(draft, actor, "process_form_saved", form=name)
+
+
+def ui_file_for(schema_file: str) -> str:
+    """The UI schema that goes with a form's JSON Schema file (the shipped forms' naming)."""
+    return schema_file.removesuffix(".schema.json") + ".uischema.json"
 
 
 def preview_form(name: str, schema_text: str, ui_text: str):
     """The form as staff would see it, from texts not yet saved; DesignError with the reason if invalid."""
-    ui_name = name.removesuffix(".schema.json") + ".uischema.json"
+    ui_name = ui_file_for(name)
     try:
         return load_form(FormFiles(current_app.config["FORMS_DIR"], {name: schema_text, ui_name: ui_text or "{}"}),
                          name, ui_name)
@@ -129,13 +138,12 @@ def forms_in_use(process_id: str) -> FormFiles:
 
 def form_texts(files: FormFiles, name: str) -> tuple[str, str]:
     """A form's schema and UI schema texts (a new, empty form when the file does not exist yet)."""
-    ui_name = name.removesuffix(".schema.json") + ".uischema.json"
     try:
         schema = files.read_text(name)
     except FormDefinitionError:
         schema = json.dumps({"type": "object", "properties": {}}, indent=2)
     try:
-        ui = files.read_text(ui_name)
+        ui = files.read_text(ui_file_for(name))
     except FormDefinitionError:
         ui = "{}"
     return schema, ui
@@ -190,6 +198,16 @@ def _store_check(draft: ProcessDraft, actor: User, event: str, **details) -> Pro
     record(event, actor=actor, subject=("process", draft.process_id), process_id=draft.process_id,
            problems=len(result.problems), **details)
     if result.problems:
-        record("process_check_failed", actor=actor, subject=("process", draft.process_id),
-               process_id=draft.process_id, problems=result.problems[:20])
+        _audit_failed_check(draft.process_id, result.problems, actor)
     return draft
+
+
+def record_failed_check(draft: ProcessDraft, problems: list[dict], actor: User) -> None:
+    """Keep the problems on the draft (the editor lists them) and audit the failed check."""
+    draft.problems, draft.checked = problems, True
+    _audit_failed_check(draft.process_id, problems, actor)
+
+
+def _audit_failed_check(process_id: str, problems: list[dict], actor: User) -> None:
+    record("process_check_failed", actor=actor, subject=("process", process_id), process_id=process_id,
+           problems=problems[:20])

@@ -6,6 +6,7 @@ number, so the log of what was in use when stays complete.
 """
 from dataclasses import dataclass
 
+from flask import current_app
 from flask_babel import gettext as _
 from lxml import etree
 from sqlalchemy import select
@@ -14,10 +15,12 @@ from sqlalchemy.exc import IntegrityError
 from app.audit.services import record
 from app.directory.models import User
 from app.extensions import db
-from app.workflow.deployment import deploy, latest_version
+from app.workflow.deployment import check_process, deploy, latest_version
+from app.workflow.forms import FormFiles
 from app.workflow.models import ProcessVersion
+from app.workflow.registry import catalogue
 
-from .drafts import DesignError, DraftConflict, check_draft, definition_of
+from .drafts import DesignError, DraftConflict, check_draft, definition_of, record_failed_check
 from .models import ProcessDraft
 
 MAX_NOTE = 500
@@ -38,9 +41,7 @@ def publish(process_id: str, *, actor: User, note: str) -> ProcessVersion:
         raise DraftConflict(_("Không còn bản nháp để xuất bản: có thể người khác vừa xuất bản. Tải lại trang."))
     result = check_draft(draft)
     if result.problems:
-        draft.problems, draft.checked = result.problems, True
-        record("process_check_failed", actor=actor, subject=("process", process_id), process_id=process_id,
-               problems=result.problems[:20])
+        record_failed_check(draft, result.problems, actor)
         raise DesignError(_("Chưa xuất bản được: bản nháp còn %(n)s lỗi.", n=len(result.problems)))
     version = _numbered(lambda: deploy(result.candidate, actor=actor, note=note[:MAX_NOTE], source="designer"))
     if version is None:
@@ -52,26 +53,22 @@ def publish(process_id: str, *, actor: User, note: str) -> ProcessVersion:
 
 
 def restore(process_id: str, number: int, *, actor: User, note: str = "") -> ProcessVersion:
-    """Publish version `number`'s content again (a rollback)."""
-    definition_of(process_id)
+    """Publish version `number`'s content again (a rollback), through the same checks and deployment as
+    a draft: an old version that today's roles, forms or operators no longer accept is refused."""
+    definition = definition_of(process_id)
     old = db.session.scalars(select(ProcessVersion).where(ProcessVersion.process_id == process_id,
                                                           ProcessVersion.number == number)).first()
     if old is None:
         raise DesignError(_("Không có phiên bản %(n)s.", n=number))
-    current = latest_version(process_id)
-    if current.content_sha256 == old.content_sha256:
+    if latest_version(process_id).content_sha256 == old.content_sha256:
         raise DesignError(_("Phiên bản %(n)s đang được dùng.", n=number))
-    version = ProcessVersion(process_id=process_id, number=current.number + 1, content_sha256=old.content_sha256,
-                             bpmn_xml=old.bpmn_xml, forms=old.forms, spec_json=old.spec_json,
-                             serializer_version=old.serializer_version, created_by_id=actor.id, source="designer",
-                             note=((note or "").strip() or _("Khôi phục phiên bản %(n)s", n=number))[:MAX_NOTE])
-
-    def add():
-        db.session.add(version)
-        db.session.flush()
-        return version
-
-    _numbered(add)
+    candidate, problems = check_process(definition, old.bpmn_xml.encode("utf-8"),
+                                        FormFiles(current_app.config["FORMS_DIR"], dict(old.forms)),
+                                        catalogue().operators)
+    if problems:
+        raise DesignError(_("Không khôi phục được phiên bản %(n)s: %(problem)s", n=number, problem=problems[0].message))
+    note = ((note or "").strip() or _("Khôi phục phiên bản %(n)s", n=number))[:MAX_NOTE]
+    version = _numbered(lambda: deploy(candidate, actor=actor, note=note, source="designer"))
     record("process_rolled_back", actor=actor, subject=version, process_id=process_id, number=version.number,
            restored=number, content_sha256=old.content_sha256)
     return version

@@ -18,8 +18,9 @@ from app.workflow.diagram_layout import with_diagram
 from app.workflow.form_submission import parse_submission
 from app.workflow.forms import FormDefinitionError, FormFiles, TaskForm, load_form
 from app.workflow.runtime import WorkflowError, starting_data
+from app.workflow.walkthrough import changed_keys
 
-from .drafts import DesignError, check_draft, definition_of, draft_of, open_draft
+from .drafts import DesignError, check_draft, definition_of, draft_of
 from .models import TestRun
 
 MAX_START_DATA = 64 * 1024
@@ -37,8 +38,8 @@ def start_test_run(process_id: str, *, actor: User, start_data: str) -> TestRun:
     """Run the draft (or the version in use when there is no draft) from its start with the given data."""
     definition = definition_of(process_id)
     data = starting_data(definition, actor, _start_data(start_data))
-    if draft_of(process_id) is not None:
-        draft = open_draft(process_id, actor=actor)
+    draft = draft_of(process_id)
+    if draft is not None:
         result = check_draft(draft)
         if result.problems:
             raise DesignError(_("Bản nháp còn %(n)s lỗi: sửa trước khi chạy thử.", n=len(result.problems)))
@@ -118,7 +119,7 @@ def _sandboxed(step):
     try:
         return step()
     except WorkflowError as error:
-        raise DesignError(_("Quy trình dừng khi chạy thử: %(reason)s", reason=str(error))) from None
+        raise DesignError(_("Lần chạy thử dừng lại. %(reason)s", reason=str(error))) from None
 
 
 def _apply(run: TestRun, state, label: str, lane: str | None, submitted: dict) -> None:
@@ -130,4 +131,4 @@ def _apply(run: TestRun, state, label: str, lane: str | None, submitted: dict) -
     run.steps = [*run.steps, {
         "seq": len(run.steps) + 1, "label": label, "lane": lane, "submitted": submitted,
         "service_calls": state.service_calls, **state.marks, "data": state.data,
-        "changed": sorted(k for k in state.data.keys() | before.keys() if state.data.get(k) != before.get(k))}]
+        "changed": changed_keys(before, state.data)}]

@@ -7,10 +7,11 @@ from flask import Blueprint, Response, flash, jsonify, redirect, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.orm import defer, selectinload
 
 from app.auth.decorators import role_required
 from app.auth.session import signed_in_user
-from app.directory.roles import ADMIN, DESIGNER, ROLE_LABELS
+from app.directory.roles import ADMIN, DESIGNER, ROLE_LABELS, TASK_ROLES
 from app.extensions import db
 from app.workflow.deployment import latest_version
 from app.workflow.diagram_layout import diagram_of
@@ -22,7 +23,6 @@ from .access import definition_or_404
 from .drafts import DesignError
 
 bp = Blueprint("designer", __name__, url_prefix="/thiet-ke")
-LANE_ROLES = ("clerk", "leader", "unit_head", "specialist", "format_checker")
 
 
 def _running_by_version() -> dict[int, int]:
@@ -32,8 +32,12 @@ def _running_by_version() -> dict[int, int]:
 
 
 def _versions(process_id: str) -> list[ProcessVersion]:
-    return list(db.session.scalars(select(ProcessVersion).where(ProcessVersion.process_id == process_id)
-                                   .order_by(ProcessVersion.number.desc())))
+    """The process's versions, newest first, without their files (read only for the two compared)."""
+    return list(db.session.scalars(
+        select(ProcessVersion).where(ProcessVersion.process_id == process_id)
+        .options(defer(ProcessVersion.bpmn_xml), defer(ProcessVersion.spec_json), defer(ProcessVersion.forms),
+                 selectinload(ProcessVersion.created_by))
+        .order_by(ProcessVersion.number.desc())))
 
 
 @bp.route("")
@@ -49,35 +53,20 @@ def process_list():
     return render_template("designer/processes.html", rows=rows)
 
 
-def _draft_xml(process_id: str) -> tuple[str, int]:
-    """The diagram the editor opens, and the lock version to save against (0: no draft yet)."""
-    draft = drafts.draft_of(process_id)
-    if draft is not None:
-        return draft.bpmn_xml, draft.lock_version
-    version = latest_version(process_id)
-    return diagram_of(version.bpmn_xml).decode("utf-8"), 0
-
-
 def known_forms(process_id: str) -> list[str]:
-    names = set()
-    for version in _versions(process_id)[:1]:
-        names.update(version.forms)
-    draft = drafts.draft_of(process_id)
-    if draft is not None:
-        names.update(draft.forms or {})
-    return sorted(n for n in names if n.endswith(".schema.json"))
+    """The form files the draft (or the version in use) has, for the editor's pickers."""
+    return sorted(n for n in drafts.forms_in_use(process_id).texts if n.endswith(".schema.json"))
 
 
 @bp.route("/<process_id>")
 @role_required(DESIGNER, ADMIN)
 def editor(process_id: str):
     definition = definition_or_404(process_id)
-    _xml, lock_version = _draft_xml(process_id)
     draft = drafts.draft_of(process_id)
     with force_locale("vi"):  # lane names are the roles' Vietnamese names, whatever the page language
-        lanes = [str(ROLE_LABELS[r]) for r in LANE_ROLES]
+        lanes = [str(ROLE_LABELS[r]) for r in TASK_ROLES]
     settings = {"lanes": lanes, "operators": sorted(catalogue().operators), "forms": known_forms(process_id),
-                "lockVersion": lock_version, "problems": draft.problems if draft else [],
+                "lockVersion": draft.lock_version if draft else 0, "problems": draft.problems if draft else [],
                 "formEditorUrl": url_for("designer_forms.form_editor", process_id=process_id)}
     return render_template("designer/editor.html", definition=definition, draft=draft, settings=settings,
                            current=latest_version(process_id))
@@ -87,7 +76,8 @@ def editor(process_id: str):
 @role_required(DESIGNER, ADMIN)
 def draft_xml(process_id: str):
     definition_or_404(process_id)
-    xml, _lock = _draft_xml(process_id)
+    draft = drafts.draft_of(process_id)
+    xml = draft.bpmn_xml if draft is not None else diagram_of(latest_version(process_id).bpmn_xml)
     response = Response(xml, mimetype="application/xml")
     if request.args.get("tai") == "1":
         response.headers["Content-Disposition"] = f"attachment; filename={catalogue().processes[process_id].bpmn_file}"
@@ -117,13 +107,9 @@ def upload(process_id: str):
     if upload is None or not upload.filename:
         flash(_("Chọn một tệp .bpmn để tải lên."), "error")
         return redirect(url_for("designer.editor", process_id=process_id))
-    raw = upload.stream.read(drafts.MAX_BPMN_BYTES + 1)
     try:
-        text = raw.decode("utf-8")
-        draft = drafts.save_diagram(process_id, text, actor=signed_in_user(), lock_version=None)
-    except UnicodeDecodeError:
-        flash(_("Tệp không phải văn bản UTF-8."), "error")
-        return redirect(url_for("designer.editor", process_id=process_id))
+        draft = drafts.save_diagram(process_id, upload.stream.read(drafts.MAX_BPMN_BYTES + 1), actor=signed_in_user(),
+                                    lock_version=None)
     except DesignError as error:
         db.session.rollback()
         flash(str(error), "error")

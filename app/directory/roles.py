@@ -22,5 +22,7 @@ ROLE_LABELS = {
 }
 ROLES = tuple(ROLE_LABELS)
 
+# Roles that do the work of process lanes (a lane is named after one of them).
+TASK_ROLES = (CLERK, LEADER, UNIT_HEAD, SPECIALIST, FORMAT_CHECKER)
 # Roles whose work can be handed to someone else for a while (ủy quyền).
 DELEGABLE_ROLES = (LEADER, UNIT_HEAD, CLERK, SPECIALIST, FORMAT_CHECKER)

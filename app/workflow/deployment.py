@@ -14,7 +14,7 @@ from app.extensions import db
 
 from .assignment import lane_role
 from .bpmn_lint import lint
-from .engine import SERIALIZER_VERSION, BpmnDefinitionError, parse_process, spec_to_json
+from .engine import SERIALIZER_VERSION, BpmnDefinitionError, parse_process, read_bpmn, spec_to_json
 from .forms import FormDefinitionError, FormFiles, form_files, load_form
 from .models import ProcessVersion
 from .registry import Catalogue, ProcessDefinition
@@ -57,13 +57,13 @@ def check_process(definition: ProcessDefinition, bpmn: bytes, forms_dir: "Path |
     """Parse one process and run our checks; return the deployable candidate or the problems."""
     filename = definition.bpmn_file
     try:
+        document = read_bpmn(bpmn)
         # Our structural checks first: they name the element in words where the parser would stop
         # at the first problem in English.
-        structural = lint(etree.fromstring(bpmn, etree.XMLParser(resolve_entities=False, no_network=True)),
-                          definition.process_id)
+        structural = lint(document, definition.process_id)
         if structural:
             return None, [Problem(filename, element, message) for element, message in structural]
-        parsed = parse_process(bpmn, definition.process_id, filename)
+        parsed = parse_process(document, definition.process_id, filename)
     except etree.XMLSyntaxError as error:
         return None, [Problem(filename, "", f"Tệp không phải XML hợp lệ: {error.msg}")]
     except BpmnDefinitionError as error:
@@ -96,12 +96,14 @@ def _check_forms(task_spec, filename, element, forms_dir: "Path | FormFiles", fo
     if not schema_file:
         return [Problem(filename, element, "Công việc người dùng thiếu formJsonSchemaFilename.")]
     ui_file = properties.get("formUiSchemaFilename")
+    files = form_files(forms_dir)
     try:
-        load_form(forms_dir, schema_file, ui_file)
+        # Read once: the texts checked are the texts the version keeps.
+        texts = {name: files.read_text(name) for name in filter(None, (schema_file, ui_file))}
+        load_form(FormFiles(files.directory, texts), schema_file, ui_file)
     except FormDefinitionError as error:
         return [Problem(filename, element, str(error))]
-    for name in filter(None, (schema_file, ui_file)):
-        forms[name] = form_files(forms_dir).read_text(name)
+    forms.update(texts)
     return []
 
 

@@ -56,7 +56,7 @@ def _size(element) -> tuple[int, int]:
     return TASK_SIZE
 
 
-def has_diagram(bpmn_xml: str | bytes) -> bool:
+def _has_diagram(bpmn_xml: str | bytes) -> bool:
     return b"BPMNDiagram" in (bpmn_xml.encode() if isinstance(bpmn_xml, str) else bpmn_xml)
 
 
@@ -69,7 +69,7 @@ def diagram_of(bpmn_xml: str) -> bytes:
 def with_diagram(bpmn_xml: str | bytes) -> bytes:
     """The BPMN bytes with diagram interchange: as they are when they have it, laid out when not."""
     raw = bpmn_xml.encode() if isinstance(bpmn_xml, str) else bpmn_xml
-    if has_diagram(raw):
+    if _has_diagram(raw):
         return raw
     root = etree.fromstring(raw, etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True))
     nsmap = {**{k: v for k, v in root.nsmap.items() if k}, "bpmn": BPMN, "bpmndi": BPMNDI, "dc": DC, "di": DI}

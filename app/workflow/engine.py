@@ -70,11 +70,17 @@ def workflow_serializer() -> BpmnWorkflowSerializer:
     return BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(config))
 
 
-def parse_process(bpmn: bytes, process_id: str, filename: str) -> ParsedProcess:
-    """Validate the XML against the BPMN/Spiff XSD and build the executable spec."""
+def read_bpmn(bpmn: bytes):
+    """The XML document, parsed without entity expansion or network access; raises etree.XMLSyntaxError."""
+    return etree.fromstring(bpmn, etree.XMLParser(resolve_entities=False, no_network=True))
+
+
+def parse_process(bpmn: "bytes | etree._Element", process_id: str, filename: str) -> ParsedProcess:
+    """Validate the XML (bytes, or a document read_bpmn gave) against the BPMN/Spiff XSD and build the
+    executable spec."""
     parser = LienThongBpmnParser(validator=VALIDATOR)
     try:
-        document = etree.fromstring(bpmn, etree.XMLParser(resolve_entities=False, no_network=True))
+        document = read_bpmn(bpmn) if isinstance(bpmn, bytes) else bpmn
         parser.add_bpmn_xml(document, filename=filename)
         spec = parser.get_spec(process_id)
         subprocess_specs = parser.get_subprocess_specs(process_id)

@@ -87,17 +87,18 @@ def version_specs(version: ProcessVersion):
     return _SPECS[key]
 
 
-def _run_engine(step):
+def run_engine(step):
+    """Run engine steps; an operator's refusal keeps its own words, any other engine error becomes ProcessFailed."""
     try:
         step()
     except SpiffWorkflowException as error:
         if isinstance(error.__cause__, WorkflowError):
             # An operator's deliberate refusal (e.g. a draft without recipients): its own words, no wrapping.
             raise error.__cause__ from None
-        raise ProcessFailed(_("Quy trình gặp lỗi: %(error)s", error=engine_message(error))) from error
+        raise ProcessFailed(_("Quy trình gặp lỗi: %(error)s", error=_engine_message(error))) from error
 
 
-def engine_message(error: SpiffWorkflowException) -> str:
+def _engine_message(error: SpiffWorkflowException) -> str:
     cause = error.__cause__ or getattr(error, "error", None)
     return str(cause) if cause and str(cause) not in str(error) else str(error).splitlines()[0]
 
@@ -129,7 +130,7 @@ def start_instance(process_id: str, *, actor: User | None, data: dict | None = N
     initial = starting_data(definition, actor, data)
     workflow = new_workflow(spec, subprocess_specs, script_engine_for(instance, actor), initial)
     fired = FiredTimers()
-    _run_engine(lambda: workflow.do_engine_steps(did_complete_task=fired))
+    run_engine(lambda: workflow.do_engine_steps(did_complete_task=fired))
     _save(instance, workflow, bump=False)
     record("instance_started", actor=actor, subject=instance, agency_id=instance.agency_id, process_id=process_id,
            version=version.number, content_sha256=version.content_sha256, data=initial)
@@ -205,7 +206,7 @@ def fire_timers(instance_id: int) -> list[str]:
         return []
     workflow = load_workflow(instance, None)
     fired = FiredTimers()
-    _run_engine(lambda: (workflow.refresh_timers(), workflow.do_engine_steps(did_complete_task=fired)))
+    run_engine(lambda: (workflow.refresh_timers(), workflow.do_engine_steps(did_complete_task=fired)))
     if not fired:
         return []
     _save(instance, workflow)
@@ -225,7 +226,7 @@ def deliver_message(instance_id: int, message_name: str, payload, *, actor: User
     except WorkflowException:
         raise TaskConflict(_("Hồ sơ không chờ thông điệp %(name)s.", name=message_name)) from None
     fired = FiredTimers()
-    _run_engine(lambda: workflow.do_engine_steps(did_complete_task=fired))
+    run_engine(lambda: workflow.do_engine_steps(did_complete_task=fired))
     _save(instance, workflow)
     record("message_delivered", actor=actor, subject=instance, agency_id=instance.agency_id,
            instance_id=instance.id, message=message_name, payload=payload,
@@ -325,7 +326,7 @@ def complete_task(task_uuid: str, data: dict, *, actor: User,
         data = {**data, **prepared}
     _retitle(instance, task.data)
     fired = FiredTimers()
-    _run_engine(lambda: (task.run(), workflow.do_engine_steps(did_complete_task=fired)))
+    run_engine(lambda: (task.run(), workflow.do_engine_steps(did_complete_task=fired)))
     _save(instance, workflow)
     record("task_completed", actor=actor, subject=("task", task_uuid), agency_id=instance.agency_id,
            on_behalf_of=acting_for, instance_id=instance.id, task_spec=task.task_spec.name,

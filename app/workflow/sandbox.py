@@ -10,12 +10,11 @@ from dataclasses import dataclass, field
 from uuid import UUID
 
 from flask_babel import gettext as _
-from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from .engine import SERIALIZER_VERSION, new_workflow, state_to_json, workflow_from_state
 from .replay import fire_timers_now, specs_with_timers_on_demand, waiting_timers
-from .runtime import WorkflowError, engine_message
+from .runtime import WorkflowError, run_engine
 from .scripting import RestrictedScriptEngine
 from .scripting_runtime import OperatorEnvironment, work_calendar
 from .signing_node import SIGNATURE_RESULT_KEY, SigningTask
@@ -63,18 +62,11 @@ def _engine(samples: dict, calls: list) -> RestrictedScriptEngine:
     return RestrictedScriptEngine(calendar, environment=SampleServices(calendar, samples, calls))
 
 
-def _run(step) -> None:
-    try:
-        step()
-    except SpiffWorkflowException as error:
-        raise WorkflowError(engine_message(error)) from None
-
-
 def start(spec_json: str, data: dict, samples: dict) -> SandboxState:
     calls: list = []
     spec, subprocess_specs = specs_with_timers_on_demand(spec_json)
     workflow = new_workflow(spec, subprocess_specs, _engine(samples, calls), data)
-    _run(workflow.do_engine_steps)
+    run_engine(workflow.do_engine_steps)
     return _state(workflow, calls)
 
 
@@ -94,7 +86,7 @@ def complete(spec_json: str, state_json: str, task_id: str, data: dict, samples:
     if isinstance(task.task_spec, SigningTask):  # simulated: nothing is signed in a test run
         task.data[SIGNATURE_RESULT_KEY] = {"verified": True, "kind": task.task_spec.kind,
                                            "document": task.task_spec.document, "simulated": True}
-    _run(lambda: (task.run(), workflow.do_engine_steps()))
+    run_engine(lambda: (task.run(), workflow.do_engine_steps()))
     return _state(workflow, calls)
 
 
@@ -104,7 +96,7 @@ def fire_timer(spec_json: str, state_json: str, element: str, samples: dict) -> 
     timers = waiting_timers(workflow, {element})
     if not timers:
         raise WorkflowError(_("Hẹn giờ này không còn chờ trong lần chạy thử."))
-    _run(lambda: fire_timers_now(workflow, timers))
+    run_engine(lambda: fire_timers_now(workflow, timers))
     return _state(workflow, calls)
 
 

@@ -34,12 +34,15 @@ def step_through(instance: ProcessInstance) -> tuple[list[Snapshot], ReplayResul
     def observe(event, workflow) -> None:
         snapshot = _snapshot(event.seq, workflow)
         if snapshots:
-            before = snapshots[-1].data
-            snapshot.changed = sorted(k for k in snapshot.data.keys() | before.keys()
-                                      if snapshot.data.get(k) != before.get(k))
+            snapshot.changed = changed_keys(snapshots[-1].data, snapshot.data)
         snapshots.append(snapshot)
 
     return snapshots, replay(instance, observe=observe)
+
+
+def changed_keys(before: dict, after: dict) -> list[str]:
+    """The data keys whose values differ (added, removed or changed), for the "just changed" marks."""
+    return sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
 
 
 def _snapshot(seq: int, workflow) -> Snapshot:

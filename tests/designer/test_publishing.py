@@ -111,7 +111,8 @@ def test_malformed_xml_and_descriptive_models_are_refused_with_a_reason(app, db,
         saved = drafts.save_diagram("assign_work", bpmn_edits.set_attribute(draft.bpmn_xml, "assign_work",
                                                                              "isExecutable", "false"),
                                     actor=designer, lock_version=draft.lock_version)
-    assert saved.problems  # SpiffWorkflow or our check refuses a descriptive model, in words
+    assert [p["element_id"] for p in saved.problems] == ["assign_work"]
+    assert "dạng mô tả" in saved.problems[0]["message"]  # refused in words, before the parser
 
 
 def test_two_designers_saving_the_same_draft_get_one_winner_and_a_clear_conflict(app, db, deployed, designer, make):
