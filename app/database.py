@@ -1,6 +1,9 @@
 """Per-backend engine settings that a URL cannot carry."""
+from contextlib import contextmanager
+
 from flask import Flask
 from sqlalchemy import event
+from sqlalchemy.exc import DBAPIError
 
 from .extensions import db
 
@@ -9,6 +12,8 @@ def configure_engine(app: Flask) -> None:
     """Give SQLite real transactions: foreign keys on, WAL, and writers queued at BEGIN."""
     with app.app_context():
         engine = db.engine
+    if engine.dialect.name == "postgresql":
+        event.listen(engine, "after_cursor_execute", _answer_before_reading)
     if engine.dialect.name != "sqlite":
         return
 
@@ -37,3 +42,41 @@ def schema_item_filter(dialect_name: str):
         return condition is None or condition.dialect in (None, dialect_name)
 
     return include
+
+
+@contextmanager
+def pipelined_writes():
+    """On PostgreSQL, send the statements run inside without waiting for each one's answer (psycopg's
+    pipeline mode): the server works through them while Python builds the next, and a statement whose
+    rows are read (RETURNING) is the only wait. Elsewhere the statements run as usual.
+
+    Only table statements belong inside: pending ORM changes are flushed first, because the ORM checks
+    each UPDATE's row count as it goes. An error inside surfaces at the next read or at the end of the
+    block, and the transaction is then to be rolled back as after any failed statement.
+    """
+    db.session.flush()
+    connection = db.session.connection()
+    if connection.dialect.name != "postgresql":
+        yield
+        return
+    import psycopg  # PostgreSQL's driver: only this branch needs it
+
+    try:
+        with connection.connection.driver_connection.pipeline():
+            yield
+    except psycopg.Error as error:  # raised by the sync at the block's end, outside SQLAlchemy
+        raise DBAPIError.instance(None, None, error, psycopg.Error) from error
+
+
+# A statement inside pipelined_writes whose rows are read says so with this execution option.
+READS_ROWS_IN_PIPELINE = {"reads_rows_in_pipeline": True}
+
+
+def _answer_before_reading(_connection, cursor, _statement, _parameters, context, _executemany) -> None:
+    """In pipeline mode a statement's answer has not arrived when SQLAlchemy looks for its rows (it would
+    find none); for a statement marked READS_ROWS_IN_PIPELINE, wait for it here (a nested pipeline
+    block syncs on exit)."""
+    if context is not None and context.execution_options.get("reads_rows_in_pipeline"):
+        if cursor.connection.pgconn.pipeline_status:
+            with cursor.connection.pipeline():
+                pass

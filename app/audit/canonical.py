@@ -29,10 +29,19 @@ def canonical_body(seq: int, event_type: str, occurred_at: datetime, actor_id, o
                    subject_type, subject_id, data_text: str) -> str:
     """canonical_json of the event's body, spelt out from its columns with the data as stored (already
     canonical): the same text, without parsing and re-encoding the data."""
+    before, after = canonical_body_around_seq(event_type, occurred_at, actor_id, on_behalf_of_id, agency_id,
+                                              subject_type, subject_id, data_text)
+    return f"{before}{seq}{after}"
+
+
+def canonical_body_around_seq(event_type: str, occurred_at: datetime, actor_id, on_behalf_of_id, agency_id,
+                              subject_type, subject_id, data_text: str) -> tuple[str, str]:
+    """The canonical body's text before and after its sequence number, for a database that numbers the
+    event and hashes it in the same statement."""
     return (f'{{"actor_id":{_number(actor_id)},"agency_id":{_number(agency_id)},"data":{data_text},'
             f'"event_type":{_json_string(event_type)},"occurred_at":"{occurred_at:%Y-%m-%dT%H:%M:%S.%fZ}",'
-            f'"on_behalf_of_id":{_number(on_behalf_of_id)},"seq":{seq},"subject_id":{_json_string(subject_id)},'
-            f'"subject_type":{_json_string(subject_type)}}}')
+            f'"on_behalf_of_id":{_number(on_behalf_of_id)},"seq":',
+            f',"subject_id":{_json_string(subject_id)},"subject_type":{_json_string(subject_type)}}}')
 
 
 def _number(value: int | None) -> str:

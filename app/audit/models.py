@@ -36,6 +36,9 @@ class AuditChainHead(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     seq: Mapped[int] = mapped_column(Integer, default=0)
     hash: Mapped[str] = mapped_column(String(64), default=GENESIS_HASH)
+    # The hash before the last append: PostgreSQL appends an event in one statement whose UPDATE of
+    # this row returns both the new hash and the one it replaced (the event's prev_hash).
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
 
 
 class AuditAnchor(db.Model):

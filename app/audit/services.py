@@ -2,12 +2,13 @@
 import hashlib
 import json
 
-from sqlalchemy import bindparam, insert, update
+from sqlalchemy import bindparam, insert, text, update
 
+from app.database import READS_ROWS_IN_PIPELINE
 from app.extensions import db
-from app.sqltypes import utcnow
+from app.sqltypes import UtcDateTime, utcnow
 
-from .canonical import canonical_body, canonical_json
+from .canonical import canonical_body, canonical_body_around_seq, canonical_json
 from .models import GENESIS_HASH, AuditChainHead, AuditEvent
 
 HEAD_ID = 1
@@ -26,15 +27,12 @@ def event_hash(event: AuditEvent) -> str:
 _HEAD = AuditChainHead.__table__
 _CLAIM_HEAD = (update(_HEAD).where(_HEAD.c.id == HEAD_ID).values(seq=_HEAD.c.seq + 1)
                .returning(_HEAD.c.seq, _HEAD.c.hash))
-_SEAL_HEAD = update(_HEAD).where(_HEAD.c.id == HEAD_ID).values(hash=bindparam("new_hash"))
+_SEAL_HEAD = update(_HEAD).where(_HEAD.c.id == HEAD_ID).values(hash=bindparam("new_hash"), prev_hash=_HEAD.c.hash)
 _INSERT_EVENT = insert(AuditEvent.__table__).returning(AuditEvent.__table__.c.id)
 
 
 def _take_chain_head() -> tuple[int, str]:
     """Claim the next sequence number; the UPDATE locks the head row until commit on every backend."""
-    # Flush pending changes first, as an ORM statement's autoflush did: their row locks are still
-    # taken before the head's.
-    db.session.flush()
     row = db.session.execute(_CLAIM_HEAD).first()
     if row is None:
         # First event of a database created without the migration's head row.
@@ -43,26 +41,71 @@ def _take_chain_head() -> tuple[int, str]:
     return row.seq, row.hash
 
 
+# PostgreSQL appends an event in one statement (one round trip instead of three): the head's UPDATE
+# claims the next number and hashes the event itself, over the previous hash and the canonical body
+# given as the text around that number, and the INSERT takes number and hashes from it. The casts give
+# NULLs a type. SQLite has no sha256() and no UPDATE inside WITH: it claims, inserts and seals.
+_APPEND_IN_ONE = text(f"""
+WITH head AS (
+    UPDATE audit_chain_head
+       SET seq = seq + 1, prev_hash = hash,
+           hash = encode(sha256(convert_to(hash || :body_before_seq || (seq + 1)::text || :body_after_seq,
+                                           'UTF8')), 'hex')
+     WHERE id = {HEAD_ID}
+ RETURNING seq, prev_hash, hash)
+INSERT INTO audit_event (seq, event_type, occurred_at, actor_id, on_behalf_of_id, agency_id,
+                         subject_type, subject_id, data, prev_hash, hash)
+SELECT seq, CAST(:event_type AS varchar), :occurred_at, CAST(:actor_id AS integer),
+       CAST(:on_behalf_of_id AS integer), CAST(:agency_id AS integer), CAST(:subject_type AS varchar),
+       CAST(:subject_id AS varchar), CAST(:data AS json), prev_hash, hash
+  FROM head
+RETURNING id, seq, prev_hash, hash
+""").bindparams(bindparam("occurred_at", type_=UtcDateTime())).execution_options(**READS_ROWS_IN_PIPELINE)
+
+
 def record(event_type: str, *, actor=None, subject=None, agency_id=None, on_behalf_of=None,
            **data) -> AuditEvent:
-    """Append an event in the caller's transaction; it commits or rolls back with the change."""
-    seq, prev_hash = _take_chain_head()
+    """Append an event in the caller's transaction; it commits or rolls back with the change.
+
+    Returns a detached copy to read (seq, hash, id): the event is written with a table statement, not
+    an ORM object, which spares every completion the unit of work.
+    """
     if agency_id is None and actor is not None:
         agency_id = actor.agency_id
     subject_type, subject_id = _subject_reference(subject)
+    data_text = canonical_json(data)  # stored exactly as hashed: what verify reads back is what was sealed
     values = {
-        "seq": seq, "event_type": event_type, "occurred_at": utcnow(),
+        "event_type": event_type, "occurred_at": utcnow(),
         "actor_id": actor.id if actor is not None else None,
         "on_behalf_of_id": on_behalf_of.id if on_behalf_of is not None else None,
         "agency_id": agency_id, "subject_type": subject_type, "subject_id": subject_id,
-        # Stored exactly as hashed: what verify reads back is what was sealed.
-        "data": json.loads(canonical_json(data)), "prev_hash": prev_hash,
     }
-    # Not an ORM object in the session: a table insert spares every completion the unit of work. The
-    # caller gets a detached copy to read (seq, hash, id).
-    event = AuditEvent(**values)
-    event.hash = values["hash"] = event_hash(event)
-    event.id = db.session.execute(_INSERT_EVENT, values).scalar_one()
+    # Flush pending changes first, as an ORM statement's autoflush did: their row locks are still
+    # taken before the head's.
+    db.session.flush()
+    appended = None
+    if db.session.get_bind().dialect.name == "postgresql":
+        before, after = canonical_body_around_seq(*(values[k] for k in _BODY_COLUMNS), data_text)
+        appended = db.session.execute(_APPEND_IN_ONE, {**values, "data": data_text, "body_before_seq": before,
+                                                       "body_after_seq": after}).first()
+    if appended is not None:
+        event_id, seq, prev_hash, digest = appended
+        return AuditEvent(id=event_id, seq=seq, prev_hash=prev_hash, hash=digest, data=json.loads(data_text),
+                          **values)
+    return _append_in_steps(values, data_text)
+
+
+_BODY_COLUMNS = ("event_type", "occurred_at", "actor_id", "on_behalf_of_id", "agency_id", "subject_type",
+                 "subject_id")
+
+
+def _append_in_steps(values: dict, data_text: str) -> AuditEvent:
+    """Claim the head, insert the event hashed here, seal the head (SQLite; a database without a head row)."""
+    seq, prev_hash = _take_chain_head()
+    event = AuditEvent(seq=seq, prev_hash=prev_hash, data=json.loads(data_text), **values)
+    event.hash = event_hash(event)
+    event.id = db.session.execute(_INSERT_EVENT, {**values, "seq": seq, "prev_hash": prev_hash,
+                                                  "hash": event.hash, "data": event.data}).scalar_one()
     db.session.execute(_SEAL_HEAD, {"new_hash": event.hash})
     return event
 

@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import Exists, exists, select
 
 from app.audit.services import record
 from app.extensions import db
@@ -28,9 +28,21 @@ class DelegationView:
     acting_for: dict[str, tuple[int, ...]]  # role -> ids of the people who delegated it to this user
 
 
+NO_DELEGATIONS = DelegationView(frozenset(), {})
+
+
+def _touching(user_id):
+    return (Delegation.delegator_id == user_id) | (Delegation.delegate_id == user_id)
+
+
+def any_delegation_in_force(user_id, on) -> Exists:
+    """SQL: does the person hand away or hold any role by delegation on `on`? (Values or bind
+    parameters: a hot query asks it as a column and reads the delegations only when they exist.)"""
+    return exists(_active_delegations(on).where(_touching(user_id)))
+
+
 def delegations_in_force(user: User, *, on: date | None = None) -> DelegationView:
-    rows = db.session.scalars(_active_delegations(on or vietnam_today()).where(
-        (Delegation.delegator_id == user.id) | (Delegation.delegate_id == user.id))).all()
+    rows = db.session.scalars(_active_delegations(on or vietnam_today()).where(_touching(user.id))).all()
     acting: dict[str, list[int]] = {}
     for row in rows:
         if row.delegate_id == user.id:

@@ -8,7 +8,7 @@ from datetime import date
 
 from sqlalchemy import or_, select
 
-from app.directory.delegation import delegations_in_force
+from app.directory.delegation import DelegationView, delegations_in_force
 
 from .models import HumanTask, HumanTaskCandidate
 
@@ -29,15 +29,23 @@ def my_tasks_query(actor, *, on: date | None = None):
     return select(HumanTask).where(HumanTask.agency_id == actor.agency_id, or_(*clauses))
 
 
-def task_access(row: HumanTask, actor, *, on: date | None = None) -> tuple[bool, int | None]:
-    """Return (may act, id of the person acted for under delegation or None)."""
+def task_access(row: HumanTask, actor, *, on: date | None = None, view: DelegationView | None = None,
+                actor_offered: bool | None = None) -> tuple[bool, int | None]:
+    """Return (may act, id of the person acted for under delegation or None).
+
+    `view` (the actor's delegations today) and `actor_offered` (the actor is among the row's candidates)
+    may come from the caller's own query; what is not given is read here.
+    """
     if row.agency_id != actor.agency_id:
         return False, None
-    view = delegations_in_force(actor, on=on)
+    if view is None:
+        view = delegations_in_force(actor, on=on)
 
     def holds(user_id: int) -> bool:
         if row.assigned_user_id is not None:  # the candidates are then not loaded at all
             return row.assigned_user_id == user_id
+        if user_id == actor.id and actor_offered is not None:
+            return actor_offered
         return any(c.user_id == user_id for c in row.candidates)
 
     if row.candidate_role not in view.handed_away and holds(actor.id):

@@ -5,7 +5,9 @@ together or not at all.
 """
 import hashlib
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Callable
 from uuid import UUID
 
@@ -15,14 +17,23 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, exists, select, update
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.audit.models import AuditEvent
 from app.audit.services import record
+from app.database import pipelined_writes
+from app.directory.delegation import (
+    NO_DELEGATIONS,
+    DelegationView,
+    any_delegation_in_force,
+    delegations_in_force,
+)
 from app.directory.models import User
 from app.extensions import db
 from app.sqltypes import utcnow
+from app.vietnam_time import vietnam_today
 
 from .access import task_access
 from .deployment import latest_version
@@ -33,11 +44,11 @@ from .engine import (
     state_to_json,
     workflow_from_state,
 )
-from .inbox import index_ready_tasks
-from .models import HumanTask, ProcessInstance, ProcessVersion
+from .inbox import inbox_change, ready_manual_tasks, write_inbox
+from .models import HumanTask, HumanTaskCandidate, ProcessInstance, ProcessVersion
 from .registry import catalogue
 from .scripting_runtime import script_engine_for
-from .timers import FiredTimers, index_timers
+from .timers import FiredTimers, index_timers, pending_timers
 
 
 class WorkflowError(Exception):
@@ -131,10 +142,10 @@ def start_instance(process_id: str, *, actor: User | None, data: dict | None = N
     workflow = new_workflow(spec, subprocess_specs, script_engine_for(instance, actor), initial)
     fired = FiredTimers()
     run_engine(lambda: workflow.do_engine_steps(did_complete_task=fired))
-    _save(instance, workflow, bump=False)
-    record("instance_started", actor=actor, subject=instance, agency_id=instance.agency_id, process_id=process_id,
-           version=version.number, content_sha256=version.content_sha256, data=initial)
-    _record_timers_fired(instance, fired)
+    with _saved(instance, workflow, NOTHING_INDEXED, bump=False):
+        record("instance_started", actor=actor, subject=instance, agency_id=instance.agency_id,
+               process_id=process_id, version=version.number, content_sha256=version.content_sha256, data=initial)
+        _record_timers_fired(instance, fired)
     return instance
 
 
@@ -156,19 +167,66 @@ def load_workflow(instance: ProcessInstance, actor: User | None):
                                spec_json, script_engine_for(instance, actor))
 
 
-def _save(instance: ProcessInstance, workflow, *, bump: bool = True) -> None:
-    """Store the state and rewrite the inbox and timer index; `bump` moves lock_version in the same UPDATE
-    (the instance is locked, so the value read at lock time is the stored one)."""
-    if bump:
-        instance.lock_version += 1
-    instance.state_json = state_to_json(workflow)
-    instance.serializer_version = SERIALIZER_VERSION
-    instance.updated_at = utcnow()
-    if workflow.is_completed():
-        instance.status, instance.completed_at = "completed", utcnow()
-    index_ready_tasks(instance, workflow)
-    index_timers(instance, workflow)
-    db.session.flush()
+@dataclass(frozen=True)
+class IndexedState:
+    """What the inbox and timer index hold for a state, read off the engine as the state is loaded.
+
+    Every change of a state rewrites its index in the same transaction (here, in `_saved`), so the
+    ready tasks and pending timers of the loaded state are the index rows: saving compares the
+    engine before and after, and reads no index rows back.
+    """
+
+    tasks: frozenset[str]
+    timers: dict
+
+    @classmethod
+    def of(cls, workflow) -> "IndexedState":
+        return cls(frozenset(ready_manual_tasks(workflow)), pending_timers(workflow))
+
+
+NOTHING_INDEXED = IndexedState(frozenset(), {})
+
+
+def _load_indexed(instance: ProcessInstance, actor: User | None):
+    """The instance's workflow and what its index holds."""
+    workflow = load_workflow(instance, actor)
+    return workflow, IndexedState.of(workflow)
+
+
+@contextmanager
+def _saved(instance: ProcessInstance, workflow, indexed: IndexedState, *, bump: bool = True, status: str = ""):
+    """Store the state and rewrite the inbox and timer index; the block's own writes (its audit events)
+    join them. `bump` moves lock_version in the same UPDATE (the instance is locked, so the value read at
+    lock time is the stored one); `status` ends the instance otherwise than by completing.
+
+    Everything to read is read first (the people given the new tasks); the writes then go pipelined
+    on PostgreSQL. The instance row is written by a table UPDATE, not the ORM's flush, and the object
+    is told the stored values, so it reads them and nothing is written twice; its other pending change
+    (a new title) goes in the same UPDATE.
+    """
+    inbox = inbox_change(instance, workflow, indexed=indexed.tasks)
+    now = utcnow()
+    values = {"state_json": state_to_json(workflow), "serializer_version": SERIALIZER_VERSION, "updated_at": now,
+              "lock_version": instance.lock_version + (1 if bump else 0), "title": instance.title}
+    if status or workflow.is_completed():
+        values.update(status=status or "completed", completed_at=now)
+    with pipelined_writes():
+        db.session.execute(_instance_update(tuple(values)), {"instance_id": instance.id, **values})
+        for key, value in values.items():
+            set_committed_value(instance, key, value)
+        write_inbox(inbox)
+        index_timers(instance, workflow, indexed=indexed.timers)
+        yield
+
+
+_INSTANCES = ProcessInstance.__table__
+
+
+@cache
+def _instance_update(columns: tuple[str, ...]):
+    """The instance UPDATE of these columns, built once per set of columns (there are two)."""
+    return (update(_INSTANCES).where(_INSTANCES.c.id == bindparam("instance_id"))
+            .values(**{column: bindparam(column) for column in columns}))
 
 
 # The statements every completion runs are built once (building and caching an ORM statement costs
@@ -185,8 +243,15 @@ _LOCK_INSTANCE = _locking(select(ProcessInstance).where(ProcessInstance.id == bi
 _TASK_INSTANCE = select(HumanTask.instance_id).where(HumanTask.task_uuid == bindparam("task_uuid"))
 # The task's row and its instance, locked, in one statement. A second click that waited for the lock gets
 # the row as its snapshot saw it; the engine state, read under the lock, then says the task is done.
-_LOCK_TASK = _locking(select(ProcessInstance, HumanTask).join(HumanTask, HumanTask.instance_id == ProcessInstance.id)
-                      .where(HumanTask.task_uuid == bindparam("task_uuid")))
+# Two answers for the entitlement come along, so it needs no query of its own in the usual case:
+# whether the actor has any delegation in force today, and whether the actor is a candidate.
+_ACTOR_ID, _TODAY = bindparam("actor_id"), bindparam("today")
+_LOCK_TASK = _locking(
+    select(ProcessInstance, HumanTask, any_delegation_in_force(_ACTOR_ID, _TODAY).label("delegated"),
+           exists().where(HumanTaskCandidate.task_id == HumanTask.id,
+                          HumanTaskCandidate.user_id == _ACTOR_ID).label("offered"))
+    .join(HumanTask, HumanTask.instance_id == ProcessInstance.id)
+    .where(HumanTask.task_uuid == bindparam("task_uuid")))
 
 
 def _record_timers_fired(instance: ProcessInstance, fired: list[str]) -> None:
@@ -204,13 +269,13 @@ def fire_timers(instance_id: int) -> list[str]:
     instance = lock_instance(instance_id)
     if instance.status != "running":
         return []
-    workflow = load_workflow(instance, None)
+    workflow, indexed = _load_indexed(instance, None)
     fired = FiredTimers()
     run_engine(lambda: (workflow.refresh_timers(), workflow.do_engine_steps(did_complete_task=fired)))
     if not fired:
         return []
-    _save(instance, workflow)
-    _record_timers_fired(instance, fired)
+    with _saved(instance, workflow, indexed):
+        _record_timers_fired(instance, fired)
     return list(fired)
 
 
@@ -219,7 +284,7 @@ def deliver_message(instance_id: int, message_name: str, payload, *, actor: User
     instance = lock_instance(instance_id)
     if instance.status != "running":
         raise WorkflowError(_("Hồ sơ không còn đang chạy."))
-    workflow = load_workflow(instance, actor)
+    workflow, indexed = _load_indexed(instance, actor)
     event = BpmnEvent(MessageEventDefinition(message_name), payload=payload)
     try:
         workflow.send_event(event)
@@ -227,11 +292,11 @@ def deliver_message(instance_id: int, message_name: str, payload, *, actor: User
         raise TaskConflict(_("Hồ sơ không chờ thông điệp %(name)s.", name=message_name)) from None
     fired = FiredTimers()
     run_engine(lambda: workflow.do_engine_steps(did_complete_task=fired))
-    _save(instance, workflow)
-    record("message_delivered", actor=actor, subject=instance, agency_id=instance.agency_id,
-           instance_id=instance.id, message=message_name, payload=payload,
-           version_sha256=instance.version.content_sha256)
-    _record_timers_fired(instance, fired)
+    with _saved(instance, workflow, indexed):
+        record("message_delivered", actor=actor, subject=instance, agency_id=instance.agency_id,
+               instance_id=instance.id, message=message_name, payload=payload,
+               version_sha256=instance.version.content_sha256)
+        _record_timers_fired(instance, fired)
 
 
 def cancel_instance(instance_id: int, *, actor: User | None, reason: str) -> bool:
@@ -240,12 +305,11 @@ def cancel_instance(instance_id: int, *, actor: User | None, reason: str) -> boo
     instance = lock_instance(instance_id)
     if instance.status not in ("running", "error"):
         return False
-    workflow = load_workflow(instance, actor)
+    workflow, indexed = _load_indexed(instance, actor)
     workflow.cancel()
-    _save(instance, workflow)
-    instance.status, instance.completed_at = "cancelled", utcnow()
-    record("instance_cancelled", actor=actor, subject=instance, agency_id=instance.agency_id,
-           instance_id=instance.id, reason=reason, version_sha256=instance.version.content_sha256)
+    with _saved(instance, workflow, indexed, status="cancelled"):
+        record("instance_cancelled", actor=actor, subject=instance, agency_id=instance.agency_id,
+               instance_id=instance.id, reason=reason, version_sha256=instance.version.content_sha256)
     return True
 
 
@@ -307,17 +371,18 @@ def complete_task(task_uuid: str, data: dict, *, actor: User,
     entitled, before the task runs; what it returns joins the data (a signing step signs there, so
     a second click waits for the first and then finds the task done, having signed nothing).
     """
-    locked = db.session.execute(_LOCK_TASK, {"task_uuid": task_uuid}).first()
+    locked = db.session.execute(_LOCK_TASK, {"task_uuid": task_uuid, "actor_id": actor.id,
+                                             "today": vietnam_today()}).first()
     if locked is None:
         _instance_of_task(task_uuid)  # raises: done by someone (named), or no such task
         raise TaskConflict(_("Công việc này đã được xử lý bởi %(name)s.", name=_who_completed(task_uuid)))
-    instance, row = locked
-    workflow = load_workflow(instance, actor)
+    instance, row, delegated, offered = locked
+    workflow, indexed = _load_indexed(instance, actor)
     task = workflow.get_task_from_id(UUID(task_uuid))
     if task is None or task.state != TaskState.READY:
         # Checked first: a click that waited for the lock has a row its snapshot saw, already done.
         raise TaskConflict(_("Công việc này đã được xử lý bởi %(name)s.", name=_who_completed(task_uuid)))
-    acting_for = _entitlement(row, actor)
+    acting_for = _entitlement(row, actor, delegations_in_force(actor) if delegated else NO_DELEGATIONS, offered)
     task.data.update(data)
     prepared = {}
     if prepare is not None:
@@ -327,13 +392,13 @@ def complete_task(task_uuid: str, data: dict, *, actor: User,
     _retitle(instance, task.data)
     fired = FiredTimers()
     run_engine(lambda: (task.run(), workflow.do_engine_steps(did_complete_task=fired)))
-    _save(instance, workflow)
-    record("task_completed", actor=actor, subject=("task", task_uuid), agency_id=instance.agency_id,
-           on_behalf_of=acting_for, instance_id=instance.id, task_spec=task.task_spec.name,
-           task_title=task.task_spec.bpmn_name or task.task_spec.name,
-           lane=task.task_spec.lane, version_sha256=instance.version.content_sha256, data=data,
-           task_data_sha256=task_data_digest(task.data))
-    _record_timers_fired(instance, fired)
+    with _saved(instance, workflow, indexed):
+        record("task_completed", actor=actor, subject=("task", task_uuid), agency_id=instance.agency_id,
+               on_behalf_of=acting_for, instance_id=instance.id, task_spec=task.task_spec.name,
+               task_title=task.task_spec.bpmn_name or task.task_spec.name,
+               lane=task.task_spec.lane, version_sha256=instance.version.content_sha256, data=data,
+               task_data_sha256=task_data_digest(task.data))
+        _record_timers_fired(instance, fired)
     return Completion(instance, task.task_spec.name, prepared)
 
 
@@ -379,9 +444,9 @@ def _retitle(instance: ProcessInstance, data: dict) -> None:
         instance.title = data[title_field].strip()[:500]
 
 
-def _entitlement(row: HumanTask, actor: User) -> User | None:
+def _entitlement(row: HumanTask, actor: User, view: DelegationView, offered: bool) -> User | None:
     """Return whom the actor acts for (None = themself); refuse people who may not act."""
-    allowed, on_behalf_of_id = task_access(row, actor)
+    allowed, on_behalf_of_id = task_access(row, actor, view=view, actor_offered=offered)
     if not allowed:
         if row.assigned_user_id is not None:
             raise TaskForbidden(_("Công việc này đã được giao cho người khác."))

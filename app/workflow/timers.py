@@ -43,24 +43,27 @@ def pending_timers(workflow) -> dict[str, tuple[str, datetime]]:
 
 # Table statements, built once (see inbox): timers need no ids back, so new ones go in one executemany.
 _TIMERS = Timer.__table__
-_TIMERS_OF_INSTANCE = select(_TIMERS.c.task_uuid, _TIMERS.c.due_at).where(
-    _TIMERS.c.instance_id == bindparam("instance_id"))
+_DROP_TIMERS_NOT_KEPT = delete(_TIMERS).where(_TIMERS.c.instance_id == bindparam("instance_id"),
+                                              _TIMERS.c.task_uuid.not_in(bindparam("kept", expanding=True)))
+_INSERT_TIMERS = insert(_TIMERS).inline()  # no RETURNING of the id to wait for (see runtime's pipelined writes)
 _MOVE_TIMER = update(_TIMERS).where(_TIMERS.c.task_uuid == bindparam("uuid")).values(due_at=bindparam("due"))
 
 
-def index_timers(instance: ProcessInstance, workflow) -> None:
-    """Make the instance's Timer rows match the engine's pending timers."""
+def index_timers(instance: ProcessInstance, workflow, *, indexed: dict[str, tuple[str, datetime]]) -> None:
+    """Make the instance's Timer rows match the engine's pending timers.
+
+    `indexed` is `pending_timers` of the state as loaded: the rows there are (see inbox), not read back.
+    """
     pending = {} if workflow.is_completed() else pending_timers(workflow)
-    existing = dict(db.session.execute(_TIMERS_OF_INSTANCE, {"instance_id": instance.id}).all())
-    gone = existing.keys() - pending.keys()
-    if gone:
-        db.session.execute(delete(_TIMERS).where(_TIMERS.c.task_uuid.in_(gone)))
     new = [{"instance_id": instance.id, "task_uuid": task_uuid, "spec_id": spec_id, "due_at": due_at}
-           for task_uuid, (spec_id, due_at) in pending.items() if task_uuid not in existing]
+           for task_uuid, (spec_id, due_at) in pending.items() if task_uuid not in indexed]
+    kept = [task_uuid for task_uuid in pending if task_uuid in indexed]
+    if new or len(kept) < len(indexed):
+        db.session.execute(_DROP_TIMERS_NOT_KEPT, {"instance_id": instance.id, "kept": kept})
     if new:
-        db.session.execute(insert(_TIMERS), new)
-    moved = [{"uuid": task_uuid, "due": due_at} for task_uuid, (_spec, due_at) in pending.items()
-             if task_uuid in existing and existing[task_uuid] != due_at]  # a cycle timer moves on
+        db.session.execute(_INSERT_TIMERS, new)
+    moved = [{"uuid": task_uuid, "due": pending[task_uuid][1]} for task_uuid in kept
+             if indexed[task_uuid][1] != pending[task_uuid][1]]  # a cycle timer moves on
     if moved:
         db.session.execute(_MOVE_TIMER, moved)
 
