@@ -200,22 +200,25 @@ def _saved(instance: ProcessInstance, workflow, indexed: IndexedState, *, bump: 
     lock time is the stored one); `status` ends the instance otherwise than by completing.
 
     Everything to read is read first (the people given the new tasks); the writes then go pipelined
-    on PostgreSQL. The instance row is written by a table UPDATE, not the ORM's flush, and the object
-    is told the stored values, so it reads them and nothing is written twice; its other pending change
-    (a new title) goes in the same UPDATE.
+    on PostgreSQL, the index first, so the database works on it while the state is serialised. The
+    instance row is written by a table UPDATE, not the ORM's flush, and the object is told the stored
+    values, so it reads them and nothing is written twice; its other pending change (a new title) goes
+    in the same UPDATE. (Writing the index before the instance row takes no new lock order: the
+    instance row is locked already.)
     """
     inbox = inbox_change(instance, workflow, indexed=indexed.tasks)
-    now = utcnow()
-    values = {"state_json": state_to_json(workflow), "serializer_version": SERIALIZER_VERSION, "updated_at": now,
-              "lock_version": instance.lock_version + (1 if bump else 0), "title": instance.title}
-    if status or workflow.is_completed():
-        values.update(status=status or "completed", completed_at=now)
     with pipelined_writes():
+        write_inbox(inbox)
+        index_timers(instance, workflow, indexed=indexed.timers)
+        now = utcnow()
+        values = {"state_json": state_to_json(workflow), "serializer_version": SERIALIZER_VERSION,
+                  "updated_at": now, "lock_version": instance.lock_version + (1 if bump else 0),
+                  "title": instance.title}
+        if status or workflow.is_completed():
+            values.update(status=status or "completed", completed_at=now)
         db.session.execute(_instance_update(tuple(values)), {"instance_id": instance.id, **values})
         for key, value in values.items():
             set_committed_value(instance, key, value)
-        write_inbox(inbox)
-        index_timers(instance, workflow, indexed=indexed.timers)
         yield
 
 
@@ -441,7 +444,9 @@ def _retitle(instance: ProcessInstance, data: dict) -> None:
     definition = catalogue().processes.get(instance.process_id)
     title_field = definition.title_field if definition else None
     if title_field and isinstance(data.get(title_field), str) and data[title_field].strip():
-        instance.title = data[title_field].strip()[:500]
+        title = data[title_field].strip()[:500]
+        if title != instance.title:  # setting the same value would still make the next query flush
+            instance.title = title
 
 
 def _entitlement(row: HumanTask, actor: User, view: DelegationView, offered: bool) -> User | None:
