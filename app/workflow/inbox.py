@@ -2,16 +2,17 @@
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
+from functools import cache
 
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import Integer, bindparam, delete, insert, select
+from sqlalchemy import String, bindparam, delete, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.extensions import db
 from app.sqltypes import utcnow
 from app.vietnam_time import VIETNAM
 
-from .assignment import assign
+from .assignment import OWNERS, Assignment, assign, people_select, sole_owner
 from .models import HumanTask, HumanTaskCandidate, ProcessInstance, SubjectParticipant
 
 
@@ -33,10 +34,29 @@ _TASKS, _CANDIDATES = HumanTask.__table__, HumanTaskCandidate.__table__
 _DROP_ROWS_NOT_KEPT = delete(_TASKS).where(_TASKS.c.instance_id == bindparam("instance_id"),
                                            _TASKS.c.task_uuid.not_in(bindparam("kept", expanding=True)))
 # inline(): no implicit RETURNING of the new id, which a pipelined write would have to wait for.
-_INSERT_TASKS = insert(_TASKS).inline()
-_INSERT_CANDIDATES = insert(_CANDIDATES).inline().from_select(
-    ["task_id", "user_id"],
-    select(_TASKS.c.id, bindparam("user_id", type_=Integer)).where(_TASKS.c.task_uuid == bindparam("task_uuid")))
+_INSERT_TASK = insert(_TASKS).inline()
+
+
+# Statements built once per kind of assignment rule (and dialect): building them costs more than running.
+@cache
+def _insert_task_held_by_sole_owner():
+    return _INSERT_TASK.values(assigned_user_id=sole_owner())
+
+
+@cache
+def _insert_candidates(kind: str):
+    task_id = select(_TASKS.c.id).where(_TASKS.c.task_uuid == bindparam("task_uuid")).scalar_subquery()
+    return insert(_CANDIDATES).inline().from_select(["task_id", "user_id"], people_select(kind, task_id))
+
+
+_INSERT_IGNORE = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
+@cache
+def _insert_participants(kind: str, dialect: str):
+    subject = (bindparam("subject_type", type_=String), bindparam("subject_id", type_=String))
+    return _INSERT_IGNORE[dialect](SubjectParticipant.__table__).inline().from_select(
+        ["subject_type", "subject_id", "user_id"], people_select(kind, *subject)).on_conflict_do_nothing()
 
 
 def ready_manual_tasks(workflow) -> dict[str, object]:
@@ -52,9 +72,7 @@ class InboxChange:
     instance_id: int
     kept: list[str]  # ready before and after: their rows (and claims) stay
     drop: bool  # some row goes: every row of the instance but the kept ones is deleted
-    rows: list[dict] = field(default_factory=list)
-    candidates: list[dict] = field(default_factory=list)
-    participants: list[tuple[str, str, list[int]]] = field(default_factory=list)
+    new: list[tuple[dict, Assignment]] = field(default_factory=list)  # a row per new task, and its people
 
 
 def inbox_change(instance: ProcessInstance, workflow, *, indexed: Collection[str]) -> InboxChange:
@@ -63,42 +81,41 @@ def inbox_change(instance: ProcessInstance, workflow, *, indexed: Collection[str
     Every state change rewrites the index in its own transaction, so those are the rows there are:
     the index is not read back. Rows for tasks no longer ready go in one DELETE that keeps only the
     still-ready ones (whatever else the instance has, a stray row included, goes); new tasks get
-    fresh rows, their candidates worked out from the task data (assignment reads the people).
+    fresh rows, with the assignment rule their task data gives (the database resolves the people).
     """
     ready = ready_manual_tasks(workflow)
     new = [task for task_uuid, task in ready.items() if task_uuid not in indexed]
     kept = [task_uuid for task_uuid in ready if task_uuid in indexed]
     change = InboxChange(instance.id, kept, drop=bool(new) or len(kept) < len(indexed))
     for task in new:
-        spec, task_uuid = task.task_spec, str(task.id)
+        spec = task.task_spec
         assignment = assign(spec.lane, task.data, instance.agency_id)
-        subject_type, subject_id = task.data.get("subject_type"), _text(task.data.get("subject_id"))
-        change.rows.append({
-            "instance_id": instance.id, "task_uuid": task_uuid, "spec_id": spec.name,
+        change.new.append(({
+            "instance_id": instance.id, "task_uuid": str(task.id), "spec_id": spec.name,
             "title": spec.bpmn_name or spec.name, "lane": spec.lane, "agency_id": instance.agency_id,
             "candidate_role": assignment.role, "candidate_department_id": assignment.department_id,
-            "assigned_user_id": assignment.assigned_id,
             "due_at": _due_at(task.data), "urgency": int(task.data.get("urgency") or 0),
-            "subject_type": subject_type, "subject_id": subject_id, "created_at": utcnow()})
-        change.candidates += [{"task_uuid": task_uuid, "user_id": user_id} for user_id in assignment.candidate_ids]
-        if subject_type and subject_id and assignment.candidate_ids:
-            change.participants.append((subject_type, subject_id, assignment.candidate_ids))
+            "subject_type": task.data.get("subject_type"), "subject_id": _text(task.data.get("subject_id")),
+            "created_at": utcnow()}, assignment))
     return change
 
 
 def write_inbox(change: InboxChange) -> None:
     """Write the change with statements whose answers nobody waits for (see runtime's pipelined writes):
-    candidates find their task's id by its task id in the database."""
+    the holder, the candidates and the subject's participants are selected by the database from the
+    assignment rule, the candidates finding their task by its task id."""
     if change.drop:
         # Candidates go by ON DELETE CASCADE; a claim on a kept row stays.
         db.session.execute(_DROP_ROWS_NOT_KEPT, {"instance_id": change.instance_id, "kept": change.kept})
         _forget(change.instance_id, set(change.kept))
-    if change.rows:
-        db.session.execute(_INSERT_TASKS, change.rows)
-    if change.candidates:
-        db.session.execute(_INSERT_CANDIDATES, change.candidates)
-    for subject_type, subject_id, user_ids in change.participants:
-        _remember_participants(subject_type, subject_id, user_ids)
+    for row, assignment in change.new:
+        kind, people = assignment.kind, assignment.parameters
+        db.session.execute(_insert_task_held_by_sole_owner() if kind == OWNERS else _INSERT_TASK, {**row, **people})
+        db.session.execute(_insert_candidates(kind), {"task_uuid": row["task_uuid"], **people})
+        if row["subject_type"] and row["subject_id"]:
+            # Whoever is given work on a subject keeps seeing it afterwards (secret documents rely on it).
+            db.session.execute(_insert_participants(kind, db.session.get_bind().dialect.name),
+                               {"subject_type": row["subject_type"], "subject_id": row["subject_id"], **people})
 
 
 def _forget(instance_id: int, kept: set[str]) -> None:
@@ -112,17 +129,6 @@ def _forget(instance_id: int, kept: set[str]) -> None:
             isinstance(obj, HumanTaskCandidate) and obj.task_id in gone)
         if stale and obj in db.session:  # a task's expunge takes its candidates along
             db.session.expunge(obj)
-
-
-_INSERT_IGNORE = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
-
-
-def _remember_participants(subject_type: str, subject_id: str, user_ids: list[int]) -> None:
-    """Whoever is given work on a subject keeps seeing it afterwards (secret documents rely on it)."""
-    insert_ignoring = _INSERT_IGNORE[db.session.get_bind().dialect.name]
-    db.session.execute(insert_ignoring(SubjectParticipant).inline().values(
-        [{"subject_type": subject_type, "subject_id": subject_id, "user_id": user_id} for user_id in user_ids]
-    ).on_conflict_do_nothing())
 
 
 def _text(value) -> str | None:

@@ -48,8 +48,8 @@ def test_a_lanes_candidates_are_the_role_holders_narrowed_to_a_department(make):
     head_legal = make.user(agency=agency, roles=("unit_head",), department=legal)
     make.user(agency=agency, roles=("unit_head",), department=finance)
     make.user(agency=agency, roles=("unit_head",), department=legal, active=False)
-    assert assign("Lãnh đạo đơn vị", {"department_id": legal.id}, agency.id).candidate_ids == [head_legal.id]
-    assert len(assign("Lãnh đạo đơn vị", {}, agency.id).candidate_ids) == 2
+    assert assign("Lãnh đạo đơn vị", {"department_id": legal.id}, agency.id).candidate_ids() == [head_legal.id]
+    assert len(assign("Lãnh đạo đơn vị", {}, agency.id).candidate_ids()) == 2
 
 
 @pytest.mark.parametrize("case, field", [
