@@ -14,6 +14,7 @@ def configure_engine(app: Flask) -> None:
         engine = db.engine
     if engine.dialect.name == "postgresql":
         event.listen(engine, "after_cursor_execute", _answer_before_reading)
+        _keep_prepared_statements(app, engine)
     if engine.dialect.name != "sqlite":
         return
 
@@ -80,3 +81,41 @@ def _answer_before_reading(_connection, cursor, _statement, _parameters, context
         if cursor.connection.pgconn.pipeline_status:
             with cursor.connection.pipeline():
                 pass
+
+
+def _keep_prepared_statements(app: Flask, engine) -> None:
+    """End a request's read-only transaction with COMMIT rather than ROLLBACK on PostgreSQL.
+
+    psycopg prepares a statement on the server once a connection has run it five times, which spares
+    the database parsing and planning it again (planning the task lock costs more than running it).
+    But every ROLLBACK makes psycopg forget all of them, and Flask-SQLAlchemy rolls back at the end of
+    every request, so pages that only read kept wiping the cache. For a transaction that ran nothing
+    but SELECTs, COMMIT and ROLLBACK end it alike; one that wrote anything, left changes pending or
+    ended in an error is still rolled back.
+    """
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection):
+        connection.info["wrote"] = False
+
+    @event.listens_for(engine, "after_cursor_execute")
+    def _note_writes(connection, _cursor, statement, _parameters, _context, _executemany):
+        if not statement.lstrip()[:6].upper() == "SELECT":
+            connection.info["wrote"] = True
+
+    @app.teardown_appcontext
+    def _end_reads_with_commit(error):
+        # Registered after Flask-SQLAlchemy's own teardown, so it runs before the session is removed.
+        session = db.session()
+        if error is not None or session.new or session.dirty or session.deleted:
+            return
+        transaction = session.get_transaction()
+        if transaction is None or not transaction.is_active or transaction.nested:
+            return
+        connection = session.connection()
+        if connection.info.get("wrote", True):
+            return
+        try:
+            session.commit()
+        except DBAPIError:
+            session.rollback()
