@@ -87,7 +87,7 @@ def _keep_prepared_statements(app: Flask, engine) -> None:
     """End a request's read-only transaction with COMMIT rather than ROLLBACK on PostgreSQL.
 
     psycopg prepares a statement on the server once a connection has run it five times, which spares
-    the database parsing and planning it again (planning the task lock costs more than running it).
+    the database parsing it again (plans are still made for each run's values: config.engine_options).
     But every ROLLBACK makes psycopg forget all of them, and Flask-SQLAlchemy rolls back at the end of
     every request, so pages that only read kept wiping the cache. For a transaction that ran nothing
     but SELECTs, COMMIT and ROLLBACK end it alike; one that wrote anything, left changes pending or
