@@ -21,8 +21,9 @@ from SpiffWorkflow.util.task import TaskState
 
 from .engine import new_workflow, specs_from_json
 from .history import instance_events
+from .instance_state import load_workflow
 from .models import ProcessInstance
-from .runtime import load_workflow, task_data_digest
+from .runtime import task_data_digest
 from .scripting import RestrictedScriptEngine
 from .scripting_runtime import OperatorEnvironment, work_calendar
 

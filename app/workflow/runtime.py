@@ -5,9 +5,7 @@ together or not at all.
 """
 import hashlib
 import json
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Callable
 from uuid import UUID
 
@@ -17,13 +15,11 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import bindparam, exists, select, update
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import joinedload
-from sqlalchemy.orm.attributes import set_committed_value
 
 from app.audit.models import AuditEvent
 from app.audit.services import record
-from app.database import pipelined_writes
 from app.directory.delegation import (
     NO_DELEGATIONS,
     DelegationView,
@@ -40,15 +36,12 @@ from .deployment import latest_version
 from .engine import (
     SERIALIZER_VERSION,
     new_workflow,
-    specs_from_json,
-    state_to_json,
-    workflow_from_state,
 )
-from .inbox import inbox_change, ready_manual_tasks, write_inbox
+from .instance_state import NOTHING_INDEXED, load_indexed, saved, version_specs
 from .models import HumanTask, HumanTaskCandidate, ProcessInstance, ProcessVersion
 from .registry import catalogue
 from .scripting_runtime import script_engine_for
-from .timers import FiredTimers, index_timers, pending_timers
+from .timers import FiredTimers
 
 
 class WorkflowError(Exception):
@@ -86,16 +79,6 @@ class SigningRefused(WorkflowError):
     """Nothing was signed: wrong PIN, unusable certificate, a signature that does not validate."""
 
     status = 422
-
-
-_SPECS: dict[tuple[int, str], tuple] = {}
-
-
-def version_specs(version: ProcessVersion):
-    key = (version.id, version.content_sha256)
-    if key not in _SPECS:
-        _SPECS[key] = specs_from_json(version.spec_json)
-    return _SPECS[key]
 
 
 def run_engine(step):
@@ -142,7 +125,7 @@ def start_instance(process_id: str, *, actor: User | None, data: dict | None = N
     workflow = new_workflow(spec, subprocess_specs, script_engine_for(instance, actor), initial)
     fired = FiredTimers()
     run_engine(lambda: workflow.do_engine_steps(did_complete_task=fired))
-    with _saved(instance, workflow, NOTHING_INDEXED, bump=False):
+    with saved(instance, workflow, NOTHING_INDEXED, bump=False):
         record("instance_started", actor=actor, subject=instance, agency_id=instance.agency_id,
                process_id=process_id, version=version.number, content_sha256=version.content_sha256, data=initial)
         _record_timers_fired(instance, fired)
@@ -157,79 +140,6 @@ def starting_data(definition, actor: User | None, data: dict | None) -> dict:
         if definition.starter_lane:
             initial["lane_owners"] = {**initial.get("lane_owners", {}), definition.starter_lane: [actor.username]}
     return initial
-
-
-def load_workflow(instance: ProcessInstance, actor: User | None):
-    spec, subprocess_specs = version_specs(instance.version)
-    # The version's spec JSON (large) is read only to migrate a state saved by an older serializer.
-    spec_json = instance.version.spec_json if instance.serializer_version != SERIALIZER_VERSION else None
-    return workflow_from_state(instance.state_json, instance.serializer_version, spec, subprocess_specs,
-                               spec_json, script_engine_for(instance, actor))
-
-
-@dataclass(frozen=True)
-class IndexedState:
-    """What the inbox and timer index hold for a state, read off the engine as the state is loaded.
-
-    Every change of a state rewrites its index in the same transaction (here, in `_saved`), so the
-    ready tasks and pending timers of the loaded state are the index rows: saving compares the
-    engine before and after, and reads no index rows back.
-    """
-
-    tasks: frozenset[str]
-    timers: dict
-
-    @classmethod
-    def of(cls, workflow) -> "IndexedState":
-        return cls(frozenset(ready_manual_tasks(workflow)), pending_timers(workflow))
-
-
-NOTHING_INDEXED = IndexedState(frozenset(), {})
-
-
-def _load_indexed(instance: ProcessInstance, actor: User | None):
-    """The instance's workflow and what its index holds."""
-    workflow = load_workflow(instance, actor)
-    return workflow, IndexedState.of(workflow)
-
-
-@contextmanager
-def _saved(instance: ProcessInstance, workflow, indexed: IndexedState, *, bump: bool = True, status: str = ""):
-    """Store the state and rewrite the inbox and timer index; the block's own writes (its audit events)
-    join them. `bump` moves lock_version in the same UPDATE (the instance is locked, so the value read at
-    lock time is the stored one); `status` ends the instance otherwise than by completing.
-
-    Everything to read is read first (the people given the new tasks); the writes then go pipelined
-    on PostgreSQL, the index first, so the database works on it while the state is serialised. The
-    instance row is written by a table UPDATE, not the ORM's flush, and the object is told the stored
-    values, so it reads them and nothing is written twice; its other pending change (a new title) goes
-    in the same UPDATE. (Writing the index before the instance row takes no new lock order: the
-    instance row is locked already.)
-    """
-    inbox = inbox_change(instance, workflow, indexed=indexed.tasks)
-    with pipelined_writes():
-        write_inbox(inbox)
-        index_timers(instance, workflow, indexed=indexed.timers)
-        now = utcnow()
-        values = {"state_json": state_to_json(workflow), "serializer_version": SERIALIZER_VERSION,
-                  "updated_at": now, "lock_version": instance.lock_version + (1 if bump else 0),
-                  "title": instance.title}
-        if status or workflow.is_completed():
-            values.update(status=status or "completed", completed_at=now)
-        db.session.execute(_instance_update(tuple(values)), {"instance_id": instance.id, **values})
-        for key, value in values.items():
-            set_committed_value(instance, key, value)
-        yield
-
-
-_INSTANCES = ProcessInstance.__table__
-
-
-@cache
-def _instance_update(columns: tuple[str, ...]):
-    """The instance UPDATE of these columns, built once per set of columns (there are two)."""
-    return (update(_INSTANCES).where(_INSTANCES.c.id == bindparam("instance_id"))
-            .values(**{column: bindparam(column) for column in columns}))
 
 
 # The statements every completion runs are built once (building and caching an ORM statement costs
@@ -272,12 +182,12 @@ def fire_timers(instance_id: int) -> list[str]:
     instance = lock_instance(instance_id)
     if instance.status != "running":
         return []
-    workflow, indexed = _load_indexed(instance, None)
+    workflow, indexed = load_indexed(instance, None)
     fired = FiredTimers()
     run_engine(lambda: (workflow.refresh_timers(), workflow.do_engine_steps(did_complete_task=fired)))
     if not fired:
         return []
-    with _saved(instance, workflow, indexed):
+    with saved(instance, workflow, indexed):
         _record_timers_fired(instance, fired)
     return list(fired)
 
@@ -287,7 +197,7 @@ def deliver_message(instance_id: int, message_name: str, payload, *, actor: User
     instance = lock_instance(instance_id)
     if instance.status != "running":
         raise WorkflowError(_("Hồ sơ không còn đang chạy."))
-    workflow, indexed = _load_indexed(instance, actor)
+    workflow, indexed = load_indexed(instance, actor)
     event = BpmnEvent(MessageEventDefinition(message_name), payload=payload)
     try:
         workflow.send_event(event)
@@ -295,7 +205,7 @@ def deliver_message(instance_id: int, message_name: str, payload, *, actor: User
         raise TaskConflict(_("Hồ sơ không chờ thông điệp %(name)s.", name=message_name)) from None
     fired = FiredTimers()
     run_engine(lambda: workflow.do_engine_steps(did_complete_task=fired))
-    with _saved(instance, workflow, indexed):
+    with saved(instance, workflow, indexed):
         record("message_delivered", actor=actor, subject=instance, agency_id=instance.agency_id,
                instance_id=instance.id, message=message_name, payload=payload,
                version_sha256=instance.version.content_sha256)
@@ -308,9 +218,9 @@ def cancel_instance(instance_id: int, *, actor: User | None, reason: str) -> boo
     instance = lock_instance(instance_id)
     if instance.status not in ("running", "error"):
         return False
-    workflow, indexed = _load_indexed(instance, actor)
+    workflow, indexed = load_indexed(instance, actor)
     workflow.cancel()
-    with _saved(instance, workflow, indexed, status="cancelled"):
+    with saved(instance, workflow, indexed, status="cancelled"):
         record("instance_cancelled", actor=actor, subject=instance, agency_id=instance.agency_id,
                instance_id=instance.id, reason=reason, version_sha256=instance.version.content_sha256)
     return True
@@ -380,7 +290,7 @@ def complete_task(task_uuid: str, data: dict, *, actor: User,
         _instance_of_task(task_uuid)  # raises: done by someone (named), or no such task
         raise TaskConflict(_("Công việc này đã được xử lý bởi %(name)s.", name=_who_completed(task_uuid)))
     instance, row, delegated, offered = locked
-    workflow, indexed = _load_indexed(instance, actor)
+    workflow, indexed = load_indexed(instance, actor)
     task = workflow.get_task_from_id(UUID(task_uuid))
     if task is None or task.state != TaskState.READY:
         # Checked first: a click that waited for the lock has a row its snapshot saw, already done.
@@ -395,7 +305,7 @@ def complete_task(task_uuid: str, data: dict, *, actor: User,
     _retitle(instance, task.data)
     fired = FiredTimers()
     run_engine(lambda: (task.run(), workflow.do_engine_steps(did_complete_task=fired)))
-    with _saved(instance, workflow, indexed):
+    with saved(instance, workflow, indexed):
         record("task_completed", actor=actor, subject=("task", task_uuid), agency_id=instance.agency_id,
                on_behalf_of=acting_for, instance_id=instance.id, task_spec=task.task_spec.name,
                task_title=task.task_spec.bpmn_name or task.task_spec.name,

@@ -11,9 +11,9 @@ from app.extensions import db
 
 from .access import my_tasks_query
 from .forms import PICKERS, TaskForm
+from .instance_state import load_workflow, version_specs
 from .instructions import render_instructions
 from .models import HumanTask
-from .runtime import load_workflow, version_specs
 from .signing_node import SigningTask
 
 

@@ -10,9 +10,10 @@ from app.documents.models import Document
 from app.jobs.timers import fire_due_timers
 from app.vietnam_time import vietnam_today
 from app.workflow.engine import state_to_json
+from app.workflow.instance_state import load_workflow
 from app.workflow.models import HumanTask, ProcessInstance
 from app.workflow.replay import replay
-from app.workflow.runtime import complete_task, load_workflow
+from app.workflow.runtime import complete_task
 from app.workflow.scripting import iso_end_of_day
 from app.workflow.scripting_runtime import work_calendar
 

@@ -5,6 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from app.audit.models import AuditEvent
+from app.workflow.instance_state import load_workflow
 from app.workflow.models import HumanTask
 from app.workflow.registry import ProcessDefinition
 from app.workflow.runtime import (
@@ -12,7 +13,6 @@ from app.workflow.runtime import (
     WorkflowError,
     complete_task,
     deliver_message,
-    load_workflow,
     start_instance,
 )
 

@@ -6,9 +6,10 @@ import pytest
 from sqlalchemy import select
 
 from app.documents.storage import path_for
+from app.workflow.instance_state import load_workflow
 from app.workflow.models import HumanTask
 from app.workflow.registry import ProcessDefinition
-from app.workflow.runtime import load_workflow, start_instance
+from app.workflow.runtime import start_instance
 
 from ..conftest import csrf_token_from
 from ..factories import Factory

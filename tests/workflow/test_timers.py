@@ -8,8 +8,9 @@ from sqlalchemy import select
 from app.audit.models import AuditEvent
 from app.audit.verification import verify_chain
 from app.jobs.timers import fire_due_timers
+from app.workflow.instance_state import load_workflow
 from app.workflow.models import HumanTask, ProcessInstance, Timer
-from app.workflow.runtime import complete_task, load_workflow, start_instance
+from app.workflow.runtime import complete_task, start_instance
 from app.workflow.scripting import iso_end_of_day
 from app.workflow.scripting import today as vn_today
 from app.workflow.scripting_runtime import work_calendar

@@ -1,0 +1,101 @@
+"""An instance's engine state: loaded from its row with the version's cached spec, and stored again
+together with its inbox and timer index, in the caller's transaction."""
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cache
+
+from sqlalchemy import bindparam, update
+from sqlalchemy.orm.attributes import set_committed_value
+
+from app.database import pipelined_writes
+from app.directory.models import User
+from app.extensions import db
+from app.sqltypes import utcnow
+
+from .engine import SERIALIZER_VERSION, specs_from_json, state_to_json, workflow_from_state
+from .inbox import inbox_change, ready_manual_tasks, write_inbox
+from .models import ProcessInstance, ProcessVersion
+from .scripting_runtime import script_engine_for
+from .timers import index_timers, pending_timers
+
+_SPECS: dict[tuple[int, str], tuple] = {}
+
+
+def version_specs(version: ProcessVersion):
+    key = (version.id, version.content_sha256)
+    if key not in _SPECS:
+        _SPECS[key] = specs_from_json(version.spec_json)
+    return _SPECS[key]
+
+
+def load_workflow(instance: ProcessInstance, actor: User | None):
+    spec, subprocess_specs = version_specs(instance.version)
+    # The version's spec JSON (large) is read only to migrate a state saved by an older serializer.
+    spec_json = instance.version.spec_json if instance.serializer_version != SERIALIZER_VERSION else None
+    return workflow_from_state(instance.state_json, instance.serializer_version, spec, subprocess_specs,
+                               spec_json, script_engine_for(instance, actor))
+
+
+@dataclass(frozen=True)
+class IndexedState:
+    """What the inbox and timer index hold for a state, read off the engine as the state is loaded.
+
+    Every change of a state rewrites its index in the same transaction (here, in `saved`), so the
+    ready tasks and pending timers of the loaded state are the index rows: saving compares the
+    engine before and after, and reads no index rows back.
+    """
+
+    tasks: frozenset[str]
+    timers: dict
+
+    @classmethod
+    def of(cls, workflow) -> "IndexedState":
+        return cls(frozenset(ready_manual_tasks(workflow)), pending_timers(workflow))
+
+
+NOTHING_INDEXED = IndexedState(frozenset(), {})
+
+
+def load_indexed(instance: ProcessInstance, actor: User | None):
+    """The instance's workflow and what its index holds."""
+    workflow = load_workflow(instance, actor)
+    return workflow, IndexedState.of(workflow)
+
+
+@contextmanager
+def saved(instance: ProcessInstance, workflow, indexed: IndexedState, *, bump: bool = True, status: str = ""):
+    """Store the state and rewrite the inbox and timer index; the block's own writes (its audit events)
+    join them. `bump` moves lock_version in the same UPDATE (the instance is locked, so the value read at
+    lock time is the stored one); `status` ends the instance otherwise than by completing.
+
+    Everything to read is read first (the people given the new tasks); the writes then go pipelined
+    on PostgreSQL, the index first, so the database works on it while the state is serialised. The
+    instance row is written by a table UPDATE, not the ORM's flush, and the object is told the stored
+    values, so it reads them and nothing is written twice; its other pending change (a new title) goes
+    in the same UPDATE. (Writing the index before the instance row takes no new lock order: the
+    instance row is locked already.)
+    """
+    inbox = inbox_change(instance, workflow, indexed=indexed.tasks)
+    with pipelined_writes():
+        write_inbox(inbox)
+        index_timers(instance, workflow, indexed=indexed.timers)
+        now = utcnow()
+        values = {"state_json": state_to_json(workflow), "serializer_version": SERIALIZER_VERSION,
+                  "updated_at": now, "lock_version": instance.lock_version + (1 if bump else 0),
+                  "title": instance.title}
+        if status or workflow.is_completed():
+            values.update(status=status or "completed", completed_at=now)
+        db.session.execute(_instance_update(tuple(values)), {"instance_id": instance.id, **values})
+        for key, value in values.items():
+            set_committed_value(instance, key, value)
+        yield
+
+
+_INSTANCES = ProcessInstance.__table__
+
+
+@cache
+def _instance_update(columns: tuple[str, ...]):
+    """The instance UPDATE of these columns, built once per set of columns (there are two)."""
+    return (update(_INSTANCES).where(_INSTANCES.c.id == bindparam("instance_id"))
+            .values(**{column: bindparam(column) for column in columns}))
