@@ -85,7 +85,7 @@ def record(event_type: str, *, actor=None, subject=None, agency_id=None, on_beha
     db.session.flush()
     appended = None
     if db.session.get_bind().dialect.name == "postgresql":
-        before, after = canonical_body_around_seq(*(values[k] for k in _BODY_COLUMNS), data_text)
+        before, after = canonical_body_around_seq(data_text=data_text, **values)
         appended = db.session.execute(_APPEND_IN_ONE, {**values, "data": data_text, "body_before_seq": before,
                                                        "body_after_seq": after}).first()
     if appended is not None:
@@ -93,10 +93,6 @@ def record(event_type: str, *, actor=None, subject=None, agency_id=None, on_beha
         return AuditEvent(id=event_id, seq=seq, prev_hash=prev_hash, hash=digest, data=json.loads(data_text),
                           **values)
     return _append_in_steps(values, data_text)
-
-
-_BODY_COLUMNS = ("event_type", "occurred_at", "actor_id", "on_behalf_of_id", "agency_id", "subject_type",
-                 "subject_id")
 
 
 def _append_in_steps(values: dict, data_text: str) -> AuditEvent:

@@ -66,8 +66,8 @@ def ready_manual_tasks(workflow) -> dict[str, object]:
 
 @dataclass
 class InboxChange:
-    """How a saved state changes the instance's inbox rows, worked out before anything is written: the
-    people are read here, so the writes that follow need no answer from the database."""
+    """How a saved state changes the instance's inbox rows, worked out from the engine alone: the
+    writes that follow need no answer from the database (the people are resolved inside them)."""
 
     instance_id: int
     kept: list[str]  # ready before and after: their rows (and claims) stay
@@ -101,7 +101,7 @@ def inbox_change(instance: ProcessInstance, workflow, *, indexed: Collection[str
 
 
 def write_inbox(change: InboxChange) -> None:
-    """Write the change with statements whose answers nobody waits for (see runtime's pipelined writes):
+    """Write the change with statements whose answers nobody waits for (database.pipelined_writes):
     the holder, the candidates and the subject's participants are selected by the database from the
     assignment rule, the candidates finding their task by its task id."""
     if change.drop:

@@ -45,7 +45,7 @@ def pending_timers(workflow) -> dict[str, tuple[str, datetime]]:
 _TIMERS = Timer.__table__
 _DROP_TIMERS_NOT_KEPT = delete(_TIMERS).where(_TIMERS.c.instance_id == bindparam("instance_id"),
                                               _TIMERS.c.task_uuid.not_in(bindparam("kept", expanding=True)))
-_INSERT_TIMERS = insert(_TIMERS).inline()  # no RETURNING of the id to wait for (see runtime's pipelined writes)
+_INSERT_TIMERS = insert(_TIMERS).inline()  # no RETURNING to wait for (database.pipelined_writes)
 _MOVE_TIMER = update(_TIMERS).where(_TIMERS.c.task_uuid == bindparam("uuid")).values(due_at=bindparam("due"))
 
 
