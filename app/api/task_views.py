@@ -7,18 +7,11 @@ from app.audit.replay_checks import check_instance, verdict_text
 from app.directory.scoping import get_visible
 from app.extensions import db
 from app.workflow.access import my_tasks_query
-from app.workflow.form_submission import as_answer, validate_data
 from app.workflow.history import event_json, instance_events
 from app.workflow.models import HumanTask, ProcessInstance
-from app.workflow.runtime import (
-    WorkflowError,
-    complete_task,
-    completed_by,
-    settle_refused_completion,
-    start_instance,
-)
+from app.workflow.runtime import WorkflowError, settle_refused_completion, start_instance
 from app.workflow.signing_node import SIGNATURE_RESULT_KEY
-from app.workflow.signing_tasks import sign_and_complete
+from app.workflow.submission import AnswerInvalid, JsonAnswer, submit_task
 from app.workflow.task_pages import find_my_task, picker_choices, task_view
 
 from . import bp
@@ -75,40 +68,22 @@ def post_task(task_id: str):
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         return api_error_response(400, _("Nội dung phải là một đối tượng JSON."))
-    row = db.session.scalar(my_tasks_query(g.api_user).where(HumanTask.task_uuid == task_id))
-    if row is None:
-        return _task_missing(task_id)
-    view = task_view(row, g.api_user)
     # A signing step's PIN travels beside the form data, never inside it (nor into the audit chain).
-    pin = str(data.pop("pin", "") or "") if view.signing else ""
-    if view.form is not None:
-        errors = validate_data(view.form, data, picker_choices(view.form, g.api_user))
-        if errors:
-            return api_error_response(422, _("Dữ liệu chưa hợp lệ."), errors)
-    answer = as_answer(view.form, data) if view.form else data
+    pin = data.pop("pin", "")
+    answer = JsonAnswer(data)
     try:
-        if view.signing:
-            completion = sign_and_complete(task_id, answer, actor=g.api_user, pin=pin)
-        else:
-            completion = complete_task(task_id, answer, actor=g.api_user)
+        completion = submit_task(task_id, answer, actor=g.api_user, channel="api",
+                                 secret=pin if isinstance(pin, str) else "")
+    except AnswerInvalid as invalid:
+        db.session.rollback()
+        return api_error_response(422, invalid.message, invalid.errors)
     except WorkflowError as refused:
         settle_refused_completion(task_id, refused, actor=g.api_user)
         return api_error_response(refused.status, refused.message)
     db.session.commit()
     signed = completion.prepared.get(SIGNATURE_RESULT_KEY)
     return jsonify(status="completed", task_spec=completion.task_spec_id, instance=instance_json(completion.instance),
-                   signature=signed)
-
-
-def _task_missing(task_id: str):
-    """403 for a colleague's task, 409 (naming who) for one already done, 404 for anything else."""
-    other = db.session.scalars(select(HumanTask).where(HumanTask.task_uuid == task_id)).first()
-    if other is not None and other.agency_id == g.api_user.agency_id:
-        return api_error_response(403, _("Bạn không thuộc nhóm được xử lý công việc này."))
-    done_by = completed_by(task_id, agency_id=g.api_user.agency_id)
-    if other is None and done_by is not None:
-        return api_error_response(409, _("Công việc này đã được xử lý bởi %(name)s.", name=done_by))
-    return api_error_response(404, _("Không tìm thấy công việc."))
+                   signature=signed, ignored_fields=answer.ignored)
 
 
 def instance_json(instance: ProcessInstance, *, with_tasks: bool = False) -> dict:

@@ -10,9 +10,8 @@ from app.directory.scoping import scoped, visible_agency_ids
 from app.extensions import db
 from app.workflow.models import SubjectParticipant
 
+from .case_subject import SUBJECT_TYPE
 from .models import Document
-
-SUBJECT_TYPE = "document"
 
 
 def _secret_documents_visible_to(actor):

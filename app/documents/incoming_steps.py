@@ -16,6 +16,7 @@ from app.vietnam_time import vietnam_today
 from app.workflow.registry import OperatorContext
 from app.workflow.scripting_runtime import work_calendar
 
+from .case_subject import case_document
 from .models import (
     ACCEPTED,
     ASSIGNED,
@@ -32,10 +33,7 @@ from .status import change_status
 
 
 def _document(context: OperatorContext) -> Document:
-    document = db.session.get(Document, int(context.task_data["document_id"]))
-    if document is None:
-        raise LookupError(_("Không tìm thấy văn bản của hồ sơ."))
-    return document
+    return case_document(context.instance)
 
 
 def _note(document: Document, kind: str, text: str, actor, department_id: int | None = None) -> None:

@@ -8,10 +8,10 @@ in the audit chain.
 from flask_babel import gettext as _
 
 from app.audit.services import record
-from app.extensions import db
 from app.workflow.registry import OperatorContext
 from app.workflow.runtime import OperatorRefused, cancel_instance, start_instance
 
+from .case_subject import SUBJECT_TYPE, NoCaseDocument, case_document
 from .models import RECALL_AGREED, RECALL_ASKED, RECALL_REFUSED, Document
 from .status import change_status
 
@@ -24,7 +24,7 @@ def ask_recipient_to_recall(delivered: Document, *, sender_name: str, reason: st
         return False
     change_status(delivered, RECALL_ASKED, actor=actor, note=reason)
     start_instance(RECALL_PROCESS, actor=None, agency_id=delivered.agency_id,
-                   title=_("Thu hồi %(symbol)s", symbol=delivered.symbol), data={
+                   title=_("Thu hồi %(symbol)s", symbol=delivered.symbol), subject=(SUBJECT_TYPE, delivered.id), data={
                        "document_id": delivered.id, "subject_type": "document", "subject_id": str(delivered.id),
                        "symbol": delivered.symbol, "sender_name": sender_name, "recall_reason": reason,
                        "urgency": delivered.urgency, "lane_owners": {}})
@@ -33,9 +33,10 @@ def ask_recipient_to_recall(delivered: Document, *, sender_name: str, reason: st
 
 def decide_recall(context: OperatorContext) -> dict:
     """The recipient clerk's answer: agree (15, handling cancelled, out of the lists) or refuse (16)."""
-    document = db.session.get(Document, int(context.task_data["document_id"]))
-    if document is None:
-        raise OperatorRefused(_("Không tìm thấy văn bản cần thu hồi."))
+    try:
+        document = case_document(context.instance)
+    except NoCaseDocument:
+        raise OperatorRefused(_("Không tìm thấy văn bản cần thu hồi.")) from None
     note = str(context.task_data.get("recall_note") or "").strip()
     if context.task_data.get("recall_decision") == "agree":
         change_status(document, RECALL_AGREED, actor=context.actor, note=note)

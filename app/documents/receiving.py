@@ -22,6 +22,7 @@ from app.signing.validation import (
 )
 from app.workflow.runtime import start_instance
 
+from .case_subject import SUBJECT_TYPE
 from .folding import fold
 from .metadata import DocumentRefused, IncomingMetadata
 from .models import RECEIVED, REFUSED, Document, DocumentFile
@@ -86,7 +87,8 @@ def receive_document(*, agency_id: int, metadata: IncomingMetadata, main_file: S
     db.session.flush()
     change_status(document, RECEIVED, actor=actor)
     instance = start_instance(INCOMING_PROCESS, actor=None, agency_id=agency_id,
-                              title=_title(document), data=_process_data(document, actor))
+                              title=_title(document), data=_process_data(document, actor),
+                              subject=(SUBJECT_TYPE, document.id))
     document.instance_id = instance.id
     record("document_received", actor=actor, subject=("document", str(document.id)), agency_id=agency_id,
            origin=origin, metadata=metadata.as_data(), file_sha256=main_file.sha256,

@@ -53,6 +53,26 @@ def as_answer(form: TaskForm, data: dict) -> dict:
     return {**blank, **data}
 
 
+def declared_only(schema: dict, data: dict, prefix: str = "") -> tuple[dict, list[str]]:
+    """The values of the fields the schema declares (groups recursively), and the names of the rest.
+
+    Task data is user input: an undeclared key (e.g. "document_id") must never reach the task data,
+    the operators or the audit event as if the form had asked for it.
+    """
+    properties = schema.get("properties", {})
+    kept, ignored = {}, []
+    for name, value in data.items():
+        sub = properties.get(name)
+        if sub is None:
+            ignored.append(prefix + str(name))
+        elif isinstance(value, dict) and schema_type(sub) == "object" and "properties" in sub:
+            kept[name], deeper = declared_only(sub, value, f"{prefix}{name}.")
+            ignored += deeper
+        else:
+            kept[name] = value
+    return kept, ignored
+
+
 def validate_data(form: TaskForm, data: dict, choices: dict | None = None) -> dict:
     """Vietnamese errors for JSON data posted directly (the API); picker values are checked against `choices`."""
     if not isinstance(data, dict):

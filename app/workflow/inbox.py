@@ -95,7 +95,8 @@ def inbox_change(instance: ProcessInstance, workflow, *, indexed: Collection[str
             "title": spec.bpmn_name or spec.name, "lane": spec.lane, "agency_id": instance.agency_id,
             "candidate_role": assignment.role, "candidate_department_id": assignment.department_id,
             "due_at": _due_at(task.data), "urgency": int(task.data.get("urgency") or 0),
-            "subject_type": task.data.get("subject_type"), "subject_id": _text(task.data.get("subject_id")),
+            # The instance names the subject; task data is user input.
+            "subject_type": instance.subject_type, "subject_id": instance.subject_id,
             "created_at": utcnow()}, assignment))
     return change
 

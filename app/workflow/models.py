@@ -32,6 +32,8 @@ class ProcessVersion(db.Model):
 
 
 class ProcessInstance(AgencyScoped, db.Model):
+    __table_args__ = (db.Index("ix_process_instance_subject", "subject_type", "subject_id"),)
+
     id: Mapped[int] = mapped_column(primary_key=True)
     process_version_id: Mapped[int] = mapped_column(ForeignKey("process_version.id"), index=True)
     process_id: Mapped[str] = mapped_column(String(64), index=True)
@@ -46,6 +48,10 @@ class ProcessInstance(AgencyScoped, db.Model):
     updated_at = mapped_column(UtcDateTime, default=utcnow, nullable=False)
     completed_at = mapped_column(UtcDateTime)
     error_message: Mapped[str | None] = mapped_column(Text)
+    # What the case is about (e.g. "document", "42"): named by the service that starts the case or creates
+    # its subject, never taken from task data, which is user input.
+    subject_type: Mapped[str | None] = mapped_column(String(64))
+    subject_id: Mapped[str | None] = mapped_column(String(64))
 
     version: Mapped[ProcessVersion] = relationship()
     started_by = relationship("User")

@@ -14,6 +14,12 @@ class OperatorContext:
     actor: Any
     params: dict
 
+    def subject_id(self, subject_type: str) -> str | None:
+        """The id of the case's subject when it is of this type: named by the instance, never by the task
+        data (which is user input)."""
+        instance = self.instance
+        return instance.subject_id if instance is not None and instance.subject_type == subject_type else None
+
 
 @dataclass(frozen=True)
 class ProcessDefinition:

@@ -61,6 +61,10 @@ class TaskConflict(WorkflowError):
     status = 409
 
 
+class TaskNotFound(WorkflowError):
+    status = 404
+
+
 class TaskForbidden(WorkflowError):
     status = 403
 
@@ -98,11 +102,12 @@ def _engine_message(error: SpiffWorkflowException) -> str:
 
 
 def start_instance(process_id: str, *, actor: User | None, data: dict | None = None, title: str = "",
-                   agency_id: int | None = None) -> ProcessInstance:
+                   agency_id: int | None = None, subject: tuple[str, object] | None = None) -> ProcessInstance:
     """Start the latest version of a catalogued process in the actor's agency.
 
     Without an actor the system starts it in `agency_id` (a document delivered by another agency):
     the calling service is then the gate, and the starter lane stays open to every role holder.
+    `subject` (type, id) names what the case is about when it exists already (see name_subject).
     """
     definition = catalogue().processes.get(process_id)
     if definition is None:
@@ -118,6 +123,8 @@ def start_instance(process_id: str, *, actor: User | None, data: dict | None = N
                                agency_id=actor.agency_id if actor else agency_id,
                                title=title or definition.title, started_by_id=actor.id if actor else None,
                                serializer_version=SERIALIZER_VERSION, state_json="{}")
+    if subject is not None:
+        name_subject(instance, *subject)
     db.session.add(instance)
     db.session.flush()
     spec, subprocess_specs = version_specs(version)
@@ -130,6 +137,15 @@ def start_instance(process_id: str, *, actor: User | None, data: dict | None = N
                process_id=process_id, version=version.number, content_sha256=version.content_sha256, data=initial)
         _record_timers_fired(instance, fired)
     return instance
+
+
+def name_subject(instance: ProcessInstance, subject_type: str, subject_id) -> None:
+    """Name the case's subject once: the service that starts the case or creates its subject does, never
+    a completion's data. A case never changes subject (a forged id must not re-point it)."""
+    named = (subject_type, str(subject_id))
+    if instance.subject_type is not None and (instance.subject_type, instance.subject_id) != named:
+        raise WorkflowError(_("Hồ sơ đã gắn với một đối tượng khác."))
+    instance.subject_type, instance.subject_id = named
 
 
 def starting_data(definition, actor: User | None, data: dict | None) -> dict:
@@ -258,13 +274,13 @@ def _who_completed(task_uuid: str) -> str:
     return completed_by(task_uuid) or _("người khác")
 
 
-def _instance_of_task(task_uuid: str) -> int:
+def _instance_of_task(task_uuid: str, actor: User) -> int:
     instance_id = db.session.scalar(_TASK_INSTANCE, {"task_uuid": task_uuid})
     if instance_id is not None:
         return instance_id
-    done_by = completed_by(task_uuid)
+    done_by = completed_by(task_uuid, agency_id=actor.agency_id)
     if done_by is None:
-        raise WorkflowError(_("Không tìm thấy công việc."))
+        raise TaskNotFound(_("Không tìm thấy công việc."))
     raise TaskConflict(_("Công việc này đã được xử lý bởi %(name)s.", name=done_by))
 
 
@@ -273,29 +289,53 @@ class Completion:
     instance: ProcessInstance
     task_spec_id: str
     prepared: dict = field(default_factory=dict)  # what `prepare` added (e.g. the signature result)
+    task_title: str = ""
 
 
-def complete_task(task_uuid: str, data: dict, *, actor: User,
-                  prepare: Callable[[Task], dict] | None = None) -> Completion:
-    """Complete a ready task with the submitted data; one winner when two people submit at once.
+@dataclass
+class LockedTask:
+    """A ready task under its instance's lock, with the state loaded once and whom the actor acts for."""
+
+    instance: ProcessInstance
+    row: HumanTask
+    workflow: object
+    indexed: object
+    task: Task
+    acting_for: User | None
+
+
+def lock_task(task_uuid: str, *, actor: User) -> LockedTask:
+    """Lock a ready task's instance and load its state; one winner when two people submit at once.
 
     Tasks are addressed by the engine's task id: inbox row ids are reused once rows are deleted.
-    `prepare(task)` runs under the instance lock once the task is known to be ready and the actor
-    entitled, before the task runs; what it returns joins the data (a signing step signs there, so
-    a second click waits for the first and then finds the task done, having signed nothing).
+    Another agency's task is not found (its existence is not theirs to learn).
     """
     locked = db.session.execute(_LOCK_TASK, {"task_uuid": task_uuid, "actor_id": actor.id,
                                              "today": vietnam_today()}).first()
     if locked is None:
-        _instance_of_task(task_uuid)  # raises: done by someone (named), or no such task
+        _instance_of_task(task_uuid, actor)  # raises: done by someone (named), or no such task
         raise TaskConflict(_("Công việc này đã được xử lý bởi %(name)s.", name=_who_completed(task_uuid)))
     instance, row, delegated, offered = locked
+    if row.agency_id != actor.agency_id:
+        raise TaskNotFound(_("Không tìm thấy công việc."))
     workflow, indexed = load_indexed(instance, actor)
     task = workflow.get_task_from_id(UUID(task_uuid))
     if task is None or task.state != TaskState.READY:
         # Checked first: a click that waited for the lock has a row its snapshot saw, already done.
         raise TaskConflict(_("Công việc này đã được xử lý bởi %(name)s.", name=_who_completed(task_uuid)))
     acting_for = _entitlement(row, actor, delegations_in_force(actor) if delegated else NO_DELEGATIONS, offered)
+    return LockedTask(instance, row, workflow, indexed, task, acting_for)
+
+
+def run_task(locked: LockedTask, data: dict, *, actor: User, prepare: Callable[[Task], dict] | None = None,
+             channel: str | None = None) -> Completion:
+    """Run the locked task with `data` and save the state, index and audit event together.
+
+    `prepare(task)` runs once the task is known to be ready and the actor entitled, before the task
+    runs; what it returns joins the data (a signing step signs there, so a second click waits for the
+    first and then finds the task done, having signed nothing).
+    """
+    instance, workflow, task = locked.instance, locked.workflow, locked.task
     task.data.update(data)
     prepared = {}
     if prepare is not None:
@@ -305,14 +345,24 @@ def complete_task(task_uuid: str, data: dict, *, actor: User,
     _retitle(instance, task.data)
     fired = FiredTimers()
     run_engine(lambda: (task.run(), workflow.do_engine_steps(did_complete_task=fired)))
-    with saved(instance, workflow, indexed):
-        record("task_completed", actor=actor, subject=("task", task_uuid), agency_id=instance.agency_id,
-               on_behalf_of=acting_for, instance_id=instance.id, task_spec=task.task_spec.name,
+    with saved(instance, workflow, locked.indexed):
+        extra = {"channel": channel} if channel else {}
+        record("task_completed", actor=actor, subject=("task", str(task.id)), agency_id=instance.agency_id,
+               on_behalf_of=locked.acting_for, instance_id=instance.id, task_spec=task.task_spec.name,
                task_title=task.task_spec.bpmn_name or task.task_spec.name,
                lane=task.task_spec.lane, version_sha256=instance.version.content_sha256, data=data,
-               task_data_sha256=task_data_digest(task.data))
+               task_data_sha256=task_data_digest(task.data), **extra)
         _record_timers_fired(instance, fired)
-    return Completion(instance, task.task_spec.name, prepared)
+    return Completion(instance, task.task_spec.name, prepared, locked.row.title)
+
+
+def complete_task(task_uuid: str, data: dict, *, actor: User,
+                  prepare: Callable[[Task], dict] | None = None) -> Completion:
+    """Complete a ready task with data the caller vouches for (seeding, tests, jobs).
+
+    People's answers go through workflow.submission.submit_task, which keeps only declared fields.
+    """
+    return run_task(lock_task(task_uuid, actor=actor), data, actor=actor, prepare=prepare)
 
 
 def task_data_digest(data: dict) -> str:

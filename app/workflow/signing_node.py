@@ -75,10 +75,11 @@ class SigningTaskConverter(UserTaskConverter):
 
 
 # A signing handler applies the signature for a task about its subject type and returns the data the
-# node checks: handler(step, task_data, actor, secret) -> {"signature_result": {...}, ...}, raising
-# SigningRefused (or a WorkflowError) when nothing may be signed. `secret` is the PIN the person
-# typed: it goes to the handler only, never into task data or the audit chain.
-SigningHandler = Callable[["SigningStep", dict, object, str], dict]
+# node checks: handler(step, instance, actor, secret) -> {"signature_result": {...}, ...}, raising
+# SigningRefused (or a WorkflowError) when nothing may be signed. The instance names the subject (never
+# the task data). `secret` is the PIN the person typed: it goes to the handler only, never into task
+# data or the audit chain.
+SigningHandler = Callable[["SigningStep", object, object, str], dict]
 
 
 class SigningStep:

@@ -1,6 +1,6 @@
 """What a task is about, shown beside its form: each domain registers a panel for its subject type.
 
-The workflow package knows no domain: a task whose data names `subject_type` "document" gets the
+The workflow package knows no domain: a task whose instance names a subject of type "document" gets the
 documents package's panel (the PDF, its signatures, its timeline) without workflow importing it.
 """
 from typing import Callable

@@ -30,8 +30,17 @@ def find_my_task(task_uuid: str, actor) -> HumanTask | None:
     return db.session.scalars(my_tasks_query(actor).where(HumanTask.task_uuid == task_uuid)).first()
 
 
-def task_view(row: HumanTask, actor) -> TaskView:
-    """Build the form from the files pinned by the instance's version, with the task's current data."""
+@dataclass(frozen=True)
+class TaskShape:
+    """What the version's files say of a task, without its state: the form and whether it signs."""
+
+    form: TaskForm | None
+    signing: dict | None
+    instructions: str
+
+
+def task_shape(row: HumanTask) -> TaskShape:
+    """The task's form from the files pinned by the instance's version (the spec is cached per version)."""
     version = row.instance.version
     spec, subprocess_specs = version_specs(version)
     task_spec = next((s.task_specs[row.spec_id] for s in (spec, *subprocess_specs.values())
@@ -44,12 +53,17 @@ def task_view(row: HumanTask, actor) -> TaskView:
         ui_file = properties.get("formUiSchemaFilename")
         ui = json.loads(version.forms[ui_file]) if ui_file in version.forms else {}
         form = TaskForm(json.loads(version.forms[schema_file]), ui, schema_file.removesuffix(".schema.json"))
-    task = load_workflow(row.instance, actor).get_task_from_id(UUID(row.task_uuid))
-    data = dict(task.data) if task else {}
     signing = ({"kind": task_spec.kind, "document": task_spec.document}
                if isinstance(task_spec, SigningTask) else None)
-    return TaskView(row, form, data, render_instructions(extensions.get("instructionsForEndUser") or "", data),
-                    signing)
+    return TaskShape(form, signing, extensions.get("instructionsForEndUser") or "")
+
+
+def task_view(row: HumanTask, actor) -> TaskView:
+    """The task's form with its current data and instructions (the state is loaded for them)."""
+    shape = task_shape(row)
+    task = load_workflow(row.instance, actor).get_task_from_id(UUID(row.task_uuid))
+    data = dict(task.data) if task else {}
+    return TaskView(row, shape.form, data, render_instructions(shape.instructions, data), shape.signing)
 
 
 def picker_choices(form: TaskForm | None, actor) -> dict:

@@ -1,11 +1,9 @@
 """Việc của tôi (my tasks), the task page with its form, and starting a process."""
 from datetime import datetime, timezone
-from pathlib import Path
 
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -17,18 +15,17 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from app.auth.session import signed_in_user
-from app.documents.storage import UploadRefused, store_pdf
 from app.extensions import db
 
+from . import submission
 from .access import my_tasks_query
-from .form_submission import as_answer, parse_submission
 from .history import ENGINE_EVENTS, event_label, instance_events
 from .models import HumanTask, ProcessInstance
 from .registry import catalogue
-from .runtime import WorkflowError, complete_task, settle_refused_completion, start_instance
+from .runtime import WorkflowError, settle_refused_completion, start_instance
 from .signing_node import SIGNATURE_RESULT_KEY
-from .signing_tasks import sign_and_complete
 from .subject_panels import subject_panel
+from .submission import AnswerInvalid, PostedForm
 from .task_pages import find_my_task, picker_choices, task_view
 
 bp = Blueprint("tasks", __name__)
@@ -74,53 +71,27 @@ def task(task_uuid: str):
 @bp.route("/cong-viec/<task_uuid>", methods=["POST"])
 @login_required
 def submit_task(task_uuid: str):
-    row = find_my_task(task_uuid, current_user)
-    if row is None:
-        flash(_("Công việc này không còn chờ bạn xử lý (có thể đã được người khác xử lý)."), "warning")
-        return redirect(url_for("tasks.inbox"))
     actor = signed_in_user()
-    view = task_view(row, actor)
-    data, errors = ({}, {})
-    if view.form is not None:
-        data, errors = parse_submission(view.form, request.form, picker_choices(view.form, actor))
-        data, errors = _with_uploads(view, data, errors)
-    if errors:
-        return _render_task(view, {**view.data, **data, **_raw(request.form, errors)}, errors, 422)
-    answer = as_answer(view.form, data) if view.form else data
     try:
-        if view.signing:
-            completion = sign_and_complete(task_uuid, answer, actor=actor, pin=request.form.get("pin", ""))
-        else:
-            completion = complete_task(task_uuid, answer, actor=actor)
+        completion = submission.submit_task(task_uuid, PostedForm(request.form, request.files), actor=actor,
+                                             channel="web", secret=request.form.get("pin", ""))
     except WorkflowError as refused:
         settle_refused_completion(task_uuid, refused, actor=actor)
-        flash(refused.message, "danger")
-        if refused.status == 409:
+        row = find_my_task(task_uuid, actor)
+        if row is None or refused.status in (403, 404, 409):
+            flash(refused.message if row is not None or refused.status == 409 else
+                  _("Công việc này không còn chờ bạn xử lý (có thể đã được người khác xử lý)."), "warning")
             return redirect(url_for("tasks.inbox"))
-        return _render_task(view, {**view.data, **data}, {}, refused.status)
+        view = task_view(row, actor)
+        if isinstance(refused, AnswerInvalid):
+            return _render_task(view, {**view.data, **refused.data, **_raw(request.form, refused.errors)},
+                                refused.errors, 422)
+        flash(refused.message, "danger")
+        return _render_task(view, view.data, {}, refused.status)
     db.session.commit()
     signed = completion.prepared.get(SIGNATURE_RESULT_KEY)
-    flash(signed["summary"] if signed else _("Đã hoàn thành: %(title)s.", title=view.row.title), "success")
+    flash(signed["summary"] if signed else _("Đã hoàn thành: %(title)s.", title=completion.task_title), "success")
     return redirect(url_for("tasks.inbox"))
-
-
-def _with_uploads(view, data: dict, errors: dict) -> tuple[dict, dict]:
-    """Store uploaded PDFs content-addressed; the task data keeps their hash, size and name."""
-    config = current_app.config
-    for name in view.form.file_fields:
-        upload = request.files.get(name)
-        if upload is None or not upload.filename:
-            if name in view.form.schema.get("required", ()) and not view.data.get(name):
-                errors[name] = _("Trường này bắt buộc.")
-            continue
-        try:
-            stored = store_pdf(upload.stream, upload.filename, files_dir=Path(config["FILES_DIR"]),
-                               max_bytes=config["MAX_TASK_FILE_MB"] * 1024 * 1024)
-        except UploadRefused as refused:
-            errors[name] = str(refused)
-        else:
-            data[name] = stored.as_data()
-    return data, errors
 
 
 def _raw(formdata, errors) -> dict:

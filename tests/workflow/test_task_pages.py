@@ -69,7 +69,7 @@ def test_leader_assigns_and_specialist_reports_through_the_forms(client, make, d
     again = client.post(f"/cong-viec/{links[0]}", data={"csrf_token": csrf_token_from(report_page),
                                                         "report_kind": "finished", "progress_note": "Lần hai"},
                         follow_redirects=True)
-    assert "không còn chờ bạn xử lý" in again.get_data(as_text=True)
+    assert "Công việc này đã được xử lý bởi" in again.get_data(as_text=True)
     assert db.session.scalars(select(HumanTask.spec_id)).all() == ["review"]
 
 

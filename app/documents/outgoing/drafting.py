@@ -11,13 +11,14 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.directory.models import Agency, Department, User
+from app.documents.case_subject import SUBJECT_TYPE, NoCaseDocument, case_document
 from app.documents.models import Document, DocumentFile, DocumentLink, DocumentNote
 from app.documents.receiving import searchable_text
 from app.documents.vocabulary import DOCUMENT_TYPES
 from app.extensions import db
 from app.vietnam_time import vietnam_today
 from app.workflow.registry import OperatorContext
-from app.workflow.runtime import OperatorRefused
+from app.workflow.runtime import OperatorRefused, name_subject
 
 from .letter import notation_for
 from .models import OutgoingDraft, OutgoingRecipient
@@ -27,9 +28,14 @@ AGENCY_CODE = re.compile(r"\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}")
 
 
 def draft_of(context: OperatorContext) -> OutgoingDraft:
-    draft = db.session.get(OutgoingDraft, int(context.task_data["document_id"]))
+    return case_draft(context.instance)
+
+
+def case_draft(instance) -> OutgoingDraft:
+    """The outgoing draft the case is about (named by the instance when the drafting step created it)."""
+    draft = db.session.get(OutgoingDraft, case_document(instance).id)
     if draft is None:
-        raise LookupError(_("Không tìm thấy dự thảo của hồ sơ."))
+        raise NoCaseDocument(_("Không tìm thấy dự thảo của hồ sơ."))
     return draft
 
 
@@ -101,8 +107,9 @@ def save_draft(context: OperatorContext) -> dict:
     secrecy, urgency = int(data.get("secrecy") or 0), int(data.get("urgency") or 0)
     signer = _signer(data, agency_id)
     recipients = _recipients(data, agency_id, secrecy)
-    document_id = data.get("document_id")
-    draft = db.session.get(OutgoingDraft, int(document_id)) if document_id else None
+    # The case's first save creates the document and names it the case's subject; later saves edit that
+    # one (never a document named by the answer).
+    draft = case_draft(context.instance) if context.subject_id(SUBJECT_TYPE) else None
     if draft is None:
         document = Document(agency_id=agency_id, direction="outgoing", origin="internal", doc_type=doc_type,
                             subject="", issuer_agency_id=agency_id, issuer_name="", document_date=vietnam_today(),
@@ -112,6 +119,7 @@ def save_draft(context: OperatorContext) -> dict:
         draft = OutgoingDraft(document_id=document.id, drafter_id=actor.id if actor else None,
                               department_id=actor.department_id if actor else None)
         db.session.add(draft)
+        name_subject(context.instance, SUBJECT_TYPE, document.id)
     else:
         document = draft.document
         if draft.stage not in ("drafting", "content_review"):

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import delete
 
 from app.audit.services import record
+from app.documents.case_subject import NoCaseDocument
 from app.documents.folding import fold
 from app.extensions import db
 from app.signing import external
@@ -26,9 +27,10 @@ from app.signing.validation import crls_from_config, trust_roots_from_config
 from app.signing.visible import SIGNER_FIELD, prepare_for_signing
 from app.sqltypes import utcnow
 from app.workflow.runtime import Completion, SigningRefused
-from app.workflow.signing_tasks import sign_and_complete
-from app.workflow.task_pages import find_my_task, task_view
+from app.workflow.submission import AnswerInvalid, JsonAnswer, submit_task
+from app.workflow.task_pages import TaskShape, find_my_task, picker_choices, task_shape
 
+from .drafting import case_draft
 from .entitlement import require_named_signer
 from .letter import render_letter
 from .models import OutgoingDraft
@@ -43,22 +45,30 @@ class ExternallySigned(NamedTuple):
     source_sha256: str
 
 
-def signing_draft(task_uuid: str, actor) -> OutgoingDraft:
-    """The draft of the actor's signer step, once it may be signed by them now."""
+def signing_draft(task_uuid: str, actor) -> tuple[OutgoingDraft, TaskShape]:
+    """The draft of the actor's signer step (named by the case, never by task data), once it may be
+    signed by them now, and the step's form."""
     row = find_my_task(task_uuid, actor)
-    view = task_view(row, actor) if row is not None else None
-    if view is None or not view.signing or view.signing["kind"] != "signer":
+    shape = task_shape(row) if row is not None else None
+    if shape is None or not shape.signing or shape.signing["kind"] != "signer":
         raise SigningRefused(_("Không có bước ký số này trong việc của bạn."))
-    draft = db.session.get(OutgoingDraft, int(view.data.get("document_id") or 0))
-    if draft is None:
-        raise SigningRefused(_("Hồ sơ này không có văn bản đi để ký."))
+    try:
+        draft = case_draft(row.instance)
+    except NoCaseDocument:
+        raise SigningRefused(_("Hồ sơ này không có văn bản đi để ký.")) from None
     require_named_signer(draft, actor)
-    return draft
+    return draft, shape
 
 
 def prepare_signature(task_uuid: str, actor, *, certificate_der: bytes, chain_der: tuple[bytes, ...],
                       form_data: dict) -> PendingSignature:
-    draft = signing_draft(task_uuid, actor)
+    draft, shape = signing_draft(task_uuid, actor)
+    if shape.form is not None:
+        # Checked now so the signer learns of a bad answer before signing; finishing checks it again.
+        answer = JsonAnswer(form_data)
+        form_data, errors = answer.typed(shape.form, picker_choices(shape.form, actor), {})
+        if errors:
+            raise AnswerInvalid(errors, form_data)
     config = current_app.config
     try:
         certificate = external.check_certificate(certificate_der, chain_der, trust_roots=trust_roots_from_config(config),
@@ -106,4 +116,5 @@ def finish_signature(pending_id: str, actor, value: bytes) -> Completion:
         raise SigningRefused(_("Giá trị chữ ký trả về không khớp với chứng thư số và nội dung cần ký.")) from None
     task_uuid, form_data, source = pending.task_uuid, dict(pending.form_data), pending.source_sha256
     db.session.delete(pending)
-    return sign_and_complete(task_uuid, form_data, actor=actor, pin=ExternallySigned(signed, source))
+    return submit_task(task_uuid, JsonAnswer(form_data), actor=actor, channel="external_signing",
+                       secret=ExternallySigned(signed, source))

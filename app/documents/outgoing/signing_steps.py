@@ -14,11 +14,11 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import gettext as _
 
+from app.documents.case_subject import NoCaseDocument
 from app.documents.models import Document, DocumentFile
 from app.documents.numbering import formatted_number, outgoing_book_for, register_year, take_number
 from app.documents.receiving import searchable_text
 from app.documents.storage import path_for, store_pdf
-from app.extensions import db
 from app.signing.attachment import ATTACHMENT_FIELD, sign_attachment
 from app.signing.keystore import KeyRefused, WrongPin, agency_key, open_person_key, record_wrong_pin
 from app.signing.timestamping import timestamper_from_config
@@ -42,22 +42,23 @@ from app.vietnam_time import vietnam_today
 from app.workflow.runtime import SigningRefused
 from app.workflow.signing_node import SIGNATURE_RESULT_KEY, SigningStep
 
-from .drafting import issue_date_text
+from .drafting import case_draft, issue_date_text
 from .entitlement import require_named_signer
 from .external_signing import ExternallySigned
 from .letter import MAX_RENDER_PDF_BYTES, render_letter
 from .models import OutgoingDraft
 
 
-def sign_outgoing_step(step: SigningStep, task_data: dict, actor, secret) -> dict:
+def sign_outgoing_step(step: SigningStep, instance, actor, secret) -> dict:
     """The signing node's handler for documents (registered for subject type "document").
 
     `secret` is the signer's PIN, or the signature already made with a key held elsewhere
     (external_signing.ExternallySigned); the clerk's step needs neither.
     """
-    draft = db.session.get(OutgoingDraft, int(task_data.get("document_id") or 0))
-    if draft is None:
-        raise SigningRefused(_("Hồ sơ này không có văn bản đi để ký."))
+    try:
+        draft = case_draft(instance)
+    except NoCaseDocument:
+        raise SigningRefused(_("Hồ sơ này không có văn bản đi để ký.")) from None
     if step.kind == "signer":
         return _sign_as_signer(draft, actor, secret)
     return _issue_and_seal(draft, actor)
