@@ -80,6 +80,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(designer_runs_bp)
     from .workflow.subject_panels import register_subject_panel
     register_subject_panel(app, "document", document_panel)
+    from .documents.access import hidden_document_ids, secret_document_ids
+    from .workflow.case_secrecy import register_subject_secrecy
+    register_subject_secrecy(app, "document", hidden_document_ids, secret_document_ids)
     from .documents.outgoing.signing_steps import sign_outgoing_step
     from .workflow.signing_node import register_signing_handler
     register_signing_handler(app, "document", sign_outgoing_step)

@@ -7,6 +7,7 @@ from app.audit.replay_checks import check_instance, verdict_text
 from app.directory.scoping import get_visible
 from app.extensions import db
 from app.workflow.access import my_tasks_query
+from app.workflow.case_secrecy import may_see_case
 from app.workflow.history import event_json, instance_events
 from app.workflow.models import HumanTask, ProcessInstance
 from app.workflow.runtime import WorkflowError, settle_refused_completion, start_instance
@@ -119,7 +120,7 @@ def post_instance(process_id: str):
 @token_required
 def get_instance(instance_id: int):
     instance = get_visible(ProcessInstance, instance_id, actor=g.api_user)
-    if instance is None:
+    if instance is None or not may_see_case(g.api_user, instance):
         return api_error_response(404, _("Không tìm thấy hồ sơ quy trình."))
     return jsonify(instance_json(instance, with_tasks=True))
 
@@ -130,7 +131,7 @@ def get_instance(instance_id: int):
 @token_required
 def replay_instance(instance_id: int):
     instance = get_visible(ProcessInstance, instance_id, actor=g.api_user)
-    if instance is None:
+    if instance is None or not may_see_case(g.api_user, instance):
         return api_error_response(404, _("Không tìm thấy hồ sơ quy trình."))
     check = check_instance(instance, g.api_user)
     db.session.commit()

@@ -16,9 +16,10 @@ from app.directory.models import Agency, User
 from app.directory.roles import ADMIN, AUDITOR, LEADER
 from app.directory.scoping import get_visible, scoped
 from app.documents.access import open_document
-from app.documents.models import Document
+from app.documents.case_subject import SUBJECT_TYPE
 from app.extensions import db
 from app.vietnam_time import parse_day_or_none, start_of_day
+from app.workflow.case_secrecy import case_titles, may_see_case
 from app.workflow.diagram_layout import diagram_of
 from app.workflow.history import instance_events
 from app.workflow.models import INSTANCE_STATUSES, ProcessInstance
@@ -72,6 +73,7 @@ def instances():
                        per_page=PER_PAGE, error_out=False)
     agencies = db.session.scalars(scoped(select(Agency), actor).order_by(Agency.name)).all()
     return render_template("audit/instances.html", page=page, agencies=agencies, args=request.args,
+                           titles=case_titles(actor, page.items),
                            agency_names={a.id: a.name for a in agencies},
                            processes=catalogue().processes, statuses=INSTANCE_STATUSES)
 
@@ -79,12 +81,12 @@ def instances():
 def _open_instance(instance_id: int, actor):
     """The instance with its recorded events and its document, or 404 for those who may not see it."""
     instance = get_visible(ProcessInstance, instance_id, actor=actor)
-    if instance is None:
-        abort(404)
-    events = instance_events(instance.id)
-    document_id = _document_of(instance, events)
-    if document_id is not None and open_document(document_id, actor) is None:
+    if instance is None or not may_see_case(actor, instance):
         abort(404)  # a secret document's case: only for those who may see the document
+    events = instance_events(instance.id)
+    document_id = int(instance.subject_id) if instance.subject_type == SUBJECT_TYPE else None
+    if document_id is not None:
+        open_document(document_id, actor)  # opening a secret document's case is audited like the document
     return instance, events, document_id
 
 
@@ -109,12 +111,3 @@ def instance_diagram(instance_id: int):
     """The instance's pinned process version as bpmn-js draws it."""
     instance, _events, _document_id = _open_instance(instance_id, signed_in_user())
     return Response(diagram_of(instance.version.bpmn_xml), mimetype="application/xml")
-
-
-def _document_of(instance: ProcessInstance, events) -> int | None:
-    """The document the case is about: its own process, or one named when it started (a recall)."""
-    own = db.session.scalar(select(Document.id).where(Document.instance_id == instance.id))
-    if own is not None:
-        return own
-    started = next((e.data.get("data") for e in events if e.event_type == "instance_started"), None)
-    return started.get("document_id") if isinstance(started, dict) else None

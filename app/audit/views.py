@@ -16,8 +16,10 @@ from app.documents.models import Document
 from app.extensions import db
 from app.rendering.tables import Column, to_csv
 from app.vietnam_time import parse_day_or_none, start_of_day, vietnam_today
+from app.workflow.case_secrecy import SECRET_TITLE
 
 from .models import AuditEvent
+from .secrecy import events_about_hidden_subjects
 
 bp = Blueprint("audit", __name__)
 MAX_EVENTS = 100_000
@@ -78,11 +80,14 @@ def events_csv():
     elif visible is not None:
         statement = statement.where(AuditEvent.agency_id.in_(visible))
     codes = dict(db.session.execute(select(Agency.id, Agency.code)).all())
+    events = list(db.session.scalars(statement))
+    hidden = events_about_hidden_subjects(actor, events)
     rows = ({"seq": e.seq, "at": e.occurred_at, "type": e.event_type,
              "actor": e.actor.username if e.actor else "", "on_behalf_of": e.on_behalf_of.username if e.on_behalf_of else "",
              "agency": codes.get(e.agency_id, ""), "subject": f"{e.subject_type or ''}:{e.subject_id or ''}",
-             "data": json.dumps(e.data, ensure_ascii=False, sort_keys=True), "hash": e.hash}
-            for e in db.session.scalars(statement))
+             "data": str(SECRET_TITLE) if e.seq in hidden else json.dumps(e.data, ensure_ascii=False, sort_keys=True),
+             "hash": e.hash}
+            for e in events)
     name = f"su-kien-kiem-toan-{start:%Y%m%d}-{end:%Y%m%d}.csv"
     return Response(to_csv(EVENT_COLUMNS, rows), mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -52,3 +52,23 @@ def open_document(document_id, actor) -> Document | None:
         record("secret_document_opened", actor=actor, subject=(SUBJECT_TYPE, str(document.id)),
                agency_id=document.agency_id, secrecy=document.secrecy)
     return document
+
+
+def secret_document_ids(document_ids: set[str]) -> set[str]:
+    """Those of the documents that are secret (registered as the "document" subjects' restriction)."""
+    ids = sorted({int(i) for i in document_ids if str(i).isdigit()})
+    secret = set()
+    for start in range(0, len(ids), 5000):  # an export may name tens of thousands: bound the IN list
+        secret.update(db.session.scalars(select(Document.id).where(Document.id.in_(ids[start:start + 5000]),
+                                                                   Document.secrecy > 0)))
+    return {str(i) for i in secret}
+
+
+def hidden_document_ids(actor, document_ids: set[str]) -> set[str]:
+    """Those of the documents that are secret and the actor may not see: the same rule as the document
+    pages, answered for a whole page of a list (registered as the "document" subjects' secrecy)."""
+    secret = sorted(int(i) for i in secret_document_ids(document_ids))
+    if not secret:
+        return set()
+    visible = set(db.session.scalars(visible_documents(actor, select(Document.id).where(Document.id.in_(secret)))))
+    return {str(i) for i in secret} - {str(i) for i in visible}

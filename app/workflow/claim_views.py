@@ -3,6 +3,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 
 from app.auth.decorators import role_required
 from app.auth.session import signed_in_user
@@ -10,7 +11,8 @@ from app.directory.models import User
 from app.directory.scoping import get_visible
 from app.extensions import db
 
-from .claims import REASSIGNING_ROLES, claim_task, reassign_task, release_task
+from .case_secrecy import case_titles
+from .claims import REASSIGNING_ROLES, claim_task, reassign_task, reassignment_choices, release_task
 from .models import HumanTask, ProcessInstance
 from .runtime import WorkflowError
 from .views import PAGE_SIZE, bp
@@ -56,9 +58,11 @@ def reassign(task_uuid: str):
 @bp.route("/viec-cua-co-quan")
 @role_required(*REASSIGNING_ROLES)
 def agency_tasks():
-    stmt = (select(HumanTask).join(ProcessInstance).where(HumanTask.agency_id == current_user.agency_id)
+    actor = signed_in_user()
+    stmt = (select(HumanTask).join(ProcessInstance).where(HumanTask.agency_id == actor.agency_id)
+            .options(contains_eager(HumanTask.instance))
             .order_by(HumanTask.urgency.desc(), HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.id))
     page = db.paginate(stmt, per_page=PAGE_SIZE, error_out=False)
-    people = db.session.scalars(select(User).where(User.agency_id == current_user.agency_id,
-                                                   User.active.is_(True)).order_by(User.full_name)).all()
-    return render_template("workflow/agency_tasks.html", page=page, people=people)
+    return render_template("workflow/agency_tasks.html", page=page,
+                           titles=case_titles(actor, [row.instance for row in page.items]),
+                           choices=reassignment_choices(page.items, actor))

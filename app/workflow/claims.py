@@ -4,14 +4,16 @@ from sqlalchemy import select, update
 
 from app.audit.services import record
 from app.directory.models import User
-from app.directory.roles import LEADER, UNIT_HEAD
+from app.directory.roles import LEADER, SPECIALIST, UNIT_HEAD
 from app.extensions import db
 
 from .access import task_access
+from .case_secrecy import hidden_subjects, may_see_subject, restricted_subjects
 from .models import HumanTask, HumanTaskCandidate
 from .runtime import TaskConflict, TaskForbidden, WorkflowError
 
 REASSIGNING_ROLES = (LEADER, UNIT_HEAD)
+UNIT_LANES = (SPECIALIST, UNIT_HEAD)  # the lanes whose tasks a unit head hands on inside the unit
 
 
 def _task(task_uuid: str, actor: User) -> HumanTask:
@@ -57,13 +59,71 @@ def release_task(task_uuid: str, *, actor: User) -> HumanTask:
     return row
 
 
+def may_reassign(actor: User, row: HumanTask, hidden: set | None = None) -> bool:
+    """Whether the actor may hand this task on: leaders any lane's task, a unit head the specialists'
+    and unit heads' tasks of their own department; a leader's task only its holder (or, unclaimed, one
+    of its candidates) hands on, so nobody takes over the director's work; always someone who may see
+    the task's subject."""
+    if row.agency_id != actor.agency_id or not actor.has_role(*REASSIGNING_ROLES):
+        return False
+    if row.candidate_role == LEADER:
+        if row.assigned_user_id is not None and row.assigned_user_id != actor.id:
+            return False
+        if row.assigned_user_id is None and not any(c.user_id == actor.id for c in row.candidates):
+            return False
+    elif not actor.has_role(LEADER):
+        if row.candidate_role not in UNIT_LANES or actor.department_id is None:
+            return False
+        department_id = row.candidate_department_id or (row.assigned_user.department_id if row.assigned_user else None)
+        if department_id != actor.department_id:
+            return False
+    return _sees(actor, row, hidden)
+
+
+def _sees(person: User, row: HumanTask, hidden: set | None) -> bool:
+    """Whether the person may see the row's subject; `hidden` (the subjects hidden from them) spares a query."""
+    if hidden is None:
+        return may_see_subject(person, row.subject_type, row.subject_id)
+    return (row.subject_type, row.subject_id) not in hidden
+
+
+def may_receive(row: HumanTask, person: User, hidden: set | None = None) -> bool:
+    """Whether the task may be handed to this person: active, same agency, holding the task's lane role
+    (in its department when it names one), and allowed to see its subject."""
+    if not person.active or person.agency_id != row.agency_id:
+        return False
+    if row.candidate_role and not person.has_role(row.candidate_role):
+        return False
+    if row.candidate_department_id is not None and person.department_id != row.candidate_department_id:
+        return False
+    return _sees(person, row, hidden)
+
+
+def reassignment_choices(rows: list[HumanTask], actor: User) -> dict[int, list[User]]:
+    """For each row the actor may hand on, the people it may go to (see may_reassign, may_receive).
+
+    Who may see a secret subject is asked once per person, and only when the page shows one.
+    """
+    people = db.session.scalars(select(User).where(User.agency_id == actor.agency_id, User.active.is_(True))
+                                .order_by(User.full_name, User.id)).all()
+    restricted = restricted_subjects((row.subject_type, row.subject_id) for row in rows)
+    hidden = {person.id: hidden_subjects(person, restricted) if restricted else set() for person in people}
+    hidden.setdefault(actor.id, hidden_subjects(actor, restricted) if restricted else set())
+    return {row.id: [person for person in people if person.id != row.assigned_user_id
+                     and may_receive(row, person, hidden[person.id])]
+            for row in rows if may_reassign(actor, row, hidden[actor.id])}
+
+
 def reassign_task(task_uuid: str, to_user: User, *, actor: User) -> HumanTask:
-    """A leader or unit head hands a task to someone else in the agency."""
+    """A leader or unit head hands a task to someone who holds its lane role (see may_reassign, may_receive)."""
     if not actor.has_role(*REASSIGNING_ROLES):
         raise TaskForbidden(_("Chỉ lãnh đạo hoặc lãnh đạo đơn vị được giao lại công việc."))
     row = _task(task_uuid, actor)
-    if to_user.agency_id != actor.agency_id or not to_user.active:
-        raise WorkflowError(_("Người nhận phải đang làm việc tại cùng cơ quan."))
+    if not may_reassign(actor, row):
+        raise TaskForbidden(_("Bạn không được giao lại công việc này."))
+    if not may_receive(row, to_user):
+        raise WorkflowError(_("Người nhận phải đang làm việc tại cơ quan, giữ vai trò của bước này và được xem "
+                              "văn bản của hồ sơ."))
     previous = row.assigned_user_id
     _set_assignee(row, expected=previous, new=to_user.id)
     if not any(c.user_id == to_user.id for c in row.candidates):

@@ -8,6 +8,7 @@ from app.auth.session import signed_in_user
 from app.directory.roles import ADMIN
 from app.extensions import db
 
+from .case_secrecy import case_titles
 from .recovery import failed_instances_query, retry_instance
 from .runtime import WorkflowError
 from .views import PAGE_SIZE, bp
@@ -17,7 +18,7 @@ from .views import PAGE_SIZE, bp
 @role_required(ADMIN)
 def failed_instances():
     page = db.paginate(failed_instances_query(current_user), per_page=PAGE_SIZE, error_out=False)
-    return render_template("workflow/failed_instances.html", page=page)
+    return render_template("workflow/failed_instances.html", page=page, titles=case_titles(current_user, page.items))
 
 
 @bp.route("/quan-tri/ho-so-loi/<int:instance_id>/chay-lai", methods=["POST"])

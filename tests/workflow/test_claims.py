@@ -46,14 +46,26 @@ def test_only_candidates_claim(group_task, make):
         claim_task(group_task["row"].task_uuid, actor=outsider)
 
 
-def test_leader_reassigns_within_the_agency(group_task, make, db):
-    row, (leader, _second) = group_task["row"], group_task["leaders"]
+def test_a_leader_hands_a_leaders_task_only_to_a_leader_of_the_agency(group_task, make, db):
+    row, (leader, second) = group_task["row"], group_task["leaders"]
     specialist = make.user(agency=group_task["agency"])
-    reassign_task(row.task_uuid, specialist, actor=leader)
-    assert row.assigned_user_id == specialist.id
-    event = db.session.scalars(select(AuditEvent).where(AuditEvent.event_type == "task_reassigned")).one()
-    assert event.data["to_user_id"] == specialist.id
     with pytest.raises(WorkflowError):
-        reassign_task(row.task_uuid, make.user(), actor=leader)  # someone from another agency
+        reassign_task(row.task_uuid, specialist, actor=leader)  # does not hold the lane's role
+    with pytest.raises(WorkflowError):
+        reassign_task(row.task_uuid, make.user(roles=("leader",)), actor=leader)  # another agency's leader
     with pytest.raises(TaskForbidden):
         reassign_task(row.task_uuid, leader, actor=specialist)
+    reassign_task(row.task_uuid, second, actor=leader)
+    assert row.assigned_user_id == second.id
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.event_type == "task_reassigned")).one()
+    assert event.data["to_user_id"] == second.id
+    # Now it is the second leader's: the first may no longer take it back or hand it on.
+    with pytest.raises(TaskForbidden):
+        reassign_task(row.task_uuid, leader, actor=leader)
+
+
+def test_a_unit_head_cannot_hand_on_a_leaders_task(group_task, make):
+    row = group_task["row"]
+    head = make.user(agency=group_task["agency"], roles=("unit_head",))
+    with pytest.raises(TaskForbidden):
+        reassign_task(row.task_uuid, group_task["leaders"][1], actor=head)

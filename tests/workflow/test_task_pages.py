@@ -100,12 +100,15 @@ def test_overdue_tasks_are_marked_in_red(client, make, deployed, db):
 def test_leader_reassigns_from_the_agency_list(client, make, deployed, db):
     agency = make.agency()
     leader = make.user(agency=agency, roles=("leader",))
-    specialist = make.user(agency=agency, full_name="Đỗ Văn Nhận")
+    specialist = make.user(agency=agency, roles=("leader",), full_name="Đỗ Văn Nhận")
+    make.user(agency=agency, full_name="Phạm Chuyên Viên")
     _log_in(client, leader)
     page = client.get("/quy-trinh/khoi-tao").get_data(as_text=True)
     client.post("/quy-trinh/assign_work/khoi-tao", data={"csrf_token": csrf_token_from(page)})
     listing = client.get("/viec-cua-co-quan").get_data(as_text=True)
-    assert "Đỗ Văn Nhận" in listing
+    # Only people holding the step's role are offered, and nobody is chosen in advance.
+    assert "Đỗ Văn Nhận" in listing and "Phạm Chuyên Viên" not in listing
+    assert "— Chọn người nhận —" in listing and "data-confirm" in listing
     row = db.session.scalars(select(HumanTask)).one()
     response = client.post(f"/cong-viec/{row.task_uuid}/giao-lai", data={
         "csrf_token": csrf_token_from(listing), "user_id": specialist.id}, follow_redirects=True)
@@ -114,4 +117,3 @@ def test_leader_reassigns_from_the_agency_list(client, make, deployed, db):
     _log_out(client)
     _log_in(client, specialist)
     assert row.task_uuid in client.get("/viec-cua-toi").get_data(as_text=True)
-    assert client.get("/viec-cua-co-quan").status_code == 403
