@@ -61,7 +61,8 @@ def create_app(config: dict | None = None) -> Flask:
     from .documents.views import document_panel
     from .signing.views import bp as signing_keys_bp
     from .web.views import bp as web_bp
-    from .workflow.views import bp as tasks_bp
+    from .workflow import claim_views, recovery_views, views  # noqa: F401  (each adds its routes to tasks_bp)
+    from .workflow.blueprint import bp as tasks_bp
 
     app.register_blueprint(web_bp)
     app.register_blueprint(auth_bp)

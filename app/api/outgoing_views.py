@@ -20,7 +20,7 @@ from app.documents.outgoing.page import recipient_statuses
 from app.documents.outgoing.recall import request_recall
 from app.documents.verification import verify_files
 from app.extensions import db
-from app.workflow.runtime import WorkflowError
+from app.workflow.errors import WorkflowError
 from app.workflow.signing_node import SIGNATURE_RESULT_KEY
 
 from . import bp

@@ -8,9 +8,10 @@ from app.directory.scoping import get_visible
 from app.extensions import db
 from app.workflow.access import my_tasks_query
 from app.workflow.case_secrecy import may_see_case
+from app.workflow.errors import WorkflowError
 from app.workflow.history import event_json, instance_events
 from app.workflow.models import HumanTask, ProcessInstance
-from app.workflow.runtime import WorkflowError, settle_refused_completion, start_instance
+from app.workflow.runtime import settle_refused_completion, start_instance
 from app.workflow.signing_node import SIGNATURE_RESULT_KEY
 from app.workflow.submission import AnswerInvalid, JsonAnswer, submit_task
 from app.workflow.task_pages import find_my_task, picker_choices, task_view

@@ -15,9 +15,10 @@ from app.extensions import db
 from app.workflow import sandbox
 from app.workflow.deployment import latest_version
 from app.workflow.diagram_layout import with_diagram
+from app.workflow.errors import WorkflowError
 from app.workflow.form_submission import parse_submission
 from app.workflow.forms import FormDefinitionError, FormFiles, TaskForm, load_form
-from app.workflow.runtime import WorkflowError, starting_data
+from app.workflow.runtime import starting_data
 from app.workflow.walkthrough import changed_keys
 
 from .drafts import DesignError, check_draft, definition_of, draft_of

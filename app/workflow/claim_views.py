@@ -11,11 +11,11 @@ from app.directory.models import User
 from app.directory.scoping import get_visible
 from app.extensions import db
 
+from .blueprint import PAGE_SIZE, bp
 from .case_secrecy import case_titles
 from .claims import REASSIGNING_ROLES, claim_task, reassign_task, reassignment_choices, release_task
+from .errors import WorkflowError
 from .models import HumanTask, ProcessInstance
-from .runtime import WorkflowError
-from .views import PAGE_SIZE, bp
 
 
 def _apply(change, success: str, next_url: str):

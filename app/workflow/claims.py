@@ -9,8 +9,8 @@ from app.extensions import db
 
 from .access import task_access
 from .case_secrecy import hidden_subjects, may_see_subject, restricted_subjects
+from .errors import TaskConflict, TaskForbidden, WorkflowError
 from .models import HumanTask, HumanTaskCandidate
-from .runtime import TaskConflict, TaskForbidden, WorkflowError
 
 REASSIGNING_ROLES = (LEADER, UNIT_HEAD)
 UNIT_LANES = (SPECIALIST, UNIT_HEAD)  # the lanes whose tasks a unit head hands on inside the unit

@@ -7,14 +7,9 @@ from app.directory.roles import ADMIN
 from app.directory.scoping import scoped
 from app.extensions import db
 
+from .errors import ProcessFailed, TaskForbidden, WorkflowError
 from .models import ProcessInstance
-from .runtime import (
-    ProcessFailed,
-    TaskForbidden,
-    WorkflowError,
-    fire_timers,
-    lock_instance,
-)
+from .runtime import fire_timers, lock_instance
 
 
 def failed_instances_query(actor):

@@ -8,10 +8,10 @@ from app.auth.session import signed_in_user
 from app.directory.roles import ADMIN
 from app.extensions import db
 
+from .blueprint import PAGE_SIZE, bp
 from .case_secrecy import case_titles
+from .errors import WorkflowError
 from .recovery import failed_instances_query, retry_instance
-from .runtime import WorkflowError
-from .views import PAGE_SIZE, bp
 
 
 @bp.route("/quan-tri/ho-so-loi")

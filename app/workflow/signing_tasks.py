@@ -4,7 +4,8 @@ from typing import Callable
 from flask_babel import gettext as _
 from SpiffWorkflow.task import Task
 
-from .runtime import Completion, LockedTask, SigningRefused, lock_task, run_task
+from .errors import SigningRefused
+from .runtime import Completion, LockedTask, lock_task, run_task
 from .signing_node import SigningStep, signing_handler
 
 

@@ -14,10 +14,11 @@ from flask_babel import gettext as _
 
 from app.documents.storage import UploadRefused, store_pdf
 
+from .errors import WorkflowError
 from .form_errors import FORM_ERROR_KEY
 from .form_submission import as_answer, declared_only, parse_submission, validate_data
 from .forms import TaskForm
-from .runtime import Completion, WorkflowError, lock_task, run_task
+from .runtime import Completion, lock_task, run_task
 from .signing_tasks import signing_preparer
 from .task_pages import picker_choices, task_shape
 

@@ -2,7 +2,6 @@
 from datetime import datetime, timezone
 
 from flask import (
-    Blueprint,
     abort,
     flash,
     redirect,
@@ -19,17 +18,17 @@ from app.extensions import db
 
 from . import submission
 from .access import my_tasks_query
+from .blueprint import PAGE_SIZE, bp
+from .errors import WorkflowError
 from .history import ENGINE_EVENTS, event_label, instance_events
 from .models import HumanTask, ProcessInstance
 from .registry import catalogue
-from .runtime import WorkflowError, settle_refused_completion, start_instance
+from .runtime import settle_refused_completion, start_instance
 from .signing_node import SIGNATURE_RESULT_KEY
 from .subject_panels import subject_panel
 from .submission import AnswerInvalid, PostedForm
 from .task_pages import find_my_task, picker_choices, task_view
 
-bp = Blueprint("tasks", __name__)
-PAGE_SIZE = 25
 SORTS = {
     "han": (HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.id),
     "khan": (HumanTask.urgency.desc(), HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.id),
@@ -134,5 +133,3 @@ def inbox_badge():
     return {"open_task_count": lambda: open_task_count(current_user) if current_user.is_authenticated else 0,
             "event_label": event_label}
 
-
-from . import claim_views, recovery_views  # noqa: E402,F401  (more routes on this blueprint)

@@ -6,8 +6,9 @@ from sqlalchemy import select
 
 from app.documents.models import DocumentLink, DocumentNote
 from app.vietnam_time import vietnam_today
+from app.workflow.errors import ProcessFailed
 from app.workflow.models import HumanTask, ProcessInstance, SubjectParticipant
-from app.workflow.runtime import ProcessFailed, complete_task
+from app.workflow.runtime import complete_task
 from app.workflow.scripting_runtime import work_calendar
 
 DUE = (vietnam_today() + timedelta(days=10)).isoformat()

@@ -10,8 +10,9 @@ from app.documents.outgoing.models import OutgoingDraft
 from app.documents.storage import path_for
 from app.signing.keystore import PIN_ATTEMPTS, active_person_credential
 from app.signing.validation import crls_from_config, trust_roots_from_config, validate_pdf_signatures
+from app.workflow.errors import OperatorRefused, SigningRefused, TaskForbidden
 from app.workflow.models import HumanTask
-from app.workflow.runtime import OperatorRefused, SigningRefused, TaskForbidden, complete_task
+from app.workflow.runtime import complete_task
 from app.workflow.signing_tasks import sign_and_complete
 
 from ..pdf_samples import pdf_text

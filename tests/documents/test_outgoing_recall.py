@@ -7,8 +7,9 @@ from app.documents.models import Document
 from app.documents.outgoing.page import recipient_statuses
 from app.documents.outgoing.recall import request_recall
 from app.documents.search import IncomingFilters, incoming_query
+from app.workflow.errors import OperatorRefused
 from app.workflow.models import HumanTask, ProcessInstance
-from app.workflow.runtime import OperatorRefused, complete_task
+from app.workflow.runtime import complete_task
 
 from .outgoing_setup import approve_reviews, issue, make_sender, sign, start_draft, task_of
 

@@ -7,8 +7,8 @@ from app.documents.models import ACCEPTED, RECEIVED, Document
 from app.workflow.models import HumanTask, ProcessInstance
 from app.workflow.runtime import complete_task
 
-from .conftest import Office
 from ..factories import Factory
+from .conftest import Office
 
 
 def _headers(client, user):

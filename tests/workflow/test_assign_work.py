@@ -7,14 +7,9 @@ from sqlalchemy import select
 from app.audit.models import AuditEvent
 from app.audit.verification import verify_chain
 from app.vietnam_time import vietnam_today
+from app.workflow.errors import TaskConflict, TaskForbidden, WorkflowError
 from app.workflow.models import HumanTask, ProcessInstance
-from app.workflow.runtime import (
-    TaskConflict,
-    TaskForbidden,
-    WorkflowError,
-    complete_task,
-    start_instance,
-)
+from app.workflow.runtime import complete_task, start_instance
 
 DUE = (vietnam_today() + timedelta(days=5)).isoformat()
 

@@ -4,13 +4,9 @@ from sqlalchemy import select
 
 from app.audit.models import AuditEvent
 from app.workflow.claims import claim_task, reassign_task, release_task
+from app.workflow.errors import TaskConflict, TaskForbidden, WorkflowError
 from app.workflow.models import HumanTask, HumanTaskCandidate
-from app.workflow.runtime import (
-    TaskConflict,
-    TaskForbidden,
-    WorkflowError,
-    start_instance,
-)
+from app.workflow.runtime import start_instance
 
 
 @pytest.fixture

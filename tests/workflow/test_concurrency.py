@@ -9,9 +9,10 @@ from app.directory.models import User
 from app.extensions import db as _db
 from app.vietnam_time import vietnam_today
 from app.workflow.deployment import sync_processes
+from app.workflow.errors import TaskConflict
 from app.workflow.models import HumanTask, HumanTaskCandidate, ProcessInstance
 from app.workflow.registry import catalogue
-from app.workflow.runtime import TaskConflict, complete_task, start_instance
+from app.workflow.runtime import complete_task, start_instance
 
 from ..factories import Factory
 from ..parallel import run_in_parallel

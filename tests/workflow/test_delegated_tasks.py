@@ -8,8 +8,9 @@ from app.audit.models import AuditEvent
 from app.directory.delegation import create_delegation, revoke_delegation
 from app.vietnam_time import vietnam_today
 from app.workflow.access import my_tasks_query, task_access
+from app.workflow.errors import TaskForbidden
 from app.workflow.models import HumanTask, HumanTaskCandidate
-from app.workflow.runtime import TaskForbidden, complete_task, start_instance
+from app.workflow.runtime import complete_task, start_instance
 
 TODAY = vietnam_today()
 

@@ -5,16 +5,11 @@ import pytest
 from sqlalchemy import select
 
 from app.audit.models import AuditEvent
+from app.workflow.errors import TaskConflict, WorkflowError
 from app.workflow.instance_state import load_workflow
 from app.workflow.models import HumanTask
 from app.workflow.registry import ProcessDefinition
-from app.workflow.runtime import (
-    TaskConflict,
-    WorkflowError,
-    complete_task,
-    deliver_message,
-    start_instance,
-)
+from app.workflow.runtime import complete_task, deliver_message, start_instance
 
 from .custom_process import deployed_custom_process
 

@@ -3,9 +3,10 @@ import pytest
 from sqlalchemy import select
 
 from app.audit.models import AuditEvent
+from app.workflow.errors import ProcessFailed
 from app.workflow.models import HumanTask, ProcessInstance
 from app.workflow.registry import ProcessDefinition
-from app.workflow.runtime import ProcessFailed, complete_task, start_instance
+from app.workflow.runtime import complete_task, start_instance
 
 from ..factories import Factory
 from .custom_process import deployed_custom_process

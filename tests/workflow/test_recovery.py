@@ -4,8 +4,8 @@ from sqlalchemy import select
 
 from app.audit.models import AuditEvent
 from app.jobs.timers import fire_due_timers
+from app.workflow.errors import ProcessFailed, TaskForbidden, WorkflowError
 from app.workflow.recovery import retry_instance
-from app.workflow.runtime import ProcessFailed, TaskForbidden, WorkflowError
 from app.workflow.scripting import iso_end_of_day
 from app.workflow.scripting import today as vn_today
 from app.workflow.scripting_runtime import work_calendar

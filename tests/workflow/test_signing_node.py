@@ -16,9 +16,10 @@ from app.workflow.engine import (
     state_to_json,
     workflow_from_state,
 )
+from app.workflow.errors import ProcessFailed
 from app.workflow.models import HumanTask
 from app.workflow.registry import ProcessDefinition
-from app.workflow.runtime import ProcessFailed, complete_task, start_instance
+from app.workflow.runtime import complete_task, start_instance
 from app.workflow.scripting import make_script_engine
 from app.workflow.signing_node import SigningTask
 from app.workflow.task_pages import task_view

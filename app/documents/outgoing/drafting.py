@@ -17,8 +17,9 @@ from app.documents.receiving import searchable_text
 from app.documents.vocabulary import DOCUMENT_TYPES
 from app.extensions import db
 from app.vietnam_time import vietnam_today
+from app.workflow.errors import OperatorRefused
 from app.workflow.registry import OperatorContext
-from app.workflow.runtime import OperatorRefused, name_subject
+from app.workflow.runtime import name_subject
 
 from .letter import notation_for
 from .models import OutgoingDraft, OutgoingRecipient

@@ -1,7 +1,7 @@
 """Who may sign a draft now: its named signer, once the format check has passed and before anyone signed."""
 from flask_babel import gettext as _
 
-from app.workflow.runtime import SigningRefused
+from app.workflow.errors import SigningRefused
 
 from .models import OutgoingDraft
 

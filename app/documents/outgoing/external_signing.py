@@ -26,7 +26,8 @@ from app.signing.timestamping import timestamper_from_config
 from app.signing.validation import crls_from_config, trust_roots_from_config
 from app.signing.visible import SIGNER_FIELD, prepare_for_signing
 from app.sqltypes import utcnow
-from app.workflow.runtime import Completion, SigningRefused
+from app.workflow.errors import SigningRefused
+from app.workflow.runtime import Completion
 from app.workflow.submission import AnswerInvalid, JsonAnswer, submit_task
 from app.workflow.task_pages import TaskShape, find_my_task, picker_choices, task_shape
 

@@ -6,7 +6,7 @@ from app.documents.models import Document, DocumentNote
 from app.documents.recall import ask_recipient_to_recall
 from app.extensions import db
 from app.sqltypes import utcnow
-from app.workflow.runtime import OperatorRefused
+from app.workflow.errors import OperatorRefused
 
 from .models import OutgoingDraft
 

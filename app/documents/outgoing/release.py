@@ -15,8 +15,8 @@ from app.documents.receiving import receive_document
 from app.documents.storage import StoredFile
 from app.extensions import db
 from app.sqltypes import utcnow
+from app.workflow.errors import OperatorRefused
 from app.workflow.registry import OperatorContext
-from app.workflow.runtime import OperatorRefused
 
 from .drafting import draft_of
 from .models import OutgoingDraft

@@ -39,7 +39,7 @@ from app.signing.visible import (
 )
 from app.sqltypes import utcnow
 from app.vietnam_time import vietnam_today
-from app.workflow.runtime import SigningRefused
+from app.workflow.errors import SigningRefused
 from app.workflow.signing_node import SIGNATURE_RESULT_KEY, SigningStep
 
 from .drafting import case_draft, issue_date_text

@@ -9,8 +9,9 @@ from app.documents.access import open_document
 from app.documents.holders import holders_by_instance
 from app.extensions import db
 from app.workflow.access import my_tasks_query
+from app.workflow.errors import WorkflowError
 from app.workflow.models import HumanTask
-from app.workflow.runtime import WorkflowError, start_instance
+from app.workflow.runtime import start_instance
 
 from .letter import render_letter
 from .lists import drafts_by_document, drafts_query, released_query
