@@ -1,6 +1,8 @@
 """Fixtures: a session-wide app on a freshly migrated database, a rolled-back `db` per test."""
 import os
 import re
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 
 import pytest
 from flask_migrate import upgrade
@@ -131,3 +133,40 @@ def deployed(app, db):
         report = sync_processes(catalogue(), app.config["BPMN_DIR"], app.config["FORMS_DIR"])
         assert report.problems == []
         yield report
+
+
+@dataclass
+class Counted:
+    statements: list = field(default_factory=list)
+    state_loads: int = 0
+
+
+@pytest.fixture
+def count_queries(app, db, monkeypatch):
+    """Count the SQL statements and engine-state loads inside a `with count_queries() as counted:` block."""
+    from sqlalchemy import event
+
+    from app.workflow import instance_state
+
+    @contextmanager
+    def counting():
+        counted = Counted()
+        original = instance_state.workflow_from_state
+
+        def loading(*args, **kwargs):
+            counted.state_loads += 1
+            return original(*args, **kwargs)
+
+        def executing(_conn, _cursor, statement, _parameters, _context, _executemany):
+            if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE SAVEPOINT")):  # the test's own
+                counted.statements.append(statement)
+
+        monkeypatch.setattr(instance_state, "workflow_from_state", loading)
+        event.listen(_db.engine, "before_cursor_execute", executing)
+        try:
+            yield counted
+        finally:
+            event.remove(_db.engine, "before_cursor_execute", executing)
+            monkeypatch.setattr(instance_state, "workflow_from_state", original)
+
+    return counting

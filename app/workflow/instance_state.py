@@ -28,6 +28,18 @@ def version_specs(version: ProcessVersion):
     return _SPECS[key]
 
 
+_FORMS: dict[tuple[int, str], dict] = {}
+
+
+def version_forms(version: ProcessVersion) -> dict:
+    """The version's form files (name -> text), cached like its specs: reading the column would load the
+    version's deferred BPMN and spec JSON with it on every completion."""
+    key = (version.id, version.content_sha256)
+    if key not in _FORMS:
+        _FORMS[key] = dict(version.forms or {})
+    return _FORMS[key]
+
+
 def load_workflow(instance: ProcessInstance, actor: User | None):
     spec, subprocess_specs = version_specs(instance.version)
     # The version's spec JSON (large) is read only to migrate a state saved by an older serializer.

@@ -11,7 +11,7 @@ from app.extensions import db
 
 from .access import my_tasks_query
 from .forms import PICKERS, TaskForm
-from .instance_state import load_workflow, version_specs
+from .instance_state import load_workflow, version_forms, version_specs
 from .instructions import render_instructions
 from .models import HumanTask
 from .signing_node import SigningTask
@@ -49,10 +49,11 @@ def task_shape(row: HumanTask) -> TaskShape:
     properties = extensions.get("properties", {})
     form = None
     schema_file = properties.get("formJsonSchemaFilename")
-    if schema_file in version.forms:
+    forms = version_forms(version)
+    if schema_file in forms:
         ui_file = properties.get("formUiSchemaFilename")
-        ui = json.loads(version.forms[ui_file]) if ui_file in version.forms else {}
-        form = TaskForm(json.loads(version.forms[schema_file]), ui, schema_file.removesuffix(".schema.json"))
+        ui = json.loads(forms[ui_file]) if ui_file in forms else {}
+        form = TaskForm(json.loads(forms[schema_file]), ui, schema_file.removesuffix(".schema.json"))
     signing = ({"kind": task_spec.kind, "document": task_spec.document}
                if isinstance(task_spec, SigningTask) else None)
     return TaskShape(form, signing, extensions.get("instructionsForEndUser") or "")

@@ -1,0 +1,48 @@
+"""What one request costs, pinned: SQL statements and engine-state loads per task completion, through the
+web form and the API, on each database. The completion path's design (lock and load once, pipelined
+writes: README) holds only while these hold; a change that adds a statement must say why here."""
+import pytest
+from sqlalchemy import select
+
+from app.workflow.models import HumanTask
+
+from ..conftest import csrf_token_from
+from ..factories import Factory
+
+# Every statement of the request (the token or session user, the task lock, the picker's departments, the
+# Vào sổ operator's book, number and document writes and its events, the index, the state, the audit
+# event), by database: PostgreSQL sends the audit event as one statement, SQLite as three.
+API_COMPLETION = {"sqlite": 28, "postgresql": 19}
+WEB_COMPLETION = {"sqlite": 23, "postgresql": 17}
+
+
+def _register_task(db, document):
+    return db.session.scalars(select(HumanTask).where(HumanTask.instance_id == document.instance_id)).one()
+
+
+@pytest.fixture
+def api_headers(client, office):
+    token = client.post("/api/v1/auth/login", json={"username": office.clerk.username,
+                                                    "password": Factory.PASSWORD}).get_json()["token"]
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_an_api_completion_loads_the_state_once(client, db, office, bring_in, api_headers, count_queries):
+    task = _register_task(db, bring_in(office).document)
+    with count_queries() as counted:
+        done = client.post(f"/api/v1/tasks/{task.task_uuid}", headers=api_headers, json={"route": "leader"})
+    assert done.status_code == 200
+    assert counted.state_loads == 1
+    assert len(counted.statements) == API_COMPLETION[db.session.get_bind().dialect.name], counted.statements
+
+
+def test_a_web_completion_loads_the_state_once(client, login, db, office, bring_in, count_queries):
+    task = _register_task(db, bring_in(office).document)
+    login(office.clerk)
+    page = client.get(f"/cong-viec/{task.task_uuid}").get_data(as_text=True)
+    with count_queries() as counted:
+        done = client.post(f"/cong-viec/{task.task_uuid}", data={"csrf_token": csrf_token_from(page),
+                                                                  "route": "leader"})
+    assert done.status_code == 302
+    assert counted.state_loads == 1
+    assert len(counted.statements) == WEB_COMPLETION[db.session.get_bind().dialect.name], counted.statements
