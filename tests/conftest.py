@@ -1,6 +1,7 @@
 """Fixtures: a session-wide app on a freshly migrated database, a rolled-back `db` per test."""
 import os
 import re
+from pathlib import Path
 
 import pytest
 from flask_migrate import upgrade
@@ -33,6 +34,7 @@ def app(tmp_path_factory):
         "FILES_DIR": str(tmp_path_factory.mktemp("files")),
         "PKI_DIR": str(tmp_path_factory.mktemp("pki")),
         "SIGNING_KEY_PASSPHRASE": "test-signing-passphrase",
+        "AUDIT_ANCHOR_LOG": str(tmp_path_factory.mktemp("anchors") / "audit-anchors.log"),
     })
     with application.app_context():
         _fresh_schema(url)
@@ -57,6 +59,7 @@ def db(app):
             _db.session = original
             outer.rollback()
             connection.close()
+            _forget_anchor_log(app)
 
 
 @pytest.fixture
@@ -73,6 +76,12 @@ def committed_db(app):
                 connection.execute(text(
                     "INSERT INTO audit_chain_head (id, seq, hash) VALUES (1, 0, :genesis)"),
                     {"genesis": "0" * 64})
+            _forget_anchor_log(app)
+
+
+def _forget_anchor_log(app) -> None:
+    """The anchor log goes with the database it anchors: the next test starts a new chain."""
+    Path(app.config["AUDIT_ANCHOR_LOG"]).unlink(missing_ok=True)
 
 
 @pytest.fixture

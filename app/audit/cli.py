@@ -9,6 +9,7 @@ from app.extensions import db
 from app.vietnam_time import parse_day_or_none, start_of_day
 from app.workflow.models import ProcessInstance
 
+from .anchor_log import anchor_log_path
 from .anchors import anchor_chain, verify_anchors
 from .replay_checks import check_instance, verdict_text
 from .verification import verify_chain
@@ -29,16 +30,26 @@ def verify_command():
     if not anchors.intact:
         click.echo(f"Mốc neo BÁO LỖI: {anchors.problem}", err=True)
         raise SystemExit(1)
-    if anchors.checked:
+    if anchors.last_anchored_seq is not None:
         click.echo(f"Mốc neo hợp lệ: {anchors.checked} mốc, mốc cuối xác nhận đến sự kiện số {anchors.last_anchored_seq}.")
     else:
-        click.echo("Chưa có mốc neo nào (flask audit anchor).")
+        click.echo("Chưa có mốc neo nào (flask audit anchor); chưa có sự kiện nào quá hạn neo.")
+    click.echo(f"Sổ neo {anchor_log_path(current_app.config)}: {anchors.logged} mốc, khớp với cơ sở dữ liệu.")
+    if anchors.log_only:
+        click.echo(f"Lưu ý: {anchors.log_only} mốc chỉ có trong sổ neo (giao dịch neo bị hủy hoặc dòng trong cơ sở "
+                   "dữ liệu bị xóa); chúng vẫn khớp với chuỗi nên vẫn bảo vệ lịch sử đến đó.")
 
 
 @audit_cli.command("anchor")
 def anchor_command():
-    """Sign the chain's current head with the installation's key (also done daily by the job runner)."""
-    anchor = anchor_chain(current_app.config)
+    """Sign the chain's current head with the installation's key (the job runner does it hourly)."""
+    try:
+        anchor = anchor_chain(current_app.config)
+    except OSError:
+        db.session.rollback()
+        click.echo(f"Không ghi được sổ neo {anchor_log_path(current_app.config)} (thư mục không có hoặc không có "
+                   "quyền ghi): chưa neo.", err=True)
+        raise SystemExit(1) from None
     db.session.commit()
     if anchor is None:
         click.echo("Đầu chuỗi đã được neo; không có sự kiện mới.")
