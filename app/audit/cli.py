@@ -31,10 +31,11 @@ def verify_command():
         click.echo(f"Mốc neo BÁO LỖI: {anchors.problem}", err=True)
         raise SystemExit(1)
     if anchors.last_anchored_seq is not None:
-        click.echo(f"Mốc neo hợp lệ: {anchors.checked} mốc, mốc cuối xác nhận đến sự kiện số {anchors.last_anchored_seq}.")
+        click.echo(f"Mốc neo hợp lệ: {anchors.checked} mốc trong cơ sở dữ liệu, {anchors.logged} mốc trong sổ neo "
+                   f"{anchor_log_path(current_app.config)}; mốc cuối xác nhận đến sự kiện số "
+                   f"{anchors.last_anchored_seq}.")
     else:
         click.echo("Chưa có mốc neo nào (flask audit anchor); chưa có sự kiện nào quá hạn neo.")
-    click.echo(f"Sổ neo {anchor_log_path(current_app.config)}: {anchors.logged} mốc, khớp với cơ sở dữ liệu.")
     if anchors.log_only:
         click.echo(f"Lưu ý: {anchors.log_only} mốc chỉ có trong sổ neo (giao dịch neo bị hủy hoặc dòng trong cơ sở "
                    "dữ liệu bị xóa); chúng vẫn khớp với chuỗi nên vẫn bảo vệ lịch sử đến đó.")
