@@ -56,6 +56,22 @@ def anchor_chain(config) -> AuditAnchor | None:
     return anchor
 
 
+def start_anchor_log(config) -> int:
+    """Copy the database's anchors into a new anchor log (an installation older than the log); returns
+    how many. Refused when a log exists (FileExistsError) or an anchor does not hold (AnchorRefused):
+    only anchors that still vouch for the chain are copied, so starting a log hides nothing."""
+    if anchor_log_path(config).exists():
+        raise FileExistsError(anchor_log_path(config))
+    trust = {"trust_roots": trust_roots_from_config(config), "crls": crls_from_config(config)}
+    anchors = db.session.scalars(select(AuditAnchor).order_by(AuditAnchor.seq)).all()
+    last_event = db.session.scalar(select(func.max(AuditEvent.seq))) or 0
+    for anchor in anchors:
+        _check_anchor(anchor.seq, anchor.head_hash, bytes(anchor.signature), anchor.created_at, last_event, trust)
+    for anchor in anchors:
+        append_to_anchor_log(config, anchor)
+    return len(anchors)
+
+
 @dataclass
 class AnchorReport:
     checked: int
@@ -69,7 +85,9 @@ class AnchorReport:
         return self.problem is None
 
 
-class _Broken(Exception):
+class AnchorRefused(Exception):
+    """An anchor that does not hold (the message is for people)."""
+
     def __init__(self, seq: int | None, problem: str):
         super().__init__(problem)
         self.seq, self.problem = seq, problem
@@ -90,11 +108,11 @@ def verify_anchors(config, *, now: datetime | None = None) -> AnchorReport:
         for anchor in anchors:
             _check_anchor(anchor.seq, anchor.head_hash, bytes(anchor.signature), anchor.created_at, last_event, trust)
             if unmatched.pop((anchor.seq, anchor.head_hash, bytes(anchor.signature)), None) is None:
-                raise _Broken(anchor.seq, _missing_from_log(config, anchor, logged))
+                raise AnchorRefused(anchor.seq, _missing_from_log(config, anchor, logged))
             checked += 1
         for entry in unmatched.values():
             _check_anchor(entry.seq, entry.head_hash, entry.signature, entry.created_at, last_event, trust)
-    except _Broken as broken:
+    except AnchorRefused as broken:
         return AnchorReport(checked, broken.seq, broken.problem, len(logged or ()), len(unmatched))
     last_anchored = max([a.seq for a in anchors] + [e.seq for e in unmatched.values()], default=None)
     return AnchorReport(checked, last_anchored, _unanchored_for_too_long(config, last_anchored, now or utcnow()),
@@ -103,15 +121,15 @@ def verify_anchors(config, *, now: datetime | None = None) -> AnchorReport:
 
 def _check_anchor(seq: int, head_hash: str, signature: bytes, created_at: datetime, last_event: int, trust) -> None:
     if verify_detached(anchor_message(seq, head_hash), signature, **trust).verdict != "valid":
-        raise _Broken(seq, _("Mốc neo tại sự kiện số %(seq)s có chữ ký không hợp lệ: mốc neo đã bị sửa hoặc giả.",
+        raise AnchorRefused(seq, _("Mốc neo tại sự kiện số %(seq)s có chữ ký không hợp lệ: mốc neo đã bị sửa hoặc giả.",
                              seq=seq))
     if seq > last_event:
-        raise _Broken(seq, _(
+        raise AnchorRefused(seq, _(
             "Chuỗi bị cắt: mốc neo ký ngày %(at)s xác nhận đến sự kiện số %(seq)s nhưng chuỗi chỉ còn đến số "
             "%(last)s.", at=format_datetime(created_at), seq=seq, last=last_event))
     event_hash = db.session.scalar(select(AuditEvent.hash).where(AuditEvent.seq == seq))
     if event_hash != head_hash:
-        raise _Broken(seq, _(
+        raise AnchorRefused(seq, _(
             "Lịch sử đến sự kiện số %(seq)s đã bị viết lại: mã băm hiện tại khác mã băm đã ký trong mốc neo.", seq=seq))
 
 

@@ -10,7 +10,7 @@ from app.vietnam_time import parse_day_or_none, start_of_day
 from app.workflow.models import ProcessInstance
 
 from .anchor_log import anchor_log_path
-from .anchors import anchor_chain, verify_anchors
+from .anchors import AnchorRefused, anchor_chain, start_anchor_log, verify_anchors
 from .replay_checks import check_instance, verdict_text
 from .verification import verify_chain
 
@@ -48,14 +48,36 @@ def anchor_command():
         anchor = anchor_chain(current_app.config)
     except OSError:
         db.session.rollback()
-        click.echo(f"Không ghi được sổ neo {anchor_log_path(current_app.config)} (thư mục không có hoặc không có "
-                   "quyền ghi): chưa neo.", err=True)
-        raise SystemExit(1) from None
+        _refuse(_unwritable_log() + " Chưa neo.")
     db.session.commit()
     if anchor is None:
         click.echo("Đầu chuỗi đã được neo; không có sự kiện mới.")
     else:
         click.echo(f"Đã neo đầu chuỗi tại sự kiện số {anchor.seq}.")
+
+
+@audit_cli.command("start-anchor-log")
+def start_anchor_log_command():
+    """Copy the database's anchors into a new anchor log (once, for an installation older than the log)."""
+    path = anchor_log_path(current_app.config)
+    try:
+        copied = start_anchor_log(current_app.config)
+    except FileExistsError:
+        _refuse(f"Sổ neo {path} đã có: không ghi đè, không chép lại.")
+    except AnchorRefused as refused:
+        _refuse(f"Không tạo sổ neo: {refused.problem}")
+    except OSError:
+        _refuse(_unwritable_log())
+    click.echo(f"Đã tạo sổ neo {path} với {copied} mốc neo có trong cơ sở dữ liệu.")
+
+
+def _unwritable_log() -> str:
+    return f"Không ghi được sổ neo {anchor_log_path(current_app.config)} (thư mục không có hoặc không có quyền ghi)."
+
+
+def _refuse(message: str):
+    click.echo(message, err=True)
+    raise SystemExit(1)
 
 
 @audit_cli.command("replay")

@@ -135,3 +135,22 @@ def test_the_log_may_be_a_directory(app, make, db, tmp_path, monkeypatch):
     monkeypatch.setitem(app.config, "AUDIT_ANCHOR_LOG", str(tmp_path))
     events, anchor = anchored_events(app, make)
     assert json.loads((tmp_path / "audit-anchors.log").read_text())["seq"] == anchor.seq
+
+
+def test_an_installation_older_than_the_log_starts_it_from_the_anchors_that_hold(app, make, db):
+    events, anchor = anchored_events(app, make)
+    _log(app).unlink()  # as before the log existed
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["audit", "verify"]).exit_code == 1
+    rewritten = db.session.begin_nested()
+    db.session.execute(update(AuditEvent).where(AuditEvent.id == events[2].id).values(data={"step": 99}))
+    rehash_from(db, events[2].seq)
+    refused = runner.invoke(args=["audit", "start-anchor-log"])
+    assert refused.exit_code == 1 and "viết lại" in refused.output and not _log(app).exists()
+    rewritten.rollback()  # the history as it was
+    db.session.expire_all()
+    started = runner.invoke(args=["audit", "start-anchor-log"])
+    assert started.exit_code == 0 and "với 1 mốc neo" in started.output
+    assert runner.invoke(args=["audit", "verify"]).exit_code == 0
+    again = runner.invoke(args=["audit", "start-anchor-log"])
+    assert again.exit_code == 1 and "đã có" in again.output and len(read_anchor_log(app.config)) == 1
