@@ -54,6 +54,13 @@ def settings_from_environment(instance_path: str) -> dict:
         "SIGNING_PKCS11_MODULE": env.get("SIGNING_PKCS11_MODULE") or None,
         "SIGNING_PKCS11_PIN": env.get("SIGNING_PKCS11_PIN") or None,
         "SIGNING_DEMO_TSA": env.get("SIGNING_DEMO_TSA", "1") == "1",
+        # Audit anchors: the chain's head is signed this often (when it moved), and each anchor is also
+        # appended to this log outside the database (a file, or a directory to hold audit-anchors.log:
+        # mount one from another machine). `flask audit verify` fails when an event stays unanchored
+        # longer than the interval plus the grace.
+        "AUDIT_ANCHOR_INTERVAL_MINUTES": int(env.get("AUDIT_ANCHOR_INTERVAL_MINUTES", "60")),
+        "AUDIT_ANCHOR_GRACE_MINUTES": int(env.get("AUDIT_ANCHOR_GRACE_MINUTES", "15")),
+        "AUDIT_ANCHOR_LOG": env.get("AUDIT_ANCHOR_LOG") or str(Path(instance_path) / "audit-anchors.log"),
         # The place on an outgoing document's date line ("Yên Bái, ngày …").
         "DOCUMENT_PLACE_NAME": env.get("DOCUMENT_PLACE_NAME", "Yên Bái"),
         # Handling deadline proposed to the leader for an incoming document, in working days.

@@ -9,6 +9,8 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
+from app.audit.anchor_log import anchor_log_path
+from app.audit.anchors import anchor_chain
 from app.audit.services import record
 from app.auth.passwords import hash_password
 from app.directory.models import Agency
@@ -37,6 +39,10 @@ def seed_demo_command():
     documents = seed_demo_documents()
     keys, outgoing = seed_demo_outgoing()
     db.session.commit()
+    # Anchored at once, in a transaction of its own (the head signed must be committed): a fresh demo
+    # verifies without waiting for the first hourly run.
+    anchor = anchor_chain(current_app.config)
+    db.session.commit()
     click.echo(f"Đã tạo tỉnh minh họa: {summary.agencies} cơ quan, {summary.departments} phòng ban, "
                f"{summary.users} tài khoản trong {summary.elapsed_seconds:.1f} giây. "
                f"Mật khẩu chung: {DEMO_PASSWORD}")
@@ -46,3 +52,5 @@ def seed_demo_command():
     click.echo(f"Đã tạo {outgoing} văn bản đi minh họa ở mọi giai đoạn và {keys} khóa ký số DEMO của lãnh đạo "
                f"(mã PIN: {current_app.config['DEMO_SIGNING_PIN']}). "
                f"Tổng cộng {time.perf_counter() - started:.1f} giây.")
+    if anchor is not None:
+        click.echo(f"Đã neo nhật ký kiểm toán đến sự kiện số {anchor.seq} (sổ neo {anchor_log_path(current_app.config)}).")

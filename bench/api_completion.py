@@ -12,7 +12,7 @@ import argparse
 import statistics
 import time
 
-from engine import LEADER, SPECIALIST, StatementCounter, _p95, _path, _setup
+from engine import LEADER, SPECIALIST, _p95, _path, _setup
 from fresh_database import database_urls, fresh_app
 
 PASSWORD = "Mat-khau-bench-2026"  # bench/engine.py's _setup gives both people this one

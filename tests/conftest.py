@@ -3,6 +3,7 @@ import os
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 from flask_migrate import upgrade
@@ -35,6 +36,7 @@ def app(tmp_path_factory):
         "FILES_DIR": str(tmp_path_factory.mktemp("files")),
         "PKI_DIR": str(tmp_path_factory.mktemp("pki")),
         "SIGNING_KEY_PASSPHRASE": "test-signing-passphrase",
+        "AUDIT_ANCHOR_LOG": str(tmp_path_factory.mktemp("anchors") / "audit-anchors.log"),
     })
     with application.app_context():
         _fresh_schema(url)
@@ -59,6 +61,7 @@ def db(app):
             _db.session = original
             outer.rollback()
             connection.close()
+            _forget_anchor_log(app)
 
 
 @pytest.fixture
@@ -75,6 +78,12 @@ def committed_db(app):
                 connection.execute(text(
                     "INSERT INTO audit_chain_head (id, seq, hash) VALUES (1, 0, :genesis)"),
                     {"genesis": "0" * 64})
+            _forget_anchor_log(app)
+
+
+def _forget_anchor_log(app) -> None:
+    """The anchor log goes with the database it anchors: the next test starts a new chain."""
+    Path(app.config["AUDIT_ANCHOR_LOG"]).unlink(missing_ok=True)
 
 
 @pytest.fixture

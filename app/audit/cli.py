@@ -9,7 +9,8 @@ from app.extensions import db
 from app.vietnam_time import parse_day_or_none, start_of_day
 from app.workflow.models import ProcessInstance
 
-from .anchors import anchor_chain, verify_anchors
+from .anchor_log import anchor_log_path
+from .anchors import AnchorRefused, anchor_chain, start_anchor_log, verify_anchors
 from .replay_checks import check_instance, verdict_text
 from .verification import verify_chain
 
@@ -29,21 +30,54 @@ def verify_command():
     if not anchors.intact:
         click.echo(f"Mốc neo BÁO LỖI: {anchors.problem}", err=True)
         raise SystemExit(1)
-    if anchors.checked:
-        click.echo(f"Mốc neo hợp lệ: {anchors.checked} mốc, mốc cuối xác nhận đến sự kiện số {anchors.last_anchored_seq}.")
+    if anchors.last_anchored_seq is not None:
+        click.echo(f"Mốc neo hợp lệ: {anchors.checked} mốc trong cơ sở dữ liệu, {anchors.logged} mốc trong sổ neo "
+                   f"{anchor_log_path(current_app.config)}; mốc cuối xác nhận đến sự kiện số "
+                   f"{anchors.last_anchored_seq}.")
     else:
-        click.echo("Chưa có mốc neo nào (flask audit anchor).")
+        click.echo("Chưa có mốc neo nào (flask audit anchor); chưa có sự kiện nào quá hạn neo.")
+    if anchors.log_only:
+        click.echo(f"Lưu ý: {anchors.log_only} mốc chỉ có trong sổ neo (giao dịch neo bị hủy hoặc dòng trong cơ sở "
+                   "dữ liệu bị xóa); chúng vẫn khớp với chuỗi nên vẫn bảo vệ lịch sử đến đó.")
 
 
 @audit_cli.command("anchor")
 def anchor_command():
-    """Sign the chain's current head with the installation's key (also done daily by the job runner)."""
-    anchor = anchor_chain(current_app.config)
+    """Sign the chain's current head with the installation's key (the job runner does it hourly)."""
+    try:
+        anchor = anchor_chain(current_app.config)
+    except OSError:
+        db.session.rollback()
+        _refuse(_unwritable_log() + " Chưa neo.")
     db.session.commit()
     if anchor is None:
         click.echo("Đầu chuỗi đã được neo; không có sự kiện mới.")
     else:
         click.echo(f"Đã neo đầu chuỗi tại sự kiện số {anchor.seq}.")
+
+
+@audit_cli.command("start-anchor-log")
+def start_anchor_log_command():
+    """Copy the database's anchors into a new anchor log (once, for an installation older than the log)."""
+    path = anchor_log_path(current_app.config)
+    try:
+        copied = start_anchor_log(current_app.config)
+    except FileExistsError:
+        _refuse(f"Sổ neo {path} đã có: không ghi đè, không chép lại.")
+    except AnchorRefused as refused:
+        _refuse(f"Không tạo sổ neo: {refused.problem}")
+    except OSError:
+        _refuse(_unwritable_log())
+    click.echo(f"Đã tạo sổ neo {path} với {copied} mốc neo có trong cơ sở dữ liệu.")
+
+
+def _unwritable_log() -> str:
+    return f"Không ghi được sổ neo {anchor_log_path(current_app.config)} (thư mục không có hoặc không có quyền ghi)."
+
+
+def _refuse(message: str):
+    click.echo(message, err=True)
+    raise SystemExit(1)
 
 
 @audit_cli.command("replay")

@@ -4,7 +4,7 @@ import os
 from celery import Celery
 from flask import Flask
 
-from .runner import JOBS, SCHEDULE, run_job
+from .runner import JOBS, run_job, schedule_for
 
 TASK_PREFIX = "lienthong."
 
@@ -27,7 +27,7 @@ def make_celery(app: Flask) -> Celery:
         beat_schedule_filename=os.path.join(app.instance_path, "celerybeat-schedule"),
         beat_schedule={name: {"task": task_name(name), "schedule": seconds,
                               "options": {"expires": seconds}}  # a backlog of ticks is pointless
-                       for name, seconds in SCHEDULE.items()},
+                       for name, seconds in schedule_for(app.config).items()},
     )
     for name in JOBS:
         _register(celery, app, name)

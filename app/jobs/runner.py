@@ -19,7 +19,7 @@ from .timers import fire_due_timers
 
 
 def anchor_audit_chain() -> int | None:
-    """The daily anchor of the audit chain's head; returns the anchored event number, if any."""
+    """The periodic anchor of the audit chain's head; returns the anchored event number, if any."""
     from app.audit.anchors import anchor_chain
 
     anchor = anchor_chain(current_app.config)
@@ -33,11 +33,17 @@ JOBS: dict[str, Callable] = {
     "anchor_audit_chain": anchor_audit_chain,
 }
 
-# Seconds between runs of the periodic jobs (Celery beat uses the same table).
+# Seconds between runs of the periodic jobs (Celery beat uses the same table), before configuration.
 SCHEDULE: dict[str, float] = {
     "fire_due_timers": 30.0,
-    "anchor_audit_chain": 24 * 3600.0,
+    "anchor_audit_chain": 3600.0,
 }
+
+
+def schedule_for(config) -> dict[str, float]:
+    """SCHEDULE with the configured intervals (`flask audit verify` holds the anchors to theirs)."""
+    configured = {"anchor_audit_chain": 60.0 * config["AUDIT_ANCHOR_INTERVAL_MINUTES"]}
+    return {name: configured.get(name, seconds) for name, seconds in SCHEDULE.items()}
 
 
 def run_job(app: Flask, name: str, **kwargs):
@@ -76,7 +82,7 @@ class Scheduler(threading.Thread):
 
     def __init__(self, app: Flask, schedule: dict[str, float] | None = None):
         super().__init__(name="lienthong-jobs", daemon=True)
-        self.app, self.schedule = app, dict(SCHEDULE if schedule is None else schedule)
+        self.app, self.schedule = app, dict(schedule_for(app.config) if schedule is None else schedule)
         self.pid = os.getpid()
         self._queue: queue.Queue = queue.Queue()
         self._stopping = threading.Event()

@@ -7,10 +7,10 @@ are never called again: their recorded results are handed back in the order the 
 timers that fired. A replayed workflow fires only the timers the record says fired (the real ones
 fire on the clock; replay runs later, when every deadline has passed). Task ids and times differ between runs by design; replay
 compares meaning: which step, whose lane, whose hand, what data. At the end the stored state must
-offer the same ready tasks with the same data.
+hold the same tasks in the same states with the same data, whether the case runs or has ended.
 """
 import json
-from collections import deque
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -164,7 +164,11 @@ def _complete(workflow, event) -> None:
     task.data.update(event.data.get("data") or {})
     _run(event.seq, lambda: (task.run(), workflow.do_engine_steps()))
     recorded = event.data.get("task_data_sha256")
-    if recorded is not None and task_data_digest(task.data) != recorded:
+    if recorded is None:  # every completion records it (since replay exists): someone removed it
+        raise Divergence(event.seq, _("Nhật ký không còn mã băm dữ liệu của bước %(step)s (mọi lần hoàn thành đều ghi "
+                                      "mã băm này): sự kiện đã bị sửa.", step=spec_name),
+                         _data_lines(event.data.get("data") or {}))
+    if task_data_digest(task.data) != recorded:
         raise Divergence(event.seq, _("Dữ liệu của bước %(step)s sau khi phát lại khác dữ liệu đã ghi.",
                                       step=spec_name), _data_lines(event.data.get("data") or {}))
 
@@ -199,6 +203,8 @@ def _fire_recorded_timers(workflow, event) -> None:
 
 
 def _compare_final_state(instance: ProcessInstance, workflow) -> None:
+    """The stored state against the replayed one: the ready tasks, whether it ended, and then every task's
+    step, state and data and the case's own data, so a completed or cancelled case is compared too."""
     stored = load_workflow(instance, None)
     replayed = sorted((t.task_spec.name, task_data_digest(t.data)) for t in _ready(workflow))
     kept = sorted((t.task_spec.name, task_data_digest(t.data)) for t in _ready(stored))
@@ -208,6 +214,18 @@ def _compare_final_state(instance: ProcessInstance, workflow) -> None:
                                  replayed=", ".join(n for n, _d in replayed) or "không còn bước nào"))
     if stored.is_completed() != workflow.is_completed():
         raise Divergence(None, _("Trạng thái kết thúc của hồ sơ khác kết quả phát lại."))
+    replayed_tasks, kept_tasks = _every_task(workflow), _every_task(stored)
+    differing = sorted({name for name, _state, _digest in (kept_tasks - replayed_tasks) + (replayed_tasks - kept_tasks)})
+    if differing:
+        raise Divergence(None, _("Trạng thái đang lưu của hồ sơ khác kết quả phát lại ở bước %(steps)s (bước, trạng "
+                                 "thái hoặc dữ liệu).", steps=", ".join(differing)))
+    if task_data_digest(stored.data) != task_data_digest(workflow.data):
+        raise Divergence(None, _("Trạng thái đang lưu của hồ sơ khác kết quả phát lại: dữ liệu chung của hồ sơ khác."))
+
+
+def _every_task(workflow) -> Counter:
+    """(step, state, data digest) of every task, subprocesses included: task ids differ between runs."""
+    return Counter((t.task_spec.name, t.state, task_data_digest(t.data)) for t in workflow.get_tasks())
 
 
 def _data_lines(data: dict) -> list[str]:

@@ -1,41 +1,18 @@
 """Anchors catch what the chain's own walk cannot: history rewritten with every hash recomputed, and a cut end."""
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, update
 
-from app.audit.anchors import anchor_chain, verify_anchors
+from app.audit.anchors import verify_anchors
 from app.audit.models import AuditAnchor, AuditChainHead, AuditEvent
-from app.audit.services import HEAD_ID, event_hash, record
+from app.audit.services import HEAD_ID, record
 from app.audit.verification import verify_chain
 
-
-def _events(make, count=6):
-    actor = make.user()
-    return [record("thing_done", actor=actor, subject=actor, step=n) for n in range(count)]
-
-
-def _anchored(app, make, db):
-    events = _events(make)
-    with app.test_request_context():
-        anchor = anchor_chain(app.config)
-        assert anchor is not None and anchor.seq == events[-1].seq and anchor_chain(app.config) is None
-        assert verify_anchors(app.config).intact
-    return events, anchor
-
-
-def _rehash_from(db, seq: int) -> None:
-    """What someone with write access to the database would do: recompute every hash from `seq` on."""
-    db.session.expire_all()
-    previous = db.session.scalars(select(AuditEvent).where(AuditEvent.seq == seq - 1)).one().hash
-    for event in db.session.scalars(select(AuditEvent).where(AuditEvent.seq >= seq).order_by(AuditEvent.seq)):
-        event.prev_hash = previous
-        event.hash = previous = event_hash(event)
-    db.session.flush()
-    db.session.execute(update(AuditChainHead).where(AuditChainHead.id == HEAD_ID).values(hash=previous))
+from .tampering import anchored_events, rehash_from
 
 
 def test_rewritten_history_with_recomputed_hashes_is_caught_by_the_anchor(app, make, db):
-    events, anchor = _anchored(app, make, db)
+    events, anchor = anchored_events(app, make)
     db.session.execute(update(AuditEvent).where(AuditEvent.id == events[2].id).values(data={"step": 99}))
-    _rehash_from(db, events[2].seq)
+    rehash_from(db, events[2].seq)
     assert verify_chain().intact  # the chain alone cannot tell
     with app.test_request_context():
         report = verify_anchors(app.config)
@@ -43,7 +20,7 @@ def test_rewritten_history_with_recomputed_hashes_is_caught_by_the_anchor(app, m
 
 
 def test_a_cut_end_is_caught_by_the_anchor(app, make, db):
-    events, anchor = _anchored(app, make, db)
+    events, anchor = anchored_events(app, make)
     db.session.execute(delete(AuditEvent).where(AuditEvent.seq > events[2].seq))
     db.session.execute(update(AuditChainHead).where(AuditChainHead.id == HEAD_ID)
                        .values(seq=events[2].seq, hash=events[2].hash))
@@ -55,7 +32,7 @@ def test_a_cut_end_is_caught_by_the_anchor(app, make, db):
 
 
 def test_a_forged_anchor_is_refused_and_the_cli_reports_it(app, make, db):
-    _events_, anchor = _anchored(app, make, db)
+    _events_, anchor = anchored_events(app, make)
     result = app.test_cli_runner().invoke(args=["audit", "verify"])
     assert result.exit_code == 0 and "Mốc neo hợp lệ: 1 mốc" in result.output
     db.session.execute(update(AuditAnchor).where(AuditAnchor.id == anchor.id).values(head_hash="0" * 64))

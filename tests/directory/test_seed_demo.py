@@ -1,12 +1,16 @@
 """`flask seed-demo` builds the customer's province: 90 agencies under H63 and 4,129 accounts."""
 from collections import Counter
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from app.audit.anchors import verify_anchors
+from app.audit.models import AuditEvent
 from app.demo_cli import DEMO_PASSWORD
 from app.directory.demo import FIXED_ACCOUNTS
 from app.directory.models import AGENCY_CODE_PATTERN, Agency, User, UserRole
 from app.directory.roles import ROLES
+from app.sqltypes import utcnow
 
 from ..conftest import csrf_token_from
 
@@ -15,6 +19,14 @@ def test_seed_demo_builds_the_province(app, db, client):
     result = app.test_cli_runner().invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
     assert "4129 tài khoản" in result.output
+
+    # The seeded history is anchored at once: it still verifies a day later, with no job having run.
+    head = db.session.scalar(select(func.max(AuditEvent.seq)))
+    assert f"Đã neo nhật ký kiểm toán đến sự kiện số {head}" in result.output
+    with app.test_request_context():
+        assert verify_anchors(app.config, now=utcnow() + timedelta(days=1)).intact
+    verified = app.test_cli_runner().invoke(args=["audit", "verify"])
+    assert verified.exit_code == 0 and f"mốc cuối xác nhận đến sự kiện số {head}" in verified.output
 
     root = db.session.scalars(select(Agency).where(Agency.code == "000.00.00.H63")).one()
     assert root.kind == "province" and root.parent_id is None

@@ -2,6 +2,7 @@
 import json
 from datetime import datetime, timedelta, timezone
 
+import pytest
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select, update
 
@@ -32,13 +33,16 @@ def _replayed(app, db, instance_id):
         return replay(db.session.get(ProcessInstance, instance_id))
 
 
-def _edit_recorded_value(db, instance_id, spec_id, key, value) -> AuditEvent:
-    """What someone with write access to the database could do: change a submitted value in the record."""
+def _edit_recorded_value(db, instance_id, spec_id, key, value, *, drop_digest=False) -> AuditEvent:
+    """What someone with write access to the database could do: change a submitted value in the record
+    (and remove the digest of the task's data after it, so the replayed data has nothing to differ from)."""
     event = db.session.scalars(select(AuditEvent).where(
         AuditEvent.event_type == "task_completed", AuditEvent.data["task_spec"].as_string() == spec_id,
         AuditEvent.data["instance_id"].as_integer() == instance_id)).one()
     changed = json.loads(json.dumps(event.data))
     changed["data"][key] = value
+    if drop_digest:
+        del changed["task_data_sha256"]
     db.session.execute(update(AuditEvent).where(AuditEvent.id == event.id).values(data=changed))
     return event
 
@@ -134,3 +138,45 @@ def test_auditors_replay_from_the_history_page_the_api_and_the_command_line(app,
     assert result.exit_code == 1 and "1 không khớp" in result.output and f"số {event.seq}" in result.output
     listed = client.get("/kiem-toan/ho-so?phat_lai=khong-khop").get_data(as_text=True)
     assert f"/kiem-toan/ho-so/{document.instance_id}" in listed
+
+
+def _finished_assignment(db, make, *, cancelled=False) -> ProcessInstance:
+    """Giao việc done to the end (assigned, reported, accepted), or cancelled once reported."""
+    from app.workflow.runtime import cancel_instance, start_instance
+
+    agency = make.agency()
+    leader = make.user(agency=agency, roles=("leader",))
+    specialist = make.user(agency=agency, roles=("specialist",))
+    instance = start_instance("assign_work", actor=leader)
+    complete_task(_task(db, instance.id, "assign").task_uuid, {
+        "work_title": "Rà soát thủ tục", "description": "Toàn bộ", "assignee": specialist.username,
+        "due_date": (vietnam_today() + timedelta(days=5)).isoformat()}, actor=leader)
+    complete_task(_task(db, instance.id, "report").task_uuid, {"report_kind": "finished", "progress_note": "Đã xong"},
+                  actor=specialist)
+    if cancelled:
+        assert cancel_instance(instance.id, actor=leader, reason="Không cần nữa")
+    else:
+        complete_task(_task(db, instance.id, "review").task_uuid,
+                      {"review_decision": "accept", "review_comment": "Tốt"}, actor=leader)
+    assert instance.status == ("cancelled" if cancelled else "completed")
+    return instance
+
+
+@pytest.mark.parametrize("cancelled", [False, True], ids=["completed", "cancelled"])
+def test_an_edited_stored_state_of_an_ended_case_is_reported(app, db, make, deployed, cancelled):
+    instance = _finished_assignment(db, make, cancelled=cancelled)
+    assert _replayed(app, db, instance.id).matches
+    workflow = load_workflow(instance, None)
+    [report] = [t for t in workflow.get_tasks() if t.task_spec.name == "report"]
+    report.data["progress_note"] = "Chưa làm gì"  # someone rewrote the finished case's record in the database
+    instance.state_json = state_to_json(workflow)
+    db.session.flush()
+    result = _replayed(app, db, instance.id)
+    assert not result.matches and "Trạng thái đang lưu" in result.problem and "report" in result.problem
+
+
+def test_an_edited_last_value_whose_digest_was_removed_is_reported(app, db, make, deployed):
+    instance = _finished_assignment(db, make)
+    event = _edit_recorded_value(db, instance.id, "review", "review_comment", "Không đạt", drop_digest=True)
+    result = _replayed(app, db, instance.id)
+    assert not result.matches and result.divergent_seq == event.seq and "mã băm" in result.problem

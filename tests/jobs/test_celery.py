@@ -6,7 +6,7 @@ import redis
 from celery.contrib.testing.worker import start_worker
 
 from app.jobs.celery_tasks import make_celery, task_name
-from app.jobs.runner import SCHEDULE, enqueue
+from app.jobs.runner import enqueue, schedule_for
 
 from .conftest import timers_fired
 
@@ -31,8 +31,10 @@ def celery(app, monkeypatch):
 
 def test_beat_schedule_matches_the_embedded_schedule(app, monkeypatch):
     monkeypatch.setitem(app.config, "CELERY_BROKER_URL", REDIS_URL)
+    monkeypatch.setitem(app.config, "AUDIT_ANCHOR_INTERVAL_MINUTES", 20)
     beat = make_celery(app).conf.beat_schedule
-    assert {name: entry["schedule"] for name, entry in beat.items()} == SCHEDULE
+    assert {name: entry["schedule"] for name, entry in beat.items()} == schedule_for(app.config)
+    assert beat["anchor_audit_chain"]["schedule"] == 20 * 60.0
     assert beat["fire_due_timers"]["task"] == task_name("fire_due_timers") == "lienthong.fire_due_timers"
 
 

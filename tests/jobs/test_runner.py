@@ -80,3 +80,18 @@ def test_background_thread_starts_once_and_only_in_a_server(app, committed_db, m
     finally:
         scheduler.stop()
         app.extensions.pop("job_scheduler", None)
+
+
+def test_the_anchor_job_runs_hourly_unless_configured_and_logs_what_it_commits(app, committed_db, monkeypatch):
+    from app.audit.anchor_log import read_anchor_log
+    from app.audit.models import AuditAnchor
+    from app.audit.services import record
+
+    assert Scheduler(app).schedule["anchor_audit_chain"] == 3600.0
+    monkeypatch.setitem(app.config, "AUDIT_ANCHOR_INTERVAL_MINUTES", 10)
+    assert Scheduler(app).schedule["anchor_audit_chain"] == 600.0
+    event = record("thing_done", actor=None, subject=None, step=1)
+    committed_db.session.commit()
+    assert run_job(app, "anchor_audit_chain") == event.seq
+    assert [entry.seq for entry in read_anchor_log(app.config)] == [event.seq]
+    assert committed_db.session.query(AuditAnchor).one().seq == event.seq
