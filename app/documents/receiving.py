@@ -50,14 +50,17 @@ def find_duplicates(agency_id: int, metadata: IncomingMetadata) -> list[Document
 
 def receive_document(*, agency_id: int, metadata: IncomingMetadata, main_file: StoredFile,
                      attachments: tuple[StoredFile, ...] = (), origin: str = "paper", actor: User | None = None,
-                     source_document_id: int | None = None, refuse_broken_signatures: bool = True) -> Received:
+                     source_document_id: int | None = None, refuse_broken_signatures: bool = True,
+                     main_pdf: bytes | None = None) -> Received:
     """Keep an incoming document (status 01) and start its process; raise DocumentRefused for bad input.
 
     The clerk's own upload refuses a broken signature at once; a delivery keeps it, so that the clerk
-    sees the verdict at Tiếp nhận and can refuse it with the reason.
+    sees the verdict at Tiếp nhận and can refuse it with the reason. `main_pdf` is the main file's
+    content when it is not in the store yet (an upload held until accepted).
     """
     issuer = _resolve_issuer(metadata)
-    pdf = path_for(Path(current_app.config["FILES_DIR"]), main_file.sha256).read_bytes()
+    pdf = main_pdf if main_pdf is not None else path_for(
+        Path(current_app.config["FILES_DIR"]), main_file.sha256).read_bytes()
     try:
         facts = inspect_pdf(pdf)
     except PdfRejected as refused:

@@ -5,6 +5,7 @@ still valid now" (a certificate revoked since shows up here) without changing wh
 The report (HTML, PDF) lists every signature of the main file and each attachment.
 """
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from flask import current_app
@@ -12,6 +13,7 @@ from flask import current_app
 from app.audit.services import record
 from app.rendering.formats import format_iso_datetime
 from app.rendering.tables import Column
+from app.signing.active_content import has_active_content
 from app.signing.validation import (
     VERDICT_LABELS,
     crls_from_config,
@@ -38,6 +40,22 @@ MODIFICATION_WORDS = {"NONE": "Không", "LTA_UPDATES": "Chỉ dữ liệu lưu t
 class FileVerdicts:
     file: DocumentFile
     verdicts: list[dict]
+
+
+@lru_cache(maxsize=4096)
+def _active(files_dir: str, sha256: str) -> bool:
+    # Keyed by content hash: a stored file never changes, so the answer never goes stale.
+    return has_active_content(path_for(Path(files_dir), sha256).read_bytes())
+
+
+def file_is_active(file: DocumentFile) -> bool:
+    """True when the PDF holds JavaScript or automatic actions: it is then never shown inline."""
+    return _active(str(current_app.config["FILES_DIR"]), file.sha256)
+
+
+def active_files(document: Document) -> list[DocumentFile]:
+    """The document's files that hold JavaScript or automatic actions (the page warns about them)."""
+    return [file for file in document.files if file_is_active(file)]
 
 
 def verify_files(document: Document, actor, roles=("main", "attachment")) -> list[FileVerdicts]:
