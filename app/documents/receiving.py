@@ -27,6 +27,7 @@ from .metadata import DocumentRefused, IncomingMetadata
 from .models import RECEIVED, REFUSED, Document, DocumentFile
 from .status import change_status
 from .storage import StoredFile, path_for
+from .verification import ISSUED_SIGNATURE_FIELDS
 
 INCOMING_PROCESS = "incoming_document"
 
@@ -66,8 +67,10 @@ def receive_document(*, agency_id: int, metadata: IncomingMetadata, main_file: S
     except PdfRejected as refused:
         raise DocumentRefused({"file": str(refused)}) from None
     config = current_app.config
+    # Delivered from an agency of this installation: issued here, so both signatures must be there.
+    expected = ISSUED_SIGNATURE_FIELDS if source_document_id is not None else ()
     verdicts = [v.as_data() for v in validate_pdf_signatures(
-        pdf, trust_roots=trust_roots_from_config(config), crls=crls_from_config(config))]
+        pdf, trust_roots=trust_roots_from_config(config), crls=crls_from_config(config), expected_fields=expected)]
     broken = [v for v in verdicts if v["verdict"] == "invalid"]
     if broken and refuse_broken_signatures:
         raise DocumentRefused({"file": _("Chữ ký số trong tệp không hợp lệ: %(reason)s",

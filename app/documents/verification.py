@@ -20,6 +20,7 @@ from app.signing.validation import (
     trust_roots_from_config,
     validate_pdf_signatures,
 )
+from app.signing.visible import AGENCY_FIELD, SIGNER_FIELD
 
 from .models import Document, DocumentFile
 from .storage import path_for
@@ -32,6 +33,8 @@ REPORT_COLUMNS = (
     Column("anchor", "Nguồn tin cậy", 30), Column("reason", "Lý do", None),
 )
 COVERAGE_WORDS = {"ENTIRE_FILE": "Toàn bộ tệp", "ENTIRE_REVISION": "Đến phiên bản ký", "CONTENT_ONLY": "Chỉ nội dung"}
+# A document issued in this installation carries the signer's and then the agency's signature.
+ISSUED_SIGNATURE_FIELDS = (SIGNER_FIELD, AGENCY_FIELD)
 MODIFICATION_WORDS = {"NONE": "Không", "LTA_UPDATES": "Chỉ dữ liệu lưu trữ dài hạn",
                       "FORM_FILLING": "Chỉ điền biểu mẫu (số, ngày)", "ANNOTATIONS": "Chú thích", "OTHER": "Thay đổi khác"}
 
@@ -40,6 +43,12 @@ MODIFICATION_WORDS = {"NONE": "Không", "LTA_UPDATES": "Chỉ dữ liệu lưu t
 class FileVerdicts:
     file: DocumentFile
     verdicts: list[dict]
+
+
+def expected_signature_fields(document: Document) -> tuple[str, ...]:
+    """The signature fields the main file must hold: both, once issued here (or delivered from here)."""
+    issued_here = document.direction == "outgoing" and document.registered_at is not None
+    return ISSUED_SIGNATURE_FIELDS if issued_here or document.source_document_id is not None else ()
 
 
 @lru_cache(maxsize=4096)
@@ -66,7 +75,9 @@ def verify_files(document: Document, actor, roles=("main", "attachment")) -> lis
     checked = []
     for file in sorted(files, key=lambda f: (f.role != "main", f.position)):
         pdf = path_for(Path(config["FILES_DIR"]), file.sha256).read_bytes()
-        checked.append(FileVerdicts(file, [v.as_data() for v in validate_pdf_signatures(pdf, **trust)]))
+        expected = expected_signature_fields(document) if file.role == "main" else ()
+        checked.append(FileVerdicts(file, [v.as_data() for v in validate_pdf_signatures(
+            pdf, **trust, expected_fields=expected)]))
     record("signatures_verified", actor=actor, subject=("document", str(document.id)), agency_id=document.agency_id,
            files=[{"sha256": c.file.sha256, "verdicts": [(v["field_name"], v["verdict"]) for v in c.verdicts]}
                   for c in checked])
