@@ -40,8 +40,10 @@ def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def start_session(user: User) -> str:
-    """Open a browser session for the user; return the key its cookie carries (only its hash is kept)."""
+def start_session(user: User, *, max_age: timedelta) -> str:
+    """Open a browser session for the user; return the key its cookie carries (only its hash is kept).
+    Sessions past `max_age` no longer open anything; they are swept here."""
+    db.session.execute(delete(LoginSession).where(LoginSession.created_at <= utcnow() - max_age))
     key = secrets.token_urlsafe(32)
     db.session.add(LoginSession(user_id=user.id, key_hash=_digest(key)))
     db.session.flush()

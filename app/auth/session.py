@@ -22,21 +22,24 @@ _ALLOWED_BEFORE_PASSWORD_CHANGE = {"auth.change_password_page", "auth.logout", "
                                    "web.set_language", "static"}
 
 
+def _session_max_age() -> timedelta:
+    return timedelta(days=current_app.config["LOGIN_SESSION_MAX_DAYS"])
+
+
 def load_session_user(user_id: int, key: str | None) -> User | None:
     """The signed-in user with their roles in one statement: every request checks roles (menu, guards,
     task entitlement), so loading them apart would cost each request a second round trip. The join on
     the session row is what makes a logged-out cookie fail."""
     if not key:
         return None
-    max_age = timedelta(days=current_app.config["LOGIN_SESSION_MAX_DAYS"])
-    user = db.session.scalars(session_user_statement(user_id, key, max_age=max_age)
+    user = db.session.scalars(session_user_statement(user_id, key, max_age=_session_max_age())
                               .options(joinedload(User.role_rows))).unique().first()
     return user if user is not None and user.active else None
 
 
 def sign_in(user: User) -> None:
     """Open a server-side session for the user and put its key in the cookie."""
-    key = start_session(user)
+    key = start_session(user, max_age=_session_max_age())
     login_user(user)
     session[SESSION_KEY] = key
 

@@ -1,4 +1,9 @@
 """Sign-ins end when they should: logout, password change and reset, API logout, temporary passwords."""
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from app.auth.models import LoginSession
 from app.directory.services import reset_user_password
 
 from ..conftest import csrf_token_from
@@ -124,3 +129,15 @@ def test_api_refuses_a_temporary_password(client, make, db):
 def test_openapi_documents_api_logout(client):
     paths = client.get("/api/v1/openapi.json").get_json()["paths"]
     assert "post" in paths["/api/v1/auth/logout"]
+
+
+def test_a_session_past_its_age_ends_and_is_swept(app, client, make, db):
+    user = make.user()
+    _log_in(client, user)
+    for row in db.session.scalars(select(LoginSession).where(LoginSession.user_id == user.id)):
+        row.created_at -= timedelta(days=app.config["LOGIN_SESSION_MAX_DAYS"], seconds=1)
+    db.session.commit()
+    assert _open(client).status_code == 302
+    _log_in(app.test_client(), user)
+    assert db.session.scalar(select(func.count()).select_from(LoginSession)
+                             .where(LoginSession.user_id == user.id)) == 1
