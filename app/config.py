@@ -38,6 +38,13 @@ def settings_from_environment(instance_path: str) -> dict:
         "API_TOKEN_HOURS": int(env.get("API_TOKEN_HOURS", "12")),
         "LOGIN_FAILURE_LIMIT": 5,
         "LOGIN_FAILURE_WINDOW_SECONDS": 60,
+        # Slower caps: one account from anywhere, and one address over any accounts (offices share one).
+        "LOGIN_ACCOUNT_FAILURE_LIMIT": 20,
+        "LOGIN_ACCOUNT_WINDOW_SECONDS": 900,
+        "LOGIN_ADDRESS_FAILURE_LIMIT": 100,
+        "LOGIN_ADDRESS_WINDOW_SECONDS": 900,
+        # A browser session ends server-side after this long even if the browser keeps its cookie.
+        "LOGIN_SESSION_MAX_DAYS": 7,
         # Signature validation trusts exactly these roots (PEM/DER files, separated by ":"), plus the
         # demo root that a fresh install generates under PKI_DIR. Never the operating system's store.
         "SIGNING_TRUST_ROOTS": [p for p in env.get("SIGNING_TRUST_ROOTS", "").split(":") if p],

@@ -3,9 +3,10 @@ import subprocess
 import unicodedata
 
 
-def minimal_pdf(text: str = "Van ban thu", pages: int = 1) -> bytes:
-    """A PDF with `pages` pages of Helvetica text; ASCII text only (the PDF string is not encoded)."""
-    objects = ["<< /Type /Catalog /Pages 2 0 R >>"]
+def minimal_pdf(text: str = "Van ban thu", pages: int = 1, catalog_extra: str = "") -> bytes:
+    """A PDF with `pages` pages of Helvetica text; ASCII text only (the PDF string is not encoded).
+    `catalog_extra` goes into the catalogue as written (an /OpenAction, say)."""
+    objects = [f"<< /Type /Catalog /Pages 2 0 R {catalog_extra}>>"]
     kids = " ".join(f"{3 + 2 * i} 0 R" for i in range(pages))
     objects.append(f"<< /Type /Pages /Kids [{kids}] /Count {pages} >>")
     font_ref = 3 + 2 * pages

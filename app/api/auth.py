@@ -10,15 +10,28 @@ from app.auth.services import user_for_api_token
 from .errors import api_error_response
 
 
+def bearer_token() -> str:
+    """The token of the request's `Authorization: Bearer …` header ("" when there is none)."""
+    scheme, _sep, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
+
+
+def password_change_response():
+    """403 for a person holding an administrator-set temporary password: the web makes them change it."""
+    return api_error_response(403, _("Tài khoản đang dùng mật khẩu tạm thời. Vui lòng đăng nhập trên trang web "
+                                     "và đổi mật khẩu trước khi dùng API."))
+
+
 def token_required(view):
     @wraps(view)
     def guarded(*args, **kwargs):
-        scheme, _sep, token = request.headers.get("Authorization", "").partition(" ")
-        user = user_for_api_token(token.strip()) if scheme.lower() == "bearer" else None
+        user = user_for_api_token(bearer_token())
         if user is None:
             return api_error_response(401, _("Thiếu hoặc sai mã truy cập (Bearer token)."),
                                       headers={"WWW-Authenticate": "Bearer"})
         g.api_user = user
+        if user.must_change_password:
+            return password_change_response()
         if refuses(user):
             return api_error_response(403, read_only_message())
         return view(*args, **kwargs)

@@ -12,6 +12,7 @@ from app.documents.metadata import DocumentRefused
 from app.documents.models import Document
 from app.documents.search import IncomingFilters, incoming_query
 from app.documents.storage import path_for
+from app.documents.verification import file_is_active
 from app.documents.vocabulary import STATUS_LABELS
 from app.extensions import db
 
@@ -41,8 +42,8 @@ def document_json(document: Document, *, full: bool = False) -> dict:
         data.update(
             page_count=document.page_count, signer_name=document.signer_name,
             signatures=document.signature_verdicts, refusal_reason=document.refusal_reason,
-            files=[{"id": f.id, "role": f.role, "name": f.name, "size": f.size, "sha256": f.sha256}
-                   for f in document.files],
+            files=[{"id": f.id, "role": f.role, "name": f.name, "size": f.size, "sha256": f.sha256,
+                    "active_content": file_is_active(f)} for f in document.files],
             status_trail=[{"code": s.code, "at": s.at.isoformat(), "note": s.note,
                            "actor": s.actor.username if s.actor else None} for s in document.statuses],
             current_holders=holders_by_instance([document.instance_id]).get(document.instance_id, []),
@@ -121,4 +122,4 @@ def document_file(document_id: int):
         return api_error_response(404, _("Không tìm thấy văn bản."))
     db.session.commit()
     return send_file(path_for(Path(current_app.config["FILES_DIR"]), main.sha256), mimetype=main.content_type,
-                     download_name=main.name)
+                     download_name=main.name, as_attachment=file_is_active(main))

@@ -3,18 +3,14 @@ from flask import current_app, g, jsonify, request
 from flask_babel import gettext as _
 from sqlalchemy import text
 
-from app.auth.services import (
-    LoginThrottled,
-    ThrottlePolicy,
-    authenticate,
-    issue_api_token,
-)
+from app.auth.services import authenticate, issue_api_token, revoke_api_token
+from app.auth.throttle import LoginThrottled, ThrottlePolicy
 from app.directory.models import Department, User
 from app.directory.scoping import get_visible
 from app.extensions import db
 
 from . import bp
-from .auth import token_required
+from .auth import bearer_token, password_change_response, token_required
 from .errors import api_error_response
 from .openapi import documented, error_responses, openapi_document
 from .serializers import department_json, user_json
@@ -49,7 +45,7 @@ def openapi():
         "type": "object", "required": ["username", "password"],
         "properties": {"username": {"type": "string"}, "password": {"type": "string"}}}}}},
     responses={"200": {"description": "Mã truy cập và thông tin người dùng"},
-               **error_responses(400, 401, 429)})
+               **error_responses(400, 401, 403, 429)})
 def api_login():
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
@@ -69,10 +65,23 @@ def api_login():
     if user is None:
         db.session.commit()
         return api_error_response(401, _("Tên đăng nhập hoặc mật khẩu không đúng."))
+    if user.must_change_password:
+        db.session.commit()  # keeps the audited login; no token for a temporary password
+        return password_change_response()
     token, row = issue_api_token(user, hours=config["API_TOKEN_HOURS"])
     db.session.commit()
     return jsonify(token=token, token_type="Bearer", expires_at=row.expires_at.isoformat(),
                    user=user_json(user))
+
+
+@bp.route("/api/v1/auth/logout", methods=["POST"])
+@documented(summary="Đăng xuất: thu hồi mã truy cập đang dùng", security=BEARER,
+            responses={"204": {"description": "Mã truy cập đã bị thu hồi"}, **error_responses(401)})
+@token_required
+def api_logout():
+    revoke_api_token(bearer_token(), actor=g.api_user)
+    db.session.commit()
+    return "", 204
 
 
 @bp.route("/api/v1/me")

@@ -16,7 +16,7 @@ READ_METHODS = ("GET", "HEAD", "OPTIONS")
 # What a read-only person may still post: their own session and password, and a replay check (it only
 # reads the record; its outcome is kept as an audited check).
 OPEN_TO_READ_ONLY = ("auth.login", "auth.logout", "auth.change_password_page", "api.api_login",
-                     "api.replay_instance")
+                     "api.api_logout", "api.replay_instance")
 
 
 def is_read_only(user) -> bool:

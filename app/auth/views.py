@@ -11,14 +11,14 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 
-from app.audit.services import record
 from app.extensions import db
 
 from .forms import ChangePasswordForm, LoginForm
-from .services import LoginThrottled, ThrottlePolicy, authenticate, change_password
-from .session import signed_in_user
+from .services import authenticate, change_password
+from .session import current_session_key, sign_in, sign_out, signed_in_user
+from .throttle import LoginThrottled, ThrottlePolicy
 
 bp = Blueprint("auth", __name__)
 
@@ -46,9 +46,10 @@ def login():
                 n=throttled.wait_seconds))
             status = 429
         else:
+            if user is not None:
+                sign_in(user)
             db.session.commit()
             if user is not None:
-                login_user(user)
                 if user.must_change_password:
                     flash(_("Vui lòng đổi mật khẩu trước khi làm việc."), "warning")
                     return redirect(url_for("auth.change_password_page"))
@@ -63,10 +64,8 @@ def login():
 @bp.route("/dang-xuat", methods=["POST"])
 @login_required
 def logout():
-    user = signed_in_user()
-    record("user_logged_out", actor=user, subject=user)
+    sign_out(signed_in_user())
     db.session.commit()
-    logout_user()
     flash(_("Bạn đã đăng xuất."), "info")
     return redirect(url_for("auth.login"))
 
@@ -77,7 +76,7 @@ def change_password_page():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         errors = change_password(signed_in_user(), form.current_password.data, form.new_password.data,
-                                 actor=signed_in_user())
+                                 actor=signed_in_user(), keep_session_key=current_session_key())
         if not errors:
             db.session.commit()
             flash(_("Đã đổi mật khẩu."), "success")

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from app.audit.services import record
 from app.auth.passwords import hash_password, password_problem
+from app.auth.services import end_sign_ins
 from app.extensions import db
 
 from .models import AGENCY_CODE_PATTERN, Agency, Department, User
@@ -180,6 +181,7 @@ def reset_user_password(user: User, password: str, *, actor: User) -> None:
     _check_password(password, user.username)
     user.password_hash = hash_password(password)
     user.must_change_password = True
+    end_sign_ins(user)  # whoever signed in with the old password is out
     record("user_password_reset", actor=actor, subject=user, agency_id=user.agency_id)
     db.session.flush()
 

@@ -10,7 +10,7 @@ from app.directory.roles import CLERK
 from .metadata import DocumentRefused, parse_metadata
 from .models import Document
 from .receiving import Received, find_duplicates, receive_document
-from .storage import UploadRefused, store_pdf
+from .storage import UploadBatch, UploadRefused
 
 
 @dataclass
@@ -38,18 +38,19 @@ def enter_incoming(actor: User, values, main_upload, attachment_uploads=(), *,
     if duplicates and not confirm_duplicate:
         raise DuplicateSuspected(duplicates)
     config = current_app.config
-    limit = config["MAX_TASK_FILE_MB"] * 1024 * 1024
-    try:
-        main_file = store_pdf(main_upload.stream, main_upload.filename, files_dir=config["FILES_DIR"], max_bytes=limit)
-    except UploadRefused as refused:
-        raise DocumentRefused({"file": str(refused)}) from None
-    attachments = []
-    for upload in attachment_uploads:
-        if upload and upload.filename:
-            try:
-                attachments.append(store_pdf(upload.stream, upload.filename, files_dir=config["FILES_DIR"],
-                                             max_bytes=limit))
-            except UploadRefused as refused:
-                raise DocumentRefused({"attachments": f"{upload.filename}: {refused}"}) from None
-    return receive_document(agency_id=actor.agency_id, metadata=metadata, main_file=main_file,
-                            attachments=tuple(attachments), origin="paper", actor=actor)
+    with UploadBatch(config["FILES_DIR"], max_bytes=config["MAX_TASK_FILE_MB"] * 1024 * 1024) as batch:
+        try:
+            main_file = batch.add_pdf(main_upload.stream, main_upload.filename)
+        except UploadRefused as refused:
+            raise DocumentRefused({"file": str(refused)}) from None
+        attachments = []
+        for upload in attachment_uploads:
+            if upload and upload.filename:
+                try:
+                    attachments.append(batch.add_pdf(upload.stream, upload.filename))
+                except UploadRefused as refused:
+                    raise DocumentRefused({"attachments": f"{upload.filename}: {refused}"}) from None
+        # The files reach the store only when receiving accepted them (the batch's exit).
+        return receive_document(agency_id=actor.agency_id, metadata=metadata, main_file=main_file,
+                                attachments=tuple(attachments), origin="paper", actor=actor,
+                                main_pdf=batch.read_bytes(main_file))

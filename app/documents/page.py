@@ -1,5 +1,5 @@
 """What the document page shows: metadata, files, signature verdicts, the timeline, holders, my task on it."""
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
@@ -12,6 +12,7 @@ from .holders import holders_by_instance
 from .models import Document, DocumentLink, DocumentNote
 from .outgoing.page import OutgoingDetails, outgoing_details
 from .search import OPEN_STATUSES
+from .verification import active_files
 
 
 @dataclass
@@ -32,6 +33,8 @@ class DocumentPage:
     my_tasks: list[HumanTask]
     links: list[DocumentLink]
     outgoing: OutgoingDetails | None = None
+    # Files holding JavaScript or automatic actions: warned about, downloaded instead of shown.
+    active_files: list = field(default_factory=list)
 
     @property
     def overdue_days(self) -> int:
@@ -55,4 +58,4 @@ def document_page(document: Document, actor) -> DocumentPage:
     links = db.session.scalars(select(DocumentLink).where(DocumentLink.document_id == document.id)).all()
     outgoing = outgoing_details(document) if document.direction == "outgoing" else None
     return DocumentPage(document, timeline, holders_by_instance([document.instance_id]).get(document.instance_id, []),
-                        list(my_tasks), list(links), outgoing)
+                        list(my_tasks), list(links), outgoing, active_files(document))

@@ -28,6 +28,7 @@ from .metadata import DocumentRefused, IncomingMetadata
 from .models import RECEIVED, REFUSED, Document, DocumentFile
 from .status import change_status
 from .storage import StoredFile, path_for
+from .verification import ISSUED_SIGNATURE_FIELDS
 
 INCOMING_PROCESS = "incoming_document"
 
@@ -51,21 +52,26 @@ def find_duplicates(agency_id: int, metadata: IncomingMetadata) -> list[Document
 
 def receive_document(*, agency_id: int, metadata: IncomingMetadata, main_file: StoredFile,
                      attachments: tuple[StoredFile, ...] = (), origin: str = "paper", actor: User | None = None,
-                     source_document_id: int | None = None, refuse_broken_signatures: bool = True) -> Received:
+                     source_document_id: int | None = None, refuse_broken_signatures: bool = True,
+                     main_pdf: bytes | None = None) -> Received:
     """Keep an incoming document (status 01) and start its process; raise DocumentRefused for bad input.
 
     The clerk's own upload refuses a broken signature at once; a delivery keeps it, so that the clerk
-    sees the verdict at Tiếp nhận and can refuse it with the reason.
+    sees the verdict at Tiếp nhận and can refuse it with the reason. `main_pdf` is the main file's
+    content when it is not in the store yet (an upload held until accepted).
     """
     issuer = _resolve_issuer(metadata)
-    pdf = path_for(Path(current_app.config["FILES_DIR"]), main_file.sha256).read_bytes()
+    pdf = main_pdf if main_pdf is not None else path_for(
+        Path(current_app.config["FILES_DIR"]), main_file.sha256).read_bytes()
     try:
         facts = inspect_pdf(pdf)
     except PdfRejected as refused:
         raise DocumentRefused({"file": str(refused)}) from None
     config = current_app.config
+    # Delivered from an agency of this installation: issued here, so both signatures must be there.
+    expected = ISSUED_SIGNATURE_FIELDS if source_document_id is not None else ()
     verdicts = [v.as_data() for v in validate_pdf_signatures(
-        pdf, trust_roots=trust_roots_from_config(config), crls=crls_from_config(config))]
+        pdf, trust_roots=trust_roots_from_config(config), crls=crls_from_config(config), expected_fields=expected)]
     broken = [v for v in verdicts if v["verdict"] == "invalid"]
     if broken and refuse_broken_signatures:
         raise DocumentRefused({"file": _("Chữ ký số trong tệp không hợp lệ: %(reason)s",

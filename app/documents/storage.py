@@ -30,16 +30,13 @@ def path_for(files_dir: Path, sha256: str) -> Path:
     return Path(files_dir) / sha256[:2] / sha256
 
 
-def store_pdf(stream, filename: str, *, files_dir: Path, max_bytes: int) -> StoredFile:
-    """Check that the upload is a PDF within the size limit, then keep it under its hash."""
-    files_dir = Path(files_dir)
+def _write_checked(stream, files_dir: Path, max_bytes: int) -> tuple[str, str, int]:
+    """Copy the upload to a temporary file beside the store, checking it; return (temporary, sha256, size)."""
     files_dir.mkdir(parents=True, exist_ok=True)
-    digest, size = hashlib.sha256(), 0
-    # Written to a temporary file in the same directory first: the final name appears only whole.
+    digest, size, head = hashlib.sha256(), 0, b""
     fd, temporary = tempfile.mkstemp(dir=files_dir, prefix=".upload-")
     try:
         with os.fdopen(fd, "wb") as out:
-            head = b""
             while chunk := stream.read(CHUNK):
                 if len(head) < len(PDF_MAGIC):
                     head += chunk[:len(PDF_MAGIC)]
@@ -52,15 +49,74 @@ def store_pdf(stream, filename: str, *, files_dir: Path, max_bytes: int) -> Stor
             raise UploadRefused(_("Tệp rỗng."))
         if not head.startswith(PDF_MAGIC):
             raise UploadRefused(_("Chỉ nhận tệp PDF."))
-        sha256 = digest.hexdigest()
-        final = path_for(files_dir, sha256)
-        final.parent.mkdir(exist_ok=True)
-        if final.exists():
-            os.unlink(temporary)  # same content already kept: never overwritten
-        else:
-            os.replace(temporary, final)
-        return StoredFile(sha256, size, os.path.basename(filename or "tep.pdf")[:255])
     except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
+        _remove(temporary)
         raise
+    return temporary, digest.hexdigest(), size
+
+
+def _place(temporary: str, files_dir: Path, sha256: str) -> None:
+    # The final name appears only whole (same directory, atomic rename) and is never overwritten.
+    final = path_for(files_dir, sha256)
+    final.parent.mkdir(exist_ok=True)
+    if final.exists():
+        _remove(temporary)
+    else:
+        os.replace(temporary, final)
+
+
+def _remove(temporary: str) -> None:
+    if os.path.exists(temporary):
+        os.unlink(temporary)
+
+
+def _stored(sha256: str, size: int, filename: str) -> StoredFile:
+    return StoredFile(sha256, size, os.path.basename(filename or "tep.pdf")[:255])
+
+
+def store_pdf(stream, filename: str, *, files_dir: Path, max_bytes: int) -> StoredFile:
+    """Check that the upload is a PDF within the size limit, then keep it under its hash."""
+    files_dir = Path(files_dir)
+    temporary, sha256, size = _write_checked(stream, files_dir, max_bytes)
+    try:
+        _place(temporary, files_dir, sha256)
+    except BaseException:
+        _remove(temporary)
+        raise
+    return _stored(sha256, size, filename)
+
+
+class UploadBatch:
+    """The uploads of one request, held aside until the whole request is accepted.
+
+    Used as a context manager: leaving it normally moves the files into the store; leaving it by an
+    exception (a refused file, bad metadata, a broken signature) deletes them, so a refusal leaves no
+    blob behind. Only the batch's own temporary files are ever deleted: a blob already in the store may
+    belong to another document (content addressed) and is never touched.
+    """
+
+    def __init__(self, files_dir, *, max_bytes: int):
+        self.files_dir, self.max_bytes = Path(files_dir), max_bytes
+        self._held: dict[str, str] = {}  # sha256 -> temporary path
+
+    def add_pdf(self, stream, filename: str) -> StoredFile:
+        temporary, sha256, size = _write_checked(stream, self.files_dir, self.max_bytes)
+        if sha256 in self._held:
+            _remove(temporary)  # the same file twice in one request
+        else:
+            self._held[sha256] = temporary
+        return _stored(sha256, size, filename)
+
+    def read_bytes(self, stored: StoredFile) -> bytes:
+        return Path(self._held[stored.sha256]).read_bytes()
+
+    def __enter__(self) -> "UploadBatch":
+        return self
+
+    def __exit__(self, error_type, error, traceback) -> None:
+        held, self._held = self._held, {}
+        for sha256, temporary in held.items():
+            if error_type is None:
+                _place(temporary, self.files_dir, sha256)
+            else:
+                _remove(temporary)

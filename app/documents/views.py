@@ -37,7 +37,7 @@ from .models import DocumentFile
 from .page import document_page
 from .search import IncomingFilters, incoming_query
 from .storage import path_for
-from .verification import REPORT_COLUMNS, report_rows, verify_files, verify_signatures
+from .verification import REPORT_COLUMNS, file_is_active, report_rows, verify_files, verify_signatures
 from .vocabulary import (
     DOCUMENT_TYPES,
     LINK_LABELS,
@@ -132,9 +132,10 @@ def document_file(document_id: int, file_id: int):
     path = path_for(Path(current_app.config["FILES_DIR"]), stored.sha256)
     if not path.is_file():
         abort(404)
-    # Shown inline in the page's viewer; the name is the one the file came with.
+    # Shown inline in the page's viewer, unless it holds scripts or automatic actions: a browser's PDF
+    # viewer might run them. The name is the one the file came with.
     return send_file(path, mimetype=stored.content_type, download_name=stored.name,
-                     as_attachment=request.args.get("download") == "1", max_age=0)
+                     as_attachment=request.args.get("download") == "1" or file_is_active(stored), max_age=0)
 
 
 @bp.route("/van-ban/<int:document_id>/chu-ky")

@@ -27,7 +27,8 @@ logging.getLogger("pyhanko").setLevel(logging.ERROR)
 logging.getLogger("pyhanko_certvalidator").setLevel(logging.ERROR)
 
 PDF_MAGIC = b"%PDF-"
-VERDICT_LABELS = {"valid": _l("Hợp lệ"), "unknown": _l("Không xác định"), "invalid": _l("Không hợp lệ")}
+VERDICT_LABELS = {"valid": _l("Hợp lệ"), "unknown": _l("Không xác định"), "invalid": _l("Không hợp lệ"),
+                  "unsigned": _l("Chưa ký")}
 
 
 class PdfRejected(ValueError):
@@ -88,18 +89,24 @@ def inspect_pdf(pdf_bytes: bytes) -> PdfFacts:
 
 
 def validate_pdf_signatures(pdf_bytes: bytes, *, trust_roots: list[x509.Certificate], crls=(),
-                            revocation_mode: str = "hard-fail") -> list[SignatureVerdict]:
+                            revocation_mode: str = "hard-fail", expected_fields=()) -> list[SignatureVerdict]:
     """Judge every signature in the PDF (document timestamps excluded), in signing order.
 
     Only `trust_roots` are trusted and nothing is fetched: a certificate that names a CRL or OCSP
     service is judged "unknown" unless `crls` (or the document's own DSS) hold its revocation status.
+    Each of `expected_fields` that holds no signature is reported "unsigned" after the others: a
+    signature stripped from a file (its revision cut off, its field emptied) must show, not vanish.
     """
     reader = _open_pdf(pdf_bytes)
     # A list, never None: None would make certvalidator fall back to the operating system's roots.
     context_settings = {"trust_roots": list(trust_roots), "crls": list(crls), "allow_fetching": False,
                         "revocation_mode": revocation_mode}
-    return [_judge(field_name, signature, reader, context_settings)
-            for field_name, signature in _signatures_in(reader)]
+    verdicts = [_judge(field_name, signature, reader, context_settings)
+                for field_name, signature in _signatures_in(reader)]
+    present = {verdict.field_name for verdict in verdicts}
+    return verdicts + [SignatureVerdict(field_name=name, verdict="unsigned", reason=_(
+        "Trường chữ ký %(field)s không có chữ ký; văn bản đã ban hành phải có chữ ký này.", field=name))
+        for name in expected_fields if name not in present]
 
 
 def _signature_fields(reader: PdfFileReader) -> list[tuple[str, object]]:

@@ -63,10 +63,17 @@ def test_five_failures_in_a_minute_make_the_username_wait(client, make):
     assert api.status_code == 429 and int(api.headers["Retry-After"]) > 0
 
 
-def test_one_address_guessing_many_usernames_waits(client, make):
+def test_one_address_guessing_many_usernames_waits_at_the_address_cap(app, client, make, monkeypatch):
+    user = make.user()
     for n in range(5):
         _attempt(client, f"doan-mo-{n}", "sai")
-    user = make.user()
+    # Colleagues behind the same address are not locked out by one person's typos...
+    assert _attempt(client, user.username, Factory.PASSWORD).status_code == 302
+    client.post("/dang-xuat", data={"csrf_token": csrf_token_from(client.get("/").get_data(as_text=True))})
+    # ...until the address as a whole has failed too often.
+    monkeypatch.setitem(app.config, "LOGIN_ADDRESS_FAILURE_LIMIT", 8)
+    for n in range(3):
+        _attempt(client, f"doan-mo-{n + 5}", "sai")
     assert _attempt(client, user.username, Factory.PASSWORD).status_code == 429
 
 

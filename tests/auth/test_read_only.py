@@ -5,7 +5,8 @@ from ..conftest import csrf_token_from
 from ..factories import Factory
 
 # Routes a read-only person may still post to: their own session and password.
-OPEN = {"auth.login", "auth.logout", "auth.change_password_page", "api.api_login", "api.replay_instance"}
+OPEN = {"auth.login", "auth.logout", "auth.change_password_page", "api.api_login", "api.api_logout",
+        "api.replay_instance"}
 
 
 def _write_rules(app):
