@@ -1,7 +1,7 @@
 """Login sessions kept server-side, login throttle counters instead of one row per failure
 
 Revision ID: d1a5e3c7b9f2
-Revises: b7e2a9c4d1f0
+Revises: c4e8f1a2b3d5
 Create Date: 2026-12-07 10:00:00
 
 """
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "d1a5e3c7b9f2"
-down_revision = "b7e2a9c4d1f0"
+down_revision = "c4e8f1a2b3d5"
 branch_labels = None
 depends_on = None
 
