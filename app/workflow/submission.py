@@ -5,14 +5,14 @@ declares (task data is user input), is checked against the schema and the choice
 offered, then the task is signed (a signing step) or completed and saved. The case's subject comes
 from the instance, never from the answer. Views and API routes only adapt their input and output.
 """
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Protocol
 
 from flask import current_app
 from flask_babel import gettext as _
 
-from app.documents.storage import UploadRefused, store_pdf
+from app.documents.storage import UploadBatch, UploadRefused
 
 from .errors import WorkflowError
 from .form_errors import FORM_ERROR_KEY
@@ -36,6 +36,9 @@ class AnswerInvalid(WorkflowError):
 
 
 class TaskAnswer(Protocol):
+    def held(self) -> AbstractContextManager:
+        """While open, what the answer uploads is held aside; it is stored only if the block succeeds."""
+
     def typed(self, form: TaskForm, choices: dict, current: dict) -> tuple[dict, dict]:
         """Typed values of the declared fields and errors by field; `current` is the task's data now."""
 
@@ -46,6 +49,9 @@ class JsonAnswer:
 
     values: object
     ignored: list[str] = field(default_factory=list)  # undeclared keys left out, told back to the client
+
+    def held(self) -> AbstractContextManager:
+        return nullcontext()  # JSON carries no files
 
     def typed(self, form: TaskForm, choices: dict, current: dict) -> tuple[dict, dict]:
         if not isinstance(self.values, dict):
@@ -65,27 +71,27 @@ class PostedForm:
 
     formdata: object
     files: object
+    _batch: UploadBatch | None = None
+
+    @contextmanager
+    def held(self):
+        config = current_app.config
+        with UploadBatch(config["FILES_DIR"], max_bytes=config["MAX_TASK_FILE_MB"] * 1024 * 1024) as batch:
+            self._batch = batch
+            yield
 
     def typed(self, form: TaskForm, choices: dict, current: dict) -> tuple[dict, dict]:
         data, errors = parse_submission(form, self.formdata, choices)
-        wanted = {}
         for name in form.file_fields:
             upload = self.files.get(name)
-            if upload is not None and upload.filename:
-                wanted[name] = upload
-            elif name in form.schema.get("required", ()) and not current.get(name):
-                errors[name] = _("Trường này bắt buộc.")
-        if errors:
-            return data, errors  # nothing stored for an answer that goes back to the person
-        config = current_app.config
-        for name, upload in wanted.items():
+            if upload is None or not upload.filename:
+                if name in form.schema.get("required", ()) and not current.get(name):
+                    errors[name] = _("Trường này bắt buộc.")
+                continue
             try:
-                stored = store_pdf(upload.stream, upload.filename, files_dir=Path(config["FILES_DIR"]),
-                                   max_bytes=config["MAX_TASK_FILE_MB"] * 1024 * 1024)
+                data[name] = self._batch.add_pdf(upload.stream, upload.filename).as_data()
             except UploadRefused as refused:
                 errors[name] = str(refused)
-            else:
-                data[name] = stored.as_data()
         return data, errors
 
 
@@ -99,11 +105,13 @@ def submit_task(task_uuid: str, answer: TaskAnswer, *, actor, channel: str, secr
         raise ValueError(f"unknown channel {channel!r}")
     locked = lock_task(task_uuid, actor=actor)
     shape = task_shape(locked.row)
-    data = {}
-    if shape.form is not None:
-        data, errors = answer.typed(shape.form, picker_choices(shape.form, actor), locked.task.data)
-        if errors:
-            raise AnswerInvalid(errors, data)
-        data = as_answer(shape.form, data)
-    prepare = signing_preparer(locked, actor=actor, secret=secret) if shape.signing else None
-    return run_task(locked, data, actor=actor, prepare=prepare, channel=channel)
+    # Uploads reach the file store only if the whole completion goes through: a refusal leaves no blob.
+    with answer.held():
+        data = {}
+        if shape.form is not None:
+            data, errors = answer.typed(shape.form, picker_choices(shape.form, actor), locked.task.data)
+            if errors:
+                raise AnswerInvalid(errors, data)
+            data = as_answer(shape.form, data)
+        prepare = signing_preparer(locked, actor=actor, secret=secret) if shape.signing else None
+        return run_task(locked, data, actor=actor, prepare=prepare, channel=channel)

@@ -1,10 +1,15 @@
 """Văn bản đi through the pages: the draft form, preview, reviews, PIN signing, issuing, the lists, statuses back."""
+import io
+import uuid
+from pathlib import Path
+
 import pytest
 from sqlalchemy import select
 
 from app.documents.models import Document
 from app.workflow.models import HumanTask
 
+from ..pdf_samples import minimal_pdf
 from .outgoing_setup import PIN, make_sender, task_of
 
 
@@ -184,3 +189,20 @@ def test_an_auditor_downloads_a_signed_dossier_with_the_originals_and_the_trail(
     assert f"/kiem-toan/ho-so/{instance_id}" in client.get(f"/van-ban/{document.id}").get_data(as_text=True)
     history = client.get(f"/kiem-toan/ho-so/{instance_id}?phat_lai=1").get_data(as_text=True)
     assert "Khớp:" in history and 'id="process-diagram"' in history and 'id="step-snapshots"' in history
+
+
+def test_a_refused_draft_leaves_no_uploaded_appendix_in_the_file_store(app, sender, log_in_as, post_form):
+    log_in_as(sender.specialist)
+    started = post_form("/van-ban-di", "/quy-trinh/outgoing_document/khoi-tao")
+    task_uuid = started.location.rsplit("/", 1)[1]
+    files = Path(app.config["FILES_DIR"])
+    before = {p for p in files.rglob("*") if p.is_file()}
+    appendix = minimal_pdf(f"Phu luc {uuid.uuid4()}")  # a file the store has never seen
+
+    refused = complete(post_form, task_uuid, {
+        "doc_type": "CV", "subject": "Đề nghị cử cán bộ", "body": "Trân trọng./.", "signer": sender.leader.username,
+        "authority": "", "external_recipients": "khong phai ma dinh danh",  # the drafting step refuses it
+        "attachment": (io.BytesIO(appendix), "phu-luc.pdf")}, content_type="multipart/form-data")
+
+    assert refused.status_code == 422 and "Nơi nhận ngoài hệ thống" in refused.get_data(as_text=True)
+    assert {p for p in files.rglob("*") if p.is_file()} == before
