@@ -1,0 +1,41 @@
+"""Refuse a NUL character anywhere in the text a request carries (path, query, form fields, JSON).
+
+PostgreSQL's text types cannot hold one (the driver refuses the whole statement) and nobody types one, so it is
+refused once, here, before any view or search helper sees it — on both databases alike. Uploaded files are
+bytes and are not looked at.
+"""
+from flask import Flask, request
+from flask_babel import gettext as _
+from werkzeug.exceptions import BadRequest
+
+NUL = "\x00"
+
+
+class NulRefused(BadRequest):
+    """400 with the reason people read (the error page and the API error show `detail`)."""
+
+    def __init__(self):
+        super().__init__()
+        self.detail = _("Dữ liệu gửi lên chứa ký tự không hợp lệ (NUL).")
+
+
+def _holds_nul(value) -> bool:
+    if isinstance(value, str):
+        return NUL in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    return False
+
+
+def refuse_nul_characters() -> None:
+    texts = [request.path, *request.args.keys(), *request.args.values()]
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        texts += [*request.form.keys(), *request.form.values()]
+    if any(NUL in text for text in texts) or (request.is_json and _holds_nul(request.get_json(silent=True))):
+        raise NulRefused()
+
+
+def init_request_checks(app: Flask) -> None:
+    app.before_request(refuse_nul_characters)
