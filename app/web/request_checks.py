@@ -33,7 +33,7 @@ def refuse_nul_characters() -> None:
     texts = [request.path, *request.args.keys(), *request.args.values()]
     if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
         texts += [*request.form.keys(), *request.form.values()]
-    if any(NUL in text for text in texts) or (request.is_json and _holds_nul(request.get_json(silent=True))):
+    if any(_holds_nul(text) for text in texts) or (request.is_json and _holds_nul(request.get_json(silent=True))):
         raise NulRefused()
 
 
