@@ -6,17 +6,10 @@ bytes and are not looked at.
 """
 from flask import Flask, request
 from flask_babel import gettext as _
-from werkzeug.exceptions import BadRequest
+
+from .errors import BadInput
 
 NUL = "\x00"
-
-
-class NulRefused(BadRequest):
-    """400 with the reason people read (the error page and the API error show `detail`)."""
-
-    def __init__(self):
-        super().__init__()
-        self.detail = _("Dữ liệu gửi lên chứa ký tự không hợp lệ (NUL).")
 
 
 def _holds_nul(value) -> bool:
@@ -34,7 +27,7 @@ def refuse_nul_characters() -> None:
     if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
         texts += [*request.form.keys(), *request.form.values()]
     if any(_holds_nul(text) for text in texts) or (request.is_json and _holds_nul(request.get_json(silent=True))):
-        raise NulRefused()
+        raise BadInput(_("Dữ liệu gửi lên chứa ký tự không hợp lệ (NUL)."))
 
 
 def init_request_checks(app: Flask) -> None:
