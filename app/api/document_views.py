@@ -14,6 +14,7 @@ from app.documents.search import IncomingFilters, incoming_query
 from app.documents.storage import path_for
 from app.documents.vocabulary import STATUS_LABELS
 from app.extensions import db
+from app.web.request_checks import refuse_nul
 
 from . import bp
 from .auth import token_required
@@ -66,6 +67,7 @@ def post_incoming():
         values = None
     if not isinstance(values, dict):
         return api_error_response(400, _("Trường metadata phải là một đối tượng JSON."))
+    refuse_nul(values)
     try:
         received = enter_incoming(g.api_user, values, request.files.get("file"), request.files.getlist("attachments"),
                                   confirm_duplicate=values.get("confirm_duplicate") is True)

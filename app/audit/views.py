@@ -16,7 +16,7 @@ from app.documents.models import Document
 from app.extensions import db
 from app.rendering.tables import Column, to_csv
 from app.vietnam_time import parse_day_or_none, start_of_day, unreadable_day, vietnam_today
-from app.web.errors import day_refused
+from app.web.refusals import day_refused
 from app.web.routing import bounded_int
 
 from .models import AuditEvent

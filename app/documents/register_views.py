@@ -11,7 +11,7 @@ from app.rendering.formats import period_text
 from app.rendering.registers import render_register_pdf
 from app.rendering.tables import to_csv, to_xlsx
 from app.vietnam_time import parse_day_or_none, unreadable_day, vietnam_today
-from app.web.errors import day_refused
+from app.web.refusals import day_refused
 
 from .models import RegisterBook
 from .numbering import book_for

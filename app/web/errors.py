@@ -2,22 +2,10 @@
 from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.api.errors import api_error_response
 from app.extensions import db
-
-
-class BadInput(BadRequest):
-    """400 whose Vietnamese reason people read (the error page and the API error show `detail`)."""
-
-    def __init__(self, detail: str):
-        super().__init__()
-        self.detail = detail
-
-
-def day_refused() -> BadInput:
-    return BadInput(_("Ngày không hợp lệ (dd/mm/yyyy, năm từ 1900 đến 2200)."))
 
 
 def _messages():

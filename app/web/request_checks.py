@@ -7,7 +7,7 @@ bytes and are not looked at.
 from flask import Flask, request
 from flask_babel import gettext as _
 
-from .errors import BadInput
+from .refusals import BadInput
 
 NUL = "\x00"
 
@@ -22,12 +22,20 @@ def _holds_nul(value) -> bool:
     return False
 
 
-def refuse_nul_characters() -> None:
-    texts = [request.path, *request.args.keys(), *request.args.values()]
-    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        texts += [*request.form.keys(), *request.form.values()]
-    if any(_holds_nul(text) for text in texts) or (request.is_json and _holds_nul(request.get_json(silent=True))):
+def refuse_nul(value) -> None:
+    """BadInput when `value` (text, or JSON made of dicts and lists) holds a NUL character.
+
+    For JSON that travels inside a form field (the API's multipart `metadata`), which only its view decodes."""
+    if _holds_nul(value):
         raise BadInput(_("Dữ liệu gửi lên chứa ký tự không hợp lệ (NUL)."))
+
+
+def refuse_nul_characters() -> None:
+    refuse_nul([request.path, *request.args.keys(), *request.args.values()])
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        refuse_nul([*request.form.keys(), *request.form.values()])
+    if request.is_json:
+        refuse_nul(request.get_json(silent=True))
 
 
 def init_request_checks(app: Flask) -> None:

@@ -13,7 +13,7 @@ class BoundedIntegerConverter(IntegerConverter):
     """`<int:...>` that does not match numbers past MAX_ID (so the URL answers 404)."""
 
     def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False):  # noqa: A002 (werkzeug's names)
-        super().__init__(map, fixed_digits=fixed_digits, min=min, max=MAX_ID if max is None else max, signed=signed)
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
 def bounded_int(text: str) -> int:

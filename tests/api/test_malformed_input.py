@@ -1,8 +1,11 @@
 """Malformed input is refused with a 4xx and a Vietnamese message, never a server error (both databases)."""
+import io
+
 import pytest
 from openapi_spec_validator import validate
 
 from ..factories import Factory
+from ..pdf_samples import minimal_pdf
 
 HUGE_IDS = ("3000000000", "9223372036854775808", "99999999999999999999999")
 
@@ -68,6 +71,16 @@ def test_fields_of_the_wrong_type_or_unknown_are_named(client, auth):
 ))
 def test_a_nul_character_is_refused_before_it_reaches_the_database(client, auth, request_args):
     response = client.open(headers=auth, **request_args)
+    assert response.status_code == 400
+    assert response.get_json()["error"]["message"] == "Dữ liệu gửi lên chứa ký tự không hợp lệ (NUL)."
+
+
+def test_a_nul_character_in_the_json_of_a_multipart_field_is_refused(client, make):
+    clerk = make.user(roles=("clerk",))
+    response = client.post("/api/v1/documents/incoming", headers=_headers(client, clerk),
+                           content_type="multipart/form-data",
+                           data={"metadata": '{"subject": "Giấy mời\\u0000", "doc_type": "CV"}',
+                                 "file": (io.BytesIO(minimal_pdf()), "cv.pdf")})
     assert response.status_code == 400
     assert response.get_json()["error"]["message"] == "Dữ liệu gửi lên chứa ký tự không hợp lệ (NUL)."
 
