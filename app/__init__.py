@@ -18,6 +18,8 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
     os.makedirs(app.instance_path, exist_ok=True)
+    from .web.routing import init_routing
+    init_routing(app)  # before any route is added: ids in URLs stay within the database's integer
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS",
                           engine_options(app.config["SQLALCHEMY_DATABASE_URI"]))
     if not app.config.get("SECRET_KEY"):
@@ -38,6 +40,8 @@ def create_app(config: dict | None = None) -> Flask:
     init_login(app, login_manager)
     from .auth.read_only import init_read_only
     init_read_only(app)
+    from .web.request_checks import init_request_checks
+    init_request_checks(app)
 
     from processes import CATALOGUE
 

@@ -15,14 +15,27 @@ def start_of_day(day: date) -> datetime:
 
 
 _VN_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+# Days outside these years are typing slips; refusing them also keeps "the day after" and the UTC
+# conversion of a period's end away from date.max (31/12/9999 + 1 day overflows).
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
 
 
 def parse_day(text) -> date:
-    """A day written dd/mm/yyyy (as people type it) or ISO yyyy-mm-dd (links, API); ValueError otherwise."""
+    """A day written dd/mm/yyyy (as people type it) or ISO yyyy-mm-dd (links, API), years 1900–2200;
+    ValueError otherwise."""
     text = str(text).strip()
     if match := _VN_DATE.match(text):
-        return date(int(match[3]), int(match[2]), int(match[1]))
-    return date.fromisoformat(text)
+        day = date(int(match[3]), int(match[2]), int(match[1]))
+    else:
+        day = date.fromisoformat(text)
+    if not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
+        raise ValueError(f"year {day.year} outside {EARLIEST_YEAR}..{LATEST_YEAR}")
+    return day
+
+
+def unreadable_day(text) -> bool:
+    """True when a filter was given a day that parse_day refuses (the page says so instead of ignoring it)."""
+    return bool(text) and parse_day_or_none(text) is None
 
 
 def parse_day_or_none(text) -> date | None:

@@ -3,12 +3,15 @@ import subprocess
 import unicodedata
 
 
-def minimal_pdf(text: str = "Van ban thu", pages: int = 1, catalog_extra: str = "") -> bytes:
+def minimal_pdf(text: str = "Van ban thu", pages: int = 1, catalog_extra: str = "",
+                claimed_pages: int | None = None) -> bytes:
     """A PDF with `pages` pages of Helvetica text; ASCII text only (the PDF string is not encoded).
-    `catalog_extra` goes into the catalogue as written (an /OpenAction, say)."""
+
+    `catalog_extra` goes into the catalogue as written (an /OpenAction, say); `claimed_pages` puts another
+    number in the page tree's /Count, as a lying or broken file does."""
     objects = [f"<< /Type /Catalog /Pages 2 0 R {catalog_extra}>>"]
     kids = " ".join(f"{3 + 2 * i} 0 R" for i in range(pages))
-    objects.append(f"<< /Type /Pages /Kids [{kids}] /Count {pages} >>")
+    objects.append(f"<< /Type /Pages /Kids [{kids}] /Count {pages if claimed_pages is None else claimed_pages} >>")
     font_ref = 3 + 2 * pages
     for i in range(pages):
         stream = f"BT /F1 12 Tf 72 720 Td ({text} - trang {i + 1}) Tj ET".encode()

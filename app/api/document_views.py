@@ -15,14 +15,14 @@ from app.documents.storage import path_for
 from app.documents.verification import file_is_active
 from app.documents.vocabulary import STATUS_LABELS
 from app.extensions import db
+from app.web.request_checks import refuse_nul
 
 from . import bp
 from .auth import token_required
 from .errors import api_error_response
-from .openapi import documented, error_responses
-from .pagination import PAGE_PARAMETERS, paged_json
-
-BEARER = [{"bearer": []}]
+from .openapi import documented
+from .pagination import paged_json
+from .schemas import DocumentFull, DocumentOut, DocumentQuery, page_of
 
 
 def document_json(document: Document, *, full: bool = False) -> dict:
@@ -52,17 +52,15 @@ def document_json(document: Document, *, full: bool = False) -> dict:
 
 
 @bp.route("/api/v1/documents/incoming", methods=["POST"])
-@documented(summary="Văn thư vào sổ văn bản đến (giấy/bản quét): metadata JSON + tệp PDF", security=BEARER,
-            requestBody={"required": True, "content": {"multipart/form-data": {"schema": {
+@token_required
+@documented("Văn thư vào sổ văn bản đến (giấy/bản quét): metadata JSON + tệp PDF", response=DocumentFull, status=201,
+            errors=(409,), request_body={"required": True, "content": {"multipart/form-data": {"schema": {
                 "type": "object", "required": ["metadata", "file"],
                 "properties": {"metadata": {"type": "string", "description": "JSON: doc_type, number, notation, "
                                             "issuer_code, issuer_name, document_date, subject, urgency, secrecy, "
                                             "page_count, signer_name, due_date, confirm_duplicate"},
                                "file": {"type": "string", "format": "binary"},
-                               "attachments": {"type": "array", "items": {"type": "string", "format": "binary"}}}}}}},
-            responses={"201": {"description": "Đã tiếp nhận (trạng thái 01)"},
-                       **error_responses(400, 401, 403, 409, 413, 422)})
-@token_required
+                               "attachments": {"type": "array", "items": {"type": "string", "format": "binary"}}}}}}})
 def post_incoming():
     try:
         values = json.loads(request.form.get("metadata") or "")
@@ -70,6 +68,7 @@ def post_incoming():
         values = None
     if not isinstance(values, dict):
         return api_error_response(400, _("Trường metadata phải là một đối tượng JSON."))
+    refuse_nul(values)
     try:
         received = enter_incoming(g.api_user, values, request.files.get("file"), request.files.getlist("attachments"),
                                   confirm_duplicate=values.get("confirm_duplicate") is True)
@@ -88,9 +87,9 @@ def post_incoming():
 
 
 @bp.route("/api/v1/documents/<int:document_id>")
-@documented(summary="Một văn bản: metadata, trạng thái, số đến, quá trình trạng thái, người đang xử lý",
-            security=BEARER, responses={"200": {"description": "Văn bản"}, **error_responses(401, 404)})
 @token_required
+@documented("Một văn bản: metadata, trạng thái, số đến, quá trình trạng thái, người đang xử lý",
+            response=DocumentFull)
 def get_document(document_id: int):
     document = open_document(document_id, g.api_user)
     if document is None:
@@ -100,21 +99,15 @@ def get_document(document_id: int):
 
 
 @bp.route("/api/v1/documents")
-@documented(summary="Tra cứu văn bản đến (không phân biệt dấu)", security=BEARER,
-            parameters=[{"name": name, "in": "query", "schema": {"type": "string"}}
-                        for name in ("q", "from", "to", "status", "urgency", "overdue", "sort", "dir")]
-            + PAGE_PARAMETERS,
-            responses={"200": {"description": "Danh sách văn bản"}, **error_responses(401)})
 @token_required
-def search_documents():
-    return paged_json(incoming_query(g.api_user, IncomingFilters.from_args(request.args)), document_json)
+@documented("Tra cứu văn bản đến (không phân biệt dấu)", query=DocumentQuery, response=page_of(DocumentOut))
+def search_documents(query: DocumentQuery):
+    return paged_json(incoming_query(g.api_user, IncomingFilters.from_args(request.args)), document_json, query)
 
 
 @bp.route("/api/v1/documents/<int:document_id>/file")
-@documented(summary="Tệp PDF chính của văn bản", security=BEARER,
-            responses={"200": {"description": "PDF", "content": {"application/pdf": {}}},
-                       **error_responses(401, 404)})
 @token_required
+@documented("Tệp PDF chính của văn bản", response="application/pdf")
 def document_file(document_id: int):
     document = open_document(document_id, g.api_user)
     main = document.main_file if document else None

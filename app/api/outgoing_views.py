@@ -8,7 +8,7 @@ import base64
 import binascii
 import hashlib
 
-from flask import g, jsonify, request, send_file
+from flask import g, jsonify, send_file
 from flask_babel import gettext as _
 
 from app.documents.access import open_document
@@ -27,10 +27,21 @@ from . import bp
 from .auth import token_required
 from .document_views import document_json
 from .errors import api_error_response
-from .openapi import documented, error_responses
-from .pagination import PAGE_PARAMETERS, paged_json
-
-BEARER = [{"bearer": []}]
+from .openapi import documented
+from .pagination import paged_json
+from .schemas import (
+    Completion,
+    FinishSigningBody,
+    OutgoingFull,
+    OutgoingListed,
+    OutgoingQuery,
+    PreparedSigning,
+    PrepareSigningBody,
+    RecallAnswer,
+    RecallBody,
+    SignatureCheck,
+    page_of,
+)
 
 
 def outgoing_json(draft: OutgoingDraft) -> dict:
@@ -58,21 +69,19 @@ def _listed(document) -> dict:
 
 
 @bp.route("/api/v1/documents/outgoing")
-@documented(summary="Văn bản đi đã phát hành (drafts=1: dự thảo đang trình), kèm trạng thái từng nơi nhận",
-            security=BEARER, parameters=[{"name": "q", "in": "query", "schema": {"type": "string"}},
-                                         {"name": "drafts", "in": "query", "schema": {"type": "string"}}]
-            + PAGE_PARAMETERS, responses={"200": {"description": "Danh sách"}, **error_responses(401)})
 @token_required
-def list_outgoing():
-    if request.args.get("drafts") == "1":
-        return paged_json(drafts_query(g.api_user), _listed)
-    return paged_json(released_query(g.api_user, request.args.get("q", "")[:200]), _listed)
+@documented("Văn bản đi đã phát hành (drafts=1: dự thảo đang trình), kèm trạng thái từng nơi nhận",
+            query=OutgoingQuery, response=page_of(OutgoingListed))
+def list_outgoing(query: OutgoingQuery):
+    if query.drafts == "1":
+        return paged_json(drafts_query(g.api_user), _listed, query)
+    return paged_json(released_query(g.api_user, query.q), _listed, query)
 
 
 @bp.route("/api/v1/documents/<int:document_id>/outgoing")
-@documented(summary="Văn bản đi: giai đoạn, người ký, trạng thái trực tiếp của từng nơi nhận (01–06, 13–16)",
-            security=BEARER, responses={"200": {"description": "Văn bản đi"}, **error_responses(401, 404)})
 @token_required
+@documented("Văn bản đi: giai đoạn, người ký, trạng thái trực tiếp của từng nơi nhận (01–06, 13–16)",
+            response=OutgoingFull)
 def get_outgoing(document_id: int):
     document, draft = _outgoing(document_id)
     if draft is None:
@@ -82,9 +91,8 @@ def get_outgoing(document_id: int):
 
 
 @bp.route("/api/v1/documents/<int:document_id>/preview")
-@documented(summary="Bản xem trước PDF của dự thảo (số và ngày để trống đến khi cấp số)", security=BEARER,
-            responses={"200": {"description": "PDF", "content": {"application/pdf": {}}}, **error_responses(401, 404)})
 @token_required
+@documented("Bản xem trước PDF của dự thảo (số và ngày để trống đến khi cấp số)", response="application/pdf")
 def preview_outgoing(document_id: int):
     document, draft = _outgoing(document_id)
     if draft is None:
@@ -95,10 +103,9 @@ def preview_outgoing(document_id: int):
 
 
 @bp.route("/api/v1/documents/<int:document_id>/signatures")
-@documented(summary="Kiểm tra lại chữ ký số của văn bản (tệp chính và tài liệu kèm theo) ngay bây giờ",
-            security=BEARER,
-            responses={"200": {"description": "Kết luận"}, **error_responses(401, 404)})
 @token_required
+@documented("Kiểm tra lại chữ ký số của văn bản (tệp chính và tài liệu kèm theo) ngay bây giờ",
+            response=SignatureCheck)
 def check_signatures(document_id: int):
     document = open_document(document_id, g.api_user)
     if document is None:
@@ -112,20 +119,15 @@ def check_signatures(document_id: int):
 
 
 @bp.route("/api/v1/documents/<int:document_id>/recall", methods=["POST"])
-@documented(summary="Thu hồi văn bản đi đã phát hành (lý do bắt buộc): nơi nhận trả lời 15 hoặc 16",
-            security=BEARER, requestBody={"required": True, "content": {"application/json": {"schema": {
-                "type": "object", "required": ["reason"], "properties": {"reason": {"type": "string"}}}}}},
-            responses={"200": {"description": "Đã đề nghị thu hồi"}, **error_responses(400, 401, 404, 422)})
 @token_required
-def recall_outgoing(document_id: int):
+@documented("Thu hồi văn bản đi đã phát hành (lý do bắt buộc): nơi nhận trả lời 15 hoặc 16",
+            body=RecallBody, response=RecallAnswer, errors=(409,))
+def recall_outgoing(document_id: int, body: RecallBody):
     document, draft = _outgoing(document_id)
     if draft is None:
         return api_error_response(404, _("Không tìm thấy văn bản đi."))
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        return api_error_response(400, _("Nội dung phải là một đối tượng JSON."))
     try:
-        asked = request_recall(document, actor=g.api_user, reason=str(body.get("reason") or ""))
+        asked = request_recall(document, actor=g.api_user, reason=body.reason)
     except WorkflowError as refused:
         db.session.rollback()
         return api_error_response(refused.status, refused.message)
@@ -133,34 +135,25 @@ def recall_outgoing(document_id: int):
     return jsonify(asked=asked, outgoing=outgoing_json(draft))
 
 
-def _base64(value, name: str) -> bytes:
+def _base64(value: str, name: str) -> bytes:
     try:
-        return base64.b64decode(str(value), validate=True)
+        return base64.b64decode(value, validate=True)
     except (binascii.Error, ValueError):
         raise ValueError(name) from None
 
 
 @bp.route("/api/v1/tasks/<task_id>/signing/prepare", methods=["POST"])
-@documented(summary="Ký số bằng khóa giữ ở nơi khác (USB token, dịch vụ ký từ xa), bước 1: gửi chứng thư số, "
-                    "nhận nội dung cần ký", security=BEARER,
-            requestBody={"required": True, "content": {"application/json": {"schema": {
-                "type": "object", "required": ["certificate"],
-                "properties": {"certificate": {"type": "string", "description": "base64 DER"},
-                               "chain": {"type": "array", "items": {"type": "string"}},
-                               "data": {"type": "object", "description": "dữ liệu biểu mẫu của bước ký"}}}}}},
-            responses={"201": {"description": "signed_attributes (DER, base64) và digest SHA-256 để ký; session, "
-                                              "expires_at"}, **error_responses(400, 401, 422)})
 @token_required
-def prepare_external_signature(task_id: str):
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict) or not isinstance(body.get("data", {}), dict):
-        return api_error_response(400, _("Nội dung phải là một đối tượng JSON."))
+@documented("Ký số bằng khóa giữ ở nơi khác (USB token, dịch vụ ký từ xa), bước 1: gửi chứng thư số, "
+            "nhận nội dung cần ký (signed_attributes, digest SHA-256)", body=PrepareSigningBody,
+            response=PreparedSigning, status=201, errors=(409,))
+def prepare_external_signature(task_id: str, body: PrepareSigningBody):
     try:
-        certificate = _base64(body.get("certificate"), "certificate")
-        chain = tuple(_base64(c, "chain") for c in body.get("chain") or ())
+        certificate = _base64(body.certificate, "certificate")
+        chain = tuple(_base64(c, "chain") for c in body.chain)
     except ValueError as bad:
         return api_error_response(400, _("Trường %(name)s phải là base64.", name=str(bad)))
-    data = {**body.get("data", {}), "decision": "sign"}
+    data = {**body.data, "decision": "sign"}
     try:
         pending = prepare_signature(task_id, g.api_user, certificate_der=certificate, chain_der=chain, form_data=data)
     except WorkflowError as refused:
@@ -173,17 +166,12 @@ def prepare_external_signature(task_id: str):
 
 
 @bp.route("/api/v1/signing/<session_id>/finish", methods=["POST"])
-@documented(summary="Ký số bằng khóa giữ ở nơi khác, bước 2: gửi giá trị chữ ký; bước ký hoàn thành",
-            security=BEARER, requestBody={"required": True, "content": {"application/json": {"schema": {
-                "type": "object", "required": ["signature"],
-                "properties": {"signature": {"type": "string", "description": "base64: RSA PKCS#1 v1.5 hoặc ECDSA "
-                                                                              "trên signed_attributes"}}}}}},
-            responses={"200": {"description": "Đã ký, bước ký hoàn thành"}, **error_responses(400, 401, 409, 422)})
 @token_required
-def finish_external_signature(session_id: str):
-    body = request.get_json(silent=True)
+@documented("Ký số bằng khóa giữ ở nơi khác, bước 2: gửi giá trị chữ ký; bước ký hoàn thành",
+            body=FinishSigningBody, response=Completion, errors=(409,))
+def finish_external_signature(session_id: str, body: FinishSigningBody):
     try:
-        value = _base64((body or {}).get("signature"), "signature")
+        value = _base64(body.signature, "signature")
     except ValueError:
         return api_error_response(400, _("Trường %(name)s phải là base64.", name="signature"))
     try:

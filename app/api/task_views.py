@@ -19,10 +19,9 @@ from app.workflow.task_pages import find_my_task, picker_choices, task_view
 from . import bp
 from .auth import token_required
 from .errors import api_error_response
-from .openapi import documented, error_responses
-from .pagination import PAGE_PARAMETERS, paged_json
-
-BEARER = [{"bearer": []}]
+from .openapi import documented
+from .pagination import paged_json
+from .schemas import InstanceOut, PageQuery, ReplayOut, TaskCompletion, TaskDetail, TaskOut, page_of
 
 
 def task_json(row: HumanTask) -> dict:
@@ -35,20 +34,17 @@ def task_json(row: HumanTask) -> dict:
 
 
 @bp.route("/api/v1/tasks")
-@documented(summary="Việc của tôi (được giao hoặc có thể nhận)", security=BEARER,
-            parameters=PAGE_PARAMETERS,
-            responses={"200": {"description": "Danh sách công việc"}, **error_responses(401)})
 @token_required
-def list_tasks():
+@documented("Việc của tôi (được giao hoặc có thể nhận)", query=PageQuery, response=page_of(TaskOut))
+def list_tasks(query: PageQuery):
     stmt = my_tasks_query(g.api_user).order_by(HumanTask.urgency.desc(), HumanTask.due_at.is_(None),
                                                 HumanTask.due_at, HumanTask.id)
-    return paged_json(stmt, task_json)
+    return paged_json(stmt, task_json, query)
 
 
 @bp.route("/api/v1/tasks/<task_id>")
-@documented(summary="Một công việc: biểu mẫu (JSON Schema, UI schema), dữ liệu hiện tại, hướng dẫn",
-            security=BEARER, responses={"200": {"description": "Công việc"}, **error_responses(401, 404)})
 @token_required
+@documented("Một công việc: biểu mẫu (JSON Schema, UI schema), dữ liệu hiện tại, hướng dẫn", response=TaskDetail)
 def get_task(task_id: str):
     row = find_my_task(task_id, g.api_user)
     if row is None:
@@ -62,10 +58,10 @@ def get_task(task_id: str):
 
 
 @bp.route("/api/v1/tasks/<task_id>", methods=["POST"])
-@documented(summary="Hoàn thành công việc với dữ liệu biểu mẫu (bước ký số: thêm \"pin\")", security=BEARER,
-            requestBody={"required": True, "content": {"application/json": {"schema": {"type": "object"}}}},
-            responses={"200": {"description": "Đã hoàn thành"}, **error_responses(400, 401, 403, 404, 409, 422)})
 @token_required
+@documented("Hoàn thành công việc với dữ liệu biểu mẫu (bước ký số: thêm \"pin\")", response=TaskCompletion,
+            errors=(409,), request_body={"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "description": "dữ liệu theo biểu mẫu của bước (GET /api/v1/tasks/{task_id})"}}}})
 def post_task(task_id: str):
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
@@ -101,10 +97,8 @@ def instance_json(instance: ProcessInstance, *, with_tasks: bool = False) -> dic
 
 
 @bp.route("/api/v1/processes/<process_id>/instances", methods=["POST"])
-@documented(summary="Khởi tạo một quy trình", security=BEARER,
-            requestBody={"content": {"application/json": {"schema": {"type": "object"}}}},
-            responses={"201": {"description": "Đã khởi tạo"}, **error_responses(400, 401, 403)})
 @token_required
+@documented("Khởi tạo một quy trình", response=InstanceOut, status=201, errors=(400, 409, 422))
 def post_instance(process_id: str):
     try:
         instance = start_instance(process_id, actor=g.api_user)
@@ -116,9 +110,8 @@ def post_instance(process_id: str):
 
 
 @bp.route("/api/v1/instances/<int:instance_id>")
-@documented(summary="Trạng thái một hồ sơ quy trình, các việc đang mở và lịch sử", security=BEARER,
-            responses={"200": {"description": "Hồ sơ"}, **error_responses(401, 404)})
 @token_required
+@documented("Trạng thái một hồ sơ quy trình, các việc đang mở và lịch sử", response=InstanceOut)
 def get_instance(instance_id: int):
     instance = get_visible(ProcessInstance, instance_id, actor=g.api_user)
     if instance is None or not may_see_case(g.api_user, instance):
@@ -127,9 +120,9 @@ def get_instance(instance_id: int):
 
 
 @bp.route("/api/v1/instances/<int:instance_id>/replay", methods=["POST"])
-@documented(summary="Phát lại hồ sơ từ nhật ký kiểm toán và so sánh từng bước (khớp / sự kiện đầu tiên không khớp)",
-            security=BEARER, responses={"200": {"description": "Kết quả phát lại"}, **error_responses(401, 404)})
 @token_required
+@documented("Phát lại hồ sơ từ nhật ký kiểm toán và so sánh từng bước (khớp / sự kiện đầu tiên không khớp)",
+            response=ReplayOut)
 def replay_instance(instance_id: int):
     instance = get_visible(ProcessInstance, instance_id, actor=g.api_user)
     if instance is None or not may_see_case(g.api_user, instance):

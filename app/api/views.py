@@ -12,16 +12,15 @@ from app.extensions import db
 from . import bp
 from .auth import bearer_token, password_change_response, token_required
 from .errors import api_error_response
-from .openapi import documented, error_responses, openapi_document
+from .openapi import documented, openapi_document
+from .schemas import DepartmentOut, Health, LoginAnswer, LoginBody, UserOut
 from .serializers import department_json, user_json
-
-BEARER = [{"bearer": []}]
 
 
 @bp.route("/healthz")
-@documented(summary="Kiểm tra tình trạng dịch vụ", responses={
-    "200": {"description": "Dịch vụ và cơ sở dữ liệu hoạt động"},
-    "503": {"description": "Không kết nối được cơ sở dữ liệu"}})
+@documented("Kiểm tra tình trạng dịch vụ", response=Health, secured=False,
+            extra_responses={"503": {"description": "Không kết nối được cơ sở dữ liệu",
+                                     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Health"}}}}})
 def healthz():
     try:
         db.session.execute(text("SELECT 1"))
@@ -33,30 +32,18 @@ def healthz():
 
 
 @bp.route("/api/v1/openapi.json")
-@documented(summary="Tài liệu OpenAPI 3 của API", responses={"200": {"description": "OpenAPI"}})
+@documented("Tài liệu OpenAPI 3.1 của API", secured=False, response=dict)
 def openapi():
     return jsonify(openapi_document(current_app))
 
 
 @bp.route("/api/v1/auth/login", methods=["POST"])
-@documented(
-    summary="Đăng nhập, nhận mã truy cập (Bearer token)",
-    requestBody={"required": True, "content": {"application/json": {"schema": {
-        "type": "object", "required": ["username", "password"],
-        "properties": {"username": {"type": "string"}, "password": {"type": "string"}}}}}},
-    responses={"200": {"description": "Mã truy cập và thông tin người dùng"},
-               **error_responses(400, 401, 403, 429)})
-def api_login():
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        return api_error_response(400, _("Nội dung phải là JSON."))
-    fields = {name: _("Bắt buộc.") for name in ("username", "password")
-              if not isinstance(body.get(name), str) or not body.get(name)}
-    if fields:
-        return api_error_response(422, _("Thiếu thông tin đăng nhập."), fields)
+@documented("Đăng nhập, nhận mã truy cập (Bearer token)", body=LoginBody, response=LoginAnswer,
+            errors=(401, 403, 429), secured=False)
+def api_login(body: LoginBody):
     config = current_app.config
     try:
-        user = authenticate(body["username"], body["password"], address=request.remote_addr or "-",
+        user = authenticate(body.username, body.password, address=request.remote_addr or "-",
                             policy=ThrottlePolicy.from_config(config))
     except LoginThrottled as throttled:
         return api_error_response(
@@ -75,9 +62,8 @@ def api_login():
 
 
 @bp.route("/api/v1/auth/logout", methods=["POST"])
-@documented(summary="Đăng xuất: thu hồi mã truy cập đang dùng", security=BEARER,
-            responses={"204": {"description": "Mã truy cập đã bị thu hồi"}, **error_responses(401)})
 @token_required
+@documented("Đăng xuất: thu hồi mã truy cập đang dùng", response=None, status=204)
 def api_logout():
     revoke_api_token(bearer_token(), actor=g.api_user)
     db.session.commit()
@@ -85,17 +71,15 @@ def api_logout():
 
 
 @bp.route("/api/v1/me")
-@documented(summary="Người dùng hiện tại", security=BEARER,
-            responses={"200": {"description": "Thông tin người dùng"}, **error_responses(401)})
 @token_required
+@documented("Người dùng hiện tại", response=UserOut)
 def me():
     return jsonify(user_json(g.api_user))
 
 
 @bp.route("/api/v1/users/<int:user_id>")
-@documented(summary="Một người dùng của cơ quan mình", security=BEARER,
-            responses={"200": {"description": "Người dùng"}, **error_responses(401, 404)})
 @token_required
+@documented("Một người dùng của cơ quan mình", response=UserOut)
 def get_user(user_id: int):
     user = get_visible(User, user_id, actor=g.api_user)
     if user is None:
@@ -104,9 +88,8 @@ def get_user(user_id: int):
 
 
 @bp.route("/api/v1/departments/<int:department_id>")
-@documented(summary="Một phòng ban của cơ quan mình", security=BEARER,
-            responses={"200": {"description": "Phòng ban"}, **error_responses(401, 404)})
 @token_required
+@documented("Một phòng ban của cơ quan mình", response=DepartmentOut)
 def get_department(department_id: int):
     department = get_visible(Department, department_id, actor=g.api_user)
     if department is None:

@@ -19,6 +19,7 @@ from app.documents.access import open_document
 from app.documents.case_subject import SUBJECT_TYPE
 from app.extensions import db
 from app.vietnam_time import parse_day_or_none, start_of_day
+from app.web.routing import bounded_int
 from app.workflow.case_secrecy import case_titles, may_see_case
 from app.workflow.diagram_layout import diagram_of
 from app.workflow.history import instance_events
@@ -46,8 +47,8 @@ def _search(actor, args):
         statement = statement.where(ProcessInstance.process_id == args["quy_trinh"])
     if args.get("trang_thai") in INSTANCE_STATUSES:
         statement = statement.where(ProcessInstance.status == args["trang_thai"])
-    if args.get("co_quan", type=int):
-        statement = statement.where(ProcessInstance.agency_id == args.get("co_quan", type=int))
+    if args.get("co_quan", type=bounded_int):
+        statement = statement.where(ProcessInstance.agency_id == args.get("co_quan", type=bounded_int))
     start, end = parse_day_or_none(args.get("from")), parse_day_or_none(args.get("to"))
     if start:
         statement = statement.where(ProcessInstance.started_at >= start_of_day(start))
@@ -69,7 +70,7 @@ def _search(actor, args):
 @role_required(AUDITOR, ADMIN, LEADER)
 def instances():
     actor = signed_in_user()
-    page = db.paginate(_search(actor, request.args), page=request.args.get("page", 1, type=int),
+    page = db.paginate(_search(actor, request.args), page=request.args.get("page", 1, type=bounded_int),
                        per_page=PER_PAGE, error_out=False)
     agencies = db.session.scalars(scoped(select(Agency), actor).order_by(Agency.name)).all()
     return render_template("audit/instances.html", page=page, agencies=agencies, args=request.args,

@@ -15,7 +15,9 @@ from app.documents.access import visible_documents
 from app.documents.models import Document
 from app.extensions import db
 from app.rendering.tables import Column, to_csv
-from app.vietnam_time import parse_day_or_none, start_of_day, vietnam_today
+from app.vietnam_time import parse_day_or_none, start_of_day, unreadable_day, vietnam_today
+from app.web.refusals import day_refused
+from app.web.routing import bounded_int
 from app.workflow.case_secrecy import SECRET_TITLE
 
 from .models import AuditEvent
@@ -68,13 +70,15 @@ def documents_numbered(wanted: str, actor, limit: int = 50) -> list[Document]:
 @role_required(AUDITOR, ADMIN)
 def events_csv():
     actor = signed_in_user()
+    if unreadable_day(request.args.get("from")) or unreadable_day(request.args.get("to")):
+        raise day_refused()
     start, end = _period()
     statement = (select(AuditEvent).where(AuditEvent.occurred_at >= start_of_day(start),
                                           AuditEvent.occurred_at < start_of_day(end + timedelta(days=1)))
                  .options(selectinload(AuditEvent.actor), selectinload(AuditEvent.on_behalf_of))
                  .order_by(AuditEvent.seq).limit(MAX_EVENTS))
     visible = visible_agency_ids(actor)
-    agency_id = request.args.get("co_quan", type=int)
+    agency_id = request.args.get("co_quan", type=bounded_int)
     if agency_id is not None and (visible is None or agency_id in visible):
         statement = statement.where(AuditEvent.agency_id == agency_id)
     elif visible is not None:

@@ -6,6 +6,7 @@ from app.auth.decorators import role_required
 from app.auth.session import signed_in_user
 from app.directory.roles import ADMIN, DESIGNER
 from app.extensions import db
+from app.web.routing import bounded_int
 from app.workflow.task_pages import picker_choices
 
 from . import drafts
@@ -29,7 +30,7 @@ def form_editor(process_id: str):
         try:
             if request.form.get("action") == "save":
                 draft = drafts.save_form(process_id, name, schema_text, ui_text, actor=signed_in_user(),
-                                         lock_version=request.form.get("lock_version", type=int))
+                                         lock_version=request.form.get("lock_version", type=bounded_int))
                 db.session.commit()
                 flash(_("Đã lưu biểu mẫu %(name)s vào bản nháp.", name=name), "success")
                 return redirect(url_for("designer_forms.form_editor", process_id=process_id, ten=name))

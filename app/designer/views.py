@@ -13,6 +13,7 @@ from app.auth.decorators import role_required
 from app.auth.session import signed_in_user
 from app.directory.roles import ADMIN, DESIGNER, ROLE_LABELS, TASK_ROLES
 from app.extensions import db
+from app.web.routing import bounded_int
 from app.workflow.deployment import latest_version
 from app.workflow.diagram_layout import diagram_of
 from app.workflow.models import ProcessInstance, ProcessVersion
@@ -154,7 +155,7 @@ def versions(process_id: str):
     running = _running_by_version()
     by_number = {v.number: v for v in versions}
     compare = None
-    old, new = request.args.get("cu", type=int), request.args.get("moi", type=int)
+    old, new = request.args.get("cu", type=bounded_int), request.args.get("moi", type=bounded_int)
     if old in by_number and new in by_number:
         compare = (by_number[old], by_number[new], publishing.diff_versions(by_number[old], by_number[new]))
     return render_template("designer/versions.html", definition=definition, versions=versions, running=running,

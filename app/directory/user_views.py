@@ -7,6 +7,7 @@ from sqlalchemy import or_, select
 from app.auth.decorators import role_required
 from app.auth.session import signed_in_user
 from app.extensions import db
+from app.web.routing import bounded_int
 
 from . import services
 from .csv_import import TEMPLATE_HEADER, import_users
@@ -21,7 +22,7 @@ from .views import PAGE_SIZE, _visible_or_404, bp, save_or_show_errors
 @role_required(ADMIN)
 def users():
     query = request.args.get("q", "").strip()
-    agency_id = request.args.get("agency_id", type=int)
+    agency_id = request.args.get("agency_id", type=bounded_int)
     stmt = scoped(select(User), current_user).order_by(User.full_name, User.id)
     if query:
         like = f"%{query}%"

@@ -4,6 +4,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 
+from app.signing.validation import MAX_PAGES
 from app.vietnam_time import parse_day, vietnam_today
 
 from .vocabulary import DOCUMENT_TYPES
@@ -126,7 +127,7 @@ def _positive(value, name: str, errors: dict) -> int | None:
         number = int(value)
     except (TypeError, ValueError):
         number = 0
-    if number < 1 or number > 10000:
+    if number < 1 or number > MAX_PAGES:
         errors[name] = _("Số trang phải là số nguyên dương.")
         return None
     return number

@@ -10,7 +10,8 @@ from app.extensions import db
 from app.rendering.formats import period_text
 from app.rendering.registers import render_register_pdf
 from app.rendering.tables import to_csv, to_xlsx
-from app.vietnam_time import parse_day_or_none, vietnam_today
+from app.vietnam_time import parse_day_or_none, unreadable_day, vietnam_today
+from app.web.refusals import day_refused
 
 from .models import RegisterBook
 from .numbering import book_for
@@ -41,9 +42,14 @@ def _register_page(direction: str, default_kind: str, endpoint: str):
     today = vietnam_today()
     start = parse_day_or_none(request.args.get("from")) or today.replace(day=1)
     end = parse_day_or_none(request.args.get("to")) or today
+    output = request.args.get("dinh-dang", "")
     error = None
+    if unreadable_day(request.args.get("from")) or unreadable_day(request.args.get("to")):
+        if output in FORMATS:  # a download cannot carry the warning: refuse rather than send another period
+            raise day_refused()
+        error = day_refused().detail
     if end < start:
-        start, end, error = end, start, None
+        start, end = end, start
     if (end - start).days > MAX_DAYS:
         error = "Khoảng thời gian tối đa một năm."
         start = end.replace(year=end.year - 1)
@@ -54,7 +60,6 @@ def _register_page(direction: str, default_kind: str, endpoint: str):
     if book is None:
         abort(404)
     register = build_register(kind, actor, book, start, end)
-    output = request.args.get("dinh-dang", "")
     if output in FORMATS:
         return _download(register, kind, output, actor.agency.name)
     return render_template("documents/register.html", register=register, books=books, kind=kind, kinds=kinds,

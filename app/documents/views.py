@@ -27,6 +27,7 @@ from app.rendering.registers import render_register_pdf
 from app.signing.validation import VERDICT_LABELS
 from app.sqltypes import utcnow
 from app.vietnam_time import vietnam_today
+from app.web.routing import bounded_int
 
 from .access import open_document
 from .dossier import build_dossier, dossier_zip
@@ -70,7 +71,7 @@ def incoming_list():
     filters = IncomingFilters.from_args(request.args)
     session[FILTERS_KEY] = filters.as_args()
     actor = signed_in_user()
-    page = db.paginate(incoming_query(actor, filters), page=request.args.get("page", 1, type=int),
+    page = db.paginate(incoming_query(actor, filters), page=request.args.get("page", 1, type=bounded_int),
                        per_page=PER_PAGE, error_out=False)
     holders = holders_by_instance([d.instance_id for d in page.items])
     return render_template("documents/incoming_list.html", page=page, filters=filters, holders=holders)

@@ -35,6 +35,9 @@ class PdfRejected(ValueError):
     """A PDF that cannot be accepted, with the reason to show to the user."""
 
 
+MAX_PAGES = 10_000
+
+
 @dataclass(frozen=True)
 class PdfFacts:
     page_count: int
@@ -85,6 +88,10 @@ def inspect_pdf(pdf_bytes: bytes) -> PdfFacts:
         page_count = int(reader.root["/Pages"]["/Count"])
     except Exception as error:
         raise PdfRejected(_("Tệp PDF bị hỏng, không đọc được.")) from error
+    # /Count is only what the file claims; a claim past MAX_PAGES (or below one) is not a document we keep,
+    # and it would not fit the page_count column.
+    if not 1 <= page_count <= MAX_PAGES:
+        raise PdfRejected(_("Tệp PDF khai báo số trang không hợp lệ (%(n)s).", n=page_count))
     return PdfFacts(page_count=page_count, encrypted=False, signature_count=len(_signature_fields(reader)))
 
 

@@ -10,6 +10,7 @@ from app.directory.models import Agency
 from app.directory.roles import ADMIN
 from app.directory.scoping import scoped
 from app.extensions import db
+from app.web.routing import bounded_int
 
 from .keystore import active_agency_credential, active_person_credential
 from .uploads import UploadRefused, store_agency_key, store_person_key
@@ -70,7 +71,7 @@ def agency_key():
     actor = signed_in_user()
     agencies = db.session.scalars(scoped(select(Agency), actor).where(Agency.active.is_(True))
                                   .order_by(Agency.name)).all()
-    agency = _agency(request.values.get("co_quan", actor.agency_id, type=int), actor)
+    agency = _agency(request.values.get("co_quan", actor.agency_id, type=bounded_int), actor)
     errors = {}
     if request.method == "POST":
         try:

@@ -8,6 +8,7 @@ from app.auth.session import signed_in_user
 from app.documents.access import open_document
 from app.documents.holders import holders_by_instance
 from app.extensions import db
+from app.web.routing import bounded_int
 from app.workflow.access import my_tasks_query
 from app.workflow.errors import WorkflowError
 from app.workflow.models import HumanTask
@@ -29,7 +30,7 @@ PROCESS_ID = "outgoing_document"
 def released_list():
     actor = signed_in_user()
     text = request.args.get("q", "").strip()[:200]
-    page = db.paginate(released_query(actor, text), page=request.args.get("page", 1, type=int), per_page=PER_PAGE,
+    page = db.paginate(released_query(actor, text), page=request.args.get("page", 1, type=bounded_int), per_page=PER_PAGE,
                        error_out=False)
     return render_template("documents/outgoing_list.html", page=page, q=text, drafts=drafts_by_document(page.items))
 
@@ -38,7 +39,7 @@ def released_list():
 @login_required
 def drafts_list():
     actor = signed_in_user()
-    page = db.paginate(drafts_query(actor), page=request.args.get("page", 1, type=int), per_page=PER_PAGE,
+    page = db.paginate(drafts_query(actor), page=request.args.get("page", 1, type=bounded_int), per_page=PER_PAGE,
                        error_out=False)
     return render_template("documents/drafts_list.html", page=page, drafts=drafts_by_document(page.items),
                            holders=holders_by_instance([d.instance_id for d in page.items]))

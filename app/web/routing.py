@@ -1,0 +1,29 @@
+"""Whole numbers read from URLs and query strings stay within the database's integer.
+
+Ids are PostgreSQL `integer` columns: a larger number in a query overflows the driver (SQLite past 2⁶³,
+PostgreSQL past 2³¹ − 1) and would surface as a server error instead of "not found".
+"""
+from flask import Flask
+from werkzeug.routing import IntegerConverter
+
+MAX_ID = 2**31 - 1
+
+
+class BoundedIntegerConverter(IntegerConverter):
+    """`<int:...>` that does not match numbers past MAX_ID (so the URL answers 404)."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False):  # noqa: A002 (werkzeug's names)
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+def bounded_int(text: str) -> int:
+    """`type=` for request.args.get: a number within 0..MAX_ID, else ValueError (the default is used)."""
+    number = int(text)
+    if not 0 <= number <= MAX_ID:
+        raise ValueError(text)
+    return number
+
+
+def init_routing(app: Flask) -> None:
+    # Before any blueprint is registered: rules pick their converter class when they are added.
+    app.url_map.converters["int"] = BoundedIntegerConverter
