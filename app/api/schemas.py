@@ -123,6 +123,8 @@ class FileOut(Strict):
     name: str
     size: int
     sha256: str
+    # The PDF carries scripts or automatic actions (JavaScript, OpenAction, AA, Launch): served only as a download.
+    active_content: bool
 
 
 class StatusStep(Strict):
