@@ -16,7 +16,7 @@ from app.documents.vocabulary import STATUS_LABELS
 from app.extensions import db
 
 from . import bp
-from .auth import token_required
+from .auth import reader_required, token_required
 from .errors import api_error_response
 from .openapi import documented, error_responses
 from .pagination import PAGE_PARAMETERS, paged_json
@@ -103,8 +103,9 @@ def get_document(document_id: int):
             parameters=[{"name": name, "in": "query", "schema": {"type": "string"}}
                         for name in ("q", "from", "to", "status", "urgency", "overdue", "sort", "dir")]
             + PAGE_PARAMETERS,
-            responses={"200": {"description": "Danh sách văn bản"}, **error_responses(401)})
+            responses={"200": {"description": "Danh sách văn bản"}, **error_responses(401, 403)})
 @token_required
+@reader_required
 def search_documents():
     return paged_json(incoming_query(g.api_user, IncomingFilters.from_args(request.args)), document_json)
 

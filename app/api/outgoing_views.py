@@ -24,7 +24,7 @@ from app.workflow.runtime import WorkflowError
 from app.workflow.signing_node import SIGNATURE_RESULT_KEY
 
 from . import bp
-from .auth import token_required
+from .auth import reader_required, token_required
 from .document_views import document_json
 from .errors import api_error_response
 from .openapi import documented, error_responses
@@ -61,8 +61,9 @@ def _listed(document) -> dict:
 @documented(summary="Văn bản đi đã phát hành (drafts=1: dự thảo đang trình), kèm trạng thái từng nơi nhận",
             security=BEARER, parameters=[{"name": "q", "in": "query", "schema": {"type": "string"}},
                                          {"name": "drafts", "in": "query", "schema": {"type": "string"}}]
-            + PAGE_PARAMETERS, responses={"200": {"description": "Danh sách"}, **error_responses(401)})
+            + PAGE_PARAMETERS, responses={"200": {"description": "Danh sách"}, **error_responses(401, 403)})
 @token_required
+@reader_required
 def list_outgoing():
     if request.args.get("drafts") == "1":
         return paged_json(drafts_query(g.api_user), _listed)

@@ -13,14 +13,12 @@ from sqlalchemy import select
 from app.auth.decorators import role_required
 from app.auth.session import signed_in_user
 from app.directory.models import Agency, User
-from app.directory.roles import ADMIN, AUDITOR, LEADER
-from app.directory.scoping import get_visible, scoped
-from app.documents.access import open_document
-from app.documents.models import Document
+from app.directory.roles import AUDITOR, LEADER
+from app.directory.scoping import scoped
+from app.documents.access import open_case
 from app.extensions import db
 from app.vietnam_time import parse_day_or_none, start_of_day
 from app.workflow.diagram_layout import diagram_of
-from app.workflow.history import instance_events
 from app.workflow.models import INSTANCE_STATUSES, ProcessInstance
 from app.workflow.registry import catalogue
 from app.workflow.walkthrough import step_through
@@ -65,7 +63,7 @@ def _search(actor, args):
 
 
 @bp.route("/kiem-toan/ho-so")
-@role_required(AUDITOR, ADMIN, LEADER)
+@role_required(AUDITOR, LEADER)
 def instances():
     actor = signed_in_user()
     page = db.paginate(_search(actor, request.args), page=request.args.get("page", 1, type=int),
@@ -77,19 +75,15 @@ def instances():
 
 
 def _open_instance(instance_id: int, actor):
-    """The instance with its recorded events and its document, or 404 for those who may not see it."""
-    instance = get_visible(ProcessInstance, instance_id, actor=actor)
-    if instance is None:
+    """The instance with its recorded events and its document, or 404 for those who may not read it."""
+    case = open_case(instance_id, actor)
+    if case is None:
         abort(404)
-    events = instance_events(instance.id)
-    document_id = _document_of(instance, events)
-    if document_id is not None and open_document(document_id, actor) is None:
-        abort(404)  # a secret document's case: only for those who may see the document
-    return instance, events, document_id
+    return case.instance, case.events, case.document_id
 
 
 @bp.route("/kiem-toan/ho-so/<int:instance_id>")
-@role_required(AUDITOR, ADMIN, LEADER)
+@role_required(AUDITOR, LEADER)
 def instance_history(instance_id: int):
     actor = signed_in_user()
     instance, events, document_id = _open_instance(instance_id, actor)
@@ -104,17 +98,8 @@ def instance_history(instance_id: int):
 
 
 @bp.route("/kiem-toan/ho-so/<int:instance_id>/so-do.bpmn")
-@role_required(AUDITOR, ADMIN, LEADER)
+@role_required(AUDITOR, LEADER)
 def instance_diagram(instance_id: int):
     """The instance's pinned process version as bpmn-js draws it."""
     instance, _events, _document_id = _open_instance(instance_id, signed_in_user())
     return Response(diagram_of(instance.version.bpmn_xml), mimetype="application/xml")
-
-
-def _document_of(instance: ProcessInstance, events) -> int | None:
-    """The document the case is about: its own process, or one named when it started (a recall)."""
-    own = db.session.scalar(select(Document.id).where(Document.instance_id == instance.id))
-    if own is not None:
-        return own
-    started = next((e.data.get("data") for e in events if e.event_type == "instance_started"), None)
-    return started.get("document_id") if isinstance(started, dict) else None
