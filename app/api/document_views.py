@@ -5,6 +5,7 @@ from pathlib import Path
 from flask import current_app, g, jsonify, request, send_file
 from flask_babel import gettext as _
 
+from app.directory.roles import CLERK
 from app.documents.access import open_document
 from app.documents.entry import DuplicateSuspected, enter_incoming
 from app.documents.holders import holders_by_instance
@@ -16,7 +17,7 @@ from app.documents.vocabulary import STATUS_LABELS
 from app.extensions import db
 
 from . import bp
-from .auth import reader_required, token_required
+from .auth import reader_required, roles_required, token_required
 from .errors import api_error_response
 from .openapi import documented, error_responses
 from .pagination import PAGE_PARAMETERS, paged_json
@@ -62,6 +63,7 @@ def document_json(document: Document, *, full: bool = False) -> dict:
             responses={"201": {"description": "Đã tiếp nhận (trạng thái 01)"},
                        **error_responses(400, 401, 403, 409, 413, 422)})
 @token_required
+@roles_required(CLERK)
 def post_incoming():
     try:
         values = json.loads(request.form.get("metadata") or "")

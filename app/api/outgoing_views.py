@@ -22,6 +22,7 @@ from app.documents.verification import verify_files
 from app.extensions import db
 from app.workflow.runtime import WorkflowError
 from app.workflow.signing_node import SIGNATURE_RESULT_KEY
+from app.workflow.task_pages import find_my_task
 
 from . import bp
 from .auth import reader_required, token_required
@@ -150,9 +151,11 @@ def _base64(value, name: str) -> bytes:
                                "chain": {"type": "array", "items": {"type": "string"}},
                                "data": {"type": "object", "description": "dữ liệu biểu mẫu của bước ký"}}}}}},
             responses={"201": {"description": "signed_attributes (DER, base64) và digest SHA-256 để ký; session, "
-                                              "expires_at"}, **error_responses(400, 401, 422)})
+                                              "expires_at"}, **error_responses(400, 401, 404, 422)})
 @token_required
 def prepare_external_signature(task_id: str):
+    if find_my_task(task_id, g.api_user) is None:  # refused before the body is read
+        return api_error_response(404, _("Không tìm thấy công việc."))
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not isinstance(body.get("data", {}), dict):
         return api_error_response(400, _("Nội dung phải là một đối tượng JSON."))
