@@ -122,7 +122,9 @@ def get_instance(instance_id: int):
     case = open_case(instance_id, g.api_user)
     if case is None:
         return api_error_response(404, _("Không tìm thấy hồ sơ quy trình."))
-    return jsonify(instance_json(case.instance, with_tasks=True, events=case.events))
+    body = instance_json(case.instance, with_tasks=True, events=case.events)
+    db.session.commit()  # keeps the audit event of a secret document's case being opened
+    return jsonify(body)
 
 
 @bp.route("/api/v1/instances/<int:instance_id>/replay", methods=["POST"])

@@ -97,7 +97,9 @@ def open_case(instance_id, actor) -> Case | None:
 
 
 def _document_of(instance: ProcessInstance, events) -> int | None:
-    """The document the case is about: its own process, or one named when it started (a recall)."""
+    """The document the case is about: the one it names, its own process, or one named when it started."""
+    if instance.subject_type == SUBJECT_TYPE and str(instance.subject_id).isdigit():
+        return int(instance.subject_id)
     own = db.session.scalar(select(Document.id).where(Document.instance_id == instance.id))
     if own is not None:
         return own

@@ -1,7 +1,11 @@
 """Reading documents follows the roles: lane roles and auditors read, designers and administrators do not."""
+from sqlalchemy import select
+
+from app.audit.models import AuditEvent
 from app.documents.access import open_case, open_document, visible_documents
 
 from ..conftest import csrf_token_from
+from ..factories import Factory
 from .world import build_world
 
 
@@ -31,3 +35,17 @@ def test_the_menu_offers_documents_and_audit_only_to_their_readers(app, db, make
     assert 'href="/kiem-toan"' in pages["auditor"] and 'href="/kiem-toan"' not in pages["admin"]
     assert 'href="/quan-tri/ho-so-loi"' in pages["admin"]
 
+
+
+def test_reading_a_secret_documents_case_through_the_api_is_audited(app, db, make, deployed, client):
+    world = build_world(app, db, make)
+    clerk, secret = world.users["clerk"], world.variants["secret"]
+    token = client.post("/api/v1/auth/login", json={"username": clerk.username,
+                                                    "password": Factory.PASSWORD}).get_json()["token"]
+    response = client.get(f"/api/v1/instances/{secret['instance_id']}", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200
+    # The test shares the requests' session; a server's request end rolls back what was not committed.
+    db.session.rollback()
+    opened = db.session.scalars(select(AuditEvent).where(AuditEvent.event_type == "secret_document_opened",
+                                                         AuditEvent.actor_id == clerk.id)).all()
+    assert [event.subject_id for event in opened] == [str(secret["document_id"])]
