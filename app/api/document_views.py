@@ -5,6 +5,7 @@ from pathlib import Path
 from flask import current_app, g, jsonify, request, send_file
 from flask_babel import gettext as _
 
+from app.directory.roles import CLERK
 from app.documents.access import open_document
 from app.documents.entry import DuplicateSuspected, enter_incoming
 from app.documents.holders import holders_by_instance
@@ -18,7 +19,7 @@ from app.extensions import db
 from app.web.request_checks import refuse_nul
 
 from . import bp
-from .auth import token_required
+from .auth import reader_required, roles_required, token_required
 from .errors import api_error_response
 from .openapi import documented
 from .pagination import paged_json
@@ -53,6 +54,7 @@ def document_json(document: Document, *, full: bool = False) -> dict:
 
 @bp.route("/api/v1/documents/incoming", methods=["POST"])
 @token_required
+@roles_required(CLERK)  # refused before the upload is read
 @documented("Văn thư vào sổ văn bản đến (giấy/bản quét): metadata JSON + tệp PDF", response=DocumentFull, status=201,
             errors=(409,), request_body={"required": True, "content": {"multipart/form-data": {"schema": {
                 "type": "object", "required": ["metadata", "file"],
@@ -100,6 +102,7 @@ def get_document(document_id: int):
 
 @bp.route("/api/v1/documents")
 @token_required
+@reader_required
 @documented("Tra cứu văn bản đến (không phân biệt dấu)", query=DocumentQuery, response=page_of(DocumentOut))
 def search_documents(query: DocumentQuery):
     return paged_json(incoming_query(g.api_user, IncomingFilters.from_args(request.args)), document_json, query)

@@ -7,6 +7,7 @@ Drafting, reviews and both signing steps go through the task endpoints like ever
 import base64
 import binascii
 import hashlib
+from functools import wraps
 
 from flask import g, jsonify, send_file
 from flask_babel import gettext as _
@@ -22,9 +23,10 @@ from app.documents.verification import verify_files
 from app.extensions import db
 from app.workflow.errors import WorkflowError
 from app.workflow.signing_node import SIGNATURE_RESULT_KEY
+from app.workflow.task_pages import find_my_task
 
 from . import bp
-from .auth import token_required
+from .auth import reader_required, token_required
 from .document_views import document_json
 from .errors import api_error_response
 from .openapi import documented
@@ -70,6 +72,7 @@ def _listed(document) -> dict:
 
 @bp.route("/api/v1/documents/outgoing")
 @token_required
+@reader_required
 @documented("Văn bản đi đã phát hành (drafts=1: dự thảo đang trình), kèm trạng thái từng nơi nhận",
             query=OutgoingQuery, response=page_of(OutgoingListed))
 def list_outgoing(query: OutgoingQuery):
@@ -135,6 +138,16 @@ def recall_outgoing(document_id: int, body: RecallBody):
     return jsonify(asked=asked, outgoing=outgoing_json(draft))
 
 
+def holding_task(view):
+    """Answer 404 unless the caller holds the task named in the path (checked before the body)."""
+    @wraps(view)
+    def checked(task_id: str, **kwargs):
+        if find_my_task(task_id, g.api_user) is None:
+            return api_error_response(404, _("Không tìm thấy công việc."))
+        return view(task_id, **kwargs)
+    return checked
+
+
 def _base64(value: str, name: str) -> bytes:
     try:
         return base64.b64decode(value, validate=True)
@@ -144,6 +157,7 @@ def _base64(value: str, name: str) -> bytes:
 
 @bp.route("/api/v1/tasks/<task_id>/signing/prepare", methods=["POST"])
 @token_required
+@holding_task  # a stranger is refused before the body is read
 @documented("Ký số bằng khóa giữ ở nơi khác (USB token, dịch vụ ký từ xa), bước 1: gửi chứng thư số, "
             "nhận nội dung cần ký (signed_attributes, digest SHA-256)", body=PrepareSigningBody,
             response=PreparedSigning, status=201, errors=(409,))

@@ -4,10 +4,9 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.audit.replay_checks import check_instance, verdict_text
-from app.directory.scoping import get_visible
+from app.documents.access import open_case
 from app.extensions import db
 from app.workflow.access import my_tasks_query
-from app.workflow.case_secrecy import may_see_case
 from app.workflow.errors import WorkflowError
 from app.workflow.history import event_json, instance_events
 from app.workflow.models import HumanTask, ProcessInstance
@@ -84,7 +83,7 @@ def post_task(task_id: str):
                    signature=signed, ignored_fields=answer.ignored)
 
 
-def instance_json(instance: ProcessInstance, *, with_tasks: bool = False) -> dict:
+def instance_json(instance: ProcessInstance, *, with_tasks: bool = False, events=None) -> dict:
     body = {"id": instance.id, "process_id": instance.process_id, "title": instance.title,
             "status": instance.status, "version": instance.version.number,
             "started_at": instance.started_at.isoformat(),
@@ -92,7 +91,8 @@ def instance_json(instance: ProcessInstance, *, with_tasks: bool = False) -> dic
     if with_tasks:
         rows = db.session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id)).all()
         body["active_tasks"] = [{"id": r.task_uuid, "title": r.title, "lane": r.lane} for r in rows]
-        body["history"] = [event_json(event) for event in instance_events(instance.id)]
+        events = instance_events(instance.id) if events is None else events
+        body["history"] = [event_json(event) for event in events]
     return body
 
 
@@ -113,10 +113,12 @@ def post_instance(process_id: str):
 @token_required
 @documented("Trạng thái một hồ sơ quy trình, các việc đang mở và lịch sử", response=InstanceOut)
 def get_instance(instance_id: int):
-    instance = get_visible(ProcessInstance, instance_id, actor=g.api_user)
-    if instance is None or not may_see_case(g.api_user, instance):
+    case = open_case(instance_id, g.api_user)
+    if case is None:
         return api_error_response(404, _("Không tìm thấy hồ sơ quy trình."))
-    return jsonify(instance_json(instance, with_tasks=True))
+    body = instance_json(case.instance, with_tasks=True, events=case.events)
+    db.session.commit()  # keeps the audit event of a secret document's case being opened
+    return jsonify(body)
 
 
 @bp.route("/api/v1/instances/<int:instance_id>/replay", methods=["POST"])
@@ -124,9 +126,10 @@ def get_instance(instance_id: int):
 @documented("Phát lại hồ sơ từ nhật ký kiểm toán và so sánh từng bước (khớp / sự kiện đầu tiên không khớp)",
             response=ReplayOut)
 def replay_instance(instance_id: int):
-    instance = get_visible(ProcessInstance, instance_id, actor=g.api_user)
-    if instance is None or not may_see_case(g.api_user, instance):
+    case = open_case(instance_id, g.api_user)
+    if case is None:
         return api_error_response(404, _("Không tìm thấy hồ sơ quy trình."))
+    instance = case.instance
     check = check_instance(instance, g.api_user)
     db.session.commit()
     return jsonify(instance_id=instance.id, matches=check.matches, events=check.events,

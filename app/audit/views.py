@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 from app.auth.decorators import role_required
 from app.auth.session import signed_in_user
 from app.directory.models import Agency
-from app.directory.roles import ADMIN, AUDITOR
+from app.directory.roles import AUDITOR
 from app.directory.scoping import scoped, visible_agency_ids
 from app.documents.access import visible_documents
 from app.documents.models import Document
@@ -40,7 +40,7 @@ def _period():
 
 
 @bp.route("/kiem-toan")
-@role_required(AUDITOR, ADMIN)
+@role_required(AUDITOR)
 def audit_home():
     actor = signed_in_user()
     agencies = db.session.scalars(scoped(select(Agency), actor).order_by(Agency.name)).all()
@@ -67,7 +67,7 @@ def documents_numbered(wanted: str, actor, limit: int = 50) -> list[Document]:
 
 
 @bp.route("/kiem-toan/su-kien.csv")
-@role_required(AUDITOR, ADMIN)
+@role_required(AUDITOR)
 def events_csv():
     actor = signed_in_user()
     if unreadable_day(request.args.get("from")) or unreadable_day(request.args.get("to")):

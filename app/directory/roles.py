@@ -26,3 +26,7 @@ ROLES = tuple(ROLE_LABELS)
 TASK_ROLES = (CLERK, LEADER, UNIT_HEAD, SPECIALIST, FORMAT_CHECKER)
 # Roles whose work can be handed to someone else for a while (ủy quyền).
 DELEGABLE_ROLES = (LEADER, UNIT_HEAD, CLERK, SPECIALIST, FORMAT_CHECKER)
+# Roles whose work is reading documents: the people of the lanes, and auditors within their scope.
+# Designers and administrators are absent on purpose: they manage processes, accounts and settings,
+# never document contents, although they are usually province-wide (app.documents.access).
+DOCUMENT_READERS = (*TASK_ROLES, AUDITOR)

@@ -1,14 +1,22 @@
 """Who sees which document: the agency's people see its ordinary documents; a secret one only its
 registering clerk and the people given work on it (leader, unit heads, specialists). Every open of a
 secret document is written to the audit chain.
+
+Reading documents is a role rule stated here once: only DOCUMENT_READERS read them. Designers and
+administrators are province-wide for their own work, and every document route (lists, pages, files,
+previews, dossiers, registers, search, the API) answers them as if the document did not exist.
 """
-from sqlalchemy import String, cast, exists, literal_column, or_, select
+from dataclasses import dataclass
+
+from sqlalchemy import String, cast, exists, false, literal_column, or_, select
 from sqlalchemy.orm import aliased
 
 from app.audit.services import record
-from app.directory.scoping import scoped, visible_agency_ids
+from app.directory.roles import DOCUMENT_READERS
+from app.directory.scoping import get_visible, scoped, visible_agency_ids
 from app.extensions import db
-from app.workflow.models import SubjectParticipant
+from app.workflow.history import instance_events
+from app.workflow.models import ProcessInstance, SubjectParticipant
 
 from .case_subject import SUBJECT_TYPE
 from .models import Document
@@ -35,9 +43,16 @@ def _secret_documents_visible_to(actor):
     return ids
 
 
+def reads_documents(actor) -> bool:
+    """True when one of the actor's roles is about reading documents."""
+    return actor.has_role(*DOCUMENT_READERS)
+
+
 def visible_documents(actor, statement=None):
     """`statement` (a select of Document) narrowed to what the actor may see."""
     statement = scoped(statement if statement is not None else select(Document), actor)
+    if not reads_documents(actor):
+        return statement.where(false())
     return statement.where(or_(Document.secrecy == 0, Document.id.in_(_secret_documents_visible_to(actor))))
 
 
@@ -46,6 +61,8 @@ def open_document(document_id, actor) -> Document | None:
     try:
         document_id = int(document_id)
     except (TypeError, ValueError):
+        return None
+    if not reads_documents(actor):
         return None
     document = db.session.scalars(visible_documents(actor).where(Document.id == document_id)).first()
     if document is not None and document.secrecy > 0:
@@ -72,3 +89,35 @@ def hidden_document_ids(actor, document_ids: set[str]) -> set[str]:
         return set()
     visible = set(db.session.scalars(visible_documents(actor, select(Document.id).where(Document.id.in_(secret)))))
     return {str(i) for i in secret} - {str(i) for i in visible}
+
+
+@dataclass
+class Case:
+    instance: ProcessInstance
+    events: list  # the instance's audit events, in chain order
+    document_id: int | None
+
+
+def open_case(instance_id, actor) -> Case | None:
+    """A process case with its recorded history, when the actor may read it (None otherwise).
+
+    A case's data is its document's contents: the same readers, and a secret document's case only for
+    those who may open that document (the opening is audited like any other).
+    """
+    if not reads_documents(actor):
+        return None
+    instance = get_visible(ProcessInstance, instance_id, actor=actor)
+    if instance is None:
+        return None
+    events = instance_events(instance.id)
+    document_id = _document_of(instance)
+    if document_id is not None and open_document(document_id, actor) is None:
+        return None
+    return Case(instance, events, document_id)
+
+
+def _document_of(instance: ProcessInstance) -> int | None:
+    """The document the case is about: the one its instance names (never one named in task data)."""
+    if instance.subject_type == SUBJECT_TYPE and str(instance.subject_id).isdigit():
+        return int(instance.subject_id)
+    return None

@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from app.auth.decorators import role_required
 from app.auth.session import signed_in_user
-from app.directory.roles import CLERK
+from app.directory.roles import CLERK, DOCUMENT_READERS
 from app.extensions import db
 from app.rendering.formats import format_datetime
 from app.rendering.registers import render_register_pdf
@@ -29,7 +29,7 @@ from app.sqltypes import utcnow
 from app.vietnam_time import vietnam_today
 from app.web.routing import bounded_int
 
-from .access import open_document
+from .access import open_document, reads_documents
 from .dossier import build_dossier, dossier_zip
 from .entry import DuplicateSuspected, enter_incoming
 from .holders import holders_by_instance
@@ -59,11 +59,12 @@ FILTERS_KEY = "incoming_filters"
 def document_words():
     return {"DOCUMENT_TYPE_OPTIONS": [(code, name) for code, (name, _abbr) in DOCUMENT_TYPES.items()], "URGENCY_LABELS": URGENCY_LABELS, "SECRECY_LABELS": SECRECY_LABELS,
             "STATUS_LABELS": STATUS_LABELS, "VERDICT_LABELS": VERDICT_LABELS, "today": vietnam_today(), "doc_type_name": type_name,
-            "note_label": note_label, "STAGE_LABELS": STAGE_LABELS, "LINK_LABELS": LINK_LABELS}
+            "note_label": note_label, "STAGE_LABELS": STAGE_LABELS, "LINK_LABELS": LINK_LABELS,
+            "reads_documents": reads_documents}
 
 
 @bp.route("/van-ban-den")
-@login_required
+@role_required(*DOCUMENT_READERS)
 def incoming_list():
     # Filters are remembered for the session: coming back to the list keeps what the clerk was looking at.
     if not request.args and session.get(FILTERS_KEY):
@@ -78,7 +79,7 @@ def incoming_list():
 
 
 @bp.route("/van-ban-den/xoa-loc", methods=["POST"])
-@login_required
+@role_required(*DOCUMENT_READERS)
 def clear_filters():
     session.pop(FILTERS_KEY, None)
     return redirect(url_for("documents.incoming_list", page=1))

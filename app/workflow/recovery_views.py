@@ -9,7 +9,6 @@ from app.directory.roles import ADMIN
 from app.extensions import db
 
 from .blueprint import PAGE_SIZE, bp
-from .case_secrecy import case_titles
 from .errors import WorkflowError
 from .recovery import failed_instances_query, retry_instance
 
@@ -18,7 +17,7 @@ from .recovery import failed_instances_query, retry_instance
 @role_required(ADMIN)
 def failed_instances():
     page = db.paginate(failed_instances_query(current_user), per_page=PAGE_SIZE, error_out=False)
-    return render_template("workflow/failed_instances.html", page=page, titles=case_titles(current_user, page.items))
+    return render_template("workflow/failed_instances.html", page=page)
 
 
 @bp.route("/quan-tri/ho-so-loi/<int:instance_id>/chay-lai", methods=["POST"])

@@ -59,6 +59,8 @@ def test_failed_instances_page(failed, client, login):
     login(failed["office"]["admin"])
     page = client.get("/quan-tri/ho-so-loi").get_data(as_text=True)
     assert f"#{failed['instance'].id}" in page and "Chạy lại" in page
+    # Administrators read no document contents, and a case's title carries its document's subject.
+    assert failed["instance"].title and failed["instance"].title not in page
     response = client.post(f"/quan-tri/ho-so-loi/{failed['instance'].id}/chay-lai",
                            data={"csrf_token": csrf_token_from(page)}, follow_redirects=True)
     assert "Chạy lại không thành công" in response.get_data(as_text=True)

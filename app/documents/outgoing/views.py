@@ -4,7 +4,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from flask_login import login_required
 
+from app.auth.decorators import role_required
 from app.auth.session import signed_in_user
+from app.directory.roles import DOCUMENT_READERS
 from app.documents.access import open_document
 from app.documents.holders import holders_by_instance
 from app.extensions import db
@@ -26,7 +28,7 @@ PROCESS_ID = "outgoing_document"
 
 
 @bp.route("/van-ban-di")
-@login_required
+@role_required(*DOCUMENT_READERS)
 def released_list():
     actor = signed_in_user()
     text = request.args.get("q", "").strip()[:200]
@@ -36,7 +38,7 @@ def released_list():
 
 
 @bp.route("/du-thao")
-@login_required
+@role_required(*DOCUMENT_READERS)
 def drafts_list():
     actor = signed_in_user()
     page = db.paginate(drafts_query(actor), page=request.args.get("page", 1, type=bounded_int), per_page=PER_PAGE,

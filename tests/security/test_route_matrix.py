@@ -1,0 +1,243 @@
+"""Every route, as anonymous and as every demo role, against an explicit table of who is allowed.
+
+A GET is expected to answer an allowed role (200, or a redirect that is not to the login page) and to
+refuse everyone else (302 to the login page, 401, 403, 404, 405). A route that changes something is
+sent only by the roles that must be refused, with a valid CSRF token, and must leave the audit chain
+as it was; a page may also refuse by sending the person back with a warning (a task that is not, or no
+longer, theirs). A route without a row in the table fails the suite: a new route needs a decision.
+"""
+from flask import g
+from sqlalchemy import text
+
+from ..conftest import csrf_token_from
+from ..factories import Factory
+from .world import ROLES, build_world
+
+EVERYONE = frozenset(ROLES)
+SIGNED_IN = EVERYONE - {"anonymous"}
+# Auditors change nothing (app.auth.read_only refuses them every write before any view runs).
+WRITERS = SIGNED_IN - {"auditor"}
+READERS = frozenset({"clerk", "leader", "unit_head", "specialist", "format_checker", "auditor"})
+WORKERS = READERS - {"auditor"}
+ADMIN = frozenset({"admin"})
+DESIGN = frozenset({"designer", "admin"})
+CLERK = frozenset({"clerk"})
+KEEPERS = frozenset({"clerk", "leader", "unit_head"})  # the registers and the incoming dashboard
+REASSIGNERS = frozenset({"leader", "unit_head"})
+NOBODY = frozenset()
+
+# A document route: the agency's readers see the ordinary document; the secret one only its registering
+# clerk; another agency's only the province-wide auditor. Designers and administrators never.
+DOCUMENT = {"": READERS, "secret": CLERK, "other_agency": frozenset({"auditor"})}
+# A process case's history: auditors and leaders (of the agency); a secret document's case only for
+# those who may open the document, and its clerk has no audit pages.
+CASE = {"": frozenset({"auditor", "leader"}), "secret": NOBODY, "other_agency": frozenset({"auditor"})}
+API_CASE = {"": READERS, "secret": CLERK, "other_agency": frozenset({"auditor"})}
+OUTGOING = {"outgoing": READERS}
+
+# "METHOD endpoint" -> {variant of the world's ids ("" = the defaults): roles allowed}.
+EXPECTED = {
+    "GET static": {"": EVERYONE},
+    "GET web.vendor_asset": {"": EVERYONE},
+    "POST web.set_language": {"": EVERYONE},
+    "GET web.dashboard": {"": SIGNED_IN},
+    "GET auth.login": {"": EVERYONE},
+    "POST auth.login": {"": EVERYONE},
+    "POST auth.logout": {"": SIGNED_IN},
+    "GET auth.change_password_page": {"": SIGNED_IN},
+    "POST auth.change_password_page": {"": SIGNED_IN},
+    "GET signing_keys.my_key": {"": SIGNED_IN},
+    "POST signing_keys.my_key": {"": WRITERS},
+    "GET signing_keys.my_image": {"": frozenset({"leader"})},  # the only one with a stored signature
+    "GET signing_keys.agency_key": {"": ADMIN},
+    "POST signing_keys.agency_key": {"": ADMIN},
+    "GET signing_keys.agency_image": {"": ADMIN},
+    # Work
+    "GET tasks.inbox": {"": SIGNED_IN},
+    "GET tasks.task": {"": CLERK, "outgoing": frozenset({"unit_head"})},
+    "POST tasks.submit_task": {"": CLERK, "outgoing": frozenset({"unit_head"})},
+    "POST tasks.claim": {"": CLERK},
+    "POST tasks.release": {"": CLERK},
+    "POST tasks.reassign": {"": REASSIGNERS},
+    "GET tasks.agency_tasks": {"": REASSIGNERS},
+    "GET tasks.startable": {"": SIGNED_IN},
+    "POST tasks.start": {"": NOBODY, "outgoing": frozenset({"specialist", "unit_head", "leader"})},
+    "GET delegation.delegations": {"": SIGNED_IN},
+    "POST delegation.new_delegation": {"": WRITERS},
+    "POST delegation.revoke": {"": frozenset({"leader", "admin"})},
+    # Incoming documents
+    "GET documents.incoming_list": {"": READERS},
+    "POST documents.clear_filters": {"": WORKERS},
+    "GET documents.enter_page": {"": CLERK},
+    "POST documents.enter_page": {"": CLERK},
+    "GET documents.document_detail": DOCUMENT,
+    "GET documents.document_file": DOCUMENT,
+    "GET documents.signature_report": DOCUMENT,
+    "GET documents.dossier": DOCUMENT,
+    "GET leader.dashboard": {"": KEEPERS},
+    "GET registers.incoming_register": {"": KEEPERS},
+    "GET registers.outgoing_register": {"": KEEPERS},
+    # Outgoing documents
+    "GET outgoing.released_list": {"": READERS},
+    "GET outgoing.drafts_list": {"": READERS},
+    "GET outgoing.preview": OUTGOING,
+    "POST outgoing.recall": {"outgoing": WORKERS},
+    "POST outgoing.replace": {"outgoing": WORKERS},
+    "POST outgoing.reply": {"": WORKERS, "secret": CLERK, "other_agency": NOBODY},
+    # Audit
+    "GET audit.audit_home": {"": frozenset({"auditor"})},
+    "GET audit.events_csv": {"": frozenset({"auditor"})},
+    "GET audit_instances.instances": {"": frozenset({"auditor", "leader"})},
+    "GET audit_instances.instance_history": CASE,
+    "GET audit_instances.instance_diagram": CASE,
+    # Administration: accounts and settings, never document contents
+    "GET directory.agencies": {"": ADMIN},
+    "GET directory.agency": {"": ADMIN},
+    "POST directory.agency": {"": ADMIN},
+    "POST directory.toggle_agency": {"": ADMIN},
+    "GET directory.new_agency": {"": ADMIN},
+    "POST directory.new_agency": {"": ADMIN},
+    "POST directory.new_department": {"": ADMIN},
+    "GET directory.department": {"": ADMIN},
+    "POST directory.department": {"": ADMIN},
+    "POST directory.toggle_department": {"": ADMIN},
+    "GET directory.users": {"": ADMIN},
+    "GET directory.user": {"": ADMIN},
+    "POST directory.user": {"": ADMIN},
+    "GET directory.new_user": {"": ADMIN},
+    "POST directory.new_user": {"": ADMIN},
+    "POST directory.toggle_user": {"": ADMIN},
+    "POST directory.reset_password": {"": ADMIN},
+    "GET directory.import_users_page": {"": ADMIN},
+    "POST directory.import_users_page": {"": ADMIN},
+    "GET tasks.failed_instances": {"": ADMIN},
+    "POST tasks.retry": {"": ADMIN},
+    # Process design: definitions and test runs only
+    "GET designer.process_list": {"": DESIGN},
+    "GET designer.editor": {"": DESIGN},
+    "GET designer.draft_xml": {"": DESIGN},
+    "POST designer.save_draft": {"": DESIGN},
+    "POST designer.upload": {"": DESIGN},
+    "POST designer.publish": {"": DESIGN},
+    "POST designer.discard": {"": DESIGN},
+    "GET designer.versions": {"": DESIGN},
+    "POST designer.restore": {"": DESIGN},
+    "GET designer_forms.form_editor": {"": DESIGN},
+    "POST designer_forms.form_editor": {"": DESIGN},
+    "POST designer_forms.form_preview": {"": DESIGN},
+    "GET designer_runs.test_run_page": {"": DESIGN},
+    "POST designer_runs.start_test_run": {"": DESIGN},
+    "GET designer_runs.test_run": {"": DESIGN},
+    "POST designer_runs.test_run": {"": DESIGN},
+    "GET designer_runs.test_run_diagram": {"": DESIGN},
+    # API
+    "GET api.healthz": {"": EVERYONE},
+    "GET api.openapi": {"": EVERYONE},
+    "POST api.api_login": {"": EVERYONE},
+    "GET api.me": {"": SIGNED_IN},
+    "GET api.get_user": {"": SIGNED_IN},
+    "GET api.get_department": {"": SIGNED_IN},
+    "GET api.list_tasks": {"": SIGNED_IN},
+    "GET api.get_task": {"": CLERK, "outgoing": frozenset({"unit_head"})},
+    "POST api.post_task": {"": CLERK},
+    "POST api.prepare_external_signature": {"": CLERK},
+    "POST api.finish_external_signature": {"": WRITERS},
+    "POST api.post_instance": {"": NOBODY, "outgoing": frozenset({"specialist", "unit_head", "leader"})},
+    "GET api.get_instance": API_CASE,
+    "POST api.replay_instance": API_CASE,
+    "GET api.search_documents": {"": READERS},
+    "POST api.post_incoming": {"": CLERK},
+    "GET api.get_document": DOCUMENT,
+    "GET api.document_file": DOCUMENT,
+    "GET api.check_signatures": DOCUMENT,
+    "GET api.list_outgoing": {"": READERS},
+    "GET api.get_outgoing": OUTGOING,
+    "GET api.preview_outgoing": OUTGOING,
+    "POST api.recall_outgoing": {"outgoing": WORKERS},
+}
+IGNORED_METHODS = {"HEAD", "OPTIONS"}
+
+
+def _route_keys(app) -> dict:
+    return {f"{method} {rule.endpoint}": rule for rule in app.url_map.iter_rules()
+            for method in sorted(rule.methods - IGNORED_METHODS)}
+
+
+def test_every_route_has_a_row_in_the_table(app):
+    keys = _route_keys(app)
+    assert sorted(set(keys) - set(EXPECTED)) == [], "routes nobody decided about: add them to EXPECTED"
+    assert sorted(set(EXPECTED) - set(keys)) == [], "rows for routes that no longer exist"
+
+
+def _outcome(response, warned: bool) -> str:
+    if response.status_code in (401, 403, 404, 405):
+        return "refused"
+    if response.status_code in (301, 302, 303) and ("/dang-nhap" in response.location or warned):
+        return "refused"
+    return "allowed" if response.status_code < 400 else f"answered {response.status_code}"
+
+
+class _Caller:
+    """One role's browser session and API token.
+
+    The test's app context is shared by every request, so `g` would carry the previous request's signed-in
+    user (Flask-Login) and CSRF token (Flask-WTF) into the next one: each request starts with an empty `g`,
+    as it does in a server.
+    """
+
+    def __init__(self, app, user):
+        self.client = app.test_client()
+        self.headers = {}
+        if user is not None:
+            page = self.open("GET", "/dang-nhap").get_data(as_text=True)
+            signed_in = self.open("POST", "/dang-nhap", data={
+                "username": user.username, "password": Factory.PASSWORD, "csrf_token": csrf_token_from(page)})
+            assert signed_in.status_code == 302, signed_in.status_code
+            token = self.open("POST", "/api/v1/auth/login", json={"username": user.username,
+                                                                  "password": Factory.PASSWORD}).get_json()["token"]
+            self.headers = {"Authorization": f"Bearer {token}"}
+        self.csrf = csrf_token_from(self.open("GET", "/doi-mat-khau" if user else "/dang-nhap").get_data(as_text=True))
+
+    def open(self, method: str, url: str, **kwargs):
+        for name in list(g):
+            g.pop(name)
+        return self.client.open(url, method=method, **kwargs)
+
+    def call(self, method: str, url: str) -> str:
+        """The route as this role would call it (the API with the token, a page with the session): its outcome."""
+        if url.startswith("/api/"):
+            return _outcome(self.open(method, url, headers=self.headers, json={} if method != "GET" else None), False)
+        response = self.open(method, url, data={"csrf_token": self.csrf} if method != "GET" else None)
+        return _outcome(response, self._warned())
+
+    def _warned(self) -> bool:
+        """Whether the response left a warning for the next page (and take the messages away)."""
+        with self.client.session_transaction() as session:
+            flashed = session.pop("_flashes", [])
+        return any(category in ("warning", "danger") for category, _message in flashed)
+
+
+def _chain_head(db):
+    return db.session.execute(text("SELECT seq, hash FROM audit_chain_head")).one()
+
+
+def test_every_route_answers_exactly_the_roles_in_the_table(app, db, make, deployed):
+    world = build_world(app, db, make)
+    callers = {role: _Caller(app, world.users.get(role)) for role in ROLES}
+    rules = _route_keys(app)
+    wrong = []
+    for key, variants in EXPECTED.items():
+        method, _endpoint = key.split()
+        for variant, allowed in variants.items():
+            url = rules[key].build({**world.values, **world.variants.get(variant, {})}, append_unknown=False)[1]
+            for role in ROLES:
+                if method != "GET" and role in allowed:
+                    continue  # an allowed change would really happen; only refusals are walked
+                before = _chain_head(db) if method != "GET" else None
+                got = callers[role].call(method, url)
+                expected = "allowed" if role in allowed else "refused"
+                if got != expected:
+                    wrong.append(f"{key} [{variant or 'default'}] {url} as {role}: {got}, expected {expected}")
+                elif before is not None and _chain_head(db) != before:
+                    wrong.append(f"{key} [{variant or 'default'}] {url} as {role}: refused after a change")
+    assert wrong == [], "\n".join(wrong)

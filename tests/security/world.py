@@ -1,0 +1,84 @@
+"""A small province for walking every route: two agencies, every demo role, a normal, a secret and an
+outgoing document, an open task, a delegation and a designer's test run."""
+import io
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+
+from app.designer.test_runs import start_test_run
+from app.directory.delegation import create_delegation
+from app.documents.metadata import parse_metadata
+from app.documents.models import Document
+from app.documents.receiving import receive_document
+from app.documents.storage import store_pdf
+from app.signing.demo_keys import issue_demo_agency_key, issue_demo_person_key
+from app.signing.demo_pki import ensure_demo_pki
+from app.vietnam_time import vietnam_today
+from app.workflow.models import HumanTask
+
+from ..documents.conftest import metadata_values
+from ..documents.outgoing_setup import Sender, start_draft
+from ..pdf_samples import minimal_pdf
+
+# The demo's roles: the lanes' people of one agency, and the province-wide staff of the UBND tỉnh.
+AGENCY_ROLES = ("clerk", "leader", "unit_head", "specialist", "format_checker")
+PROVINCE_ROLES = ("designer", "auditor", "admin")
+ROLES = ("anonymous", *AGENCY_ROLES, *PROVINCE_ROLES)
+
+
+@dataclass
+class World:
+    users: dict
+    values: dict  # URL argument name -> the id to use by default
+    variants: dict = field(default_factory=dict)  # variant name -> URL arguments that differ
+
+
+def _receive(app, agency, clerk, **overrides):
+    stored = store_pdf(io.BytesIO(minimal_pdf()), "van-ban.pdf", files_dir=app.config["FILES_DIR"], max_bytes=1 << 20)
+    return receive_document(agency_id=agency.id, metadata=parse_metadata(metadata_values(**overrides)),
+                            main_file=stored, origin="paper", actor=clerk).document
+
+
+def build_world(app, db, make) -> World:
+    province = make.agency(name="Ủy ban nhân dân tỉnh Thử", short_name="UBND", kind="province")
+    home = make.agency(name="Văn phòng UBND tỉnh Thử", short_name="VPUBND", parent_id=province.id)
+    other = make.agency(name="Sở Nội vụ tỉnh Thử", short_name="SNV", parent_id=province.id)
+    unit = make.department(agency=home, name="Phòng Tổng hợp", abbreviation="TH")
+    users = {role: make.user(agency=home, roles=(role,), department_id=unit.id if role in ("unit_head", "specialist")
+                             else None, full_name=f"Người {role}") for role in AGENCY_ROLES}
+    users.update({role: make.user(agency=province, roles=(role,), province_wide=True) for role in PROVINCE_ROLES})
+    other_clerk = make.user(agency=other, roles=("clerk",))
+    with app.test_request_context():
+        normal = _receive(app, home, users["clerk"], number="101")
+        secret = _receive(app, home, users["clerk"], number="102", secrecy="1")
+        foreign = _receive(app, other, other_clerk, number="103")
+        delegation = create_delegation(actor=users["leader"], delegator=users["leader"], delegate=users["specialist"],
+                                       role="leader", starts_on=vietnam_today(), ends_on=vietnam_today() + timedelta(days=3))
+        run = start_test_run("incoming_document", actor=users["designer"],
+                             start_data='{"document_id": 0, "origin": "paper", "secrecy": 0}')
+    # Stored signatures, so that "my signature image" and the agency seal image have something to show.
+    pki = ensure_demo_pki(Path(app.config["PKI_DIR"]))
+    issue_demo_person_key(pki, users["leader"], home.name, "246810")
+    issue_demo_agency_key(pki, home, app.config["SIGNING_KEY_PASSPHRASE"])
+    sender = Sender(home, unit, users["specialist"], users["unit_head"], users["format_checker"], users["leader"],
+                    users["clerk"], other, other_clerk)
+    outgoing_instance = start_draft(app, db, sender)
+    outgoing = db.session.scalars(select(HumanTask).where(HumanTask.instance_id == outgoing_instance)).first()
+    task = db.session.scalars(select(HumanTask).where(HumanTask.instance_id == normal.instance_id)).first()
+    values = {"agency_id": home.id, "user_id": users["specialist"].id, "department_id": unit.id,
+              "document_id": normal.id, "file_id": normal.main_file.id, "instance_id": normal.instance_id,
+              "task_uuid": task.task_uuid, "task_id": task.task_uuid, "process_id": "incoming_document",
+              "run_id": run.id, "number": 1, "delegation_id": delegation.id, "session_id": "khong-co",
+              "code": "vi", "name": "bootstrap.min.css", "filename": "site.css"}
+    outgoing_document = db.session.scalars(select(Document).where(Document.instance_id == outgoing_instance)).one()
+    variants = {
+        "secret": {"document_id": secret.id, "file_id": secret.main_file.id, "instance_id": secret.instance_id},
+        "other_agency": {"document_id": foreign.id, "file_id": foreign.main_file.id, "instance_id": foreign.instance_id,
+                         "agency_id": other.id},
+        "outgoing": {"document_id": outgoing_document.id, "file_id": outgoing_document.main_file.id
+                     if outgoing_document.main_file else 0, "instance_id": outgoing_instance,
+                     "task_uuid": outgoing.task_uuid, "task_id": outgoing.task_uuid, "process_id": "outgoing_document"},
+    }
+    return World(users, values, variants)
