@@ -123,6 +123,7 @@ def check_signatures(document_id: int):
 
 @bp.route("/api/v1/documents/<int:document_id>/recall", methods=["POST"])
 @token_required
+@reader_required  # refused before the body is read
 @documented("Thu hồi văn bản đi đã phát hành (lý do bắt buộc): nơi nhận trả lời 15 hoặc 16",
             body=RecallBody, response=RecallAnswer, errors=(409,))
 def recall_outgoing(document_id: int, body: RecallBody):

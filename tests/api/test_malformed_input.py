@@ -4,6 +4,7 @@ import io
 import pytest
 from openapi_spec_validator import validate
 
+from ..documents.outgoing_setup import approve_reviews, make_sender, start_draft, task_of
 from ..factories import Factory
 from ..pdf_samples import minimal_pdf
 
@@ -19,6 +20,20 @@ def _headers(client, user):
 @pytest.fixture
 def auth(client, make):
     return _headers(client, make.user(roles=("clerk", "leader")))
+
+
+@pytest.fixture
+def signer(app, db, client, make, deployed):
+    """A leader's token and the signing task they hold (prepare refuses anyone else before the body)."""
+    sender = make_sender(app, make)
+    instance_id = start_draft(app, db, sender)
+    approve_reviews(app, db, sender, instance_id)
+    return _headers(client, sender.leader), task_of(db, instance_id, "sign").task_uuid
+
+
+def test_preparing_a_signature_for_a_task_not_held_is_not_found_whatever_the_body(client, auth):
+    for body in ([], {"certificate": "AA==", "chain": -1}):
+        assert client.post("/api/v1/tasks/abc/signing/prepare", headers=auth, json=body).status_code == 404
 
 
 @pytest.mark.parametrize("number", HUGE_IDS)
@@ -45,16 +60,20 @@ def test_a_large_page_within_bounds_is_an_empty_page(client, auth):
 
 
 @pytest.mark.parametrize("body", ([], [1, 2], 5, "chuỗi", None))
-def test_a_body_that_is_not_an_object_is_refused(client, auth, body):
-    for path in ("/api/v1/signing/abc/finish", "/api/v1/tasks/abc/signing/prepare", "/api/v1/documents/1/recall",
-                 "/api/v1/auth/login"):
-        response = client.post(path, headers=auth, json=body)
+def test_a_body_that_is_not_an_object_is_refused(client, auth, signer, body):
+    signer_headers, sign_task = signer
+    for path, headers in (("/api/v1/signing/abc/finish", auth), (f"/api/v1/tasks/{sign_task}/signing/prepare",
+                                                                 signer_headers),
+                          ("/api/v1/documents/1/recall", auth), ("/api/v1/auth/login", auth)):
+        response = client.post(path, headers=headers, json=body)
         assert response.status_code == 400, path
         assert response.get_json()["error"]["message"] == "Nội dung phải là một đối tượng JSON."
 
 
-def test_fields_of_the_wrong_type_or_unknown_are_named(client, auth):
-    response = client.post("/api/v1/tasks/abc/signing/prepare", headers=auth, json={"certificate": "AA==", "chain": -1})
+def test_fields_of_the_wrong_type_or_unknown_are_named(client, auth, signer):
+    signer_headers, sign_task = signer
+    response = client.post(f"/api/v1/tasks/{sign_task}/signing/prepare", headers=signer_headers,
+                           json={"certificate": "AA==", "chain": -1})
     assert response.status_code == 422
     assert response.get_json()["error"]["fields"] == {"chain": "Sai kiểu dữ liệu."}
     response = client.post("/api/v1/signing/abc/finish", headers=auth, json={"signature": "AA==", "extra": 1})

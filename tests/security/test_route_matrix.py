@@ -135,6 +135,7 @@ EXPECTED = {
     "GET api.openapi": {"": EVERYONE},
     "POST api.api_login": {"": EVERYONE},
     "GET api.me": {"": SIGNED_IN},
+    "POST api.api_logout": {"": SIGNED_IN},
     "GET api.get_user": {"": SIGNED_IN},
     "GET api.get_department": {"": SIGNED_IN},
     "GET api.list_tasks": {"": SIGNED_IN},
