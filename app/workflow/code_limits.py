@@ -109,6 +109,8 @@ def check_format_width(width: str | None, what: str = "định dạng"):
 
 def check_format_spec(spec: str):
     """Refuse a str.format / f-string spec whose width or precision passes MAX_WIDTH."""
+    if "{" in (spec or ""):
+        _refuse("định dạng lấy độ rộng từ tham số ({...} lồng nhau)")
     for number in _FORMAT_NUMBERS.findall(spec or ""):
         check_format_width(number, "định dạng")
 
@@ -240,6 +242,11 @@ def _check_translate(text, name, table):
 
 _TEXT_CHECKS = {"center": _check_width, "ljust": _check_width, "rjust": _check_width, "zfill": _check_width,
                 "expandtabs": _check_expandtabs, "replace": _check_replace, "translate": _check_translate}
+
+
+def check_text_method(text, name: str, *args):
+    """Refuse text.name(*args) (center, ljust, replace, ...) when its result would pass MAX_SIZE."""
+    _TEXT_CHECKS[name](text, name, *args)
 
 
 def _bounded_join(separator, join):

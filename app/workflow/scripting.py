@@ -46,17 +46,23 @@ class ScriptTimeLimitError(ScriptPolicyError):
 
 
 @contextmanager
-def time_guard(seconds: float | None):
-    """Abort Python-level execution (loops, calls) once `seconds` have passed."""
+def time_guard(seconds: float | None, *, max_steps: int | None = None):
+    """Abort Python-level execution (loops, calls) once `seconds` have passed or `max_steps` lines ran."""
     if not seconds:
         yield
         return
     deadline = time.monotonic() + seconds
     previous = sys.gettrace()
+    steps = 0
 
     def tracer(frame, event, arg):
-        if event in ("call", "line") and time.monotonic() > deadline:
-            raise ScriptTimeLimitError(f"Kịch bản chạy quá {seconds:g} giây và đã bị dừng.")
+        nonlocal steps
+        if event in ("call", "line"):
+            steps += 1
+            if max_steps is not None and steps > max_steps:
+                raise ScriptTimeLimitError(f"Chạy quá {max_steps:,} bước và đã bị dừng.")
+            if time.monotonic() > deadline:
+                raise ScriptTimeLimitError(f"Kịch bản chạy quá {seconds:g} giây và đã bị dừng.")
         return tracer
 
     sys.settrace(tracer)
