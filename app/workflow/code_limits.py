@@ -38,6 +38,8 @@ def _is_int(value) -> bool:
 
 def size_of(value, limit: int = MAX_SIZE) -> int:
     """Characters and items in `value`, through nested lists and dicts; stops counting once past `limit`."""
+    if isinstance(value, _TEXTS):  # the common case, without the walk
+        return len(value)
     total, pending = 0, [value]
     while pending and total <= limit:
         item = pending.pop()

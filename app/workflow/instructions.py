@@ -42,7 +42,7 @@ from .scripting import time_guard
 
 MAX_TEMPLATE_CHARS = 20_000
 MAX_OUTPUT_CHARS = 200_000  # far more than a page of instructions
-MAX_STEPS = 100_000  # traced lines (template and Jinja's helpers) in one render
+MAX_STEPS = 100_000  # lines of the template run and Python calls made in one render
 TIME_LIMIT = 0.5
 
 _TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "a", "code", "pre", "blockquote", "h3", "h4", "h5",
@@ -150,7 +150,7 @@ def _render(environment, text: str, data: dict) -> str:
     template = environment.from_string(text)
     parts, length = [], 0
     try:
-        with time_guard(TIME_LIMIT, max_steps=MAX_STEPS):
+        with time_guard(TIME_LIMIT, max_steps=MAX_STEPS, watched_file="<template>"):
             for part in template.generate(**{k: v for k, v in data.items() if isinstance(k, str)}):
                 length += len(part)
                 if length > MAX_OUTPUT_CHARS:
