@@ -71,3 +71,10 @@ def test_long_output_is_cut_by_the_budget():
     template = "{% for i in range(1000) %}{{ chu }}{% endfor %}"
     assert render_instructions(template, {"chu": "x" * 1000}) == f"<p><em>{TOO_COMPLEX}</em></p>"
     assert "xxxx" in render_instructions(template, {"chu": "x" * 10})
+
+
+def test_other_threads_keep_running_while_a_template_power_is_refused(other_thread):
+    with other_thread() as gaps:
+        html = render_instructions("{{ n ** (n ** 8) }}", {"n": 7})
+    assert html == f"<p><em>{TOO_COMPLEX}</em></p>"
+    assert gaps and max(gaps) < 1.0
