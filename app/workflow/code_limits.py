@@ -208,6 +208,8 @@ class _TextType(type):
         return issubclass(subclass, str)
 
     def __getattr__(cls, name):
+        if name in ("format", "format_map"):  # what safer_getattr refuses on the real str type
+            raise ScriptPolicyError("Không được dùng str.format (hãy dùng f-string hoặc %).")
         return getattr(str, name)
 
     def __call__(cls, value="", *args):

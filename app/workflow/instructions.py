@@ -16,6 +16,7 @@ from jinja2 import (
     StrictUndefined,
     TemplateError,
     TemplateSyntaxError,
+    Undefined,
     pass_environment,
     pass_eval_context,
 )
@@ -116,11 +117,14 @@ class BoundedTemplates(ImmutableSandboxedEnvironment):
         return BINARY["+"](str(check_size(left)), str(check_size(right)))
 
     def getattr(self, obj, attribute):
-        return bounded_attribute(obj, attribute, super().getattr(obj, attribute))
+        value = super().getattr(obj, attribute)
+        return value if isinstance(value, Undefined) else bounded_attribute(obj, attribute, value)
 
     def getitem(self, obj, argument):
         value = super().getitem(obj, argument)
-        return bounded_attribute(obj, argument, value) if isinstance(argument, str) else value
+        if isinstance(value, Undefined) or not isinstance(argument, str):
+            return value
+        return bounded_attribute(obj, argument, value)
 
     def wrap_str_format(self, value):
         # Jinja swaps str.format for its sandboxed formatter here; the widths are checked before it runs.
@@ -147,17 +151,21 @@ _CHECKING = BoundedTemplates(undefined=ChainableUndefined)  # publish-time run: 
 def _render(environment, text: str, data: dict) -> str:
     if len(text) > MAX_TEMPLATE_CHARS:
         raise InstructionsTooComplex(f"dài {len(text):,} ký tự (tối đa {MAX_TEMPLATE_CHARS:,})")
-    template = environment.from_string(text)
     parts, length = [], 0
     try:
+        template = environment.from_string(text)
         with time_guard(TIME_LIMIT, max_steps=MAX_STEPS, watched_file="<template>"):
             for part in template.generate(**{k: v for k, v in data.items() if isinstance(k, str)}):
                 length += len(part)
                 if length > MAX_OUTPUT_CHARS:
                     raise InstructionsTooComplex(f"kết quả dài hơn {MAX_OUTPUT_CHARS:,} ký tự")
                 parts.append(part)
-    except (ScriptPolicyError, OverflowError, RecursionError, MemoryError) as error:
+    except ScriptPolicyError as error:
         raise InstructionsTooComplex(str(error).rstrip(".")) from error
+    except RecursionError as error:
+        raise InstructionsTooComplex("mẫu lồng nhau quá sâu") from error
+    except (OverflowError, MemoryError) as error:
+        raise InstructionsTooComplex("giá trị quá lớn") from error
     return "".join(parts)
 
 

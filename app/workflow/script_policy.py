@@ -180,12 +180,15 @@ def compile_script(source: str, mode: str):
         raise ScriptPolicyError(f"{kind} quá dài: {len(source)} ký tự (tối đa {MAX_SCRIPT_CHARS}).")
     text = source.strip() if mode == "eval" else source
     compile_fn = compile_restricted_eval if mode == "eval" else compile_restricted_exec
-    result = compile_fn(text, policy=LienThongPolicy)
+    try:
+        result = compile_fn(text, policy=LienThongPolicy)
+        huge = huge_constants(text, mode)
+    except RecursionError:  # 1+1+…+1 or - - … -1: the parser and the checks recurse once per level
+        raise ScriptPolicyError(f"{kind} lồng nhau quá sâu.") from None
     if result.errors:
         problem = "sai cú pháp" if any("SyntaxError" in e for e in result.errors) else "không được phép"
         errors = (re.sub(r"^Line (\d+): ", r"dòng \1: ", e).rstrip(".") for e in result.errors)
         raise ScriptPolicyError(f"{kind} {problem}: " + "; ".join(errors))
-    huge = huge_constants(text, mode)
     if huge:
         raise ScriptPolicyError(f"{kind} không được phép: " + "; ".join(huge))
     return result.code

@@ -67,6 +67,12 @@ def test_syntax_errors_and_removed_filters_are_refused_at_publish_time(template)
     assert render_instructions(template, {"x": "a"}) != f"<p><em>{TOO_COMPLEX}</em></p>"  # shown as text
 
 
+def test_deep_nesting_is_refused_in_words():
+    template = "{{ " + "+".join(["1"] * 3000) + " }}"
+    assert render_instructions(template, {}) == f"<p><em>{TOO_COMPLEX}</em></p>"
+    assert check_instructions(template) == "Hướng dẫn quá phức tạp để hiển thị: mẫu lồng nhau quá sâu."
+
+
 def test_long_output_is_cut_by_the_budget():
     template = "{% for i in range(1000) %}{{ chu }}{% endfor %}"
     assert render_instructions(template, {"chu": "x" * 1000}) == f"<p><em>{TOO_COMPLEX}</em></p>"

@@ -76,6 +76,18 @@ def test_growing_operations_on_task_data_are_refused_before_they_run(engine, scr
     assert time.monotonic() - started < 2
 
 
+@pytest.mark.parametrize("script", ["x = str.format('{0.__class__.__mro__}', 1)", "x = str.format_map('{a}', {})"])
+def test_str_standing_in_for_the_builtin_keeps_format_closed(engine, script):
+    with pytest.raises(WorkflowTaskException, match="Không được dùng str.format"):
+        run(engine, DATA, script=script)
+
+
+@pytest.mark.parametrize("script", ["x = " + "-" * 4900 + "1", "x = " + "+".join(["1"] * 2400)])
+def test_deeply_nested_expressions_are_refused_with_a_reason(script):
+    with pytest.raises(ScriptPolicyError, match="^Kịch bản lồng nhau quá sâu"):
+        compile_script(script, "exec")
+
+
 def test_starred_displays_are_refused():
     with pytest.raises(ScriptPolicyError, match=r"không dùng \*x trong danh sách"):
         compile_script("x = [*a, *a]", "exec")
