@@ -16,6 +16,7 @@ from .assignment import lane_role
 from .bpmn_lint import lint
 from .engine import SERIALIZER_VERSION, BpmnDefinitionError, parse_process, read_bpmn, spec_to_json
 from .forms import FormDefinitionError, FormFiles, form_files, load_form
+from .instructions import check_instructions
 from .models import ProcessVersion
 from .registry import Catalogue, ProcessDefinition
 from .scripting import ScriptPolicyError, compile_script
@@ -82,6 +83,11 @@ def check_process(definition: ProcessDefinition, bpmn: bytes, forms_dir: "Path |
             problems.append(Problem(filename, element,
                                     f"Thao tác '{task_spec.operation_name}' chưa được đăng ký."))
         problems.extend(_check_code(task_spec, filename, element))
+        # Rendered on every view of the task: refused here if it fails even without task data.
+        instructions = (getattr(task_spec, "extensions", None) or {}).get("instructionsForEndUser")
+        reason = check_instructions(instructions) if instructions else None
+        if reason:
+            problems.append(Problem(filename, element, reason))
     if problems:
         return None, problems
     digest = hashlib.sha256(bpmn)

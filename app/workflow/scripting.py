@@ -1,23 +1,12 @@
 """The restricted script engine: BPMN conditions, scripts and timer expressions run under RestrictedPython."""
-import ast
 import math
-import operator
-import re
 import sys
 import time
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
-from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from RestrictedPython import (
-    RestrictingNodeTransformer,
-    compile_restricted_eval,
-    compile_restricted_exec,
-    limited_builtins,
-    safe_builtins,
-    utility_builtins,
-)
+from RestrictedPython import limited_builtins, safe_builtins, utility_builtins
 from RestrictedPython.Guards import (
     guarded_iter_unpack_sequence,
     guarded_unpack_sequence,
@@ -28,93 +17,60 @@ from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
+from .code_limits import (
+    INPLACE,
+    ScriptPolicyError,
+    bounded_attribute,
+    bounded_pow,
+    bounded_range,
+    bounded_repr,
+    bounded_round,
+    bounded_str,
+    bounded_sum,
+    check_size,
+    format_value,
+)
+from .script_policy import MAX_SCRIPT_CHARS, OPERATOR_GUARDS, compile_script
 from .workdays import WorkCalendar
 
 __all__ = ["MAX_SCRIPT_CHARS", "VN_TZ", "RestrictedEnvironment", "RestrictedScriptEngine",
-           "ScriptPolicyError", "ScriptTimeLimitError", "make_script_engine"]
+           "ScriptPolicyError", "ScriptTimeLimitError", "compile_script", "make_script_engine"]
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-MAX_SCRIPT_CHARS = 5000
 MAX_WORKING_DAYS = 3650
 DEFAULT_TIME_LIMIT = 2.0
-
-# Builtins that are not exposed anyway; named here only so the error says why instead of NameError.
-FORBIDDEN_NAMES = frozenset({
-    "open", "exec", "eval", "compile", "globals", "locals", "vars", "getattr", "setattr", "delattr",
-    "breakpoint", "input", "help", "dir", "memoryview", "exit", "quit", "__import__", "__builtins__",
-})
-
-
-class ScriptPolicyError(Exception):
-    """A script or expression uses something the sandbox forbids, or is too long."""
 
 
 class ScriptTimeLimitError(ScriptPolicyError):
     """A script or expression ran longer than the engine's time limit."""
 
 
-class LienThongPolicy(RestrictingNodeTransformer):
-    """RestrictedPython's policy plus our rules: no import, no class, no try, no dangerous builtins."""
-
-    def visit_Import(self, node):
-        self.error(node, "không được dùng import (các hàm được phép đã có sẵn)")
-        return node
-
-    visit_ImportFrom = visit_Import
-
-    def visit_ClassDef(self, node):
-        self.error(node, "không được định nghĩa class")
-        return node
-
-    def visit_Try(self, node):
-        # A try/finally could swallow the time-limit error and keep looping untraced.
-        self.error(node, "không được dùng try/except/finally (lỗi phải được báo ra cho quy trình)")
-        return node
-
-    visit_TryStar = visit_Try
-
-    def visit_Call(self, node):
-        if isinstance(node.func, ast.Name) and node.func.id in FORBIDDEN_NAMES:
-            self.error(node, f"không được dùng '{node.func.id}'")
-            return node
-        return super().visit_Call(node)
-
-    def visit_Name(self, node):
-        if node.id in FORBIDDEN_NAMES:
-            self.error(node, f"không được dùng '{node.id}'")
-            return node
-        return super().visit_Name(node)
-
-
-@lru_cache(maxsize=1024)
-def compile_script(source: str, mode: str):
-    """Compile `source` ('eval' or 'exec') under the restricted policy, or raise ScriptPolicyError."""
-    kind = "Biểu thức" if mode == "eval" else "Kịch bản"
-    if not isinstance(source, str):
-        raise ScriptPolicyError(f"{kind} phải là chuỗi, nhận được {type(source).__name__}.")
-    if len(source) > MAX_SCRIPT_CHARS:
-        raise ScriptPolicyError(f"{kind} quá dài: {len(source)} ký tự (tối đa {MAX_SCRIPT_CHARS}).")
-    compile_fn = compile_restricted_eval if mode == "eval" else compile_restricted_exec
-    result = compile_fn(source.strip() if mode == "eval" else source, policy=LienThongPolicy)
-    if result.errors:
-        problem = "sai cú pháp" if any("SyntaxError" in e for e in result.errors) else "không được phép"
-        errors = (re.sub(r"^Line (\d+): ", r"dòng \1: ", e).rstrip(".") for e in result.errors)
-        raise ScriptPolicyError(f"{kind} {problem}: " + "; ".join(errors))
-    return result.code
+# RestrictedPython's filename for compiled scripts (SpiffWorkflow finds the failing line by it too).
+SCRIPT_FILE = "<string>"
 
 
 @contextmanager
-def time_guard(seconds: float | None):
-    """Abort Python-level execution (loops, calls) once `seconds` have passed."""
+def time_guard(seconds: float | None, *, max_steps: int | None = None, watched_file: str = SCRIPT_FILE):
+    """Abort Python-level execution (loops, calls) once `seconds` have passed or `max_steps` steps ran."""
     if not seconds:
         yield
         return
     deadline = time.monotonic() + seconds
     previous = sys.gettrace()
+    steps = 0
 
     def tracer(frame, event, arg):
-        if event in ("call", "line") and time.monotonic() > deadline:
-            raise ScriptTimeLimitError(f"Kịch bản chạy quá {seconds:g} giây và đã bị dừng.")
+        nonlocal steps
+        if frame.f_code.co_filename != watched_file:
+            # The size guards and helpers the designer's code calls are ours and bounded: watching
+            # them too made every guarded operator cost microseconds.
+            return None
+        if event in ("call", "line"):
+            steps += 1
+            if max_steps is not None and steps > max_steps:
+                raise ScriptTimeLimitError(f"Chạy quá {max_steps:,} bước và đã bị dừng.")
+            if time.monotonic() > deadline:
+                raise ScriptTimeLimitError(f"Kịch bản chạy quá {seconds:g} giây và đã bị dừng.")
         return tracer
 
     sys.settrace(tracer)
@@ -124,23 +80,27 @@ def time_guard(seconds: float | None):
         sys.settrace(previous)
 
 
-_INPLACE_OPERATORS = {
-    "+=": operator.iadd, "-=": operator.isub, "*=": operator.imul, "/=": operator.itruediv,
-    "//=": operator.ifloordiv, "%=": operator.imod, "**=": operator.ipow, "<<=": operator.ilshift,
-    ">>=": operator.irshift, "&=": operator.iand, "|=": operator.ior, "^=": operator.ixor,
-}
-
-
 def _write_guard(ob):
     if isinstance(ob, (dict, list, set)):
         return ob
     raise ScriptPolicyError(f"Không được ghi vào đối tượng kiểu {type(ob).__name__}.")
 
 
+def _getattr(owner, name, default=None):
+    # safer_getattr refuses underscores and str.format; the methods that can grow a text are measured.
+    return bounded_attribute(owner, name, safer_getattr(owner, name, default))
+
+
+class _SizedPrintCollector(PrintCollector):
+    def _call_print(self, *objects, **kwargs):
+        check_size(objects, "nội dung print()")
+        return super()._call_print(*objects, **kwargs)
+
+
 GUARDS = {
-    "_getattr_": safer_getattr, "_getitem_": lambda ob, index: ob[index], "_getiter_": iter,
-    "_write_": _write_guard, "_inplacevar_": lambda op, x, y: _INPLACE_OPERATORS[op](x, y),
-    "_print_": PrintCollector,
+    "_getattr_": _getattr, "_getitem_": lambda ob, index: ob[index], "_getiter_": iter,
+    "_write_": _write_guard, "_inplacevar_": lambda op, x, y: INPLACE[op](x, y),
+    "_print_": _SizedPrintCollector, "_format_": format_value, **OPERATOR_GUARDS,
     "_iter_unpack_sequence_": guarded_iter_unpack_sequence, "_unpack_sequence_": guarded_unpack_sequence,
     "_apply_": lambda func, *args, **kwargs: func(*args, **kwargs),
 }
@@ -156,9 +116,12 @@ def _restricted_builtins() -> dict:
     builtins.update(limited_builtins)
     builtins.update({k: v for k, v in utility_builtins.items() if k not in _MODULES})
     builtins.update({
-        "list": list, "tuple": tuple, "dict": dict, "min": min, "max": max, "sorted": sorted, "sum": sum,
+        "list": list, "tuple": tuple, "dict": dict, "min": min, "max": max, "sorted": sorted,
         "any": any, "all": all, "enumerate": enumerate, "zip": zip, "reversed": reversed,
         "floor": math.floor, "ceil": math.ceil,
+        # The builtins whose result can outgrow their arguments, measured first (code_limits).
+        "pow": bounded_pow, "range": bounded_range, "round": bounded_round, "sum": bounded_sum,
+        "str": bounded_str, "repr": bounded_repr,
     })
     return builtins
 
@@ -289,6 +252,8 @@ class RestrictedEnvironment(TaskDataEnvironment):
             self._remove_globals_and_functions_from_context(context, external_context)
             for key, value in context.items():
                 context[key] = _dates_to_iso(value)
+        # Saved as JSON with the instance: a dict holding one big text a thousand times is a big state.
+        check_size(context, "dữ liệu công việc sau kịch bản")
         return True
 
     def call_service(self, context, operation_name=None, operation_params=None, task_data=None):

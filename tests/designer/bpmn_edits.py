@@ -64,6 +64,12 @@ def set_script(xml: str, element_id: str, script: str) -> str:
     return text(root)
 
 
+def set_instructions(xml: str, element_id: str, instructions: str) -> str:
+    root = parse(xml)
+    root.find(f".//*[@id='{element_id}']").find(f".//{{{SPIFF}}}instructionsForEndUser").text = instructions
+    return text(root)
+
+
 def remove_attribute(xml: str, element_id: str, name: str) -> str:
     root = parse(xml)
     del root.find(f".//*[@id='{element_id}']").attrib[name]

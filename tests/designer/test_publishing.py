@@ -76,6 +76,10 @@ def test_a_published_step_is_followed_by_new_documents_while_running_ones_keep_t
     (lambda x: bpmn_edits.set_script(x, "route_to_assignee", "import os\nos.system('id')"), "route_to_assignee",
      "import"),
     (lambda x: bpmn_edits.add_second_flow(x, "assign", "review"), "assign", "tách ngầm"),
+    (lambda x: bpmn_edits.set_script(x, "route_to_assignee", "x = 7 ** (3 * 7 ** 8)"), "route_to_assignee",
+     "Phép tính bị từ chối vì quá lớn: lũy thừa"),
+    (lambda x: bpmn_edits.set_instructions(x, "assign", "{% for i in range(10**9) %}{% endfor %}"), "assign",
+     "Hướng dẫn quá phức tạp để hiển thị"),
 ])
 def test_an_invalid_diagram_is_kept_as_a_draft_with_the_reason_and_cannot_be_published(
         app, db, deployed, designer, edit, element_id, words):
