@@ -25,27 +25,52 @@ def _json_string(value: str | None) -> str:
     return "null" if value is None else json.dumps(value, ensure_ascii=False)
 
 
+def _number(value: int | None) -> str:
+    return "null" if value is None else str(int(value))
+
+
+# The event's body as hashed: canonical_json of its columns (keys sorted), with the data as stored (already
+# canonical). Spelt out once, here, as text and columns in order; Python (below) and PostgreSQL
+# (body_sql, for appending and verifying inside the database) both render this one list.
+NUMBER, STRING, MOMENT, RAW = "number", "string", "moment", "raw"
+BODY = ('{"actor_id":', ("actor_id", NUMBER), ',"agency_id":', ("agency_id", NUMBER), ',"data":', ("data", RAW),
+        ',"event_type":', ("event_type", STRING), ',"occurred_at":"', ("occurred_at", MOMENT),
+        '","on_behalf_of_id":', ("on_behalf_of_id", NUMBER), ',"seq":', ("seq", NUMBER),
+        ',"subject_id":', ("subject_id", STRING), ',"subject_type":', ("subject_type", STRING), "}")
+_PYTHON = {NUMBER: _number, STRING: _json_string, RAW: str,
+           MOMENT: lambda moment: f"{moment:%Y-%m-%dT%H:%M:%S.%fZ}"}
+_SQL = {NUMBER: "coalesce({}::text, 'null')", STRING: "coalesce(to_json({})::text, 'null')", RAW: "{}::text",
+        MOMENT: """to_char({}, 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')"""}
+
+
+def _rendered(values: dict) -> list[str]:
+    return [part if isinstance(part, str) else _PYTHON[part[1]](values[part[0]]) for part in BODY]
+
+
 def canonical_body(seq: int, event_type: str, occurred_at: datetime, actor_id, on_behalf_of_id, agency_id,
                    subject_type, subject_id, data_text: str) -> str:
     """canonical_json of the event's body, spelt out from its columns with the data as stored (already
     canonical): the same text, without parsing and re-encoding the data."""
-    before, after = canonical_body_around_seq(event_type, occurred_at, actor_id, on_behalf_of_id, agency_id,
-                                              subject_type, subject_id, data_text)
-    return f"{before}{seq}{after}"
+    return "".join(_rendered(dict(seq=seq, event_type=event_type, occurred_at=occurred_at, actor_id=actor_id,
+                                  on_behalf_of_id=on_behalf_of_id, agency_id=agency_id, subject_type=subject_type,
+                                  subject_id=subject_id, data=data_text)))
 
 
-def canonical_body_around_seq(event_type: str, occurred_at: datetime, actor_id, on_behalf_of_id, agency_id,
-                              subject_type, subject_id, data_text: str) -> tuple[str, str]:
+def canonical_body_around_seq(*, data_text: str, **values) -> tuple[str, str]:
     """The canonical body's text before and after its sequence number, for a database that numbers the
     event and hashes it in the same statement."""
-    return (f'{{"actor_id":{_number(actor_id)},"agency_id":{_number(agency_id)},"data":{data_text},'
-            f'"event_type":{_json_string(event_type)},"occurred_at":"{occurred_at:%Y-%m-%dT%H:%M:%S.%fZ}",'
-            f'"on_behalf_of_id":{_number(on_behalf_of_id)},"seq":',
-            f',"subject_id":{_json_string(subject_id)},"subject_type":{_json_string(subject_type)}}}')
+    rendered = _rendered({**values, "data": data_text, "seq": 0})
+    at = next(i for i, part in enumerate(BODY) if not isinstance(part, str) and part[0] == "seq")
+    return "".join(rendered[:at]), "".join(rendered[at + 1:])
 
 
-def _number(value: int | None) -> str:
-    return "null" if value is None else str(int(value))
+def body_sql(columns: dict[str, str] | None = None) -> str:
+    """The body as a PostgreSQL text expression over the event's columns (`columns` renames some, e.g.
+    seq -> an expression), rendered from the same list as canonical_body."""
+    columns = columns or {}
+    pieces = ["'" + part.replace("'", "''") + "'" if isinstance(part, str)
+              else _SQL[part[1]].format(columns.get(part[0], part[0])) for part in BODY]
+    return "concat(" + ", ".join(pieces) + ")"
 
 
 class SealedJSON(TypeDecorator):

@@ -14,7 +14,7 @@ from sqlalchemy import Text, cast, func, select, text
 
 from app.extensions import db
 
-from .canonical import canonical_body
+from .canonical import body_sql, canonical_body
 from .models import GENESIS_HASH, AuditChainHead, AuditEvent
 from .services import HEAD_ID
 
@@ -87,14 +87,9 @@ def _walk_here(batch_size: int) -> _Break | None:
     return None
 
 
-# canonical.canonical_body in SQL: keep the two spellings identical (tests compare them on real rows).
-_BODY_HASH_SQL = """sha256(convert_to(concat(prev_hash,
-    '{"actor_id":', coalesce(actor_id::text, 'null'), ',"agency_id":', coalesce(agency_id::text, 'null'),
-    ',"data":', data::text, ',"event_type":', to_json(event_type)::text,
-    ',"occurred_at":"', to_char(occurred_at, 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-    '","on_behalf_of_id":', coalesce(on_behalf_of_id::text, 'null'), ',"seq":', seq::text,
-    ',"subject_id":', coalesce(to_json(subject_id)::text, 'null'),
-    ',"subject_type":', coalesce(to_json(subject_type)::text, 'null'), '}'), 'UTF8'))"""
+# The hash over the previous hash and the body, as PostgreSQL computes it: the body's SQL is rendered from
+# canonical.BODY, the list Python spells canonical_body from (tests compare the two on real rows).
+_BODY_HASH_SQL = f"sha256(convert_to(prev_hash || {body_sql()}, 'UTF8'))"
 
 # One parallel pass over the table, in no order: every event's hash over its content, the sequence
 # numbers 1..N without a hole (seq is unique), and the links as multisets: the previous-hash column
