@@ -50,8 +50,8 @@ def create_app(config: dict | None = None) -> Flask:
 
     from . import models_registry  # noqa: F401  (every table known to Alembic and the mapper)
     from .api import bp as api_bp
-    from .audit.instance_views import bp as audit_instances_bp
-    from .audit.views import bp as audit_bp
+    from .auditing.instance_views import bp as audit_instances_bp
+    from .auditing.views import bp as audit_bp
     from .auth.views import bp as auth_bp
     from .designer.form_views import bp as designer_forms_bp
     from .designer.test_run_views import bp as designer_runs_bp
@@ -101,7 +101,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_filters(app)
     register_security_headers(app)
 
-    from .audit.cli import audit_cli
+    from .auditing.cli import audit_cli
     from .demo_cli import seed_demo_command
     from .directory.cli import create_province_command
     app.cli.add_command(audit_cli)

@@ -3,7 +3,7 @@ from flask import g, jsonify, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app.audit.replay_checks import check_instance, verdict_text
+from app.auditing.replay_checks import check_instance, verdict_text
 from app.documents.access import open_case
 from app.extensions import db
 from app.workflow.access import my_tasks_query

@@ -102,6 +102,6 @@ def test_an_auditor_finds_documents_by_number_within_their_scope(app, db, make, 
     assert "77/QĐ-UBND" in page and f"/kiem-toan/ho-so/{document.instance_id}" in page
     assert "77/QĐ-UBND" not in client.get("/kiem-toan?so=78/QĐ-UBND").get_data(as_text=True)
     with app.test_request_context():
-        from app.audit.views import documents_numbered
+        from app.auditing.views import documents_numbered
 
         assert documents_numbered("77/QĐ-UBND", elsewhere) == []  # another agency's auditor sees nothing

@@ -5,11 +5,10 @@ those of its tasks carry the instance id); the case's subject decides, by the on
 """
 from sqlalchemy import select
 
+from app.audit.models import AuditEvent
 from app.extensions import db
 from app.workflow.case_secrecy import hidden_subjects
 from app.workflow.models import ProcessInstance
-
-from .models import AuditEvent
 
 
 def _instance_of(event: AuditEvent) -> int | None:

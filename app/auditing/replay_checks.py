@@ -2,13 +2,12 @@
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from app.audit.models import ReplayCheck
+from app.audit.services import record
 from app.extensions import db
 from app.sqltypes import utcnow
 from app.workflow.models import ProcessInstance
 from app.workflow.replay import replay
-
-from .models import ReplayCheck
-from .services import record
 
 
 def check_instance(instance: ProcessInstance, actor) -> ReplayCheck:

@@ -4,15 +4,15 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from app.audit.anchor_log import anchor_log_path
+from app.audit.anchors import AnchorRefused, anchor_chain, start_anchor_log, verify_anchors
+from app.audit.verification import verify_chain
 from app.directory.models import Agency
 from app.extensions import db
 from app.vietnam_time import parse_day_or_none, start_of_day
 from app.workflow.models import ProcessInstance
 
-from .anchor_log import anchor_log_path
-from .anchors import AnchorRefused, anchor_chain, start_anchor_log, verify_anchors
 from .replay_checks import check_instance, verdict_text
-from .verification import verify_chain
 
 audit_cli = AppGroup("audit", help="Nhật ký kiểm toán (audit chain).")
 

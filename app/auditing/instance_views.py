@@ -10,6 +10,7 @@ from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from app.audit.models import AuditEvent
 from app.auth.decorators import role_required
 from app.auth.session import signed_in_user
 from app.directory.models import Agency, User
@@ -25,7 +26,6 @@ from app.workflow.models import INSTANCE_STATUSES, ProcessInstance
 from app.workflow.registry import catalogue
 from app.workflow.walkthrough import step_through
 
-from .models import AuditEvent
 from .replay_checks import check_instance, latest_checks_subquery, verdict_text
 
 bp = Blueprint("audit_instances", __name__)

@@ -6,6 +6,7 @@ from flask import Blueprint, Response, render_template, request
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from app.audit.models import AuditEvent
 from app.auth.decorators import role_required
 from app.auth.session import signed_in_user
 from app.directory.models import Agency
@@ -20,7 +21,6 @@ from app.web.refusals import day_refused
 from app.web.routing import bounded_int
 from app.workflow.case_secrecy import SECRET_TITLE
 
-from .models import AuditEvent
 from .secrecy import events_about_hidden_subjects
 
 bp = Blueprint("audit", __name__)
