@@ -49,7 +49,9 @@ def create_app(config: dict | None = None) -> Flask:
     init_catalogue(app, app.config.get("PROCESS_CATALOGUE") or CATALOGUE)
 
     from . import models_registry  # noqa: F401  (every table known to Alembic and the mapper)
-    from .api import bp as api_bp
+    from .api import document_views, outgoing_views, task_views  # noqa: F401  (each adds its routes to api_bp)
+    from .api import views as api_views  # noqa: F401
+    from .api.blueprint import bp as api_bp
     from .auditing.instance_views import bp as audit_instances_bp
     from .auditing.views import bp as audit_bp
     from .auth.views import bp as auth_bp
@@ -65,7 +67,8 @@ def create_app(config: dict | None = None) -> Flask:
     from .documents.views import document_panel
     from .signing.views import bp as signing_keys_bp
     from .web.views import bp as web_bp
-    from .workflow import claim_views, recovery_views, views  # noqa: F401  (each adds its routes to tasks_bp)
+    from .workflow import claim_views, recovery_views  # noqa: F401  (each adds its routes to tasks_bp)
+    from .workflow import views as task_pages  # noqa: F401
     from .workflow.blueprint import bp as tasks_bp
 
     app.register_blueprint(web_bp)

@@ -18,8 +18,8 @@ from app.documents.vocabulary import STATUS_LABELS
 from app.extensions import db
 from app.web.request_checks import refuse_nul
 
-from . import bp
 from .auth import reader_required, roles_required, token_required
+from .blueprint import bp
 from .errors import api_error_response
 from .openapi import documented
 from .pagination import paged_json

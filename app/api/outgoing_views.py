@@ -25,8 +25,8 @@ from app.workflow.errors import WorkflowError
 from app.workflow.signing_node import SIGNATURE_RESULT_KEY
 from app.workflow.task_pages import find_my_task
 
-from . import bp
 from .auth import reader_required, token_required
+from .blueprint import bp
 from .document_views import document_json
 from .errors import api_error_response
 from .openapi import documented

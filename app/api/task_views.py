@@ -15,8 +15,8 @@ from app.workflow.signing_node import SIGNATURE_RESULT_KEY
 from app.workflow.submission import AnswerInvalid, JsonAnswer, submit_task
 from app.workflow.task_pages import find_my_task, picker_choices, task_view
 
-from . import bp
 from .auth import token_required
+from .blueprint import bp
 from .errors import api_error_response
 from .openapi import documented
 from .pagination import paged_json

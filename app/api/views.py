@@ -9,8 +9,8 @@ from app.directory.models import Department, User
 from app.directory.scoping import get_visible
 from app.extensions import db
 
-from . import bp
 from .auth import bearer_token, password_change_response, token_required
+from .blueprint import bp
 from .errors import api_error_response
 from .openapi import documented, openapi_document
 from .schemas import DepartmentOut, Health, LoginAnswer, LoginBody, UserOut
