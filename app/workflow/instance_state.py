@@ -74,27 +74,34 @@ def load_indexed(instance: ProcessInstance, actor: User | None):
     return workflow, IndexedState.of(workflow)
 
 
+# The instance's columns a step may change besides its state (the case's title, the subject it names).
+_CARRIED = ("title", "subject_type", "subject_id")
+
+
 @contextmanager
 def saved(instance: ProcessInstance, workflow, indexed: IndexedState, *, bump: bool = True, status: str = ""):
     """Store the state and rewrite the inbox and timer index; the block's own writes (its audit events)
     join them. `bump` moves lock_version in the same UPDATE (the instance is locked, so the value read at
     lock time is the stored one); `status` ends the instance otherwise than by completing.
 
-    Everything to read is read first (the people given the new tasks); the writes then go pipelined
-    on PostgreSQL, the index first, so the database works on it while the state is serialised. The
-    instance row is written by a table UPDATE, not the ORM's flush, and the object is told the stored
-    values, so it reads them and nothing is written twice; its other pending change (a new title) goes
-    in the same UPDATE. (Writing the index before the instance row takes no new lock order: the
-    instance row is locked already.)
+    Nothing is read back: the inbox change is worked out from the engine, and the database resolves the
+    people given new tasks inside the writes. The writes go pipelined on PostgreSQL, the index first,
+    so the database works on it while the state is serialised. The instance row is written by a table
+    UPDATE, not the ORM's flush, and the object is told the stored values, so it reads them and nothing
+    is written twice; its other pending changes (a new title, the subject a step named) go in the same
+    UPDATE, taken out of the flush that opens the pipelined block. (Writing the index before the
+    instance row takes no new lock order: the instance row is locked already.)
     """
     inbox = inbox_change(instance, workflow, indexed=indexed.tasks)
+    carried = {key: getattr(instance, key) for key in _CARRIED}
+    for key, value in carried.items():
+        set_committed_value(instance, key, value)  # written by the UPDATE below, not flushed on its own
     with pipelined_writes():
         write_inbox(inbox)
         index_timers(instance, workflow, indexed=indexed.timers)
         now = utcnow()
         values = {"state_json": state_to_json(workflow), "serializer_version": SERIALIZER_VERSION,
-                  "updated_at": now, "lock_version": instance.lock_version + (1 if bump else 0),
-                  "title": instance.title}
+                  "updated_at": now, "lock_version": instance.lock_version + (1 if bump else 0), **carried}
         if status or workflow.is_completed():
             values.update(status=status or "completed", completed_at=now)
         db.session.execute(_instance_update(tuple(values)), {"instance_id": instance.id, **values})
