@@ -9,7 +9,8 @@ from .extensions import db
 
 
 def configure_engine(app: Flask) -> None:
-    """Give SQLite real transactions: foreign keys on, WAL, and writers queued at BEGIN."""
+    """PostgreSQL: read answers inside pipelined writes when asked, keep prepared statements across
+    read-only requests. SQLite: real transactions (foreign keys on, WAL, writers queued at BEGIN)."""
     with app.app_context():
         engine = db.engine
     if engine.dialect.name == "postgresql":
