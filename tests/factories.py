@@ -46,3 +46,10 @@ class Factory:
         self.db.session.add(user)
         self.db.session.flush()
         return user
+
+
+def bearer_headers(client, user, password: str = Factory.PASSWORD) -> dict:
+    """Log in through the API and return the Authorization header its token makes."""
+    token = client.post("/api/v1/auth/login", json={"username": user.username,
+                                                    "password": password}).get_json()["token"]
+    return {"Authorization": f"Bearer {token}"}

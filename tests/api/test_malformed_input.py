@@ -5,21 +5,17 @@ import pytest
 from openapi_spec_validator import validate
 
 from ..documents.outgoing_setup import approve_reviews, make_sender, start_draft, task_of
-from ..factories import Factory
+from ..factories import bearer_headers
 from ..pdf_samples import minimal_pdf
 
 HUGE_IDS = ("3000000000", "9223372036854775808", "99999999999999999999999")
 
 
-def _headers(client, user):
-    token = client.post("/api/v1/auth/login", json={"username": user.username,
-                                                    "password": Factory.PASSWORD}).get_json()["token"]
-    return {"Authorization": f"Bearer {token}"}
 
 
 @pytest.fixture
 def auth(client, make):
-    return _headers(client, make.user(roles=("clerk", "leader")))
+    return bearer_headers(client, make.user(roles=("clerk", "leader")))
 
 
 @pytest.fixture
@@ -28,7 +24,7 @@ def signer(app, db, client, make, deployed):
     sender = make_sender(app, make)
     instance_id = start_draft(app, db, sender)
     approve_reviews(app, db, sender, instance_id)
-    return _headers(client, sender.leader), task_of(db, instance_id, "sign").task_uuid
+    return bearer_headers(client, sender.leader), task_of(db, instance_id, "sign").task_uuid
 
 
 def test_preparing_a_signature_for_a_task_not_held_is_not_found_whatever_the_body(client, auth):
@@ -96,7 +92,7 @@ def test_a_nul_character_is_refused_before_it_reaches_the_database(client, auth,
 
 def test_a_nul_character_in_the_json_of_a_multipart_field_is_refused(client, make):
     clerk = make.user(roles=("clerk",))
-    response = client.post("/api/v1/documents/incoming", headers=_headers(client, clerk),
+    response = client.post("/api/v1/documents/incoming", headers=bearer_headers(client, clerk),
                            content_type="multipart/form-data",
                            data={"metadata": '{"subject": "Giấy mời\\u0000", "doc_type": "CV"}',
                                  "file": (io.BytesIO(minimal_pdf()), "cv.pdf")})

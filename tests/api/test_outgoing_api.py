@@ -2,13 +2,7 @@
 import pytest
 
 from ..documents.outgoing_setup import PIN, draft_data, make_sender
-from ..factories import Factory
-
-
-def headers(client, user):
-    token = client.post("/api/v1/auth/login", json={"username": user.username,
-                                                    "password": Factory.PASSWORD}).get_json()["token"]
-    return {"Authorization": f"Bearer {token}"}
+from ..factories import bearer_headers
 
 
 @pytest.fixture
@@ -23,7 +17,7 @@ def only_task(client, auth, spec_id):
 
 
 def test_the_whole_outgoing_path_through_the_api(client, sender):
-    as_specialist = headers(client, sender.specialist)
+    as_specialist = bearer_headers(client, sender.specialist)
     started = client.post("/api/v1/processes/outgoing_document/instances", headers=as_specialist).get_json()
     draft_task = started["active_tasks"][0]["id"]
     invalid = client.post(f"/api/v1/tasks/{draft_task}", headers=as_specialist, json={"doc_type": "CV"})
@@ -37,18 +31,18 @@ def test_the_whole_outgoing_path_through_the_api(client, sender):
     assert preview.status_code == 200 and preview.data.startswith(b"%PDF")
 
     for user, spec in ((sender.unit_head, "review_content"), (sender.checker, "check_format")):
-        auth = headers(client, user)
+        auth = bearer_headers(client, user)
         assert client.post(f"/api/v1/tasks/{only_task(client, auth, spec)}", headers=auth,
                            json={"decision": "approve"}).status_code == 200
 
-    as_leader = headers(client, sender.leader)
+    as_leader = bearer_headers(client, sender.leader)
     sign_task = only_task(client, as_leader, "sign")
     wrong = client.post(f"/api/v1/tasks/{sign_task}", headers=as_leader, json={"decision": "sign", "pin": "0000"})
     assert wrong.status_code == 422 and wrong.get_json()["error"]["message"] == "Mã PIN không đúng."
     signed = client.post(f"/api/v1/tasks/{sign_task}", headers=as_leader, json={"decision": "sign", "pin": PIN})
     assert signed.status_code == 200 and signed.get_json()["signature"]["verified"] is True
 
-    as_clerk = headers(client, sender.clerk)
+    as_clerk = bearer_headers(client, sender.clerk)
     issued = client.post(f"/api/v1/tasks/{only_task(client, as_clerk, 'issue')}", headers=as_clerk, json={})
     assert issued.status_code == 200
     outgoing = client.get(f"/api/v1/documents/{document_id}/outgoing", headers=as_clerk).get_json()
@@ -89,7 +83,7 @@ def test_a_key_held_elsewhere_signs_through_prepare_and_finish(app, db, client, 
     # The key holder: a token whose key never reaches the server; here the demo CA issued it.
     token = ensure_demo_pki(Path(app.config["PKI_DIR"])).issue_person(
         f"token-{sender.leader.username}", sender.leader.full_name, sender.agency.name)
-    as_leader = headers(client, sender.leader)
+    as_leader = bearer_headers(client, sender.leader)
     sign_task = only_task(client, as_leader, "sign")
     body = {"certificate": base64.b64encode(token.certificate.dump()).decode(),
             "chain": [base64.b64encode(c.dump()).decode() for c in token.ca_chain]}
@@ -117,7 +111,7 @@ def test_a_key_held_elsewhere_signs_through_prepare_and_finish(app, db, client, 
                            json={"signature": base64.b64encode(value).decode()})
     assert finished.status_code == 200, finished.get_json()
     assert finished.get_json()["signature"]["verified"] is True
-    as_clerk = headers(client, sender.clerk)
+    as_clerk = bearer_headers(client, sender.clerk)
     assert only_task(client, as_clerk, "issue")  # on to the clerk, as after a PIN signature
     again = client.post(f"/api/v1/signing/{session['session']}/finish", headers=as_leader,
                         json={"signature": base64.b64encode(value).decode()})

@@ -3,20 +3,14 @@ from datetime import timedelta
 
 from app.vietnam_time import vietnam_today
 
-from ..factories import Factory
-
-
-def _headers(client, user):
-    token = client.post("/api/v1/auth/login", json={"username": user.username,
-                                                    "password": Factory.PASSWORD}).get_json()["token"]
-    return {"Authorization": f"Bearer {token}"}
+from ..factories import bearer_headers
 
 
 def test_start_fill_and_complete_through_the_api(client, make, deployed):
     agency = make.agency()
     leader, specialist = make.user(agency=agency, roles=("leader",)), make.user(agency=agency)
     colleague, stranger = make.user(agency=agency, roles=("leader",)), make.user(roles=("leader",))
-    as_leader = _headers(client, leader)
+    as_leader = bearer_headers(client, leader)
 
     started = client.post("/api/v1/processes/assign_work/instances", headers=as_leader)
     assert started.status_code == 201
@@ -37,10 +31,10 @@ def test_start_fill_and_complete_through_the_api(client, make, deployed):
     fields = invalid.get_json()["error"]["fields"]
     assert {"work_title", "description", "assignee", "due_date"} <= set(fields)
 
-    assert client.post(f"/api/v1/tasks/{task_id}", headers=_headers(client, colleague),
+    assert client.post(f"/api/v1/tasks/{task_id}", headers=bearer_headers(client, colleague),
                        json={}).status_code == 403
-    assert client.get(f"/api/v1/tasks/{task_id}", headers=_headers(client, stranger)).status_code == 404
-    assert client.post(f"/api/v1/tasks/{task_id}", headers=_headers(client, stranger), json={}).status_code == 404
+    assert client.get(f"/api/v1/tasks/{task_id}", headers=bearer_headers(client, stranger)).status_code == 404
+    assert client.post(f"/api/v1/tasks/{task_id}", headers=bearer_headers(client, stranger), json={}).status_code == 404
 
     good = {"work_title": "Tổng hợp ý kiến", "description": "…", "assignee": specialist.username,
             "due_date": (vietnam_today() + timedelta(days=4)).isoformat()}
@@ -53,10 +47,10 @@ def test_start_fill_and_complete_through_the_api(client, make, deployed):
     assert [t["title"] for t in state["active_tasks"]] == ["Báo cáo kết quả"]
     assert [(e["type"], e["task_spec"], e["actor"]) for e in state["history"]] == [
         ("instance_started", None, leader.username), ("task_completed", "assign", leader.username)]
-    assert client.get(f"/api/v1/instances/{instance['id']}", headers=_headers(client, stranger)).status_code == 404
-    assert client.get("/api/v1/tasks", headers=_headers(client, specialist)).get_json()["total"] == 1
+    assert client.get(f"/api/v1/instances/{instance['id']}", headers=bearer_headers(client, stranger)).status_code == 404
+    assert client.get("/api/v1/tasks", headers=bearer_headers(client, specialist)).get_json()["total"] == 1
 
 
 def test_specialists_cannot_start_giao_viec(client, make, deployed):
-    response = client.post("/api/v1/processes/assign_work/instances", headers=_headers(client, make.user()))
+    response = client.post("/api/v1/processes/assign_work/instances", headers=bearer_headers(client, make.user()))
     assert response.status_code == 403

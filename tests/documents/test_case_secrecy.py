@@ -7,15 +7,11 @@ from app.workflow.models import HumanTask
 from app.workflow.runtime import complete_task
 
 from ..conftest import csrf_token_from
-from ..factories import Factory
+from ..factories import bearer_headers
 
 SECRET_SUBJECT = "Kế hoạch bảo vệ bí mật nhà nước năm nay"
 
 
-def _headers(client, user):
-    token = client.post("/api/v1/auth/login", json={"username": user.username,
-                                                    "password": Factory.PASSWORD}).get_json()["token"]
-    return {"Authorization": f"Bearer {token}"}
 
 
 @pytest.fixture
@@ -56,10 +52,10 @@ def test_a_unit_head_cannot_take_over_the_leaders_phan_cong_on_a_secret_document
 def test_the_api_answers_404_for_a_secret_case_and_its_replay(client, office, secret_case):
     document, _assign = secret_case
     specialist = office.units[0][2]
-    headers = _headers(client, specialist)
+    headers = bearer_headers(client, specialist)
     assert client.get(f"/api/v1/instances/{document.instance_id}", headers=headers).status_code == 404
     assert client.post(f"/api/v1/instances/{document.instance_id}/replay", headers=headers).status_code == 404
-    leader = client.get(f"/api/v1/instances/{document.instance_id}", headers=_headers(client, office.leader))
+    leader = client.get(f"/api/v1/instances/{document.instance_id}", headers=bearer_headers(client, office.leader))
     assert leader.status_code == 200 and SECRET_SUBJECT in leader.get_json()["title"]
 
 

@@ -2,15 +2,9 @@
 import io
 import json
 
-from ..factories import Factory
+from ..factories import bearer_headers
 from ..pdf_samples import minimal_pdf
 from .conftest import metadata_values
-
-
-def _headers(client, user):
-    token = client.post("/api/v1/auth/login", json={"username": user.username,
-                                                    "password": Factory.PASSWORD}).get_json()["token"]
-    return {"Authorization": f"Bearer {token}"}
 
 
 def _post(client, headers, pdf=None, **overrides):
@@ -20,7 +14,7 @@ def _post(client, headers, pdf=None, **overrides):
 
 
 def test_clerk_posts_a_document_and_reads_it_back(client, office):
-    as_clerk = _headers(client, office.clerk)
+    as_clerk = bearer_headers(client, office.clerk)
     created = _post(client, as_clerk, subject="Giấy mời họp giao ban công tác cải cách hành chính")
     assert created.status_code == 201, created.get_json()
     body = created.get_json()
@@ -40,16 +34,16 @@ def test_clerk_posts_a_document_and_reads_it_back(client, office):
 
 
 def test_api_refusals(client, office, make):
-    as_clerk = _headers(client, office.clerk)
+    as_clerk = bearer_headers(client, office.clerk)
     bad = _post(client, as_clerk, pdf=b"not a pdf at all", subject="")
     assert bad.status_code == 422
     assert set(bad.get_json()["error"]["fields"]) == {"subject"}  # metadata is checked before the file is read
     broken = _post(client, as_clerk, pdf=b"%PDF-1.7 broken")
     assert broken.status_code == 422 and "hỏng" in broken.get_json()["error"]["fields"]["file"]
-    as_leader = _headers(client, office.leader)
+    as_leader = bearer_headers(client, office.leader)
     assert _post(client, as_leader).status_code == 403
     outsider = make.user(roles=("clerk",))
     created = _post(client, as_clerk).get_json()
-    assert client.get(f"/api/v1/documents/{created['id']}", headers=_headers(client, outsider)).status_code == 404
+    assert client.get(f"/api/v1/documents/{created['id']}", headers=bearer_headers(client, outsider)).status_code == 404
     assert client.post("/api/v1/documents/incoming", headers=as_clerk, data={"metadata": "[1"},
                        content_type="multipart/form-data").status_code == 400

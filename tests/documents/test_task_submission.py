@@ -7,14 +7,8 @@ from app.documents.models import ACCEPTED, RECEIVED, Document
 from app.workflow.models import HumanTask, ProcessInstance
 from app.workflow.runtime import complete_task
 
-from ..factories import Factory
+from ..factories import bearer_headers
 from .conftest import Office
-
-
-def _headers(client, user):
-    token = client.post("/api/v1/auth/login", json={"username": user.username,
-                                                    "password": Factory.PASSWORD}).get_json()["token"]
-    return {"Authorization": f"Bearer {token}"}
 
 
 def _other_office(make) -> Office:
@@ -36,7 +30,7 @@ def test_a_json_answer_naming_another_agencys_document_changes_only_the_clerks_o
     theirs = bring_in(_other_office(make)).document
     task = _task(db, mine, "register")
 
-    done = client.post(f"/api/v1/tasks/{task.task_uuid}", headers=_headers(client, office.clerk),
+    done = client.post(f"/api/v1/tasks/{task.task_uuid}", headers=bearer_headers(client, office.clerk),
                        json={"route": "leader", "document_id": theirs.id, "subject_id": str(theirs.id)})
 
     assert done.status_code == 200, done.get_json()
@@ -69,11 +63,11 @@ def test_an_operator_finds_the_document_its_instance_names_whatever_the_task_dat
 
 def test_a_file_field_cannot_be_named_in_json(client, db, make, office, deployed):
     specialist = office.units[0][2]
-    started = client.post("/api/v1/processes/outgoing_document/instances", headers=_headers(client, specialist))
+    started = client.post("/api/v1/processes/outgoing_document/instances", headers=bearer_headers(client, specialist))
     assert started.status_code == 201
     task_id = started.get_json()["active_tasks"][0]["id"]
 
-    forged = client.post(f"/api/v1/tasks/{task_id}", headers=_headers(client, specialist),
+    forged = client.post(f"/api/v1/tasks/{task_id}", headers=bearer_headers(client, specialist),
                          json={"attachment": {"sha256": "0" * 64, "name": "x.pdf", "size": 1}})
 
     assert forged.status_code == 422
@@ -83,7 +77,7 @@ def test_a_file_field_cannot_be_named_in_json(client, db, make, office, deployed
 def test_answers_that_are_not_objects_are_refused_without_a_trace(client, db, office, bring_in):
     task = _task(db, bring_in(office).document, "register")
     for body in ([1, 2], 7, "route"):
-        response = client.post(f"/api/v1/tasks/{task.task_uuid}", headers=_headers(client, office.clerk), json=body)
+        response = client.post(f"/api/v1/tasks/{task.task_uuid}", headers=bearer_headers(client, office.clerk), json=body)
         assert response.status_code == 400
     assert db.session.get(HumanTask, task.id) is not None
 
@@ -92,7 +86,7 @@ def test_another_agencys_task_is_not_found_and_a_colleagues_is_forbidden(client,
     task = _task(db, bring_in(office).document, "register")
     stranger = _other_office(make).clerk
     colleague = make.user(agency=office.agency, roles=("specialist",))
-    assert client.post(f"/api/v1/tasks/{task.task_uuid}", headers=_headers(client, stranger),
+    assert client.post(f"/api/v1/tasks/{task.task_uuid}", headers=bearer_headers(client, stranger),
                        json={"route": "leader"}).status_code == 404
-    assert client.post(f"/api/v1/tasks/{task.task_uuid}", headers=_headers(client, colleague),
+    assert client.post(f"/api/v1/tasks/{task.task_uuid}", headers=bearer_headers(client, colleague),
                        json={"route": "leader"}).status_code == 403

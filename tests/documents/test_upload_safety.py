@@ -9,7 +9,7 @@ import pytest
 
 from app.documents.storage import UploadBatch, path_for
 
-from ..factories import Factory
+from ..factories import bearer_headers
 from ..pdf_samples import minimal_pdf
 from .conftest import metadata_values
 
@@ -20,10 +20,6 @@ SCRIPTS = {
 }
 
 
-def _headers(client, user):
-    token = client.post("/api/v1/auth/login", json={"username": user.username,
-                                                    "password": Factory.PASSWORD}).get_json()["token"]
-    return {"Authorization": f"Bearer {token}"}
 
 
 def _post(client, headers, pdf, attachments=(), **overrides):
@@ -43,7 +39,7 @@ def _leftovers(app) -> list[Path]:
 
 def test_a_refused_attachment_leaves_neither_file_in_the_store(app, client, office):
     main, good = minimal_pdf("don le chinh"), minimal_pdf("phu luc tot")
-    refused = _post(client, _headers(client, office.clerk), main, attachments=(good, b"PK\x03\x04 zip"))
+    refused = _post(client, bearer_headers(client, office.clerk), main, attachments=(good, b"PK\x03\x04 zip"))
     assert refused.status_code == 422, refused.get_json()
     assert not _blob(app, main).exists() and not _blob(app, good).exists()
     assert _leftovers(app) == []
@@ -51,12 +47,12 @@ def test_a_refused_attachment_leaves_neither_file_in_the_store(app, client, offi
 
 def test_a_pdf_refused_after_reading_leaves_no_blob(app, client, office):
     broken = b"%PDF-1.7 hong, khong doc duoc " + b"x" * 64
-    assert _post(client, _headers(client, office.clerk), broken).status_code == 422
+    assert _post(client, bearer_headers(client, office.clerk), broken).status_code == 422
     assert not _blob(app, broken).exists() and _leftovers(app) == []
 
 
 def test_an_accepted_upload_is_kept_and_a_refusal_never_deletes_a_shared_blob(app, client, office):
-    as_clerk = _headers(client, office.clerk)
+    as_clerk = bearer_headers(client, office.clerk)
     main = minimal_pdf("cong van dung chung")
     assert _post(client, as_clerk, main, number="701").status_code == 201
     assert _blob(app, main).is_file()
@@ -79,7 +75,7 @@ def test_a_batch_left_by_an_error_removes_only_its_own_files(app, tmp_path):
 @pytest.mark.parametrize("kind", sorted(SCRIPTS))
 def test_a_pdf_with_scripts_is_warned_about_and_only_downloaded(app, client, office, login, kind):
     pdf = minimal_pdf(f"co ma {kind}", catalog_extra=SCRIPTS[kind])
-    as_clerk = _headers(client, office.clerk)
+    as_clerk = bearer_headers(client, office.clerk)
     created = _post(client, as_clerk, pdf)
     assert created.status_code == 201, created.get_json()
     body = created.get_json()
@@ -96,7 +92,7 @@ def test_a_pdf_with_scripts_is_warned_about_and_only_downloaded(app, client, off
 
 
 def test_a_plain_pdf_is_shown_inline_without_warning(app, client, office, login):
-    as_clerk = _headers(client, office.clerk)
+    as_clerk = bearer_headers(client, office.clerk)
     body = _post(client, as_clerk, minimal_pdf("binh thuong")).get_json()
     assert [f["active_content"] for f in body["files"]] == [False]
     api_file = client.get(f"/api/v1/documents/{body['id']}/file", headers=as_clerk)
@@ -108,7 +104,7 @@ def test_a_plain_pdf_is_shown_inline_without_warning(app, client, office, login)
 
 
 def test_documents_files_and_api_json_are_never_cached(app, client, office, login):
-    as_clerk = _headers(client, office.clerk)
+    as_clerk = bearer_headers(client, office.clerk)
     body = _post(client, as_clerk, minimal_pdf("khong luu dem")).get_json()
     api_json = client.get(f"/api/v1/documents/{body['id']}", headers=as_clerk)
     api_pdf = client.get(f"/api/v1/documents/{body['id']}/file", headers=as_clerk)
