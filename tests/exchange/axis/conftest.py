@@ -1,0 +1,72 @@
+"""A real axis stand-in served over HTTP on a free port, with two connected systems."""
+import threading
+from dataclasses import dataclass, field
+
+import pytest
+from werkzeug.serving import make_server
+
+from app.exchange.axis import AxisClient
+from app.exchange.axis.hub import create_hub_app
+from app.exchange.axis.hub import store as hub_store
+
+# Two installations: A (one agency) and B (two agencies), as `flask exchange hub-register` would set them up.
+SYSTEMS = {
+    "lienthong.a": ("secret-of-a", [("000.00.01.H63", "Sở Nội vụ tỉnh A")]),
+    "lienthong.b": ("secret-of-b", [("000.00.02.H38", "Sở Tài chính tỉnh B"), ("000.00.03.H38", "Sở Y tế tỉnh B")]),
+}
+AGENCY_A = "000.00.01.H63"
+AGENCY_B = "000.00.02.H38"
+AGENCY_B2 = "000.00.03.H38"
+
+
+@dataclass
+class RunningHub:
+    url: str
+    engine: object
+    server: object
+    thread: threading.Thread
+    stopped: bool = field(default=False)
+
+    def client(self, system_id: str, secret: str | None = None, timeout: float = 5) -> AxisClient:
+        return AxisClient(self.url, system_id, secret or SYSTEMS[system_id][0], timeout=timeout)
+
+    def stop(self) -> None:
+        if not self.stopped:
+            self.server.shutdown()
+            self.server.server_close()
+            self.thread.join(5)
+            self.stopped = True
+
+
+def serve_in_thread(wsgi_app):
+    """Serve a WSGI app on a free loopback port; return (url, server, thread)."""
+    server = make_server("127.0.0.1", 0, wsgi_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    return f"http://127.0.0.1:{server.server_port}", server, thread
+
+
+@pytest.fixture
+def hub(tmp_path):
+    hub_app = create_hub_app(f"sqlite:///{tmp_path / 'axis-hub.db'}")
+    engine = hub_app.extensions["axis_hub_engine"]
+    with engine.begin() as conn:
+        for system_id, (secret, agencies) in SYSTEMS.items():
+            hub_store.register_system(conn, system_id, secret=secret)
+            for code, name in agencies:
+                hub_store.register_agency(conn, system_id, code=code, name=name, parent_code="000.00.00.H00")
+    url, server, thread = serve_in_thread(hub_app)
+    running = RunningHub(url=url, engine=engine, server=server, thread=thread)
+    yield running
+    running.stop()
+    engine.dispose()
+
+
+@pytest.fixture
+def system_a(hub) -> AxisClient:
+    return hub.client("lienthong.a")
+
+
+@pytest.fixture
+def system_b(hub) -> AxisClient:
+    return hub.client("lienthong.b")
