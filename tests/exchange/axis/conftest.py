@@ -41,7 +41,7 @@ class RunningHub:
 def serve_in_thread(wsgi_app):
     """Serve a WSGI app on a free loopback port; return (url, server, thread)."""
     server = make_server("127.0.0.1", 0, wsgi_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     return f"http://127.0.0.1:{server.server_port}", server, thread
 
