@@ -13,7 +13,7 @@ import requests
 from app.exchange.axis import AxisClient, AxisRefused
 from app.exchange.axis.hub import create_hub_app
 
-from .axis.conftest import serve_in_thread
+from .axis.conftest import served
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -44,8 +44,7 @@ def test_two_installations_registered_from_the_command_line_can_exchange(hub_reg
     assert a["AXIS_SYSTEM_ID"] == "yenbai.h63" and len(a["AXIS_SECRET"]) >= 32
     assert a["AXIS_SECRET"] != b["AXIS_SECRET"]
 
-    url, server, thread = serve_in_thread(create_hub_app(hub_register.database_url))
-    try:
+    with served(create_hub_app(hub_register.database_url)) as (url, _stop):
         client_a = AxisClient(url, a["AXIS_SYSTEM_ID"], a["AXIS_SECRET"], timeout=5)
         client_b = AxisClient(url, b["AXIS_SYSTEM_ID"], b["AXIS_SECRET"], timeout=5)
         directory = {agency.code: agency for agency in client_b.get_agencies_list()}
@@ -54,10 +53,6 @@ def test_two_installations_registered_from_the_command_line_can_exchange(hub_reg
         client_b.send_edoc(b"<edXML/>", to=["000.00.02.H63"], sender="000.00.01.H38")
         [waiting] = client_a.get_received_edoc_list()
         assert client_a.get_edoc(waiting.doc_id) == b"<edXML/>"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
 
 
 def test_registering_again_keeps_or_replaces_the_secret(hub_register):
@@ -69,15 +64,10 @@ def test_registering_again_keeps_or_replaces_the_secret(hub_register):
     replaced = hub_register("yenbai.h63", "--secret", "a-new-secret")
     assert _settings(replaced.output)["AXIS_SECRET"] == "a-new-secret"
 
-    url, server, thread = serve_in_thread(create_hub_app(hub_register.database_url))
-    try:
+    with served(create_hub_app(hub_register.database_url)) as (url, _stop):
         with pytest.raises(AxisRefused):
             AxisClient(url, "yenbai.h63", original, timeout=5).get_agencies_list()
         assert AxisClient(url, "yenbai.h63", "a-new-secret", timeout=5).get_agencies_list()
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
 
 
 def test_an_agency_code_of_another_system_is_refused_with_the_reason(hub_register):

@@ -1,6 +1,7 @@
 """A real axis stand-in served over HTTP on a free port, with two connected systems."""
 import threading
-from dataclasses import dataclass, field
+from contextlib import contextmanager
+from dataclasses import dataclass
 
 import pytest
 from werkzeug.serving import make_server
@@ -23,27 +24,31 @@ AGENCY_B2 = "000.00.03.H38"
 class RunningHub:
     url: str
     engine: object
-    server: object
-    thread: threading.Thread
-    stopped: bool = field(default=False)
+    stop: object  # stops serving (the outage tests); the fixture's teardown does it anyway
 
     def client(self, system_id: str, secret: str | None = None, timeout: float = 5) -> AxisClient:
         return AxisClient(self.url, system_id, secret or SYSTEMS[system_id][0], timeout=timeout)
 
-    def stop(self) -> None:
-        if not self.stopped:
-            self.server.shutdown()
-            self.server.server_close()
-            self.thread.join(5)
-            self.stopped = True
 
-
-def serve_in_thread(wsgi_app):
-    """Serve a WSGI app on a free loopback port; return (url, server, thread)."""
+@contextmanager
+def served(wsgi_app):
+    """Serve a WSGI app on a free loopback port in a thread; yield (url, stop)."""
     server = make_server("127.0.0.1", 0, wsgi_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
-    return f"http://127.0.0.1:{server.server_port}", server, thread
+    stopped = []
+
+    def stop():
+        if not stopped:
+            server.shutdown()
+            server.server_close()
+            thread.join(5)
+            stopped.append(True)
+
+    try:
+        yield f"http://127.0.0.1:{server.server_port}", stop
+    finally:
+        stop()
 
 
 @pytest.fixture
@@ -55,10 +60,8 @@ def hub(tmp_path):
             hub_store.register_system(conn, system_id, secret=secret)
             for code, name in agencies:
                 hub_store.register_agency(conn, system_id, code=code, name=name, parent_code="000.00.00.H00")
-    url, server, thread = serve_in_thread(hub_app)
-    running = RunningHub(url=url, engine=engine, server=server, thread=thread)
-    yield running
-    running.stop()
+    with served(hub_app) as (url, stop):
+        yield RunningHub(url=url, engine=engine, stop=stop)
     engine.dispose()
 
 

@@ -7,9 +7,11 @@ import requests
 from sqlalchemy import text
 
 from app.exchange.axis import AxisClient, AxisRefused, AxisUnavailable, client_from_config
+from app.exchange.axis.hub import create_hub_app
+from app.exchange.axis.hub import store as hub_store
 from app.exchange.axis.wire import SIGN_HEADER, STAND_IN_HEADER, sdk_timestamp, signed_headers
 
-from .conftest import AGENCY_A, AGENCY_B, serve_in_thread
+from .conftest import AGENCY_A, AGENCY_B, served
 
 PACKAGE = b"<edXML/>"
 
@@ -62,6 +64,16 @@ def test_an_unknown_acknowledgement_status_is_refused(hub, system_a, system_b):
     assert len(system_b.get_received_edoc_list()) == 1
 
 
+def test_a_package_over_the_size_limit_is_refused(tmp_path):
+    small_hub = create_hub_app(f"sqlite:///{tmp_path / 'small-hub.db'}", max_package_mb=1)
+    with small_hub.extensions["axis_hub_engine"].begin() as conn:
+        hub_store.register_system(conn, "lienthong.a", secret="secret-of-a")
+        hub_store.register_agency(conn, "lienthong.a", code=AGENCY_A, name="A")
+    with served(small_hub) as (url, _stop), pytest.raises(AxisRefused) as refused:
+        AxisClient(url, "lienthong.a", "secret-of-a").send_edoc(b"x" * (1024 * 1024 + 1), to=[AGENCY_A])
+    assert refused.value.status_code == 413 and "1 MB" in refused.value.reason
+
+
 def test_a_stopped_hub_is_unavailable(hub, system_a):
     hub.stop()
 
@@ -96,15 +108,9 @@ def test_a_proxy_page_instead_of_the_axis_is_unavailable(status):
         start_response(status, [("Content-Type", "text/html; charset=utf-8")])
         return ["<html><body>Hệ thống đang bảo trì</body></html>".encode()]
 
-    url, server, thread = serve_in_thread(maintenance_page)
-    try:
-        with pytest.raises(AxisUnavailable) as unavailable:
-            AxisClient(url, "lienthong.a", "secret-of-a").get_received_edoc_list()
-        assert unavailable.value.status_code == int(status[:3])
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+    with served(maintenance_page) as (url, _stop), pytest.raises(AxisUnavailable) as unavailable:
+        AxisClient(url, "lienthong.a", "secret-of-a").get_received_edoc_list()
+    assert unavailable.value.status_code == int(status[:3])
 
 
 def test_the_stand_in_says_it_is_a_stand_in(hub):
