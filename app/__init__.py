@@ -116,4 +116,6 @@ def create_app(config: dict | None = None) -> Flask:
     from .signing.cli import signing_cli
     app.cli.add_command(signing_cli)
     app.cli.add_command(worker_command)
+    from .exchange.cli import exchange_cli
+    app.cli.add_command(exchange_cli)
     return app

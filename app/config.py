@@ -72,6 +72,12 @@ def settings_from_environment(instance_path: str) -> dict:
         "DOCUMENT_PLACE_NAME": env.get("DOCUMENT_PLACE_NAME", "Yên Bái"),
         # Handling deadline proposed to the leader for an incoming document, in working days.
         "INCOMING_DEFAULT_DEADLINE_DAYS": int(env.get("INCOMING_DEFAULT_DEADLINE_DAYS", "10")),
+        # The national axis (or the stand-in, `flask exchange hub`): no endpoint = no axis transport.
+        # Requests are signed with the secret (HMAC), which never travels itself.
+        "AXIS_ENDPOINT": env.get("AXIS_ENDPOINT") or None,
+        "AXIS_SYSTEM_ID": env.get("AXIS_SYSTEM_ID") or None,
+        "AXIS_SECRET": env.get("AXIS_SECRET") or None,
+        "AXIS_TIMEOUT_SECONDS": float(env.get("AXIS_TIMEOUT_SECONDS", "30")),
     }
 
 

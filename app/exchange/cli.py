@@ -1,0 +1,65 @@
+"""`flask exchange …` commands: the axis stand-in and its registrations (other slices add theirs here)."""
+import secrets
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from .axis.hub import BANNER, create_hub_app, default_hub_database_url
+from .axis.hub import store as hub_store
+
+exchange_cli = AppGroup("exchange", help="Liên thông văn bản: gói edXML, trục liên thông.")
+
+DATABASE_HELP = "Cơ sở dữ liệu riêng của bản mô phỏng (mặc định: instance/axis-hub.db)."
+
+
+def _hub_database(database_url: str | None) -> str:
+    return database_url or default_hub_database_url(current_app.instance_path)
+
+
+@exchange_cli.command("hub", help=f"Chạy {BANNER}")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8900, show_default=True, type=int)
+@click.option("--database", "database_url", envvar="AXIS_HUB_DATABASE_URL", help=DATABASE_HELP)
+def hub_command(host: str, port: int, database_url: str | None):
+    from waitress import serve
+
+    url = _hub_database(database_url)
+    hub = create_hub_app(url)
+    click.echo(BANNER)
+    click.echo(f"Trục mô phỏng: http://{host}:{port}  (dữ liệu: {url})")
+    serve(hub, host=host, port=port, threads=8, ident="axis-stand-in")
+
+
+@exchange_cli.command("hub-register")
+@click.argument("system_id")
+@click.option("--secret", help="Khóa bí mật của hệ thống (mặc định: giữ khóa cũ, hoặc sinh khóa mới).")
+@click.option("--name", default="", help="Tên hệ thống.")
+@click.option("--agency", "agencies", multiple=True, metavar="MÃ[=TÊN]",
+              help="Đơn vị nhận/gửi qua hệ thống này (lặp lại được), ví dụ 000.00.01.H63=Sở Nội vụ.")
+@click.option("--parent", default="", help="Mã định danh đơn vị cấp trên của các đơn vị trên.")
+@click.option("--endpoint", default="http://127.0.0.1:8900", show_default=True,
+              help="Địa chỉ trục mô phỏng, để in cấu hình AXIS_* cho hệ thống.")
+@click.option("--database", "database_url", envvar="AXIS_HUB_DATABASE_URL", help=DATABASE_HELP)
+def hub_register_command(system_id, secret, name, agencies, parent, endpoint, database_url):
+    """Register a system and its agencies in the axis stand-in; print the AXIS_* settings for it."""
+    engine = hub_store.open_hub_engine(_hub_database(database_url))
+    try:
+        with engine.begin() as conn:
+            is_new = hub_store.secret_of(conn, system_id) is None
+            kept = hub_store.register_system(conn, system_id, name=name,
+                                             secret=secret or (secrets.token_urlsafe(32) if is_new else None))
+            for spec in agencies:
+                code, _, agency_name = spec.partition("=")
+                hub_store.register_agency(conn, system_id, code=code.strip(), name=agency_name.strip(),
+                                          parent_code=parent)
+    except hub_store.HubRefusal as exc:
+        raise click.ClickException(exc.reason) from None
+    finally:
+        engine.dispose()
+    click.echo(f"Đã {'đăng ký' if is_new else 'cập nhật'} hệ thống {system_id} trên trục mô phỏng"
+               f"{' với ' + str(len(agencies)) + ' đơn vị' if agencies else ''}.")
+    click.echo("Cấu hình cho hệ thống này:")
+    click.echo(f"AXIS_ENDPOINT={endpoint}")
+    click.echo(f"AXIS_SYSTEM_ID={system_id}")
+    click.echo(f"AXIS_SECRET={kept}")
