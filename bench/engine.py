@@ -25,6 +25,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import event, func, select
 
 from app.auth.passwords import hash_password
+from app.auth.services import start_session
 from app.auth.session import load_session_user
 from app.directory.models import Agency, User
 from app.extensions import db
@@ -36,6 +37,7 @@ from app.workflow.runtime import complete_task, start_instance
 from app.workflow.scripting_runtime import script_engine_for
 
 LEADER, SPECIALIST = "bench.lanhdao", "bench.chuyenvien"
+SESSION_KEYS: dict[int, str] = {}
 STATE_LIMIT, RATIO_LIMIT = 10_000, 3.0
 
 
@@ -109,6 +111,9 @@ def _setup(app):
         assert report.problems == [], report.problems
         db.session.commit()
         user_ids = {name: user.id for name, user in users.items()}
+        # A signed-in browser per person: the request's user is loaded through its session row.
+        SESSION_KEYS.update({user.id: start_session(user, max_age=timedelta(days=1)) for user in users.values()})
+        db.session.commit()
         version = latest_version("assign_work")
         bare_context = {"spec_json": version.spec_json, "engine": script_engine_for(None, None)}
         counter = StatementCounter(db.engine)
@@ -123,7 +128,7 @@ def _service_instance(app, user_ids, counter, path, run: Run) -> None:
     for number, (spec_id, who, data) in enumerate(path, 1):
         with _request(app):
             # What a request does before the service: the login loads the user, the page names the task.
-            actor = load_session_user(user_ids[who])
+            actor = load_session_user(user_ids[who], SESSION_KEYS[user_ids[who]])
             task_uuid, ready_spec = db.session.execute(select(HumanTask.task_uuid, HumanTask.spec_id)
                                                        .where(HumanTask.instance_id == instance_id)).one()
             assert ready_spec == spec_id, (ready_spec, spec_id)
