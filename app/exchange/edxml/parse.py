@@ -106,7 +106,8 @@ def _check_namespaces(root, warnings: list[str]) -> None:
                               "đã đọc theo tên.", tag=_name(element)))
             return
         if namespace not in (None, NS, DSIG_NS) and not _in_signature(element):
-            warnings.append(_("Gói tin có phần tử lạ %(tag)s; đã bỏ qua.", tag=_name(element)))
+            warnings.append(_("Gói tin dùng không gian tên khác chuẩn edXML (%(namespace)s); đã đọc theo tên "
+                              "phần tử.", namespace=namespace))
             return
 
 

@@ -43,6 +43,10 @@ def parse_untrusted(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES, warnings
     try:
         root = etree.fromstring(data, parser=_parser())
     except etree.XMLSyntaxError as error:
+        if "Resource limit exceeded" in (error.msg or ""):
+            # libxml2 without huge_tree holds one text node (one base64 attachment) to 10 MB.
+            raise PackageRefused([_("Gói tin có một khối dữ liệu (thường là tệp đính kèm trên khoảng 7 MB) vượt "
+                                    "giới hạn an toàn 10 MB của bộ đọc XML.")]) from None
         raise PackageRefused([_("Gói tin không phải XML hợp lệ (dòng %(line)s).",
                                 line=error.lineno or "?")]) from None
     docinfo = root.getroottree().docinfo
