@@ -46,32 +46,35 @@ def _group(parent, name: str) -> etree._Element:
     return etree.SubElement(parent, q(name))
 
 
-def _organization(parent, name: str, organization: Organization) -> None:
+def _record(parent, name: str, *fields: tuple[str, object]) -> etree._Element:
+    """Append `edXML:name` holding one child per (tag, value), in the order given."""
     element = _group(parent, name)
-    for tag, value in (("OrganId", organization.organ_id),
-                       ("OrganizationInCharge", organization.organization_in_charge),
-                       ("OrganName", organization.organ_name), ("OrganAdd", organization.organ_add),
-                       ("Email", organization.email), ("Telephone", organization.telephone),
-                       ("Fax", organization.fax), ("Website", organization.website)):
+    for tag, value in fields:
         _add(element, tag, value)
+    return element
+
+
+def _organization(parent, name: str, organization: Organization) -> None:
+    _record(parent, name, ("OrganId", organization.organ_id),
+            ("OrganizationInCharge", organization.organization_in_charge), ("OrganName", organization.organ_name),
+            ("OrganAdd", organization.organ_add), ("Email", organization.email),
+            ("Telephone", organization.telephone), ("Fax", organization.fax), ("Website", organization.website))
 
 
 def _response_for(parent, response: ResponseFor) -> None:
-    element = _group(parent, "ResponseFor")
-    _add(element, "OrganId", response.organ_id)
-    _add(element, "Code", response.code)
-    _add(element, "PromulgationDate", format_date(response.promulgation_date))
-    _add(element, "DocumentId", response.document_id)
+    _record(parent, "ResponseFor", ("OrganId", response.organ_id), ("Code", response.code),
+            ("PromulgationDate", format_date(response.promulgation_date)), ("DocumentId", response.document_id))
 
 
 def _staff_info(parent, staff: StaffInfo | None) -> None:
-    if staff is None:
-        return
-    element = _group(parent, "StaffInfo")
-    _add(element, "Department", staff.department)
-    _add(element, "Staff", staff.staff)
-    _add(element, "Mobile", staff.mobile)
-    _add(element, "Email", staff.email)
+    if staff is not None:
+        _record(parent, "StaffInfo", ("Department", staff.department), ("Staff", staff.staff),
+                ("Mobile", staff.mobile), ("Email", staff.email))
+
+
+def _list(parent, name: str, item: str, values: list[str]) -> None:
+    if values:
+        _record(parent, name, *((item, value) for value in values))
 
 
 def _message_header(parent, package: DocumentPackage) -> None:
@@ -80,28 +83,18 @@ def _message_header(parent, package: DocumentPackage) -> None:
     for recipient in package.to:
         _organization(header, "To", recipient)
     _add(header, "DocumentId", package.document_id)
-    code = _group(header, "Code")
-    _add(code, "CodeNumber", package.code.code_number)
-    _add(code, "CodeNotation", package.code.code_notation)
-    promulgation = _group(header, "PromulgationInfo")
-    _add(promulgation, "Place", package.promulgation.place)
-    _add(promulgation, "PromulgationDate", format_date(package.promulgation.promulgation_date))
-    document_type = _group(header, "DocumentType")
-    _add(document_type, "Type", package.document_type.type)
-    _add(document_type, "TypeDetail", package.document_type.type_detail)
-    _add(document_type, "TypeName", package.document_type.type_name)
+    _record(header, "Code", ("CodeNumber", package.code.code_number), ("CodeNotation", package.code.code_notation))
+    _record(header, "PromulgationInfo", ("Place", package.promulgation.place),
+            ("PromulgationDate", format_date(package.promulgation.promulgation_date)))
+    _record(header, "DocumentType", ("Type", package.document_type.type),
+            ("TypeDetail", package.document_type.type_detail), ("TypeName", package.document_type.type_name))
     _add(header, "Subject", package.subject)
     _add(header, "Content", package.content)
     if package.signer is not None:
-        signer = _group(header, "SignerInfo")
-        _add(signer, "Competence", package.signer.competence)
-        _add(signer, "Position", package.signer.position)
-        _add(signer, "FullName", package.signer.full_name)
+        _record(header, "SignerInfo", ("Competence", package.signer.competence),
+                ("Position", package.signer.position), ("FullName", package.signer.full_name))
     _add(header, "DueDate", format_date(package.due_date))
-    if package.to_places:
-        places = _group(header, "ToPlaces")
-        for place in package.to_places:
-            _add(places, "Place", place)
+    _list(header, "ToPlaces", "Place", package.to_places)
     if package.other_info is not None:
         _other_info(header, package.other_info)
     for response in package.response_for:
@@ -110,54 +103,40 @@ def _message_header(parent, package: DocumentPackage) -> None:
 
 
 def _other_info(parent, info) -> None:
-    element = _group(parent, "OtherInfo")
-    _add(element, "Priority", info.priority)
-    _add(element, "SphereOfPromulgation", info.sphere_of_promulgation)
-    _add(element, "TyperNotation", info.typer_notation)
-    _add(element, "PromulgationAmount", info.promulgation_amount)
-    _add(element, "PageAmount", info.page_amount)
-    _add(element, "Direction", info.direction)
-    if info.appendixes:
-        appendixes = _group(element, "Appendixes")
-        for appendix in info.appendixes:
-            _add(appendixes, "Appendix", appendix)
+    element = _record(parent, "OtherInfo", ("Priority", info.priority),
+                      ("SphereOfPromulgation", info.sphere_of_promulgation), ("TyperNotation", info.typer_notation),
+                      ("PromulgationAmount", info.promulgation_amount), ("PageAmount", info.page_amount),
+                      ("Direction", info.direction))
+    _list(element, "Appendixes", "Appendix", info.appendixes)
 
 
 def _trace_header_list(parent, package: DocumentPackage) -> None:
     trace_list = _group(parent, "TraceHeaderList")
     for trace in package.trace_headers:
-        element = _group(trace_list, "TraceHeader")
-        _add(element, "OrganId", trace.organ_id)
-        _add(element, "Timestamp", format_timestamp(trace.timestamp))
+        _record(trace_list, "TraceHeader", ("OrganId", trace.organ_id),
+                ("Timestamp", format_timestamp(trace.timestamp)))
     if package.bussiness is not None:
         _bussiness(trace_list, package.bussiness)
 
 
 def _bussiness(parent, bussiness: Bussiness) -> None:
-    element = _group(parent, "Bussiness")
-    _add(element, "BussinessDocType", bussiness.bussiness_doc_type)
-    _add(element, "BussinessDocReason", bussiness.bussiness_doc_reason)
+    element = _record(parent, "Bussiness", ("BussinessDocType", bussiness.bussiness_doc_type),
+                      ("BussinessDocReason", bussiness.bussiness_doc_reason))
     if bussiness.document_info is not None:
-        info = _group(element, "BussinessDocumentInfo")
-        _add(info, "DocumentInfo", bussiness.document_info.document_info)
-        _add(info, "DocumentReceiver", bussiness.document_info.document_receiver)
+        info = _record(element, "BussinessDocumentInfo", ("DocumentInfo", bussiness.document_info.document_info),
+                       ("DocumentReceiver", bussiness.document_info.document_receiver))
         if bussiness.document_info.receivers:
             receivers = _group(info, "ReceiverList")
             for receiver in bussiness.document_info.receivers:
-                item = _group(receivers, "Receiver")
-                _add(item, "ReceiverType", receiver.receiver_type)
-                _add(item, "OrganId", receiver.organ_id)
+                _record(receivers, "Receiver", ("ReceiverType", receiver.receiver_type), ("OrganId", receiver.organ_id))
     _add(element, "DocumentId", bussiness.document_id)
     _staff_info(element, bussiness.staff_info)
     _add(element, "Paper", bussiness.paper)
     if bussiness.replacements:
         replacements = _group(element, "ReplacementInfoList")
         for replacement in bussiness.replacements:
-            item = _group(replacements, "ReplacementInfo")
-            _add(item, "DocumentId", replacement.document_id)
-            organ_ids = _group(item, "OrganIdList")
-            for organ_id in replacement.organ_ids:
-                _add(organ_ids, "OrganId", organ_id)
+            item = _record(replacements, "ReplacementInfo", ("DocumentId", replacement.document_id))
+            _record(item, "OrganIdList", *(("OrganId", organ_id) for organ_id in replacement.organ_ids))
 
 
 def document_tree(package: DocumentPackage) -> etree._Element:
@@ -173,17 +152,12 @@ def document_tree(package: DocumentPackage) -> etree._Element:
     manifest.set("version", "1.0")
     encoded = _group(root, "AttachmentEncoded")
     for attachment in package.attachments:
-        reference = _group(manifest, "Reference")
-        _add(reference, "ContentId", attachment.content_id)
-        _add(reference, "ContentType", attachment.content_type)
-        _add(reference, "Description", attachment.description)
-        _add(reference, "AttachmentName", attachment.name)
-        item = _group(encoded, "Attachment")
-        _add(item, "ContentId", attachment.content_id)
-        _add(item, "AttachmentName", attachment.name)
-        _add(item, "Description", attachment.description)
-        _add(item, "ContentType", TRANSFER_CONTENT_TYPE)
-        _add(item, "ContentTransferEncoded", encode_attachment(attachment.name, attachment.data))
+        _record(manifest, "Reference", ("ContentId", attachment.content_id),
+                ("ContentType", attachment.content_type), ("Description", attachment.description),
+                ("AttachmentName", attachment.name))
+        _record(encoded, "Attachment", ("ContentId", attachment.content_id), ("AttachmentName", attachment.name),
+                ("Description", attachment.description), ("ContentType", TRANSFER_CONTENT_TYPE),
+                ("ContentTransferEncoded", encode_attachment(attachment.name, attachment.data)))
     return root
 
 
