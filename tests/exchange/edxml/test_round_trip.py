@@ -52,3 +52,13 @@ def test_every_status_code_round_trips():
         assert parsed.warnings == []
         assert parsed.package == status
     assert parse_any(build_status(full_status())).package == full_status()
+
+
+def test_document_id_has_the_cross_system_form():
+    from datetime import date
+
+    from app.exchange.edxml import document_id
+
+    assert document_id("000.00.00.G22", date(2015, 9, 30), 7816, "VPCP-TTĐT") == \
+        "000.00.00.G22,2015/09/30,7816/VPCP-TTĐT"
+    assert document_id("000.00.00.G22", None, None, "VPCP") == "000.00.00.G22,,VPCP"

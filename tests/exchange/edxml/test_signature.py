@@ -140,3 +140,17 @@ def test_an_agency_signs_with_its_seal_key(app, db, make):
     issue_demo_agency_key(pki, agency, app.config["SIGNING_KEY_PASSPHRASE"])
     verdict = judge(sign_package_with_agency_key(xml, agency.id, app.config), pki)
     assert (verdict.verdict, verdict.signer_name) == ("valid", "Sở Tư pháp tỉnh Yên Bái")
+
+
+def test_keys_and_certificates_may_be_given_as_pem_or_der_bytes(seal, pki):
+    from cryptography.hazmat.primitives import serialization
+
+    key_pem = seal.private_key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                             serialization.NoEncryption())
+    key_der = seal.private_key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
+                                             serialization.NoEncryption())
+    der_chain = [c.dump() for c in (seal.certificate, *seal.ca_chain)]
+    pem_chain = [x509.load_der_x509_certificate(c).public_bytes(serialization.Encoding.PEM) for c in der_chain]
+    xml = build_status(full_status())
+    for key, chain in ((key_pem, pem_chain), (key_der, der_chain)):
+        assert judge(sign_package(xml, key=key, certificates=chain), pki).verdict == "valid"
