@@ -1,0 +1,1 @@
+"""Liên thông: edXML packages, status packages, outbox/inbox and transports."""
