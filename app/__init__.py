@@ -49,7 +49,7 @@ def create_app(config: dict | None = None) -> Flask:
     init_catalogue(app, app.config.get("PROCESS_CATALOGUE") or CATALOGUE)
 
     from . import models_registry  # noqa: F401  (every table known to Alembic and the mapper)
-    from .api import document_views, outgoing_views, task_views  # noqa: F401  (each adds its routes to api_bp)
+    from .api import document_views, exchange_views, outgoing_views, task_views  # noqa: F401  (routes on api_bp)
     from .api import views as api_views  # noqa: F401
     from .api.blueprint import bp as api_bp
     from .auditing.instance_views import bp as audit_instances_bp
@@ -65,6 +65,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .documents.register_views import bp as registers_bp
     from .documents.views import bp as documents_bp
     from .documents.views import document_panel
+    from .exchange.views import bp as exchange_bp
     from .signing.views import bp as signing_keys_bp
     from .web.views import bp as web_bp
     from .workflow import claim_views, recovery_views  # noqa: F401  (each adds its routes to tasks_bp)
@@ -77,6 +78,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(delegation_bp)
     app.register_blueprint(tasks_bp)
     app.register_blueprint(documents_bp)
+    app.register_blueprint(exchange_bp)
     app.register_blueprint(leader_bp)
     app.register_blueprint(registers_bp)
     app.register_blueprint(outgoing_bp)

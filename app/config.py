@@ -78,6 +78,8 @@ def settings_from_environment(instance_path: str) -> dict:
         "AXIS_SYSTEM_ID": env.get("AXIS_SYSTEM_ID") or None,
         "AXIS_SECRET": env.get("AXIS_SECRET") or None,
         "AXIS_TIMEOUT_SECONDS": float(env.get("AXIS_TIMEOUT_SECONDS", "30")),
+        # The largest edXML package taken in (its PDFs come base64-encoded inside).
+        "EXCHANGE_MAX_PACKAGE_MB": int(env.get("EXCHANGE_MAX_PACKAGE_MB", "50")),
     }
 
 

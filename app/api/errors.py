@@ -1,4 +1,4 @@
-"""The API's one error shape: {"error": {"code", "message", "fields"}}."""
+"""The API's one error shape: {"error": {"code", "message", "fields"}}, and "reasons" for a refused whole."""
 from flask import jsonify
 
 CODES = {
@@ -9,6 +9,9 @@ CODES = {
 }
 
 
-def api_error_response(status: int, message: str, fields: dict | None = None, headers=None):
+def api_error_response(status: int, message: str, fields: dict | None = None, headers=None, *,
+                       reasons: list[str] | None = None):
     body = {"error": {"code": CODES.get(status, "error"), "message": message, "fields": fields or {}}}
+    if reasons is not None:
+        body["reasons"] = list(reasons)
     return jsonify(body), status, headers or {}

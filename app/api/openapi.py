@@ -24,7 +24,9 @@ ERROR_SCHEMA = {
     "type": "object", "required": ["error"], "additionalProperties": False,
     "properties": {"error": {"type": "object", "required": ["code", "message", "fields"], "properties": {
         "code": {"type": "string"}, "message": {"type": "string"},
-        "fields": {"type": "object", "additionalProperties": {"type": "string"}}}}},
+        "fields": {"type": "object", "additionalProperties": {"type": "string"}}}},
+        # Why a whole input was refused (an edXML package), when there is no field to name.
+        "reasons": {"type": "array", "items": {"type": "string"}}},
 }
 
 

@@ -297,3 +297,10 @@ def page_of(item: type[BaseModel]) -> type[BaseModel]:
     """The {items, total, page, pages} envelope of a paged list of `item`."""
     return type(f"{item.__name__}Page", (Strict,), {"__annotations__": {
         "items": list[item], "total": int, "page": int, "pages": int}})
+
+
+class PackageImported(Strict):
+    """An edXML package received: the documents it made (one per agency here it is addressed to)."""
+
+    document_ids: list[int]
+    warnings: list[str]

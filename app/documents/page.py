@@ -3,6 +3,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
+from app.exchange.received import ReceivedPackage
 from app.extensions import db
 from app.vietnam_time import vietnam_today
 from app.workflow.access import my_tasks_query
@@ -35,6 +36,8 @@ class DocumentPage:
     outgoing: OutgoingDetails | None = None
     # Files holding JavaScript or automatic actions: warned about, downloaded instead of shown.
     active_files: list = field(default_factory=list)
+    # The edXML package it came in (original bytes, warnings, the header signature's verdict), if any.
+    package: ReceivedPackage | None = None
 
     @property
     def overdue_days(self) -> int:
@@ -57,5 +60,7 @@ def document_page(document: Document, actor) -> DocumentPage:
                                       ).all()
     links = db.session.scalars(select(DocumentLink).where(DocumentLink.document_id == document.id)).all()
     outgoing = outgoing_details(document) if document.direction == "outgoing" else None
+    package = (db.session.scalars(select(ReceivedPackage).where(ReceivedPackage.document_id == document.id)).first()
+               if document.origin == "edxml" else None)
     return DocumentPage(document, timeline, holders_by_instance([document.instance_id]).get(document.instance_id, []),
-                        list(my_tasks), list(links), outgoing, active_files(document))
+                        list(my_tasks), list(links), outgoing, active_files(document), package)

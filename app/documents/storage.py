@@ -1,5 +1,6 @@
 """Content-addressed file store: a file is kept once under its SHA-256 and never overwritten."""
 import hashlib
+import io
 import os
 import tempfile
 from dataclasses import dataclass
@@ -30,7 +31,7 @@ def path_for(files_dir: Path, sha256: str) -> Path:
     return Path(files_dir) / sha256[:2] / sha256
 
 
-def _write_checked(stream, files_dir: Path, max_bytes: int) -> tuple[str, str, int]:
+def _write_checked(stream, files_dir: Path, max_bytes: int, *, pdf: bool = True) -> tuple[str, str, int]:
     """Copy the upload to a temporary file beside the store, checking it; return (temporary, sha256, size)."""
     files_dir.mkdir(parents=True, exist_ok=True)
     digest, size, head = hashlib.sha256(), 0, b""
@@ -47,7 +48,7 @@ def _write_checked(stream, files_dir: Path, max_bytes: int) -> tuple[str, str, i
                 out.write(chunk)
         if size == 0:
             raise UploadRefused(_("Tệp rỗng."))
-        if not head.startswith(PDF_MAGIC):
+        if pdf and not head.startswith(PDF_MAGIC):
             raise UploadRefused(_("Chỉ nhận tệp PDF."))
     except BaseException:
         _remove(temporary)
@@ -100,7 +101,14 @@ class UploadBatch:
         self._held: dict[str, str] = {}  # sha256 -> temporary path
 
     def add_pdf(self, stream, filename: str) -> StoredFile:
-        temporary, sha256, size = _write_checked(stream, self.files_dir, self.max_bytes)
+        return self._hold(_write_checked(stream, self.files_dir, self.max_bytes), filename)
+
+    def add_bytes(self, data: bytes, filename: str) -> StoredFile:
+        """Hold a file that is not a PDF (an edXML package kept as it came)."""
+        return self._hold(_write_checked(io.BytesIO(data), self.files_dir, self.max_bytes, pdf=False), filename)
+
+    def _hold(self, written: tuple[str, str, int], filename: str) -> StoredFile:
+        temporary, sha256, size = written
         if sha256 in self._held:
             _remove(temporary)  # the same file twice in one request
         else:

@@ -63,3 +63,32 @@ def hub_register_command(system_id, secret, name, agencies, parent, endpoint, da
     click.echo(f"AXIS_ENDPOINT={endpoint}")
     click.echo(f"AXIS_SYSTEM_ID={system_id}")
     click.echo(f"AXIS_SECRET={kept}")
+
+
+@exchange_cli.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--to", "to_code", help="Mã định danh cơ quan nhận, khi gói tin không gửi cơ quan nào trong hệ thống.")
+def import_command(files, to_code):
+    """Receive edXML packages from files; print each document id and warning, exit 1 when one is refused."""
+    from app.extensions import db
+
+    from .edxml.safe_xml import PackageRefused
+    from .importing import import_package
+
+    refused = False
+    for path in files:
+        try:
+            with open(path, "rb") as handle:
+                imported = import_package(handle.read(), actor=None, to_code=to_code)
+        except PackageRefused as refusal:
+            db.session.rollback()
+            refused = True
+            click.echo(f"{path}: BỊ TỪ CHỐI — " + "; ".join(refusal.reasons), err=True)
+            continue
+        db.session.commit()
+        ids = ", ".join(str(i) for i in imported.document_ids)
+        click.echo(f"{path}: văn bản {ids}")
+        for warning in imported.warnings:
+            click.echo(f"  cảnh báo: {warning}")
+    if refused:
+        raise SystemExit(1)

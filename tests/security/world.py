@@ -13,6 +13,7 @@ from app.documents.metadata import parse_metadata
 from app.documents.models import Document
 from app.documents.receiving import receive_document
 from app.documents.storage import store_pdf
+from app.exchange.received import ReceivedPackage
 from app.signing.demo_keys import issue_demo_agency_key, issue_demo_person_key
 from app.signing.demo_pki import ensure_demo_pki
 from app.vietnam_time import vietnam_today
@@ -58,6 +59,11 @@ def build_world(app, db, make) -> World:
                                        role="leader", starts_on=vietnam_today(), ends_on=vietnam_today() + timedelta(days=3))
         run = start_test_run("incoming_document", actor=users["designer"],
                              start_data='{"document_id": 0, "origin": "paper", "secrecy": 0}')
+    # Each came in an edXML package too, so that the original package has something to serve.
+    for document in (normal, secret, foreign):
+        db.session.add(ReceivedPackage(agency_id=document.agency_id, document_id=document.id,
+                                       sender_code="000.00.00.G22", edxml_document_id=f"goi-{document.id}",
+                                       package_sha256=document.main_file.sha256, package_size=1))
     # Stored signatures, so that "my signature image" and the agency seal image have something to show.
     pki = ensure_demo_pki(Path(app.config["PKI_DIR"]))
     issue_demo_person_key(pki, users["leader"], home.name, "246810")

@@ -1,0 +1,155 @@
+"""Bring an edXML document package in (files, the clerk's upload, the API; later the axis inbox).
+
+The package is parsed with the safe, tolerant parser and its header signature checked; it is addressed
+to the agency here that receives for its To code; its PDFs come in through documents.receiving like any
+other document (status 01, the incoming process started, every PDF signature validated). The original
+bytes are kept content-addressed beside the document, with each tolerated problem as a warning for the
+clerk and the header signature's verdict. The same DocumentId from the same sender never makes a second
+document at the same agency. A refusal leaves nothing behind: no row, no file.
+"""
+import io
+import re
+from dataclasses import dataclass, field
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.audit.services import record
+from app.directory.models import Agency
+from app.documents.metadata import DocumentRefused
+from app.documents.receiving import receive_document
+from app.documents.storage import UploadBatch, UploadRefused
+from app.extensions import db
+from app.signing.validation import crls_from_config, trust_roots_from_config
+
+from .edxml.model import BUSINESS_NEW, DocumentPackage
+from .edxml.parse import parse_package
+from .edxml.safe_xml import PackageRefused
+from .edxml.signature import verify_signature
+from .edxml.values import document_id as edxml_document_id
+from .package_metadata import package_metadata
+from .received import ReceivedPackage
+
+MB = 1024 * 1024
+
+
+@dataclass
+class Imported:
+    document_ids: list[int] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def import_package(data: bytes, *, actor, to_code: str | None = None) -> Imported:
+    """Receive the package at each agency here it is addressed to; raise PackageRefused with the reasons.
+
+    `actor` is the clerk who brought it (their agency must be among the recipients), or None for the
+    system (a command, the axis inbox); `to_code` directs a package addressed to no agency here.
+    """
+    config = current_app.config
+    parsed = parse_package(data, max_bytes=config["EXCHANGE_MAX_PACKAGE_MB"] * MB)
+    package: DocumentPackage = parsed.package
+    business = package.bussiness.bussiness_doc_type if package.bussiness else BUSINESS_NEW
+    if business != BUSINESS_NEW:
+        raise PackageRefused([_("Gói thu hồi, cập nhật hoặc thay thế văn bản (BussinessDocType %(n)s) chưa được "
+                                "tiếp nhận qua đường này.", n=business)])
+    warnings = list(parsed.warnings)
+    recipients = _recipients(package, to_code, actor)
+    sender_document_id = package.document_id or edxml_document_id(
+        package.sender.organ_id, package.promulgation.promulgation_date, package.code.code_number,
+        package.code.code_notation)
+    if not package.document_id:
+        warnings.append(_("Gói tin không có DocumentId; dùng %(id)s dựng từ mã, ngày, số và ký hiệu.",
+                          id=sender_document_id))
+    verdict = verify_signature(parsed.root, trust_roots=trust_roots_from_config(config),
+                               crls=crls_from_config(config))
+    warnings += list(verdict.warnings)
+    if verdict.verdict != "valid":
+        warnings.append(_("Chữ ký số của gói tin: %(label)s%(reason)s.", label=verdict.label,
+                          reason=f" — {verdict.reason}" if verdict.reason else ""))
+    metadata, guessed = package_metadata(package)
+    warnings += guessed
+    imported = Imported(warnings=warnings)
+    try:
+        with UploadBatch(config["FILES_DIR"], max_bytes=config["EXCHANGE_MAX_PACKAGE_MB"] * MB) as batch:
+            kept = batch.add_bytes(data, "goi-tin.edxml")
+            pdfs = _pdfs(package, batch, warnings)
+            for agency in recipients:
+                imported.document_ids.append(_receive_at(
+                    agency, package, sender_document_id, metadata, pdfs, batch, kept, warnings, verdict, actor))
+    except (DocumentRefused, UploadRefused) as refused:
+        reasons = list(refused.fields.values()) if isinstance(refused, DocumentRefused) else [str(refused)]
+        raise PackageRefused(reasons) from None
+    return imported
+
+
+def receiving_agency(code: str) -> Agency | None:
+    """The active agency here with this code (the directory of bodies received for comes with the outbox)."""
+    return db.session.scalars(select(Agency).where(Agency.code == code, Agency.active.is_(True))).first()
+
+
+def _recipients(package: DocumentPackage, to_code: str | None, actor) -> list[Agency]:
+    codes = [to_code] if to_code else [organ.organ_id for organ in package.to]
+    if not codes:
+        raise PackageRefused([_("Gói tin không ghi nơi nhận (To); chỉ định cơ quan nhận.")])
+    agencies, unknown = [], []
+    for code in codes:
+        agency = receiving_agency(code)
+        (unknown.append(code) if agency is None else agencies.append(agency))
+    if to_code and unknown:
+        raise PackageRefused([_("Không có cơ quan mã %(code)s trong hệ thống.", code=to_code)])
+    if actor is not None:  # a clerk brings in only what is addressed to their own agency
+        agencies = [a for a in agencies if a.id == actor.agency_id]
+    if not agencies:
+        raise PackageRefused([_("Gói tin gửi %(codes)s, không gửi cơ quan nào của bạn trong hệ thống.",
+                                codes=", ".join(codes)) if actor is not None else
+                              _("Gói tin gửi %(codes)s, không phải cơ quan nào trong hệ thống; chỉ định cơ quan "
+                                "nhận (--to).", codes=", ".join(codes))])
+    return list({a.id: a for a in agencies}.values())
+
+
+def _pdfs(package: DocumentPackage, batch: UploadBatch, warnings: list[str]) -> list:
+    """The package's PDFs held in the batch, the main file first; other files are named in a warning."""
+    pdfs = []
+    for attachment in package.attachments:
+        if attachment.content_type == "application/pdf" or attachment.name.lower().endswith(".pdf"):
+            pdfs.append(batch.add_pdf(io.BytesIO(attachment.data), _safe_name(attachment.name)))
+        else:
+            warnings.append(_("Tệp %(name)s không phải PDF; chưa nhận tệp này.", name=_safe_name(attachment.name)))
+    if not pdfs:
+        raise PackageRefused([_("Gói tin không có tệp PDF nào để làm văn bản.")])
+    return pdfs
+
+
+def _safe_name(name: str) -> str:
+    """The sender's file name without a path or control characters (it is shown and offered as a download)."""
+    base = re.split(r"[\\/]", name or "")[-1]
+    base = re.sub(r"[\x00-\x1f\x7f]", "", base).strip()
+    return base[:200] or "tep-dinh-kem.pdf"
+
+
+def _receive_at(agency: Agency, package: DocumentPackage, sender_document_id: str, metadata, pdfs: list,
+                batch: UploadBatch, kept, warnings: list[str], verdict, actor) -> int:
+    sender = package.sender.organ_id
+    earlier = db.session.scalars(select(ReceivedPackage).where(
+        ReceivedPackage.agency_id == agency.id, ReceivedPackage.sender_code == sender,
+        ReceivedPackage.edxml_document_id == sender_document_id)).first()
+    if earlier is not None:
+        warnings.append(_("%(agency)s đã nhận văn bản %(id)s trước đó; không tạo văn bản thứ hai.",
+                          agency=agency.name, id=sender_document_id))
+        return earlier.document_id
+    received = receive_document(agency_id=agency.id, metadata=metadata, main_file=pdfs[0],
+                                attachments=tuple(pdfs[1:]), origin="edxml", actor=actor,
+                                refuse_broken_signatures=False, main_pdf=batch.read_bytes(pdfs[0]))
+    signature = {"verdict": verdict.verdict, "signer_name": verdict.signer_name,
+                 "signer_organisation": verdict.signer_organisation, "algorithm": verdict.algorithm,
+                 "reason": verdict.reason}
+    db.session.add(ReceivedPackage(
+        agency_id=agency.id, document_id=received.document.id, sender_code=sender,
+        edxml_document_id=sender_document_id, package_sha256=kept.sha256, package_size=kept.size,
+        warnings=list(warnings), signature=signature, received_by_id=actor.id if actor else None))
+    record("package_received", actor=actor, subject=("document", str(received.document.id)),
+           agency_id=agency.id, sender=sender, edxml_document_id=sender_document_id,
+           package_sha256=kept.sha256, signature=verdict.verdict, warnings=len(warnings))
+    db.session.flush()
+    return received.document.id
