@@ -40,6 +40,10 @@ class OutboxError(Exception):
         self.message = message
 
 
+class MessageNotFound(OutboxError):
+    """No such message in the actor's agency."""
+
+
 @dataclass(frozen=True)
 class SendPolicy:
     backoff: Sequence[int] = DEFAULT_BACKOFF_SECONDS
@@ -164,7 +168,7 @@ def _visible_message(message_id: int, actor) -> OutboxMessage:
     message = db.session.scalars(scoped(select(OutboxMessage).where(OutboxMessage.id == message_id), actor)
                                  .with_for_update()).first()
     if message is None:
-        raise OutboxError(_("Không tìm thấy gói tin."))
+        raise MessageNotFound(_("Không tìm thấy gói tin."))
     return message
 
 
