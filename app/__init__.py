@@ -65,6 +65,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .documents.register_views import bp as registers_bp
     from .documents.views import bp as documents_bp
     from .documents.views import document_panel
+    from .exchange.failed_views import bp as exchange_outbox_bp
     from .exchange.views import bp as exchange_bp
     from .signing.views import bp as signing_keys_bp
     from .web.views import bp as web_bp
@@ -83,6 +84,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(registers_bp)
     app.register_blueprint(outgoing_bp)
     app.register_blueprint(signing_keys_bp)
+    app.register_blueprint(exchange_outbox_bp)
     app.register_blueprint(audit_bp)
     app.register_blueprint(audit_instances_bp)
     app.register_blueprint(designer_bp)

@@ -80,7 +80,30 @@ def settings_from_environment(instance_path: str) -> dict:
         "AXIS_TIMEOUT_SECONDS": float(env.get("AXIS_TIMEOUT_SECONDS", "30")),
         # The largest edXML package taken in (its PDFs come base64-encoded inside).
         "EXCHANGE_MAX_PACKAGE_MB": int(env.get("EXCHANGE_MAX_PACKAGE_MB", "50")),
+        # Liên thông. Who receives for a body without clerks of its own: "CODE=CODE,CODE=CODE"; unset =
+        # each province's People's Committee 000.00.00.Lnn is received by its Văn phòng 000.00.01.Lnn.
+        "EXCHANGE_RECEIVING_AGENCIES": _code_pairs(env.get("EXCHANGE_RECEIVING_AGENCIES")),
+        # The outbox waits this long after each failed try (seconds), and gives up after this many tries.
+        "EXCHANGE_OUTBOX_BACKOFF_SECONDS": tuple(int(s) for s in env.get(
+            "EXCHANGE_OUTBOX_BACKOFF_SECONDS", "60,300,1800,7200,21600").split(",")),
+        "EXCHANGE_OUTBOX_MAX_TRIES": int(env.get("EXCHANGE_OUTBOX_MAX_TRIES", "5")),
+        # A sender that claimed a message and died: after this long another sender takes it.
+        "EXCHANGE_OUTBOX_SEND_LEASE_SECONDS": int(env.get("EXCHANGE_OUTBOX_SEND_LEASE_SECONDS", "600")),
+        "EXCHANGE_OUTBOX_INTERVAL_SECONDS": int(env.get("EXCHANGE_OUTBOX_INTERVAL_SECONDS", "30")),
+        "EXCHANGE_INBOX_INTERVAL_SECONDS": int(env.get("EXCHANGE_INBOX_INTERVAL_SECONDS", "60")),
+        "EXCHANGE_INBOX_MAX_TRIES": int(env.get("EXCHANGE_INBOX_MAX_TRIES", "5")),
+        # Set by the wiring in create_app when the axis is configured (objects, not environment values).
+        "EXCHANGE_TRANSPORT": None,
+        "EXCHANGE_IMPORT": None,
     }
+
+
+def _code_pairs(text: str | None) -> dict[str, str] | None:
+    """"A=B,C=D" -> {"A": "B", "C": "D"}; None when unset (the default rule applies)."""
+    if text is None:
+        return None
+    pairs = (item.split("=", 1) for item in text.split(",") if "=" in item)
+    return {key.strip().upper(): value.strip().upper() for key, value in pairs}
 
 
 def engine_options(database_url: str) -> dict:

@@ -1,1 +1,2 @@
-"""Liên thông: edXML packages, status packages, outbox/inbox and transports."""
+"""Liên thông: edXML packages, status packages, the directory of external agencies, outbox/inbox and
+transports."""

@@ -13,6 +13,8 @@ from collections.abc import Callable
 
 from flask import Flask, current_app
 
+from app.exchange.jobs import JOB_NAMES as EXCHANGE_JOBS
+from app.exchange.jobs import exchange_configured, poll_exchange_inbox, send_outbox_messages
 from app.extensions import db
 
 from .timers import fire_due_timers
@@ -31,19 +33,27 @@ log = logging.getLogger(__name__)
 JOBS: dict[str, Callable] = {
     "fire_due_timers": fire_due_timers,
     "anchor_audit_chain": anchor_audit_chain,
+    "send_outbox_messages": send_outbox_messages,
+    "poll_exchange_inbox": poll_exchange_inbox,
 }
 
 # Seconds between runs of the periodic jobs (Celery beat uses the same table), before configuration.
 SCHEDULE: dict[str, float] = {
     "fire_due_timers": 30.0,
     "anchor_audit_chain": 3600.0,
+    "send_outbox_messages": 30.0,
+    "poll_exchange_inbox": 60.0,
 }
 
 
 def schedule_for(config) -> dict[str, float]:
-    """SCHEDULE with the configured intervals (`flask audit verify` holds the anchors to theirs)."""
-    configured = {"anchor_audit_chain": 60.0 * config["AUDIT_ANCHOR_INTERVAL_MINUTES"]}
-    return {name: configured.get(name, seconds) for name, seconds in SCHEDULE.items()}
+    """SCHEDULE with the configured intervals (`flask audit verify` holds the anchors to theirs); the
+    exchange's jobs only when a transport is configured."""
+    configured = {"anchor_audit_chain": 60.0 * config["AUDIT_ANCHOR_INTERVAL_MINUTES"],
+                  "send_outbox_messages": float(config.get("EXCHANGE_OUTBOX_INTERVAL_SECONDS") or 30),
+                  "poll_exchange_inbox": float(config.get("EXCHANGE_INBOX_INTERVAL_SECONDS") or 60)}
+    skipped = () if exchange_configured(config) else EXCHANGE_JOBS
+    return {name: configured.get(name, seconds) for name, seconds in SCHEDULE.items() if name not in skipped}
 
 
 def run_job(app: Flask, name: str, **kwargs):

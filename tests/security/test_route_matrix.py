@@ -87,6 +87,10 @@ EXPECTED = {
     "POST outgoing.recall": {"outgoing": WORKERS},
     "POST outgoing.replace": {"outgoing": WORKERS},
     "POST outgoing.reply": {"": WORKERS, "secret": CLERK, "other_agency": NOBODY},
+    # Liên thông: the sending agency's clerk, never another agency's message
+    "GET outbox.failed_messages": {"": CLERK},
+    "POST outbox.resend": {"": CLERK, "other_agency": NOBODY},
+    "POST outbox.cancel": {"": CLERK, "other_agency": NOBODY},
     # Audit
     "GET audit.audit_home": {"": frozenset({"auditor"})},
     "GET audit.events_csv": {"": frozenset({"auditor"})},

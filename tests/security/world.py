@@ -13,6 +13,7 @@ from app.documents.metadata import parse_metadata
 from app.documents.models import Document
 from app.documents.receiving import receive_document
 from app.documents.storage import store_pdf
+from app.exchange.outbox import queue_message
 from app.exchange.received import ReceivedPackage
 from app.signing.demo_keys import issue_demo_agency_key, issue_demo_person_key
 from app.signing.demo_pki import ensure_demo_pki
@@ -64,6 +65,10 @@ def build_world(app, db, make) -> World:
         db.session.add(ReceivedPackage(agency_id=document.agency_id, document_id=document.id,
                                        sender_code="000.00.00.G22", edxml_document_id=f"goi-{document.id}",
                                        package_sha256=document.main_file.sha256, package_size=1))
+    messages = [queue_message(agency_id=agency.id, kind="edoc", package=b"<edXML/>", recipient_codes=["000.00.00.G22"],
+                              document_id=document.id) for agency, document in ((home, normal), (other, foreign))]
+    for message in messages:
+        message.state = "dead"  # what the "Gửi lỗi" page lists
     # Stored signatures, so that "my signature image" and the agency seal image have something to show.
     pki = ensure_demo_pki(Path(app.config["PKI_DIR"]))
     issue_demo_person_key(pki, users["leader"], home.name, "246810")
@@ -77,12 +82,12 @@ def build_world(app, db, make) -> World:
               "document_id": normal.id, "file_id": normal.main_file.id, "instance_id": normal.instance_id,
               "task_uuid": task.task_uuid, "task_id": task.task_uuid, "process_id": "incoming_document",
               "run_id": run.id, "number": 1, "delegation_id": delegation.id, "session_id": "khong-co",
-              "code": "vi", "name": "bootstrap.min.css", "filename": "site.css"}
+              "code": "vi", "name": "bootstrap.min.css", "filename": "site.css", "message_id": messages[0].id}
     outgoing_document = db.session.scalars(select(Document).where(Document.instance_id == outgoing_instance)).one()
     variants = {
         "secret": {"document_id": secret.id, "file_id": secret.main_file.id, "instance_id": secret.instance_id},
         "other_agency": {"document_id": foreign.id, "file_id": foreign.main_file.id, "instance_id": foreign.instance_id,
-                         "agency_id": other.id},
+                         "agency_id": other.id, "message_id": messages[1].id},
         "outgoing": {"document_id": outgoing_document.id, "file_id": outgoing_document.main_file.id
                      if outgoing_document.main_file else 0, "instance_id": outgoing_instance,
                      "task_uuid": outgoing.task_uuid, "task_id": outgoing.task_uuid, "process_id": "outgoing_document"},
