@@ -27,6 +27,8 @@ def create_app(config: dict | None = None) -> Flask:
     if not app.config.get("SIGNING_KEY_PASSPHRASE"):
         app.config["SIGNING_KEY_PASSPHRASE"] = load_or_create_secret_key(app.instance_path, "signing_key_passphrase")
 
+    from .exchange.setup import init_exchange
+    init_exchange(app)  # before the job schedule is read: the exchange's jobs run only with a transport
     db.init_app(app)
     database.configure_engine(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)

@@ -23,6 +23,7 @@ from app.documents.storage import UploadBatch, UploadRefused
 from app.extensions import db
 from app.signing.validation import crls_from_config, trust_roots_from_config
 
+from .addressing import RecipientRefused, resolve_recipient
 from .edxml.model import BUSINESS_NEW, DocumentPackage
 from .edxml.parse import parse_package
 from .edxml.safe_xml import PackageRefused
@@ -83,28 +84,26 @@ def import_package(data: bytes, *, actor, to_code: str | None = None) -> Importe
     return imported
 
 
-def receiving_agency(code: str) -> Agency | None:
-    """The active agency here with this code (the directory of bodies received for comes with the outbox)."""
-    return db.session.scalars(select(Agency).where(Agency.code == code, Agency.active.is_(True))).first()
-
-
 def _recipients(package: DocumentPackage, to_code: str | None, actor) -> list[Agency]:
     codes = [to_code] if to_code else [organ.organ_id for organ in package.to]
     if not codes:
         raise PackageRefused([_("Gói tin không ghi nơi nhận (To); chỉ định cơ quan nhận.")])
-    agencies, unknown = [], []
+    agencies, refusals = [], []
     for code in codes:
-        agency = receiving_agency(code)
-        (unknown.append(code) if agency is None else agencies.append(agency))
-    if to_code and unknown:
-        raise PackageRefused([_("Không có cơ quan mã %(code)s trong hệ thống.", code=to_code)])
+        try:
+            agencies.append(resolve_recipient(code, override=to_code))
+        except RecipientRefused as refused:
+            refusals.append(refused.reason)
+    if to_code and refusals:
+        raise PackageRefused(refusals)
     if actor is not None:  # a clerk brings in only what is addressed to their own agency
         agencies = [a for a in agencies if a.id == actor.agency_id]
     if not agencies:
-        raise PackageRefused([_("Gói tin gửi %(codes)s, không gửi cơ quan nào của bạn trong hệ thống.",
-                                codes=", ".join(codes)) if actor is not None else
-                              _("Gói tin gửi %(codes)s, không phải cơ quan nào trong hệ thống; chỉ định cơ quan "
-                                "nhận (--to).", codes=", ".join(codes))])
+        if actor is not None:
+            raise PackageRefused([_("Gói tin gửi %(codes)s, không gửi cơ quan nào của bạn trong hệ thống.",
+                                    codes=", ".join(codes))])
+        raise PackageRefused(refusals + [_("Gói tin gửi %(codes)s, không phải cơ quan nào trong hệ thống nhận được; "
+                                           "chỉ định cơ quan nhận (--to).", codes=", ".join(codes))])
     return list({a.id: a for a in agencies}.values())
 
 

@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, select, update
 
 from app.audit.services import record
+from app.directory.models import Agency
 from app.directory.scoping import scoped
 from app.extensions import db
 from app.sqltypes import utcnow
@@ -116,11 +117,12 @@ def _finish(message_id: int, tries: int, **values) -> bool:
 
 def _send_one(transport: Transport, message_id: int, tries: int, now: datetime, policy: SendPolicy) -> str:
     message = db.session.get(OutboxMessage, message_id)
-    package, codes, agency_id = message.package, list(message.recipient_codes), message.agency_id
+    package, codes, agency_id, kind = message.package, list(message.recipient_codes), message.agency_id, message.kind
+    sender_code = db.session.scalar(select(Agency.code).where(Agency.id == agency_id))
     db.session.commit()  # no transaction stays open during the network call
     error, permanent = None, False
     try:
-        remote_id = str(transport.send(package, codes))
+        remote_id = str(transport.send(package, codes, sender_code=sender_code, kind=kind))
     except TransportRefused as refused:
         error, permanent = refused.reason or _("Trục liên thông từ chối gói tin."), True
     except TransportUnavailable as unavailable:

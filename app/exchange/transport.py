@@ -23,8 +23,9 @@ class TransportRefused(TransportError):
 
 
 class Transport(Protocol):
-    def send(self, package: bytes, recipient_codes: list[str]) -> str:
-        """Hand the package to the axis for the recipients; return the axis' id for it."""
+    def send(self, package: bytes, recipient_codes: list[str], *, sender_code: str, kind: str) -> str:
+        """Hand the package (kind "edoc" or "status") from the sending agency to the axis for the
+        recipients; return the axis' id for it."""
 
 
 class InboxTransport(Protocol):

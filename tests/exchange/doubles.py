@@ -21,7 +21,7 @@ class RecordingTransport:
         self.sent: list[tuple[bytes, list[str]]] = []
         self._lock = threading.Lock()
 
-    def send(self, package: bytes, recipient_codes: list[str]) -> str:
+    def send(self, package: bytes, recipient_codes: list[str], *, sender_code: str, kind: str) -> str:
         time.sleep(self.pause)  # long enough for a second sender to come looking
         with self._lock:
             outcome = self.outcomes.pop(0) if self.outcomes else "ok"

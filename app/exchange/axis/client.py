@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import requests
 from flask_babel import gettext as _
 
+from ..transport import TransportError, TransportRefused, TransportUnavailable
 from .wire import sdk_timestamp, signed_headers
 
 # Statuses the SDK's updateStatus accepts for a received package (transport acknowledgement only).
@@ -22,7 +23,7 @@ MESSAGE_TYPES = ("edoc", "status")
 TRANSIENT_CODES = (408, 425, 429)
 
 
-class AxisError(Exception):
+class AxisError(TransportError):
     """A call to the axis did not succeed; `reason` is for people (Vietnamese)."""
 
     def __init__(self, reason: str, *, operation: str, status_code: int | None = None,
@@ -34,11 +35,11 @@ class AxisError(Exception):
         self.error_code = error_code
 
 
-class AxisUnavailable(AxisError):
+class AxisUnavailable(AxisError, TransportUnavailable):
     """The axis could not be reached or failed on its side: transient, retry later."""
 
 
-class AxisRefused(AxisError):
+class AxisRefused(AxisError, TransportRefused):
     """The axis refused the request with a reason: permanent, do not retry unchanged."""
 
 

@@ -1,0 +1,30 @@
+"""A package crosses the real axis stand-in: A's outbox sends it, B's inbox takes it in as a document once."""
+from sqlalchemy import func, select
+
+from app.documents.models import RECEIVED, Document
+from app.exchange.axis.transport import AxisTransport
+from app.exchange.edxml import build_package
+from app.exchange.inbox import poll_inbox
+from app.exchange.outbox import queue_message, send_due_messages
+from app.exchange.setup import received_package
+
+from ..test_import import package
+from .conftest import AGENCY_A, AGENCY_B
+
+
+def test_a_package_sent_by_one_installation_arrives_at_the_other_once(app, db, make, deployed, hub):
+    sender = make.agency(code=AGENCY_A, name="Sở Nội vụ tỉnh A")
+    receiver = make.agency(code=AGENCY_B, name="Sở Tài chính tỉnh B")
+    make.user(agency=receiver, roles=("clerk",))
+    data = build_package(package(to=AGENCY_B))
+    with app.test_request_context():
+        queue_message(agency_id=sender.id, kind="edoc", package=data, recipient_codes=[AGENCY_B])
+        db.session.commit()
+        assert send_due_messages(AxisTransport(hub.client("lienthong.a")))["sent"] == 1
+        inbox = AxisTransport(hub.client("lienthong.b"))
+        assert poll_inbox(inbox, received_package)["imported"] == 1
+        assert inbox.received() == []  # acknowledged only after the document was committed
+        assert poll_inbox(inbox, received_package) == {"imported": 0, "refused": 0, "received": 0}
+    document = db.session.scalars(select(Document).where(Document.agency_id == receiver.id)).one()
+    assert document.origin == "edxml" and document.status_code == RECEIVED
+    assert db.session.scalar(select(func.count()).select_from(Document)) == 1
