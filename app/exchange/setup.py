@@ -16,4 +16,5 @@ def init_exchange(app: Flask) -> None:
         from .axis.transport import AxisTransport
 
         app.config["EXCHANGE_TRANSPORT"] = AxisTransport(client_from_config(app.config))
-    app.config.setdefault("EXCHANGE_IMPORT", received_package)
+    if app.config.get("EXCHANGE_IMPORT") is None:
+        app.config["EXCHANGE_IMPORT"] = received_package

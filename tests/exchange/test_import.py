@@ -154,3 +154,15 @@ def test_the_clerk_uploads_packages_and_sees_each_outcome(app, client, login, db
     assert "Gói tin liên thông (edXML)" in shown and "Chữ ký số của gói tin" in shown
     original = client.get(f"/van-ban/{document.id}/goi-edxml")
     assert original.status_code == 200 and original.data == build_package(package())
+
+
+def test_an_app_with_an_axis_polls_it_and_imports_what_comes(app):
+    from app import create_app
+    from app.exchange.axis.transport import AxisTransport
+    from app.exchange.setup import received_package
+
+    configured = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x",
+                             "AXIS_ENDPOINT": "http://127.0.0.1:9", "AXIS_SYSTEM_ID": "a", "AXIS_SECRET": "s"})
+    assert isinstance(configured.config["EXCHANGE_TRANSPORT"], AxisTransport)
+    assert configured.config["EXCHANGE_IMPORT"] is received_package
+    assert app.config["EXCHANGE_TRANSPORT"] is None  # no axis configured: the exchange's jobs do not run
