@@ -47,8 +47,8 @@ from app.documents.metadata import parse_metadata
 from app.documents.models import Document
 from app.documents.receiving import receive_document
 from app.documents.search import IncomingFilters, incoming_query
-from app.documents.storage import store_pdf
 from app.extensions import db
+from app.filestore import store_pdf
 from app.vietnam_time import vietnam_today
 from app.workflow.access import my_tasks_query
 from app.workflow.deployment import sync_processes

@@ -12,10 +12,10 @@ from app.documents.holders import holders_by_instance
 from app.documents.metadata import DocumentRefused
 from app.documents.models import Document
 from app.documents.search import IncomingFilters, incoming_query
-from app.documents.storage import path_for
 from app.documents.verification import file_is_active
 from app.documents.vocabulary import STATUS_LABELS
 from app.extensions import db
+from app.filestore import path_for
 from app.web.request_checks import refuse_nul
 
 from .auth import reader_required, roles_required, token_required

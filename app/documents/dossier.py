@@ -21,6 +21,7 @@ from app.audit.canonical import canonical_json
 from app.audit.models import AuditAnchor, AuditChainHead, AuditEvent
 from app.audit.services import HEAD_ID, record
 from app.extensions import db
+from app.filestore import path_for
 from app.rendering.formats import format_iso_datetime
 from app.rendering.jinja import environment_renderer
 from app.rendering.pdf import render_pdf
@@ -30,7 +31,6 @@ from app.signing.timestamping import timestamper_from_config
 from app.sqltypes import utcnow
 
 from .models import Document, DocumentNote
-from .storage import path_for
 from .verification import report_rows, verify_files
 from .vocabulary import STATUS_LABELS, note_label, type_name
 

@@ -6,11 +6,11 @@ from flask_babel import gettext as _
 
 from app.directory.models import User
 from app.directory.roles import CLERK
+from app.filestore import UploadBatch, UploadRefused
 
 from .metadata import DocumentRefused, parse_metadata
 from .models import Document
 from .receiving import Received, find_duplicates, receive_document
-from .storage import UploadBatch, UploadRefused
 
 
 @dataclass

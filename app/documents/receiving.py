@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from app.audit.services import record
 from app.directory.models import Agency, User
 from app.extensions import db
+from app.filestore import StoredFile, path_for
 from app.signing.validation import (
     PdfRejected,
     crls_from_config,
@@ -27,7 +28,6 @@ from .folding import fold
 from .metadata import DocumentRefused, IncomingMetadata
 from .models import RECEIVED, REFUSED, Document, DocumentFile
 from .status import change_status
-from .storage import StoredFile, path_for
 from .verification import ISSUED_SIGNATURE_FIELDS
 
 INCOMING_PROCESS = "incoming_document"

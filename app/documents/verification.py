@@ -11,6 +11,7 @@ from pathlib import Path
 from flask import current_app
 
 from app.audit.services import record
+from app.filestore import path_for
 from app.rendering.formats import format_iso_datetime
 from app.rendering.tables import Column
 from app.signing.active_content import has_active_content
@@ -23,7 +24,6 @@ from app.signing.validation import (
 from app.signing.visible import AGENCY_FIELD, SIGNER_FIELD
 
 from .models import Document, DocumentFile
-from .storage import path_for
 
 REPORT_COLUMNS = (
     Column("file", "Tệp", 34), Column("field", "Chữ ký", 24), Column("verdict", "Kết luận", 22),

@@ -22,6 +22,7 @@ from app.auth.decorators import role_required
 from app.auth.session import signed_in_user
 from app.directory.roles import CLERK, DOCUMENT_READERS
 from app.extensions import db
+from app.filestore import path_for
 from app.rendering.formats import format_datetime
 from app.rendering.registers import render_register_pdf
 from app.signing.validation import VERDICT_LABELS
@@ -37,7 +38,6 @@ from .metadata import DocumentRefused
 from .models import DocumentFile
 from .page import document_page
 from .search import IncomingFilters, incoming_query
-from .storage import path_for
 from .verification import REPORT_COLUMNS, file_is_active, report_rows, verify_files, verify_signatures
 from .vocabulary import (
     DOCUMENT_TYPES,

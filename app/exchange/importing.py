@@ -19,8 +19,8 @@ from app.audit.services import record
 from app.directory.models import Agency
 from app.documents.metadata import DocumentRefused
 from app.documents.receiving import receive_document
-from app.documents.storage import UploadBatch, UploadRefused
 from app.extensions import db
+from app.filestore import UploadBatch, UploadRefused
 from app.signing.validation import crls_from_config, trust_roots_from_config
 
 from .addressing import RecipientRefused, resolve_recipient

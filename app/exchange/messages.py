@@ -2,7 +2,7 @@
 
 The package bytes are a column of the row rather than a file in the content-addressed store: the row
 and its bytes are written by one commit, so a crash leaves neither an orphan file nor a row without
-its package, and a cancelled or sent message needs no file clean-up. The store (documents.storage)
+its package, and a cancelled or sent message needs no file clean-up. The store (app.filestore)
 accepts PDFs only and belongs to documents; the original package of a received document is kept
 there by the import. The column is deferred: lists never load the bytes.
 """

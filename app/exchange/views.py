@@ -10,8 +10,8 @@ from app.auth.decorators import role_required
 from app.auth.session import signed_in_user
 from app.directory.roles import CLERK, DOCUMENT_READERS
 from app.documents.access import open_document
-from app.documents.storage import path_for
 from app.extensions import db
+from app.filestore import path_for
 
 from .edxml.safe_xml import PackageRefused
 from .importing import import_package

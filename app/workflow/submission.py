@@ -12,7 +12,7 @@ from typing import Protocol
 from flask import current_app
 from flask_babel import gettext as _
 
-from app.documents.storage import UploadBatch, UploadRefused
+from app.filestore import UploadBatch, UploadRefused
 
 from .errors import WorkflowError
 from .form_errors import FORM_ERROR_KEY

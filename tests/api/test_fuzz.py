@@ -23,7 +23,7 @@ from sqlalchemy import select
 from app.documents.metadata import parse_metadata
 from app.documents.models import Document
 from app.documents.receiving import receive_document
-from app.documents.storage import store_pdf
+from app.filestore import store_pdf
 from app.workflow.models import HumanTask
 
 from ..documents.conftest import metadata_values

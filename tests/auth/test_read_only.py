@@ -67,7 +67,7 @@ def test_an_auditor_scoped_to_one_agency_sees_nothing_of_another(app, make, logi
 
     from app.documents.metadata import parse_metadata
     from app.documents.receiving import receive_document
-    from app.documents.storage import store_pdf
+    from app.filestore import store_pdf
 
     from ..documents.conftest import metadata_values
     from ..pdf_samples import minimal_pdf

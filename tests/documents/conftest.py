@@ -6,7 +6,7 @@ import pytest
 
 from app.documents.metadata import parse_metadata
 from app.documents.receiving import receive_document
-from app.documents.storage import store_pdf
+from app.filestore import store_pdf
 from app.vietnam_time import vietnam_today
 
 from ..pdf_samples import minimal_pdf

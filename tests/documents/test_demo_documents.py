@@ -11,7 +11,7 @@ from app.directory.models import User
 from app.documents.dashboard import leader_dashboard
 from app.documents.models import Document, DocumentLink, DocumentNote
 from app.documents.search import OPEN_STATUSES
-from app.documents.storage import path_for
+from app.filestore import path_for
 from app.sqltypes import utcnow
 from app.vietnam_time import VIETNAM, vietnam_today
 from app.workflow.access import my_tasks_query

@@ -5,8 +5,8 @@ from sqlalchemy import select
 
 from app.directory.models import User
 from app.documents.models import Document
-from app.documents.storage import path_for
 from app.extensions import db as _db
+from app.filestore import path_for
 from app.signing.validation import crls_from_config, trust_roots_from_config, validate_pdf_signatures
 from app.workflow.deployment import sync_processes
 from app.workflow.registry import catalogue

@@ -129,7 +129,7 @@ def test_outgoing_register_lists_issued_documents_in_every_format(app, db, sende
 def test_the_signature_report_lists_every_file_and_prints(app, db, sender, login, client):
     import io
 
-    from app.documents.storage import store_pdf
+    from app.filestore import store_pdf
 
     from ..pdf_samples import minimal_pdf, pdf_text
     from .outgoing_setup import approve_reviews, issue, sign, start_draft

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from app.documents.models import Document, DocumentNote, NumberSequence
 from app.documents.outgoing.models import OutgoingDraft
-from app.documents.storage import path_for
+from app.filestore import path_for
 from app.signing.keystore import PIN_ATTEMPTS, active_person_credential
 from app.signing.validation import crls_from_config, trust_roots_from_config, validate_pdf_signatures
 from app.workflow.errors import OperatorRefused, SigningRefused, TaskForbidden
@@ -188,7 +188,7 @@ def test_an_expired_or_revoked_certificate_signs_nothing(app, db, sender, monkey
 def test_a_separately_filed_attachment_gets_the_agency_signature_as_text_top_right(app, db, sender):
     import io
 
-    from app.documents.storage import store_pdf
+    from app.filestore import store_pdf
 
     from ..pdf_samples import minimal_pdf
 

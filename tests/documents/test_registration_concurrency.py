@@ -7,8 +7,8 @@ from app.directory.models import User
 from app.documents.metadata import parse_metadata
 from app.documents.models import Document
 from app.documents.receiving import receive_document
-from app.documents.storage import store_pdf
 from app.extensions import db as _db
+from app.filestore import store_pdf
 from app.workflow.deployment import sync_processes
 from app.workflow.models import HumanTask
 from app.workflow.registry import catalogue

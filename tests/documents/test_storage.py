@@ -4,7 +4,7 @@ import io
 
 import pytest
 
-from app.documents.storage import UploadRefused, path_for, store_pdf
+from app.filestore import UploadRefused, path_for, store_pdf
 
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from app.documents.metadata import parse_metadata
 from app.documents.receiving import receive_document
-from app.documents.storage import store_pdf
+from app.filestore import store_pdf
 from app.signing.demo_pki import ensure_demo_pki
 from app.signing.pades import sign_pdf
 from app.signing.visible import AGENCY_FIELD, SIGNER_FIELD

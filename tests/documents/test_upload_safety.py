@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app.documents.storage import UploadBatch, path_for
+from app.filestore import UploadBatch, path_for
 
 from ..factories import bearer_headers
 from ..pdf_samples import minimal_pdf

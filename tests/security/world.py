@@ -12,9 +12,9 @@ from app.directory.delegation import create_delegation
 from app.documents.metadata import parse_metadata
 from app.documents.models import Document
 from app.documents.receiving import receive_document
-from app.documents.storage import store_pdf
 from app.exchange.outbox import queue_message
 from app.exchange.received import ReceivedPackage
+from app.filestore import store_pdf
 from app.signing.demo_keys import issue_demo_agency_key, issue_demo_person_key
 from app.signing.demo_pki import ensure_demo_pki
 from app.vietnam_time import vietnam_today

@@ -5,7 +5,7 @@ import io
 import pytest
 from sqlalchemy import select
 
-from app.documents.storage import path_for
+from app.filestore import path_for
 from app.workflow.instance_state import load_workflow
 from app.workflow.models import HumanTask
 from app.workflow.registry import ProcessDefinition

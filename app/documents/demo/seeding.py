@@ -27,6 +27,7 @@ from app.audit.services import record
 from app.directory.models import Agency, Department, User, UserRole
 from app.directory.roles import CLERK, LEADER, SPECIALIST, UNIT_HEAD
 from app.extensions import db
+from app.filestore import store_pdf
 from app.rendering.jinja import environment_renderer
 from app.rendering.pdf import render_pdf
 from app.signing.demo_pki import ensure_demo_pki
@@ -40,7 +41,6 @@ from ..folding import fold
 from ..metadata import IncomingMetadata
 from ..models import ASSIGNED, COMPLETED, REFUSED, Document
 from ..receiving import receive_document
-from ..storage import store_pdf
 from ..vocabulary import DOCUMENT_TYPES
 from .clock import DemoClock
 from .letters import (

@@ -16,8 +16,8 @@ from flask import current_app
 
 from app.directory.models import Agency
 from app.documents.models import Document
-from app.documents.storage import StoredFile, path_for, store_pdf
 from app.documents.vocabulary import DOCUMENT_TYPES
+from app.filestore import StoredFile, path_for, store_pdf
 from app.rendering.jinja import TEMPLATES_DIR, environment_renderer
 from app.rendering.pdf import SignatureBlock, render_pdf_document, signature_block_position
 

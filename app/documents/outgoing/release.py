@@ -12,8 +12,8 @@ from app.audit.services import record
 from app.documents.metadata import IncomingMetadata
 from app.documents.models import DocumentLink
 from app.documents.receiving import receive_document
-from app.documents.storage import StoredFile
 from app.extensions import db
+from app.filestore import StoredFile
 from app.sqltypes import utcnow
 from app.workflow.errors import OperatorRefused
 from app.workflow.registry import OperatorContext

@@ -18,7 +18,7 @@ from app.documents.case_subject import NoCaseDocument
 from app.documents.models import Document, DocumentFile
 from app.documents.numbering import formatted_number, outgoing_book_for, register_year, take_number
 from app.documents.receiving import searchable_text
-from app.documents.storage import path_for, store_pdf
+from app.filestore import path_for, store_pdf
 from app.signing.attachment import ATTACHMENT_FIELD, sign_attachment
 from app.signing.keystore import KeyRefused, WrongPin, agency_key, open_person_key, record_wrong_pin
 from app.signing.timestamping import timestamper_from_config

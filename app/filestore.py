@@ -1,4 +1,5 @@
-"""Content-addressed file store: a file is kept once under its SHA-256 and never overwritten."""
+"""Content-addressed file store, a leaf every domain may use: a file is kept once under its SHA-256 and never
+overwritten."""
 import hashlib
 import io
 import os
