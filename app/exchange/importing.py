@@ -5,7 +5,8 @@ to the agency here that receives for its To code; its PDFs come in through docum
 other document (status 01, the incoming process started, every PDF signature validated). The original
 bytes are kept content-addressed beside the document, with each tolerated problem as a warning for the
 clerk and the header signature's verdict. The same DocumentId from the same sender never makes a second
-document at the same agency. A refusal leaves nothing behind: no row, no file.
+document at the same agency. A recall (BussinessDocType 1) asks the clerk about the document it names.
+A refusal leaves nothing behind: no row, no file.
 """
 import io
 import re
@@ -18,13 +19,14 @@ from sqlalchemy import select
 from app.audit.services import record
 from app.directory.models import Agency
 from app.documents.metadata import DocumentRefused
+from app.documents.recall import ask_recipient_to_recall
 from app.documents.receiving import receive_document
 from app.extensions import db
 from app.filestore import UploadBatch, UploadRefused
 from app.signing.validation import crls_from_config, trust_roots_from_config
 
 from .addressing import RecipientRefused, resolve_recipient
-from .edxml.model import BUSINESS_NEW, DocumentPackage
+from .edxml.model import BUSINESS_NEW, BUSINESS_RECALL, DocumentPackage
 from .edxml.parse import parse_package
 from .edxml.safe_xml import PackageRefused
 from .edxml.signature import verify_signature
@@ -51,11 +53,13 @@ def import_package(data: bytes, *, actor, to_code: str | None = None) -> Importe
     parsed = parse_package(data, max_bytes=config["EXCHANGE_MAX_PACKAGE_MB"] * MB)
     package: DocumentPackage = parsed.package
     business = package.bussiness.bussiness_doc_type if package.bussiness else BUSINESS_NEW
-    if business != BUSINESS_NEW:
-        raise PackageRefused([_("Gói thu hồi, cập nhật hoặc thay thế văn bản (BussinessDocType %(n)s) chưa được "
-                                "tiếp nhận qua đường này.", n=business)])
+    if business not in (BUSINESS_NEW, BUSINESS_RECALL):
+        raise PackageRefused([_("Gói cập nhật hoặc thay thế văn bản (BussinessDocType %(n)s) chưa được tiếp nhận "
+                                "qua đường này.", n=business)])
     warnings = list(parsed.warnings)
     recipients = _recipients(package, to_code, actor)
+    if business == BUSINESS_RECALL:
+        return _ask_to_recall(data, package, recipients, warnings, actor)
     sender_document_id = package.document_id or edxml_document_id(
         package.sender.organ_id, package.promulgation.promulgation_date, package.code.code_number,
         package.code.code_notation)
@@ -81,6 +85,35 @@ def import_package(data: bytes, *, actor, to_code: str | None = None) -> Importe
     except (DocumentRefused, UploadRefused) as refused:
         reasons = list(refused.fields.values()) if isinstance(refused, DocumentRefused) else [str(refused)]
         raise PackageRefused(reasons) from None
+    return imported
+
+
+def _ask_to_recall(data: bytes, package: DocumentPackage, recipients: list[Agency], warnings: list[str],
+                   actor) -> Imported:
+    """A recall (BussinessDocType 1): the document received earlier goes to status 13 and its clerk decides
+    (15 agrees: its handling stops; 16 refuses, with a reason); the answer goes back as a status package."""
+    named = package.bussiness.document_id or package.document_id
+    sender = package.sender.organ_id
+    reason = (package.bussiness.bussiness_doc_reason or "").strip() or _("(nơi gửi không ghi lý do)")
+    imported = Imported(warnings=warnings)
+    config = current_app.config
+    with UploadBatch(config["FILES_DIR"], max_bytes=config["EXCHANGE_MAX_PACKAGE_MB"] * MB) as batch:
+        kept = batch.add_bytes(data, "goi-thu-hoi.edxml")
+        for agency in recipients:
+            earlier = db.session.scalars(select(ReceivedPackage).where(
+                ReceivedPackage.agency_id == agency.id, ReceivedPackage.sender_code == sender,
+                ReceivedPackage.edxml_document_id == named)).first()
+            if earlier is None:
+                raise PackageRefused([_("%(agency)s chưa nhận văn bản %(id)s mà nơi gửi đề nghị thu hồi.",
+                                        agency=agency.name, id=named or "—")])
+            document = earlier.document
+            if not ask_recipient_to_recall(document, sender_name=package.sender.organ_name or sender, reason=reason,
+                                           actor=actor):
+                warnings.append(_("Văn bản %(id)s đã có đề nghị thu hồi trước đó.", id=named))
+            record("package_recall_received", actor=actor, subject=("document", str(document.id)),
+                   agency_id=agency.id, sender=sender, edxml_document_id=named, package_sha256=kept.sha256,
+                   reason=reason)
+            imported.document_ids.append(document.id)
     return imported
 
 

@@ -166,3 +166,37 @@ def test_an_app_with_an_axis_polls_it_and_imports_what_comes(app):
     assert isinstance(configured.config["EXCHANGE_TRANSPORT"], AxisTransport)
     assert configured.config["EXCHANGE_IMPORT"] is received_package
     assert app.config["EXCHANGE_TRANSPORT"] is None  # no axis configured: the exchange's jobs do not run
+
+
+def test_a_recall_package_asks_the_clerk_and_an_agreement_stops_the_handling(app, db, receiver):
+    from app.documents.models import RECALL_AGREED, RECALL_ASKED
+    from app.exchange.edxml import Bussiness
+    from app.workflow.models import HumanTask, ProcessInstance
+    from app.workflow.runtime import complete_task
+
+    _agency, clerk = receiver
+    original = package()
+    recall = package()
+    recall.bussiness = Bussiness(bussiness_doc_type=1, bussiness_doc_reason="Ban hành nhầm nơi nhận",
+                                 document_id=original.document_id)
+    with app.test_request_context():
+        [received_id] = import_package(build_package(original), actor=None).document_ids
+        asked = import_package(build_package(recall), actor=None)
+        again = import_package(build_package(recall), actor=None)
+        document = db.session.get(Document, received_id)
+        assert asked.document_ids == [received_id] and document.status_code == RECALL_ASKED
+        assert any("đã có đề nghị thu hồi" in w for w in again.warnings)
+        decide = db.session.scalars(select(HumanTask).where(HumanTask.spec_id == "decide")).one()
+        complete_task(decide.task_uuid, {"recall_decision": "agree", "recall_note": None}, actor=clerk)
+    db.session.refresh(document)
+    assert document.status_code == RECALL_AGREED
+    assert db.session.get(ProcessInstance, document.instance_id).status == "cancelled"
+
+
+def test_a_recall_of_a_document_never_received_is_refused(app, db, receiver):
+    from app.exchange.edxml import Bussiness
+
+    recall = package(number="9999")
+    recall.bussiness = Bussiness(bussiness_doc_type=1, document_id=recall.document_id)
+    with app.test_request_context(), pytest.raises(PackageRefused, match="chưa nhận văn bản"):
+        import_package(build_package(recall), actor=None)
