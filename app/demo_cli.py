@@ -30,6 +30,7 @@ def seed_demo_command():
     from app.directory.demo.seed import seed_demo_province
     from app.documents.demo import seed_demo_documents
     from app.documents.demo.outgoing import seed_demo_outgoing
+    from app.exchange.demo import seed_demo_packages
 
     started = time.perf_counter()
     # One hash for the shared demo password: 4,129 scrypt hashes would take minutes.
@@ -38,6 +39,7 @@ def seed_demo_command():
            users=summary.users)
     documents = seed_demo_documents()
     keys, outgoing = seed_demo_outgoing()
+    packages = seed_demo_packages()
     db.session.commit()
     # Anchored at once, in a transaction of its own (the head signed must be committed): a fresh demo
     # verifies without waiting for the first hourly run.
@@ -52,5 +54,6 @@ def seed_demo_command():
     click.echo(f"Đã tạo {outgoing} văn bản đi minh họa ở mọi giai đoạn và {keys} khóa ký số DEMO của lãnh đạo "
                f"(mã PIN: {current_app.config['DEMO_SIGNING_PIN']}). "
                f"Tổng cộng {time.perf_counter() - started:.1f} giây.")
+    click.echo(f"Đã nhận {packages} văn bản của bộ, ngành qua gói tin edXML (có gói gốc, chữ ký tiêu đề, cảnh báo).")
     if anchor is not None:
         click.echo(f"Đã neo nhật ký kiểm toán đến sự kiện số {anchor.seq} (sổ neo {anchor_log_path(current_app.config)}).")

@@ -25,5 +25,6 @@ class ReceivedPackage(AgencyScoped, db.Model):
     received_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
     document = relationship("Document")
+    agency = relationship("Agency")
 
     __table_args__ = (UniqueConstraint("agency_id", "sender_code", "edxml_document_id"),)

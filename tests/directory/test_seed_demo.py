@@ -10,6 +10,7 @@ from app.demo_cli import DEMO_PASSWORD
 from app.directory.demo import FIXED_ACCOUNTS
 from app.directory.models import AGENCY_CODE_PATTERN, Agency, User, UserRole
 from app.directory.roles import ROLES
+from app.exchange.received import ReceivedPackage
 from app.sqltypes import utcnow
 
 from ..conftest import csrf_token_from
@@ -19,6 +20,12 @@ def test_seed_demo_builds_the_province(app, db, client):
     result = app.test_cli_runner().invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
     assert "4129 tài khoản" in result.output
+    # Ministries' documents came in as signed edXML packages: the Văn phòng receives for the province.
+    assert "Đã nhận 3 văn bản của bộ, ngành qua gói tin edXML" in result.output
+    received = db.session.scalars(select(ReceivedPackage).order_by(ReceivedPackage.id)).all()
+    assert [p.agency.short_name for p in received] == ["VPUBND", "SNV", "STC"]
+    assert {p.signature["verdict"] for p in received} == {"valid"}
+    assert [bool(p.warnings) for p in received] == [False, True, False]  # the messy number
 
     # The seeded history is anchored at once: it still verifies a day later, with no job having run.
     head = db.session.scalar(select(func.max(AuditEvent.seq)))
