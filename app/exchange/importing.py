@@ -19,6 +19,7 @@ from sqlalchemy import select
 from app.audit.services import record
 from app.directory.models import Agency
 from app.documents.metadata import DocumentRefused
+from app.documents.models import DocumentLink
 from app.documents.recall import ask_recipient_to_recall
 from app.documents.receiving import receive_document
 from app.extensions import db
@@ -26,7 +27,7 @@ from app.filestore import UploadBatch, UploadRefused
 from app.signing.validation import crls_from_config, trust_roots_from_config
 
 from .addressing import RecipientRefused, resolve_recipient
-from .edxml.model import BUSINESS_NEW, BUSINESS_RECALL, DocumentPackage
+from .edxml.model import BUSINESS_NEW, BUSINESS_RECALL, BUSINESS_REPLACE, DocumentPackage
 from .edxml.parse import parse_package
 from .edxml.safe_xml import PackageRefused
 from .edxml.signature import verify_signature
@@ -53,9 +54,9 @@ def import_package(data: bytes, *, actor, to_code: str | None = None) -> Importe
     parsed = parse_package(data, max_bytes=config["EXCHANGE_MAX_PACKAGE_MB"] * MB)
     package: DocumentPackage = parsed.package
     business = package.bussiness.bussiness_doc_type if package.bussiness else BUSINESS_NEW
-    if business not in (BUSINESS_NEW, BUSINESS_RECALL):
-        raise PackageRefused([_("Gói cập nhật hoặc thay thế văn bản (BussinessDocType %(n)s) chưa được tiếp nhận "
-                                "qua đường này.", n=business)])
+    if business not in (BUSINESS_NEW, BUSINESS_RECALL, BUSINESS_REPLACE):
+        raise PackageRefused([_("Gói cập nhật văn bản (BussinessDocType %(n)s) chưa được tiếp nhận qua đường này.",
+                                n=business)])
     warnings = list(parsed.warnings)
     recipients = _recipients(package, to_code, actor)
     if business == BUSINESS_RECALL:
@@ -117,6 +118,29 @@ def _ask_to_recall(data: bytes, package: DocumentPackage, recipients: list[Agenc
     return imported
 
 
+def _link_replaced(document, package: DocumentPackage, agency: Agency, warnings: list[str]) -> None:
+    """A replacement (BussinessDocType 3) is a new document linked both ways to those it replaces here."""
+    if not package.bussiness or package.bussiness.bussiness_doc_type != BUSINESS_REPLACE:
+        return
+    named = [info.document_id for info in package.bussiness.replacements if info.document_id]
+    if not named and package.bussiness.document_id:
+        named = [package.bussiness.document_id]
+    for replaced_id in named:
+        earlier = db.session.scalars(select(ReceivedPackage).where(
+            ReceivedPackage.agency_id == agency.id, ReceivedPackage.sender_code == package.sender.organ_id,
+            ReceivedPackage.edxml_document_id == replaced_id)).first()
+        if earlier is None:
+            warnings.append(_("Văn bản này thay thế văn bản %(id)s, mà %(agency)s chưa nhận.", id=replaced_id,
+                              agency=agency.name))
+            continue
+        old = earlier.document
+        db.session.add(DocumentLink(document_id=document.id, kind="replaces", related_id=old.id,
+                                    reference=old.symbol))
+        db.session.add(DocumentLink(document_id=old.id, kind="replaced_by", related_id=document.id,
+                                    reference=document.symbol))
+        warnings.append(_("Văn bản này thay thế văn bản %(symbol)s đã nhận.", symbol=old.symbol))
+
+
 def _recipients(package: DocumentPackage, to_code: str | None, actor) -> list[Agency]:
     codes = [to_code] if to_code else [organ.organ_id for organ in package.to]
     if not codes:
@@ -173,6 +197,7 @@ def _receive_at(agency: Agency, package: DocumentPackage, sender_document_id: st
     received = receive_document(agency_id=agency.id, metadata=metadata, main_file=pdfs[0],
                                 attachments=tuple(pdfs[1:]), origin="edxml", actor=actor,
                                 refuse_broken_signatures=False, main_pdf=batch.read_bytes(pdfs[0]))
+    _link_replaced(received.document, package, agency, warnings)
     signature = {"verdict": verdict.verdict, "signer_name": verdict.signer_name,
                  "signer_organisation": verdict.signer_organisation, "algorithm": verdict.algorithm,
                  "reason": verdict.reason}

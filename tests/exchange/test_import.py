@@ -200,3 +200,22 @@ def test_a_recall_of_a_document_never_received_is_refused(app, db, receiver):
     recall.bussiness = Bussiness(bussiness_doc_type=1, document_id=recall.document_id)
     with app.test_request_context(), pytest.raises(PackageRefused, match="chưa nhận văn bản"):
         import_package(build_package(recall), actor=None)
+
+
+def test_a_replacement_is_a_new_document_linked_both_ways_to_the_one_it_replaces(app, db, receiver):
+    from app.documents.models import DocumentLink
+    from app.exchange.edxml import Bussiness, ReplacementInfo
+
+    original = package()
+    replacement = package(number="7900")
+    replacement.bussiness = Bussiness(bussiness_doc_type=3, bussiness_doc_reason="Sai sót về thể thức",
+                                      replacements=[ReplacementInfo(original.document_id, ["000.00.12.H63"])])
+    with app.test_request_context():
+        [old_id] = import_package(build_package(original), actor=None).document_ids
+        imported = import_package(build_package(replacement), actor=None)
+    [new_id] = imported.document_ids
+    links = {(link.document_id, link.kind, link.related_id) for link in db.session.scalars(select(DocumentLink))}
+    assert links == {(new_id, "replaces", old_id), (old_id, "replaced_by", new_id)}
+    assert any("thay thế văn bản 7816/VPCP-TTĐT" in w for w in imported.warnings)
+    stored = db.session.scalars(select(ReceivedPackage).where(ReceivedPackage.document_id == new_id)).one()
+    assert stored.warnings == imported.warnings
