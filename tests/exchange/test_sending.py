@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from app.audit.models import AuditEvent
 from app.documents.models import Document
 from app.documents.outgoing.models import OutgoingDraft
 from app.documents.storage import path_for, store_pdf
@@ -27,6 +28,7 @@ from app.workflow.errors import OperatorRefused
 
 from ..documents.outgoing_setup import approve_reviews, issue, make_sender, sign, start_draft
 from ..pdf_samples import minimal_pdf
+from ..signing.token_setup import register_command
 
 GOVERNMENT_OFFICE = "000.00.00.G22"
 MINISTRY = "000.00.00.G09"
@@ -170,3 +172,18 @@ def test_the_export_refuses_secret_and_unreleased_documents(app, db, sender, tmp
     output = tmp_path / "goi-tin.edxml"
     result = app.test_cli_runner().invoke(args=["exchange", "export", str(document.id), "-o", str(output)])
     assert result.exit_code == 1 and reason in result.output and not output.exists()
+
+
+def test_a_seal_key_in_a_token_sends_the_package_unsigned_with_a_warning(app, db, make, deployed,
+                                                                        softhsm_token, tmp_path, monkeypatch, caplog):
+    sender = make_sender(app, make)
+    base = register_command(app, sender.agency, softhsm_token, tmp_path, monkeypatch)
+    db.session.commit()
+    assert app.test_cli_runner().invoke(args=[*base, "--key", "con-dau"]).exit_code == 0
+    document = released(app, db, sender, external_recipients=EXTERNAL)
+    [message] = messages(db)
+    parsed = parse_package(message.package)
+    assert not parsed.has_signature and parsed.package.attachments[0].data == file_bytes(app, document.main_file)
+    assert "leaves unsigned" in caplog.text
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.event_type == "document_package_queued")).one()
+    assert event.data["signed"] is False
