@@ -15,6 +15,7 @@ from app import create_app
 from app.extensions import db as _db
 
 from .factories import Factory
+from .signing.token_setup import softhsm_token  # noqa: F401  (one token per process, shared by every test)
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 

@@ -1,4 +1,4 @@
-"""`flask exchange …` commands: the axis stand-in and its registrations (other slices add theirs here)."""
+"""`flask exchange …` commands: the axis stand-in and its registrations, importing and exporting packages."""
 import secrets
 
 import click
@@ -94,3 +94,24 @@ def import_command(files, to_code):
             click.echo(f"  cảnh báo: {warning}")
     if refused:
         raise SystemExit(1)
+
+
+@exchange_cli.command("export")
+@click.argument("document_id", type=int)
+@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, writable=True),
+              help="Tệp gói edXML cần ghi.")
+def export_command(document_id: int, output: str):
+    """Write the edXML package of a released outgoing document to a file; exit 1 with the reason when refused."""
+    from app.extensions import db
+
+    from .sending import SendingRefused, export_package
+
+    try:
+        package = export_package(document_id, actor=None)
+    except SendingRefused as refused:
+        db.session.rollback()
+        raise click.ClickException(refused.reason) from None
+    with open(output, "wb") as handle:
+        handle.write(package)
+    db.session.commit()  # the export's audit event
+    click.echo(f"Đã ghi gói tin của văn bản {document_id} vào {output} ({len(package)} byte).")

@@ -58,8 +58,12 @@ class OutgoingRecipient(db.Model):
     # External: waits for the exchange (edXML); secret documents are never queued.
     exchange_state: Mapped[str] = mapped_column(String(12), default="")
     queued_at = mapped_column(UtcDateTime)
+    # External: the outbox message carrying the release's package (one per release, shared by every
+    # external recipient); its state is what the sender sees (waiting, on the axis, failed).
+    outbox_message_id: Mapped[int | None] = mapped_column(ForeignKey("outbox_message.id"))
 
     agency = relationship("Agency")
     delivered_document = relationship("Document", foreign_keys=[delivered_document_id])
+    outbox_message = relationship("OutboxMessage")
 
     __table_args__ = (UniqueConstraint("draft_id", "code"),)

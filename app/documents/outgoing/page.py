@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
 
@@ -13,7 +13,7 @@ from .models import OutgoingDraft, OutgoingRecipient
 @dataclass
 class RecipientStatus:
     """One recipient: inside the installation its incoming document's live status (01–06, 02 with the
-    reason), outside the exchange state (queued until the exchange sends it)."""
+    reason), outside the exchange state and the state of the outbox message carrying the package."""
 
     name: str
     code: str
@@ -22,6 +22,7 @@ class RecipientStatus:
     at: object
     note: str
     exchange_state: str
+    outbox_state: str | None = None  # pending, sending, sent, dead, cancelled (app.exchange.messages)
 
 
 @dataclass
@@ -35,7 +36,8 @@ def recipient_statuses(draft: OutgoingDraft) -> list[RecipientStatus]:
     and nothing else of the recipients' documents."""
     rows = db.session.scalars(
         select(OutgoingRecipient).where(OutgoingRecipient.draft_id == draft.document_id)
-        .options(selectinload(OutgoingRecipient.delivered_document).selectinload(Document.statuses))
+        .options(selectinload(OutgoingRecipient.delivered_document).selectinload(Document.statuses),
+                 joinedload(OutgoingRecipient.outbox_message))
         .order_by(OutgoingRecipient.position)).all()
     lines = []
     for row in rows:
@@ -44,7 +46,7 @@ def recipient_statuses(draft: OutgoingDraft) -> list[RecipientStatus]:
         lines.append(RecipientStatus(row.name, row.code, row.agency_id is not None,
                                      delivered.status_code if delivered else None,
                                      last.at if last else row.queued_at, last.note if last else "",
-                                     row.exchange_state))
+                                     row.exchange_state, row.outbox_message.state if row.outbox_message else None))
     return lines
 
 

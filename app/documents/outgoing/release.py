@@ -3,7 +3,8 @@
 Each recipient agency inside this installation gets its own incoming document through
 `receive_document` (status 01, its incoming process started, the sender's id kept), all in the
 clerk's completion: a recipient that cannot take it rolls the whole release back. Recipients outside
-wait for the exchange (edXML); secret documents are refused that path already when drafted.
+get one edXML package through the exchange's outbox, queued in the same transaction; a secret document
+addressed outside (refused at drafting already) is refused again here and nothing is released.
 """
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -12,6 +13,7 @@ from app.audit.services import record
 from app.documents.metadata import IncomingMetadata
 from app.documents.models import DocumentLink
 from app.documents.receiving import receive_document
+from app.exchange.sending import queue_release
 from app.extensions import db
 from app.filestore import StoredFile
 from app.sqltypes import utcnow
@@ -28,14 +30,16 @@ def release(context: OperatorContext) -> dict:
     main = document.main_file
     if draft.issued_at is None or main is None:
         raise OperatorRefused(_("Văn bản chưa được cấp số và ký số của cơ quan; chưa thể phát hành."))
+    external = [r for r in draft.recipients if r.agency_id is None]
+    if external and document.secrecy > 0:
+        raise OperatorRefused(_("Văn bản mật không được gửi ra ngoài hệ thống; không phát hành."))
     metadata = IncomingMetadata(
         doc_type=document.doc_type, number=document.number, notation=document.notation,
         issuer_code=document.issuer_code, issuer_name=document.issuer_name, document_date=document.document_date,
         subject=document.subject, urgency=document.urgency, secrecy=document.secrecy,
         page_count=document.page_count, signer_name=document.signer_name)
     attachments = tuple(_stored(f) for f in document.files if f.role == "attachment")
-    delivered, queued = 0, 0
-    now = utcnow()
+    delivered = 0
     for recipient in draft.recipients:
         if recipient.agency_id is not None:
             received = receive_document(agency_id=recipient.agency_id, metadata=metadata, main_file=_stored(main),
@@ -43,16 +47,14 @@ def release(context: OperatorContext) -> dict:
                                         source_document_id=document.id)
             recipient.delivered_document_id = received.document.id
             delivered += 1
-        else:
-            recipient.exchange_state, recipient.queued_at = "queued", now
-            queued += 1
-    draft.stage, draft.released_at = "released", now
+    queue_release(document, draft, actor=context.actor)
+    draft.stage, draft.released_at = "released", utcnow()
     _supersede(document, draft)
     record("document_released", actor=context.actor, subject=("document", str(document.id)),
            agency_id=document.agency_id, symbol=document.symbol, file_sha256=main.sha256,
            delivered=[r.code for r in draft.recipients if r.delivered_document_id],
            queued=[r.code for r in draft.recipients if r.exchange_state == "queued"])
-    return {"delivered": delivered, "queued": queued}
+    return {"delivered": delivered, "queued": len(external)}
 
 
 def _supersede(document, draft) -> None:

@@ -99,7 +99,8 @@ def sign_package(xml: bytes, *, key, certificates) -> bytes:
 def sign_package_with_agency_key(xml: bytes, agency_id: int, config) -> bytes:
     """`xml` signed with the agency's seal key (KeyRefused when it has none or it cannot be used)."""
     with agency_key(agency_id, config) as (_row, credentials):
-        if not hasattr(credentials.private_key, "sign"):
+        # A token key (signing.hsm.HsmCredentials) has no private_key at all: it never leaves the device.
+        if not hasattr(getattr(credentials, "private_key", None), "sign"):
             raise KeyRefused(_("Khóa của cơ quan nằm trong thiết bị HSM; chưa hỗ trợ ký gói edXML bằng khóa này."))
         return sign_package(xml, key=credentials.private_key,
                             certificates=[credentials.certificate, *credentials.ca_chain])
