@@ -7,8 +7,7 @@ zipping costs what it costs on real scans. Measured apart: build (model → XML 
 sign (RSA-2048, SHA-256, the whole document referenced), parse (safe parser, base64 + unzip, every
 field) and verify (digest + signature + chain to the demo root). No database is needed.
 
-The issue's end-to-end figures (A → axis stand-in → B at 01 and back at 03) belong in a section of
-their own: write a function like `format_section(args) -> list[str]` and append it to SECTIONS.
+Then the end-to-end latency through the axis stand-in (bench/exchange_roundtrip.py).
 """
 import argparse
 import os
@@ -20,6 +19,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from exchange_roundtrip import roundtrip_section  # noqa: E402
 
 from app.exchange.edxml import (  # noqa: E402
     Attachment,
@@ -89,12 +90,13 @@ def format_section(args) -> list[str]:
     return lines
 
 
-SECTIONS = [format_section]
+SECTIONS = [format_section, roundtrip_section]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--roundtrips", type=int, default=10, help="documents sent A → stand-in → B")
     args = parser.parse_args()
     for section in SECTIONS:
         print("\n".join(section(args)))
