@@ -28,7 +28,7 @@ def receive_any(data: bytes, *, actor, to_code: str | None = None) -> Received:
     parsed = parse_any(data, max_bytes=current_app.config["EXCHANGE_MAX_PACKAGE_MB"] * MB)
     if isinstance(parsed.package, StatusPackage):
         warnings = list(parsed.warnings)
-        document_id = apply_status(parsed.package, data, actor=actor, warnings=warnings)
+        document_id = apply_status(parsed, data, actor=actor, warnings=warnings)
         return Received([document_id], warnings, status_code=parsed.package.status_code)
     imported = import_package(data, actor=actor, to_code=to_code, parsed=parsed)
     for document_id in imported.document_ids:

@@ -6,6 +6,7 @@ the status change's own transaction, so a rolled-back step sends nothing; each c
 document (a 05 after a reassignment is not repeated). The 01 of an arrival is sent when the package
 that brought the document has been recorded (`receive_any`), since the arrival's change comes first.
 """
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -14,12 +15,14 @@ from app.directory.models import Agency
 from app.documents.case_subject import SUBJECT_TYPE
 from app.documents.models import RECALL_AGREED, Document, StatusChange
 from app.extensions import db
+from app.signing.keystore import KeyRefused
 from app.sqltypes import utcnow
 from app.workflow.models import ProcessInstance
 from app.workflow.registry import catalogue
 
 from .edxml import Organization, ResponseFor, StaffInfo, StatusPackage, build_status
 from .edxml.model import STATUS_NEEDING_REASON
+from .edxml.signature import sign_package_with_agency_key
 from .outbox import queue_message
 from .received import ReceivedPackage
 
@@ -57,7 +60,7 @@ def send_status_notices(document: Document, *, actor=None) -> int:
         change.notice_pending = False
         if change.code not in milestones or change.code in sent:
             continue
-        package = build_status(_status_package(document, change, received, agency, actor))
+        package, signed = _sealed(build_status(_status_package(document, change, received, agency, actor)), agency)
         message = queue_message(agency_id=document.agency_id, kind="status", package=package,
                                 recipient_codes=[received.sender_code], document_id=document.id)
         change.notice_sent_at = utcnow()
@@ -65,9 +68,18 @@ def send_status_notices(document: Document, *, actor=None) -> int:
         queued += 1
         record("status_notice_queued", actor=actor, subject=("document", str(document.id)),
                agency_id=document.agency_id, code=change.code, sender=received.sender_code,
-               edxml_document_id=received.edxml_document_id, outbox_message_id=message.id)
+               edxml_document_id=received.edxml_document_id, outbox_message_id=message.id, signed=signed)
     db.session.flush()
     return queued
+
+
+def _sealed(package: bytes, agency: Agency) -> tuple[bytes, bool]:
+    """Signed with the agency's seal key when it has one; an agency without a key still answers its
+    senders (unsigned, as in many deployed systems) rather than the clerk's step failing."""
+    try:
+        return sign_package_with_agency_key(package, agency.id, current_app.config), True
+    except KeyRefused:
+        return package, False
 
 
 def _status_package(document: Document, change: StatusChange, received: ReceivedPackage, agency: Agency,

@@ -10,6 +10,7 @@ rewind it.
 import hashlib
 from datetime import datetime
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -18,10 +19,12 @@ from app.directory.models import Agency
 from app.documents.models import Document
 from app.documents.outgoing.models import ExternalRecipientStatus, OutgoingRecipient
 from app.extensions import db
+from app.signing.validation import crls_from_config, trust_roots_from_config
 from app.sqltypes import utcnow
 
-from .edxml import StatusPackage
+from .edxml import Parsed, StatusPackage
 from .edxml.safe_xml import PackageRefused
+from .edxml.signature import verify_signature
 from .edxml.values import document_id as edxml_document_id
 
 
@@ -68,11 +71,13 @@ def _recipient(document: Document, organ_id: str | None) -> OutgoingRecipient:
     return recipient
 
 
-def apply_status(status: StatusPackage, data: bytes, *, actor=None, warnings: list[str] | None = None) -> int:
+def apply_status(parsed: Parsed, data: bytes, *, actor=None, warnings: list[str] | None = None) -> int:
     """Keep the status on the recipient's timeline; return our outgoing document's id (PackageRefused if unknown).
 
     `actor` is the clerk who brought it (their agency must have sent the document), or None for the system.
+    The header signature is judged as a document package's is: its verdict is a warning, never a refusal.
     """
+    status: StatusPackage = parsed.package
     warnings = warnings if warnings is not None else []
     document = _outgoing_document(_response_key(status))
     if actor is not None and actor.agency_id != document.agency_id:
@@ -89,6 +94,12 @@ def apply_status(status: StatusPackage, data: bytes, *, actor=None, warnings: li
         warnings.append(_("Trạng thái %(code)s của %(name)s đã nhận trước đó; không ghi lần nữa.",
                           code=status.status_code, name=recipient.name))
         return document.id
+    config = current_app.config
+    verdict = verify_signature(parsed.root, trust_roots=trust_roots_from_config(config), crls=crls_from_config(config))
+    warnings += list(verdict.warnings)
+    if verdict.verdict not in ("valid", "unsigned"):
+        warnings.append(_("Chữ ký số của gói trạng thái: %(label)s%(reason)s.", label=verdict.label,
+                          reason=f" — {verdict.reason}" if verdict.reason else ""))
     staff = status.staff_info.staff if status.staff_info and status.staff_info.staff else ""
     sha256 = hashlib.sha256(data).hexdigest()
     db.session.add(ExternalRecipientStatus(recipient_id=recipient.id, code=status.status_code,
@@ -96,6 +107,6 @@ def apply_status(status: StatusPackage, data: bytes, *, actor=None, warnings: li
                                            at=at, package_sha256=sha256))
     record("external_status_received", actor=actor, subject=("document", str(document.id)),
            agency_id=document.agency_id, recipient=recipient.code, code=status.status_code,
-           at=at.isoformat(), package_sha256=sha256)
+           at=at.isoformat(), package_sha256=sha256, signature=verdict.verdict)
     db.session.flush()
     return document.id

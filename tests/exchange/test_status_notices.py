@@ -14,7 +14,11 @@ from app.documents.receiving import receive_document
 from app.documents.storage import store_pdf
 from app.exchange.dispatch import receive_any
 from app.exchange.edxml import build_package, parse_status
+from app.exchange.edxml.signature import verify_signature
 from app.exchange.messages import OutboxMessage
+from app.signing.demo_keys import issue_demo_agency_key
+from app.signing.demo_pki import ensure_demo_pki
+from app.signing.validation import trust_roots_from_config
 from app.vietnam_time import vietnam_today
 from app.workflow.models import HumanTask
 from app.workflow.runtime import complete_task
@@ -139,3 +143,12 @@ def test_paper_and_internal_documents_send_no_status(app, db, receiver):
         complete_task(task(db, document, spec).task_uuid, data, actor=receiver.clerk)
         assert document.status_code in ("02", "03")
     assert codes_sent(db) == []
+
+
+def test_an_agency_with_a_seal_signs_its_statuses(app, db, receiver):
+    issue_demo_agency_key(ensure_demo_pki(app.config["PKI_DIR"]), receiver.agency, app.config["SIGNING_KEY_PASSPHRASE"])
+    received_from_ministry(app, db)
+    message = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "status")).one()
+    verdict = verify_signature(message.package, trust_roots=trust_roots_from_config(app.config))
+    assert (verdict.verdict, verdict.signer_name) == ("valid", receiver.agency.name)
+    assert parse_status(message.package).package.status_code == "01"

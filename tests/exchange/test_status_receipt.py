@@ -19,8 +19,10 @@ from app.exchange.edxml import (
     document_id,
 )
 from app.exchange.edxml.safe_xml import PackageRefused
+from app.exchange.edxml.signature import sign_package
 from app.exchange.inbox import poll_inbox
 from app.exchange.setup import received_package
+from app.signing.demo_pki import ensure_demo_pki
 from app.vietnam_time import VIETNAM
 from app.workflow.scripting_runtime import work_calendar
 
@@ -144,3 +146,15 @@ def test_slow_acceptance_is_marked_on_the_page(app, db, make, login, client):
     login(make.user(agency=document.agency, roles=("clerk",)))
     page = client.get(f"/van-ban/{document.id}").get_data(as_text=True)
     assert page.count("Chậm tiếp nhận") == 1 and "Đã tiếp nhận" in page and "qua trục liên thông" in page
+
+
+def test_a_signed_status_is_judged_and_a_tampered_one_kept_with_a_warning(app, db, make):
+    _document, draft = make_outgoing(db, make)
+    seal = ensure_demo_pki(app.config["PKI_DIR"]).issue_organisation(THEIRS, "Sở Tài chính tỉnh B")
+    signed = sign_package(status("02", AT, description="Gửi nhầm"), key=seal.private_key,
+                          certificates=[seal.certificate, *seal.ca_chain])
+    assert receive(app, signed).warnings == []
+    tampered = signed.replace("Gửi nhầm".encode(), "Đồng ý".encode()).replace(b">02<", b">03<")
+    warned = receive(app, tampered)
+    assert any("Chữ ký số của gói trạng thái" in warning for warning in warned.warnings)
+    assert timeline(draft) == ["02", "03"]
