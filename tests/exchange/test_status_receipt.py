@@ -26,6 +26,7 @@ from app.signing.demo_pki import ensure_demo_pki
 from app.vietnam_time import VIETNAM
 from app.workflow.scripting_runtime import work_calendar
 
+from ..factories import bearer_headers
 from .doubles import RecordingInbox
 
 OURS = "000.00.01.H63"
@@ -143,7 +144,12 @@ def test_slow_acceptance_is_marked_on_the_page(app, db, make, login, client):
                         organ="000.00.03.H38"))
     lines = {line.code: line for line in recipient_statuses(draft)}
     assert lines[THEIRS].slow and not lines["000.00.03.H38"].slow
-    login(make.user(agency=document.agency, roles=("clerk",)))
+    clerk = make.user(agency=document.agency, roles=("clerk",))
+    db.session.commit()
+    answer = client.get(f"/api/v1/documents/{document.id}/outgoing", headers=bearer_headers(client, clerk))
+    listed = {r["code"]: r for r in answer.json["outgoing"]["recipients"]}
+    assert (listed[THEIRS]["slow"], [s["code"] for s in listed["000.00.03.H38"]["timeline"]]) == (True, ["01", "03"])
+    login(clerk)
     page = client.get(f"/van-ban/{document.id}").get_data(as_text=True)
     assert page.count("Chậm tiếp nhận") == 1 and "Đã tiếp nhận" in page and "qua trục liên thông" in page
 
