@@ -1,4 +1,5 @@
 """Thu hồi: the recipient's clerk answers a sender's request to recall a delivered document."""
+from app.documents.models import RECALL_AGREED, RECALL_REFUSED
 from app.documents.recall import decide_recall
 from app.workflow.registry import ProcessDefinition
 
@@ -8,4 +9,6 @@ DEFINITION = ProcessDefinition(
     title="Xử lý yêu cầu thu hồi văn bản",
     starter_roles=(),  # started by the sender's recall, never by hand
     operators={"documents.decide_recall": decide_recall},
+    # The sender hears the answer to its recall: 15 agreed, 16 refused with the reason.
+    status_milestones=(RECALL_AGREED, RECALL_REFUSED),
 )

@@ -165,6 +165,12 @@ class DocumentFull(DocumentOut):
     instance_id: int | None
 
 
+class RecipientStep(Strict):
+    code: str
+    at: str
+    note: str | None
+
+
 class Recipient(Strict):
     code: str | None
     name: str
@@ -173,6 +179,8 @@ class Recipient(Strict):
     at: str | None
     note: str | None
     exchange: str | None
+    timeline: list[RecipientStep]  # by the recipient's own clock; external ones from its status packages
+    slow: bool  # chậm tiếp nhận: 01 not followed by 03 within EXCHANGE_SLOW_ACCEPT_WORKING_DAYS
 
 
 class OutgoingOut(Strict):

@@ -12,6 +12,7 @@ from sqlalchemy.orm import defer, selectinload
 from app.auth.decorators import role_required
 from app.auth.session import signed_in_user
 from app.directory.roles import ADMIN, DESIGNER, ROLE_LABELS, TASK_ROLES
+from app.documents.vocabulary import STATUS_LABELS
 from app.extensions import db
 from app.web.routing import bounded_int
 from app.workflow.deployment import latest_version
@@ -69,8 +70,9 @@ def editor(process_id: str):
     settings = {"lanes": lanes, "operators": sorted(catalogue().operators), "forms": known_forms(process_id),
                 "lockVersion": draft.lock_version if draft else 0, "problems": draft.problems if draft else [],
                 "formEditorUrl": url_for("designer_forms.form_editor", process_id=process_id)}
+    milestones = [(code, STATUS_LABELS.get(code, code)) for code in definition.status_milestones]
     return render_template("designer/editor.html", definition=definition, draft=draft, settings=settings,
-                           current=latest_version(process_id))
+                           current=latest_version(process_id), milestones=milestones)
 
 
 @bp.route("/<process_id>/ban-nhap.bpmn")

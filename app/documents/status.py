@@ -1,9 +1,27 @@
-"""The status trail of a document (QCVN 102 codes): every change kept with time, actor and note."""
+"""The status trail of a document (QCVN 102 codes): every change kept with time, actor and note.
+
+Other domains hear of each change through listeners registered on the app (`add_status_listener`), so
+this module does not depend on them: the exchange tells an external sender its milestones that way.
+"""
+from collections.abc import Callable
+
+from flask import Flask, current_app
+
 from app.audit.services import record
 from app.extensions import db
 from app.sqltypes import utcnow
 
 from .models import COMPLETED, REFUSED, Document, StatusChange
+
+LISTENERS_KEY = "lienthong.status_listeners"
+# listener(document, change, *, actor): runs in the change's transaction; flushes, never commits.
+StatusListener = Callable[..., None]
+
+
+def add_status_listener(app: Flask, listener: StatusListener) -> None:
+    listeners = app.extensions.setdefault(LISTENERS_KEY, [])
+    if listener not in listeners:
+        listeners.append(listener)
 
 
 def change_status(document: Document, code: str, *, actor=None, note: str = "") -> StatusChange:
@@ -11,7 +29,7 @@ def change_status(document: Document, code: str, *, actor=None, note: str = "") 
     if document.status_code == code and document.statuses:
         return document.statuses[-1]
     change = StatusChange(code=code, actor_id=actor.id if actor else None, note=note or "", at=utcnow(),
-                          # External senders hear of it by a status package, sent later by the exchange.
+                          # External senders hear of it by a status package (the exchange's listener).
                           notice_pending=document.origin == "edxml")
     document.statuses.append(change)
     document.status_code = code
@@ -20,4 +38,6 @@ def change_status(document: Document, code: str, *, actor=None, note: str = "") 
     db.session.flush()
     record("document_status", actor=actor, subject=("document", str(document.id)), agency_id=document.agency_id,
            code=code, note=note or "")
+    for listener in current_app.extensions.get(LISTENERS_KEY, ()):
+        listener(document, change, actor=actor)
     return change

@@ -71,17 +71,18 @@ def hub_register_command(system_id, secret, name, agencies, parent, endpoint, da
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("--to", "to_code", help="Mã định danh cơ quan nhận, khi gói tin không gửi cơ quan nào trong hệ thống.")
 def import_command(files, to_code):
-    """Receive edXML packages from files; print each document id and warning, exit 1 when one is refused."""
+    """Receive edXML packages (documents or statuses) from files; print each document id and warning, exit 1
+    when one is refused."""
     from app.extensions import db
 
+    from .dispatch import receive_any
     from .edxml.safe_xml import PackageRefused
-    from .importing import import_package
 
     refused = False
     for path in files:
         try:
             with open(path, "rb") as handle:
-                imported = import_package(handle.read(), actor=None, to_code=to_code)
+                imported = receive_any(handle.read(), actor=None, to_code=to_code)
         except PackageRefused as refusal:
             db.session.rollback()
             refused = True
@@ -89,7 +90,10 @@ def import_command(files, to_code):
             continue
         db.session.commit()
         ids = ", ".join(str(i) for i in imported.document_ids)
-        click.echo(f"{path}: văn bản {ids}")
+        if imported.status_code:
+            click.echo(f"{path}: trạng thái {imported.status_code} cho văn bản đi {ids}")
+        else:
+            click.echo(f"{path}: văn bản {ids}")
         for warning in imported.warnings:
             click.echo(f"  cảnh báo: {warning}")
     if refused:

@@ -27,7 +27,7 @@ from app.filestore import UploadBatch, UploadRefused
 from app.signing.validation import crls_from_config, trust_roots_from_config
 
 from .addressing import RecipientRefused, resolve_recipient
-from .edxml.model import BUSINESS_NEW, BUSINESS_RECALL, BUSINESS_REPLACE, DocumentPackage
+from .edxml.model import BUSINESS_NEW, BUSINESS_RECALL, BUSINESS_REPLACE, DocumentPackage, Parsed
 from .edxml.parse import parse_package
 from .edxml.safe_xml import PackageRefused
 from .edxml.signature import verify_signature
@@ -44,14 +44,15 @@ class Imported:
     warnings: list[str] = field(default_factory=list)
 
 
-def import_package(data: bytes, *, actor, to_code: str | None = None) -> Imported:
+def import_package(data: bytes, *, actor, to_code: str | None = None, parsed: Parsed | None = None) -> Imported:
     """Receive the package at each agency here it is addressed to; raise PackageRefused with the reasons.
 
     `actor` is the clerk who brought it (their agency must be among the recipients), or None for the
-    system (a command, the axis inbox); `to_code` directs a package addressed to no agency here.
+    system (a command, the axis inbox); `to_code` directs a package addressed to no agency here;
+    `parsed` is `data` already parsed as a document package (receive_any), which is not parsed twice.
     """
     config = current_app.config
-    parsed = parse_package(data, max_bytes=config["EXCHANGE_MAX_PACKAGE_MB"] * MB)
+    parsed = parsed or parse_package(data, max_bytes=config["EXCHANGE_MAX_PACKAGE_MB"] * MB)
     package: DocumentPackage = parsed.package
     business = package.bussiness.bussiness_doc_type if package.bussiness else BUSINESS_NEW
     if business not in (BUSINESS_NEW, BUSINESS_RECALL, BUSINESS_REPLACE):

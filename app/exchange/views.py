@@ -13,8 +13,8 @@ from app.documents.access import open_document
 from app.extensions import db
 from app.filestore import path_for
 
+from .dispatch import receive_any
 from .edxml.safe_xml import PackageRefused
-from .importing import import_package
 from .received import ReceivedPackage
 
 bp = Blueprint("exchange", __name__)
@@ -29,6 +29,7 @@ class Outcome:
     document_ids: list[int] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
+    status_code: str | None = None  # a status package: the code it put on the outgoing document
 
 
 @bp.route("/lien-thong/nhan-goi", methods=["GET", "POST"])
@@ -50,13 +51,14 @@ def _receive_one(upload, actor) -> Outcome:
     """Each file commits or rolls back alone: one refused package does not undo the others."""
     outcome = Outcome(Path(upload.filename).name[:200])
     try:
-        imported = import_package(upload.read(), actor=actor)
+        imported = receive_any(upload.read(), actor=actor)
     except PackageRefused as refused:
         db.session.rollback()
         outcome.reasons = refused.reasons
         return outcome
     db.session.commit()
     outcome.document_ids, outcome.warnings = imported.document_ids, imported.warnings
+    outcome.status_code = imported.status_code
     return outcome
 
 

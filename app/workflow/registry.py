@@ -37,6 +37,9 @@ class ProcessDefinition:
     samples: dict[str, Callable[[dict], Any]] = field(default_factory=dict)
     # The data a test run starts with (what the process's real starter would put in).
     sample_start: dict = field(default_factory=dict)
+    # Status codes (QCVN 102) that reach the external sender of the case's document when the process
+    # reaches them: declared here once, shown in the designer, sent by the exchange (status_notices).
+    status_milestones: tuple[str, ...] = ()
 
 
 @dataclass

@@ -94,3 +94,15 @@ def test_a_diagram_from_another_modeler_is_uploaded_with_its_own_layout(app, db,
         content_type="multipart/form-data", follow_redirects=True).get_data(as_text=True)
     assert "bản nháp hợp lệ" in page
     assert db.session.scalars(select(ProcessDraft)).one().bpmn_xml == camunda.decode()  # its coordinates kept
+
+
+def test_the_editor_lists_the_statuses_a_process_sends_to_an_external_sender(app, db, deployed, designer, login,
+                                                                               client):
+    db.session.commit()
+    login(designer)
+    page = client.get("/thiet-ke/incoming_document").get_data(as_text=True)
+    listed = page[page.index('id="milestones"'):].split("</ul>")[0]
+    assert "Trạng thái gửi cho nơi gửi" in page
+    assert re.findall(r">(\d\d)</span>", listed) == ["01", "02", "03", "04", "05", "06"]
+    assert "Từ chối tiếp nhận" in listed and "Hoàn thành" in listed
+    assert "Trạng thái gửi cho nơi gửi" not in client.get("/thiet-ke/assign_work").get_data(as_text=True)

@@ -32,6 +32,8 @@ def test_run_job_sends_the_outbox_and_polls_the_inbox(app, committed_db, monkeyp
     assert run_job(app, "send_outbox_messages")["sent"] == 1
     assert committed_db.session.scalars(select(OutboxMessage.state)).all() == ["sent"]
     committed_db.session.rollback()  # on SQLite a reading transaction holds the write lock (BEGIN IMMEDIATE)
+    monkeypatch.setitem(app.config, "EXCHANGE_IMPORT", None)  # init_exchange wires one; without it
+    assert run_job(app, "poll_exchange_inbox") == {}  # nothing is taken
     axis = RecordingInbox({"r-1": b"Van ban"})
     monkeypatch.setitem(app.config, "EXCHANGE_TRANSPORT", axis)
     monkeypatch.setitem(app.config, "EXCHANGE_IMPORT", DocumentImport(agency_id))

@@ -9,7 +9,7 @@ from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.sqltypes import UtcDateTime
+from app.sqltypes import UtcDateTime, utcnow
 
 # Where the draft stands; what the drafter sees in "Dự thảo" and on the document page.
 STAGES = ("drafting", "content_review", "format_check", "signing", "issuing", "released", "recalled", "replaced")
@@ -65,5 +65,26 @@ class OutgoingRecipient(db.Model):
     agency = relationship("Agency")
     delivered_document = relationship("Document", foreign_keys=[delivered_document_id])
     outbox_message = relationship("OutboxMessage")
+    external_statuses: Mapped[list["ExternalRecipientStatus"]] = relationship(
+        order_by="(ExternalRecipientStatus.at, ExternalRecipientStatus.id)", cascade="all, delete-orphan")
 
     __table_args__ = (UniqueConstraint("draft_id", "code"),)
+
+
+class ExternalRecipientStatus(db.Model):
+    """One status an external recipient sent back (a status package): its timeline, kept in full.
+
+    `at` is the recipient's own Timestamp, so packages arriving out of order still line up; the same
+    code at the same moment is the same status however often it arrives.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recipient_id: Mapped[int] = mapped_column(ForeignKey("outgoing_recipient.id"), index=True)
+    code: Mapped[str] = mapped_column(String(2))
+    description: Mapped[str] = mapped_column(Text, default="")
+    staff: Mapped[str] = mapped_column(String(255), default="")
+    at = mapped_column(UtcDateTime, nullable=False)
+    received_at = mapped_column(UtcDateTime, default=utcnow, nullable=False)
+    package_sha256: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (UniqueConstraint("recipient_id", "code", "at"),)
