@@ -27,6 +27,7 @@ from app.sqltypes import utcnow
 from .edxml.build import build_package
 from .edxml.model import (
     BUSINESS_NEW,
+    BUSINESS_RECALL,
     BUSINESS_REPLACE,
     Attachment,
     Bussiness,
@@ -113,8 +114,9 @@ def outgoing_package(document: Document, draft: OutgoingDraft, recipients: list[
     return _package(document, draft, recipients)[0]
 
 
-def _package(document: Document, draft: OutgoingDraft, recipients: list[OutgoingRecipient]) -> tuple[bytes, bool]:
-    """The package and whether its header is signed."""
+def _package(document: Document, draft: OutgoingDraft, recipients: list[OutgoingRecipient],
+             bussiness: Bussiness | None = None) -> tuple[bytes, bool]:
+    """The package and whether its header is signed (`bussiness`: what it does; default new or replacement)."""
     _refuse_secret(document)
     attachments = _attachments(document)
     package = DocumentPackage(
@@ -127,7 +129,7 @@ def _package(document: Document, draft: OutgoingDraft, recipients: list[Outgoing
         other_info=OtherInfo(priority=document.urgency, promulgation_amount=len(draft.recipients),
                              page_amount=document.page_count, appendixes=[a.name for a in attachments[1:]]),
         trace_headers=[TraceHeader(document.agency.code, utcnow().replace(microsecond=0))],
-        bussiness=_bussiness(document), attachments=attachments)
+        bussiness=bussiness or _bussiness(document), attachments=attachments)
     built = build_package(package)
     try:
         return sign_package_with_agency_key(built, document.agency_id, current_app.config), True
@@ -148,6 +150,22 @@ def queue_release(document: Document, draft: OutgoingDraft, *, actor) -> OutboxM
     for recipient in external:
         recipient.exchange_state, recipient.queued_at, recipient.outbox_message_id = "queued", now, message.id
     record("document_package_queued", actor=actor, subject=("document", str(document.id)),
+           agency_id=document.agency_id, outbox_message_id=message.id, recipients=message.recipient_codes,
+           package_sha256=message.package_sha256, signed=signed)
+    return message
+
+
+def queue_recall(document: Document, draft: OutgoingDraft, *, actor, reason: str) -> OutboxMessage | None:
+    """A recall package (BussinessDocType 1) to the external recipients the document went to; each answers
+    15 or 16 with a status package."""
+    external = [r for r in draft.recipients if r.agency_id is None and r.outbox_message_id is not None]
+    if not external:
+        return None
+    recall = Bussiness(BUSINESS_RECALL, bussiness_doc_reason=reason, document_id=document_edxml_id(document))
+    package, signed = _package(document, draft, external, recall)
+    message = queue_message(agency_id=document.agency_id, kind="edoc", package=package,
+                            recipient_codes=[r.code for r in external], document_id=document.id)
+    record("document_recall_queued", actor=actor, subject=("document", str(document.id)),
            agency_id=document.agency_id, outbox_message_id=message.id, recipients=message.recipient_codes,
            package_sha256=message.package_sha256, signed=signed)
     return message

@@ -187,3 +187,16 @@ def test_a_seal_key_in_a_token_sends_the_package_unsigned_with_a_warning(app, db
     assert "leaves unsigned" in caplog.text
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.event_type == "document_package_queued")).one()
     assert event.data["signed"] is False
+
+
+def test_a_recall_sends_one_recall_package_to_the_external_recipients(app, db, sender):
+    from app.documents.outgoing.recall import request_recall
+
+    document = released(app, db, sender, external_recipients=EXTERNAL)
+    with app.test_request_context():
+        request_recall(document, actor=sender.clerk, reason="Ban hành nhầm nơi nhận")
+    release_message, recall_message = messages(db)
+    assert recall_message.recipient_codes == release_message.recipient_codes == [GOVERNMENT_OFFICE, MINISTRY]
+    package = parse_package(recall_message.package).package
+    assert package.bussiness == Bussiness(1, "Ban hành nhầm nơi nhận", document_id=package.document_id)
+    assert package.document_id == parse_package(release_message.package).package.document_id

@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from app.audit.services import record
 from app.documents.models import Document, DocumentNote
 from app.documents.recall import ask_recipient_to_recall
+from app.exchange.sending import queue_recall
 from app.extensions import db
 from app.sqltypes import utcnow
 from app.workflow.errors import OperatorRefused
@@ -29,8 +30,9 @@ def request_recall(document: Document, *, actor, reason: str) -> int:
             asked += ask_recipient_to_recall(recipient.delivered_document, sender_name=document.issuer_name,
                                              reason=reason, actor=actor)
         elif recipient.exchange_state in ("queued", "sent"):
-            recipient.exchange_state, recipient.queued_at = "recall_queued", utcnow()  # a recall package
+            recipient.exchange_state, recipient.queued_at = "recall_queued", utcnow()
             asked += 1
+    queue_recall(document, draft, actor=actor, reason=reason)  # the external ones: one recall package
     draft.stage = "recalled"
     db.session.add(DocumentNote(document_id=document.id, kind="recall", text=reason, author_id=actor.id))
     record("document_recall_requested", actor=actor, subject=("document", str(document.id)),
