@@ -28,3 +28,35 @@ def test_a_package_sent_by_one_installation_arrives_at_the_other_once(app, db, m
     document = db.session.scalars(select(Document).where(Document.agency_id == receiver.id)).one()
     assert document.origin == "edxml" and document.status_code == RECEIVED
     assert db.session.scalar(select(func.count()).select_from(Document)) == 1
+
+
+def test_an_axis_outage_delays_the_package_and_it_is_delivered_once_after(app, db, make, deployed, hub, tmp_path):
+    from datetime import timedelta
+
+    from app.exchange.axis import AxisClient
+    from app.exchange.axis.hub import create_hub_app
+    from app.sqltypes import utcnow
+
+    from .conftest import SYSTEMS, served
+
+    sender = make.agency(code=AGENCY_A, name="Sở Nội vụ tỉnh A")
+    receiver = make.agency(code=AGENCY_B, name="Sở Tài chính tỉnh B")
+    make.user(agency=receiver, roles=("clerk",))
+    with app.test_request_context():
+        queue_message(agency_id=sender.id, kind="edoc", package=build_package(package(to=AGENCY_B)),
+                      recipient_codes=[AGENCY_B])
+        db.session.commit()
+        hub.stop()  # the axis is down for a while
+        assert send_due_messages(AxisTransport(hub.client("lienthong.a")))["retry"] == 1
+        assert send_due_messages(AxisTransport(hub.client("lienthong.a")))["sent"] == 0  # waits for its time
+        # Back up (the same store, another port): the next due send delivers it, once.
+        with served(create_hub_app(str(hub.engine.url))) as (url, _stop):
+            send_a = AxisTransport(AxisClient(url, "lienthong.a", SYSTEMS["lienthong.a"][0]))
+            take_b = AxisTransport(AxisClient(url, "lienthong.b", SYSTEMS["lienthong.b"][0]))
+            later = utcnow() + timedelta(minutes=2)
+            assert send_due_messages(send_a, later)["sent"] == 1
+            assert send_due_messages(send_a, later + timedelta(hours=1)) == {"sent": 0, "retry": 0, "dead": 0,
+                                                                              "lost": 0}
+            assert poll_inbox(take_b, received_package)["imported"] == 1
+            assert poll_inbox(take_b, received_package)["imported"] == 0
+    assert db.session.scalar(select(func.count()).select_from(Document)) == 1
