@@ -54,40 +54,47 @@ def stand_in(tmp_path):
 def test_release_statuses_and_recall_between_two_installations(tmp_path, stand_in):
     pki = tmp_path / "demo-pki"  # both trust the same demo root, as two real systems trust the national CA
 
-    def run(installation: str, step: str) -> dict:
+    def run(installation: str, step: str, *arguments) -> dict:
         system = {"a": "yenbai.a", "b": "laocai.b"}[installation]
         env = {**os.environ, "INSTANCE_PATH": str(tmp_path / installation), "AXIS_ENDPOINT": stand_in,
                "AXIS_SYSTEM_ID": system, "AXIS_SECRET": SECRETS[system]}
         env.pop("TEST_DATABASE_URL", None)
         done = subprocess.run([sys.executable, "-m", "tests.exchange.installation", step,
-                               str(tmp_path / installation), str(pki)], cwd=ROOT, env=env, capture_output=True,
-                              text=True, timeout=180)
+                               str(tmp_path / installation), str(pki), *map(str, arguments)], cwd=ROOT, env=env,
+                              capture_output=True, text=True, timeout=180)
         assert done.returncode == 0, done.stderr[-3000:]
         return json.loads(done.stdout.strip().splitlines()[-1])
 
-    released = run("a", "setup-a")
+    run("a", "setup-a")
     run("b", "setup-b")
-    assert run("a", "jobs")["sent"]["sent"] == 1  # A's release leaves through the stand-in
-    assert run("b", "jobs")["taken"]["imported"] == 1  # B's 01 is queued with it
-    second = run("b", "jobs")
-    assert second["taken"]["imported"] == 0  # acknowledged: never a second document
-    assert second["sent"]["sent"] == 1  # the 01 goes back to A
-    [arrived] = run("b", "b-documents")["documents"]
-    assert (arrived["status"], arrived["origin"], arrived["symbol"]) == ("01", "edxml", released["symbol"])
-    assert arrived["verdicts"] == ["valid", "valid"]
+    first, second = run("a", "a-releases"), run("a", "a-releases")
+    assert run("a", "jobs")["sent"]["sent"] == 2  # A's releases leave through the stand-in
+    assert run("b", "jobs")["taken"]["imported"] == 2  # each at 01, its 01 queued with it
+    again = run("b", "jobs")
+    assert again["taken"]["imported"] == 0  # acknowledged: never a second document
+    assert again["sent"]["sent"] == 2  # the two 01 go back to A
+    arrived = run("b", "b-documents")["documents"]
+    assert [(d["status"], d["origin"], d["symbol"]) for d in arrived] == [
+        ("01", "edxml", first["symbol"]), ("01", "edxml", second["symbol"])]
+    assert all(d["verdicts"] == ["valid", "valid"] for d in arrived)
 
-    run("b", "b-registers")
-    assert run("b", "jobs")["sent"]["sent"] == 1  # the 03
+    # The first is handled to the end at B: 03, 04, 05, 06 reach A's timeline.
+    run("b", "b-registers", 1)
+    run("b", "b-handles", 1)
+    assert run("b", "jobs")["sent"]["sent"] == 4
     run("a", "jobs")
-    assert run("a", "a-timeline")["timeline"] == ["01", "03"]
+    assert run("a", "a-timeline", 1)["timeline"] == ["01", "03", "04", "05", "06"]
 
-    run("a", "a-recalls")
+    # The second is recalled while B handles it: 13 at B, agreed, its handling cancelled, 15 on A's timeline.
+    run("b", "b-registers", 2)
+    run("b", "jobs")
+    run("a", "a-recalls", 2)
     run("a", "jobs")
     run("b", "jobs")
-    assert run("b", "b-documents")["documents"][0]["status"] == "13"
-    run("b", "b-agrees-to-recall")
+    assert run("b", "b-documents")["documents"][1]["status"] == "13"
+    run("b", "b-agrees-to-recall", 2)
     run("b", "jobs")
     run("a", "jobs")
-    [after] = run("b", "b-documents")["documents"]
-    assert (after["status"], after["instance"]) == ("15", "cancelled")
-    assert run("a", "a-timeline") == {"status": "15", "timeline": ["01", "03", "15"], "outbox": "sent"}
+    recalled = run("b", "b-documents")["documents"][1]
+    assert (recalled["status"], recalled["instance"]) == ("15", "cancelled")
+    assert run("a", "a-timeline", 2) == {"status": "15", "timeline": ["01", "03", "15"], "outbox": "sent"}
