@@ -5,17 +5,22 @@ with a demo certificate of the ministry, then received through `import_package` 
 messy the way real packages are (a number that is not a number), so its warning shows on the document.
 """
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from flask import current_app
+from sqlalchemy import select
 
+from app.documents.models import Document
+from app.documents.outgoing.models import OutgoingRecipient
+from app.extensions import db
 from app.rendering.jinja import environment_renderer
 from app.rendering.pdf import render_pdf
 from app.signing.demo_pki import ensure_demo_pki
 from app.signing.pades import sign_pdf
 from app.vietnam_time import VIETNAM, vietnam_today
 
+from .dispatch import receive_any
 from .edxml import (
     Attachment,
     Code,
@@ -24,13 +29,17 @@ from .edxml import (
     Organization,
     OtherInfo,
     PromulgationInfo,
+    ResponseFor,
     SignerInfo,
+    StatusPackage,
     TraceHeader,
     build_package,
+    build_status,
     document_id,
 )
 from .edxml.signature import sign_package
 from .importing import import_package
+from .sending import document_edxml_id
 
 
 @dataclass(frozen=True)
@@ -66,7 +75,8 @@ PACKAGES = (
 
 
 def seed_demo_packages() -> int:
-    """Receive the demo packages (flushes; the caller commits); returns how many documents they made."""
+    """Receive the demo packages and the Government Office's statuses about the demo letter sent to it
+    (flushes; the caller commits); returns how many documents the packages made."""
     config = current_app.config
     pki = ensure_demo_pki(Path(config["PKI_DIR"]))
     render = environment_renderer()
@@ -78,7 +88,27 @@ def seed_demo_packages() -> int:
         data = sign_package(build_package(_package(demo, day, pdf)), key=seal.private_key,
                             certificates=[seal.certificate, *seal.ca_chain])
         made += len(import_package(data, actor=None).document_ids)
+    _statuses_from_the_government_office(pki)
     return made
+
+
+def _statuses_from_the_government_office(pki) -> None:
+    """The demo letter released to Văn phòng Chính phủ (outside) came back at 01, then 03 (its package
+    itself waits in the outbox: the demo has no axis)."""
+    code, name = PACKAGES[0].sender
+    recipient = db.session.scalars(select(OutgoingRecipient).where(OutgoingRecipient.code == code)).first()
+    if recipient is None:
+        return
+    document = db.session.get(Document, recipient.draft_id)
+    seal = pki.issue_organisation(code, name)
+    arrived = datetime.now(VIETNAM).replace(microsecond=0) - timedelta(hours=3)
+    for status_code, at in (("01", arrived), ("03", arrived + timedelta(hours=1))):
+        status = StatusPackage(
+            response_for=ResponseFor(organ_id=document.agency.code, code=document.symbol,
+                                     promulgation_date=document.document_date, document_id=document_edxml_id(document)),
+            sender=Organization(code, organ_name=name), status_code=status_code, timestamp=at)
+        receive_any(sign_package(build_status(status), key=seal.private_key,
+                                 certificates=[seal.certificate, *seal.ca_chain]), actor=None)
 
 
 def _letter(render, demo: DemoPackage, day: date) -> bytes:

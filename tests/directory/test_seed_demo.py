@@ -10,6 +10,8 @@ from app.demo_cli import DEMO_PASSWORD
 from app.directory.demo import FIXED_ACCOUNTS
 from app.directory.models import AGENCY_CODE_PATTERN, Agency, User, UserRole
 from app.directory.roles import ROLES
+from app.documents.outgoing.models import OutgoingDraft, OutgoingRecipient
+from app.documents.outgoing.page import recipient_statuses
 from app.exchange.received import ReceivedPackage
 from app.sqltypes import utcnow
 
@@ -26,6 +28,12 @@ def test_seed_demo_builds_the_province(app, db, client):
     assert [p.agency.short_name for p in received] == ["VPUBND", "SNV", "STC"]
     assert {p.signature["verdict"] for p in received} == {"valid"}
     assert [bool(p.warnings) for p in received] == [False, True, False]  # the messy number
+    # A letter released to the Government Office (outside): its package waits in the outbox (no axis in the
+    # demo) and the Government Office's 01 and 03 are on its timeline.
+    sent_out = db.session.scalars(select(OutgoingRecipient).where(OutgoingRecipient.code == "000.00.00.G22")).one()
+    [line] = [r for r in recipient_statuses(db.session.get(OutgoingDraft, sent_out.draft_id))
+              if r.code == "000.00.00.G22"]
+    assert [step.code for step in line.timeline] == ["01", "03"] and line.outbox_state == "pending"
 
     # The seeded history is anchored at once: it still verifies a day later, with no job having run.
     head = db.session.scalar(select(func.max(AuditEvent.seq)))

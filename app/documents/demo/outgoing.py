@@ -38,13 +38,15 @@ class DemoDraft:
     urgency: int = 0
     authority: str = "TL."
     authority_of: str = "Chủ tịch"
+    external: str = ""  # "mã định danh - tên" lines of recipients outside the installation (via the axis)
 
 
 DRAFTS = (
     DemoDraft("CV", "Đề nghị báo cáo kết quả thực hiện cải cách hành chính năm 2026",
               "Thực hiện Kế hoạch cải cách hành chính năm 2026 của Ủy ban nhân dân tỉnh, Văn phòng UBND tỉnh đề nghị "
               "các cơ quan báo cáo kết quả thực hiện, gửi về Văn phòng trước ngày 15 tháng 12 năm 2026.\n"
-              "Trân trọng./.", ("SNV", "STC", "STP"), "released_mixed"),
+              "Trân trọng./.", ("SNV", "STC", "STP"), "released_mixed",
+              external="000.00.00.G22 - Văn phòng Chính phủ"),
     DemoDraft("GM", "Mời dự hội nghị tổng kết công tác văn thư, lưu trữ năm 2026",
               "Văn phòng UBND tỉnh trân trọng kính mời đại diện lãnh đạo Sở Nội vụ dự hội nghị tổng kết công tác "
               "văn thư, lưu trữ năm 2026.\nThời gian: 08 giờ 00 phút, ngày 18 tháng 12 năm 2026.\n"
@@ -111,7 +113,8 @@ def _drive(people: _People, draft: DemoDraft) -> Document:
     complete_task(_task(instance.id, "draft").task_uuid, {
         "doc_type": draft.doc_type, "subject": draft.subject, "body": draft.body,
         "recipients": [people.agencies[name].code for name in draft.recipients], "signer": leader.username,
-        "authority": draft.authority, "authority_of": draft.authority_of, "urgency": draft.urgency, "secrecy": 0},
+        "authority": draft.authority, "authority_of": draft.authority_of, "urgency": draft.urgency, "secrecy": 0,
+        "external_recipients": draft.external},
         actor=specialist)
     document = db.session.scalars(select(Document).where(Document.instance_id == instance.id)).one()
     if draft.stage == "content_review":
