@@ -62,3 +62,21 @@ def test_the_outgoing_api_gives_each_recipient_its_outbox_state(app, db, make, c
         (THEIRS, "sent", "03"), (MINISTRY, "dead", None)]
     [listed] = client.get("/api/v1/documents/outgoing", headers=auth).get_json()["items"]
     assert [r["outbox_state"] for r in listed["outgoing"]["recipients"]] == ["sent", "dead"]
+
+
+def test_the_summary_costs_the_same_statements_for_one_document_or_three(app, db, make, client, login,
+                                                                         count_queries):
+    document, clerk = _sent_to_two(app, db, make)
+    login(clerk)
+
+    def statements() -> int:
+        db.session.expire_all()  # the test client's requests share the test's session: nothing loaded is reused
+        with count_queries() as counted:
+            assert client.get("/van-ban-di").status_code == 200
+        return len(counted.statements)
+
+    one = statements()
+    for number in ("16", "17"):
+        make_outgoing(db, make, number=number, recipients=((THEIRS, "Sở Tài chính tỉnh B"), (MINISTRY, "Bộ Nội vụ")))
+    db.session.commit()
+    assert statements() == one
