@@ -63,3 +63,30 @@ def _document(db, agency, urgency: int) -> int:
     db.session.add(document)
     db.session.flush()
     return document.id
+
+
+def test_the_arrival_of_an_urgent_document_is_told_to_its_sender_at_once(app, db, make, deployed, hub, monkeypatch):
+    from dataclasses import replace
+
+    from sqlalchemy import select
+
+    from app.exchange.dispatch import receive_any
+    from app.exchange.edxml import Organization, OtherInfo, build_package
+    from app.exchange.messages import OutboxMessage
+
+    from ..test_import import package
+
+    monkeypatch.setitem(app.config, "EXCHANGE_TRANSPORT", AxisTransport(hub.client("lienthong.b")))
+    make.user(agency=make.agency(code=AGENCY_B, name="Sở Tài chính tỉnh B"), roles=("clerk",))
+    for number, priority in (("90", 3), ("91", 0)):  # hỏa tốc, thường
+        sent_by_a = replace(package(to=AGENCY_B, number=number), sender=Organization(AGENCY_A, organ_name="Sở Nội vụ"),
+                            other_info=OtherInfo(priority=priority))
+        with app.test_request_context():
+            receive_any(build_package(sent_by_a), actor=None)  # the arrival queues its 01 for A
+        db.session.commit()
+    db.session.expire_all()
+    notices = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "status")
+                                 .order_by(OutboxMessage.id)).all()
+    assert [(db.session.get(Document, m.document_id).urgency, m.state) for m in notices] == [
+        (3, "sent"), (0, "pending")]
+    assert len(hub.client("lienthong.a").get_received_edoc_list("status")) == 1
