@@ -92,6 +92,8 @@ def settings_from_environment(instance_path: str) -> dict:
         "EXCHANGE_OUTBOX_INTERVAL_SECONDS": int(env.get("EXCHANGE_OUTBOX_INTERVAL_SECONDS", "30")),
         "EXCHANGE_INBOX_INTERVAL_SECONDS": int(env.get("EXCHANGE_INBOX_INTERVAL_SECONDS", "60")),
         "EXCHANGE_INBOX_MAX_TRIES": int(env.get("EXCHANGE_INBOX_MAX_TRIES", "5")),
+        # The axis' directory changes rarely; a daily getAgenciesList keeps names and codes current.
+        "EXCHANGE_AGENCIES_SYNC_HOURS": float(env.get("EXCHANGE_AGENCIES_SYNC_HOURS", "24")),
         # "Chậm tiếp nhận" on an outgoing document: a recipient's 01 not followed by 03 within these working days.
         "EXCHANGE_SLOW_ACCEPT_WORKING_DAYS": int(env.get("EXCHANGE_SLOW_ACCEPT_WORKING_DAYS", "1")),
         # Set by the wiring in create_app when the axis is configured (objects, not environment values).

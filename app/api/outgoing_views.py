@@ -56,6 +56,7 @@ def outgoing_json(draft: OutgoingDraft) -> dict:
         "released_at": draft.released_at.isoformat() if draft.released_at else None,
         "recipients": [{"code": r.code, "name": r.name, "internal": r.internal, "status": r.status_code,
                         "at": r.at.isoformat() if r.at else None, "note": r.note, "exchange": r.exchange_state or None,
+                        "outbox_state": r.outbox_state,
                         "timeline": [{"code": s.code, "at": s.at.isoformat(), "note": s.note or None} for s in r.timeline],
                         "slow": r.slow}
                        for r in recipient_statuses(draft)],

@@ -179,6 +179,9 @@ class Recipient(Strict):
     at: str | None
     note: str | None
     exchange: str | None
+    # External: the state of the outbox message carrying its package (pending, sending, sent, dead,
+    # cancelled); null inside the installation.
+    outbox_state: str | None
     timeline: list[RecipientStep]  # by the recipient's own clock; external ones from its status packages
     slow: bool  # chậm tiếp nhận: 01 not followed by 03 within EXCHANGE_SLOW_ACCEPT_WORKING_DAYS
 

@@ -5,12 +5,13 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from .agency_cli import agencies_import_command
+from .agency_cli import agencies_import_command, agencies_sync_command
 from .axis.hub import BANNER, create_hub_app, default_hub_database_url
 from .axis.hub import store as hub_store
 
 exchange_cli = AppGroup("exchange", help="Liên thông văn bản: gói edXML, trục liên thông.")
 exchange_cli.add_command(agencies_import_command)
+exchange_cli.add_command(agencies_sync_command)
 
 DATABASE_HELP = "Cơ sở dữ liệu riêng của bản mô phỏng (mặc định: instance/axis-hub.db)."
 

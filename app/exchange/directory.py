@@ -7,7 +7,7 @@ import csv
 import io
 import json
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, is_dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import Boolean, String, select
@@ -164,10 +164,11 @@ def import_agencies(data: bytes, filename: str, *, actor=None) -> ImportSummary:
     return upsert_agencies(rows, source=source, summary=summary, actor=actor)
 
 
-def sync_agencies(fetch: Callable[[], Iterable[Mapping]], *, actor=None) -> ImportSummary:
-    """Upsert the axis' agency list (`fetch` is getAgenciesList); codes it no longer lists become inactive."""
+def sync_agencies(fetch: Callable[[], Iterable], *, actor=None) -> ImportSummary:
+    """Upsert the axis' agency list (`fetch` is getAgenciesList: mappings, or the client's AxisAgency
+    records); codes it no longer lists become inactive."""
     summary = ImportSummary()
-    rows = rows_from_records(list(fetch()), summary)
+    rows = rows_from_records([asdict(r) if is_dataclass(r) else r for r in fetch()], summary)
     if not rows:
         # An empty answer is far likelier a fault than a country without agencies: change nothing.
         summary.errors.append(_("Trục liên thông trả về danh sách cơ quan rỗng; không cập nhật."))

@@ -20,7 +20,9 @@ from sqlalchemy import and_, select, update
 from app.audit.services import record
 from app.directory.models import Agency
 from app.directory.scoping import scoped
+from app.documents.models import Document
 from app.extensions import db
+from app.jobs.after_commit import enqueue_after_commit
 from app.sqltypes import utcnow
 
 from .messages import KINDS, OutboxMessage
@@ -31,6 +33,7 @@ log = logging.getLogger(__name__)
 DEFAULT_BACKOFF_SECONDS = (60, 300, 1800, 7200, 21600)  # 1 m, 5 m, 30 m, 2 h, 6 h
 DEFAULT_MAX_TRIES = 5
 DEFAULT_SEND_LEASE_SECONDS = 600
+URGENT = 1  # khẩn; thượng khẩn (2) and hỏa tốc (3) too
 
 
 class OutboxError(Exception):
@@ -64,7 +67,8 @@ class SendPolicy:
 
 def queue_message(*, agency_id: int, kind: str, package: bytes, recipient_codes: list[str],
                   document_id: int | None = None, now: datetime | None = None) -> OutboxMessage:
-    """Put a package in the outbox, due at once; the caller commits (then may enqueue the send job)."""
+    """Put a package in the outbox, due at once; the caller commits. A package of an urgent document is
+    sent right after that commit, the others at the send job's next run."""
     if kind not in KINDS:
         raise ValueError(f"unknown outbox kind {kind!r}")
     if not recipient_codes:
@@ -75,7 +79,18 @@ def queue_message(*, agency_id: int, kind: str, package: bytes, recipient_codes:
                             next_try_at=now or utcnow())
     db.session.add(message)
     db.session.flush()
+    _send_soon_if_urgent(document_id)
     return message
+
+
+def _send_soon_if_urgent(document_id: int | None) -> None:
+    # Here, where every package is queued (release, recall, status notices, updates), rather than in the
+    # release's view: the release also runs from the API and the jobs, and status packages from any step.
+    if document_id is None or current_app.config.get("EXCHANGE_TRANSPORT") is None:
+        return
+    document = db.session.get(Document, document_id)
+    if document is not None and document.urgency >= URGENT:
+        enqueue_after_commit("send_outbox_messages")
 
 
 def _due(now: datetime):

@@ -13,8 +13,15 @@ from collections.abc import Callable
 
 from flask import Flask, current_app
 
+from app.exchange.jobs import (
+    AXIS_JOB_NAMES,
+    axis_configured,
+    exchange_configured,
+    poll_exchange_inbox,
+    send_outbox_messages,
+    sync_exchange_agencies,
+)
 from app.exchange.jobs import JOB_NAMES as EXCHANGE_JOBS
-from app.exchange.jobs import exchange_configured, poll_exchange_inbox, send_outbox_messages
 from app.extensions import db
 
 from .timers import fire_due_timers
@@ -35,6 +42,7 @@ JOBS: dict[str, Callable] = {
     "anchor_audit_chain": anchor_audit_chain,
     "send_outbox_messages": send_outbox_messages,
     "poll_exchange_inbox": poll_exchange_inbox,
+    "sync_exchange_agencies": sync_exchange_agencies,
 }
 
 # Seconds between runs of the periodic jobs (Celery beat uses the same table), before configuration.
@@ -43,16 +51,19 @@ SCHEDULE: dict[str, float] = {
     "anchor_audit_chain": 3600.0,
     "send_outbox_messages": 30.0,
     "poll_exchange_inbox": 60.0,
+    "sync_exchange_agencies": 86400.0,
 }
 
 
 def schedule_for(config) -> dict[str, float]:
     """SCHEDULE with the configured intervals (`flask audit verify` holds the anchors to theirs); the
-    exchange's jobs only when a transport is configured."""
+    exchange's jobs only when a transport is configured, the directory's sync only with an axis."""
     configured = {"anchor_audit_chain": 60.0 * config["AUDIT_ANCHOR_INTERVAL_MINUTES"],
                   "send_outbox_messages": float(config.get("EXCHANGE_OUTBOX_INTERVAL_SECONDS") or 30),
-                  "poll_exchange_inbox": float(config.get("EXCHANGE_INBOX_INTERVAL_SECONDS") or 60)}
-    skipped = () if exchange_configured(config) else EXCHANGE_JOBS
+                  "poll_exchange_inbox": float(config.get("EXCHANGE_INBOX_INTERVAL_SECONDS") or 60),
+                  "sync_exchange_agencies": 3600.0 * float(config.get("EXCHANGE_AGENCIES_SYNC_HOURS") or 24)}
+    skipped = (() if exchange_configured(config) else EXCHANGE_JOBS) + (
+        () if axis_configured(config) else AXIS_JOB_NAMES)
     return {name: configured.get(name, seconds) for name, seconds in SCHEDULE.items() if name not in skipped}
 
 

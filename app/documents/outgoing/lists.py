@@ -1,13 +1,21 @@
 """The queries behind "Văn bản đi" (released documents) and "Dự thảo" (drafts still on their way)."""
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from app.documents.access import visible_documents
 from app.documents.folding import fold
 from app.documents.models import Document
+from app.exchange.messages import OutboxMessage
 from app.extensions import db
 
-from .models import OutgoingDraft, OutgoingRecipient
+from .models import ExternalRecipientStatus, OutgoingDraft, OutgoingRecipient
+from .page import timeline_order
+
+# How the list names the outbox state of an external recipient's package, in the order it counts them.
+SENDING_LABELS = {"sent": _l("đã gửi"), "pending": _l("chờ gửi"), "dead": _l("gửi lỗi"), "cancelled": _l("đã hủy")}
 
 # Stages after release: the document is issued, whatever happened to it since.
 ISSUED_STAGES = ("released", "recalled", "replaced")
@@ -40,3 +48,52 @@ def drafts_by_document(documents) -> dict[int, OutgoingDraft]:
         selectinload(OutgoingDraft.recipients).selectinload(OutgoingRecipient.delivered_document),
         selectinload(OutgoingDraft.signer), selectinload(OutgoingDraft.drafter)))
     return {draft.document_id: draft for draft in drafts}
+
+
+@dataclass
+class ExternalSending:
+    """A released document's recipients outside the installation, in a few words for the list."""
+
+    total: int = 0
+    by_state: dict[str, int] = field(default_factory=dict)  # SENDING_LABELS key -> recipients
+    latest: dict[int, str] = field(default_factory=dict)  # recipient id -> its latest status code
+    last_code: str | None = None  # the latest status any of them sent back, by its own clock
+    last_name: str = ""
+
+    def counts(self) -> list[str]:
+        return [f"{self.by_state[state]} {label}" for state, label in SENDING_LABELS.items() if state in self.by_state]
+
+
+def external_sending(documents) -> dict[int, ExternalSending]:
+    """Per document of a page, its external recipients' sending and latest status, in two queries."""
+    ids = [document.id for document in documents]
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(OutgoingRecipient.draft_id, OutgoingRecipient.id, OutgoingRecipient.name, OutboxMessage.state)
+        .outerjoin(OutboxMessage, OutboxMessage.id == OutgoingRecipient.outbox_message_id)
+        .where(OutgoingRecipient.draft_id.in_(ids), OutgoingRecipient.agency_id.is_(None))).all()
+    if not rows:
+        return {}
+    summaries, names = {}, {}
+    for draft_id, recipient_id, name, state in rows:
+        summary = summaries.setdefault(draft_id, ExternalSending())
+        summary.total += 1
+        # "sending" is a claim in flight: still waiting as far as the clerk is concerned.
+        key = "pending" if state in (None, "sending") else state
+        summary.by_state[key] = summary.by_state.get(key, 0) + 1
+        names[recipient_id] = (draft_id, name)
+    statuses = db.session.execute(select(ExternalRecipientStatus.recipient_id, ExternalRecipientStatus.code,
+                                         ExternalRecipientStatus.at)
+                                  .where(ExternalRecipientStatus.recipient_id.in_(list(names))))
+    latest: dict[int, tuple] = {}
+    for recipient_id, code, at in statuses:
+        key = timeline_order(code, at)
+        if recipient_id not in latest or key > latest[recipient_id][0]:
+            latest[recipient_id] = (key, code)
+    for recipient_id, (_key, code) in sorted(latest.items(), key=lambda item: item[1][0]):
+        draft_id, name = names[recipient_id]
+        summary = summaries[draft_id]  # sorted: the last one written is the latest of the document
+        summary.latest[recipient_id] = code
+        summary.last_code, summary.last_name = code, name
+    return summaries

@@ -51,12 +51,17 @@ class OutgoingDetails:
     recipients: list[RecipientStatus]
 
 
+def timeline_order(code: str, at: datetime) -> tuple:
+    """Sort key of a recipient's statuses: its own clock, then the later milestone of one moment."""
+    return at, _RANK.get(code, 99)
+
+
 def _timeline(row: OutgoingRecipient) -> list[TimelineStep]:
     if row.delivered_document is not None:
         return [TimelineStep(s.code, s.at, s.note) for s in row.delivered_document.statuses]
     # Order-tolerant: the recipient's own Timestamps order its statuses, whatever order they arrived in.
     return sorted((TimelineStep(s.code, s.at, s.description) for s in row.external_statuses),
-                  key=lambda step: (step.at, _RANK.get(step.code, 99)))
+                  key=lambda step: timeline_order(step.code, step.at))
 
 
 def _vietnam_day(moment: datetime):

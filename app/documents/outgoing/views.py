@@ -17,7 +17,7 @@ from app.workflow.models import HumanTask
 from app.workflow.runtime import start_instance
 
 from .letter import render_letter
-from .lists import drafts_by_document, drafts_query, released_query
+from .lists import drafts_by_document, drafts_query, external_sending, released_query
 from .models import OutgoingDraft
 from .recall import request_recall
 from .replacement import replacement_data
@@ -34,7 +34,8 @@ def released_list():
     text = request.args.get("q", "").strip()[:200]
     page = db.paginate(released_query(actor, text), page=request.args.get("page", 1, type=bounded_int), per_page=PER_PAGE,
                        error_out=False)
-    return render_template("documents/outgoing_list.html", page=page, q=text, drafts=drafts_by_document(page.items))
+    return render_template("documents/outgoing_list.html", page=page, q=text, drafts=drafts_by_document(page.items),
+                           sending=external_sending(page.items))
 
 
 @bp.route("/du-thao")

@@ -1,6 +1,6 @@
 """The outbox's and the inbox's transport over the national axis (or its stand-in): the Protocols of
 app/exchange/transport.py spoken with the VDXP operations of the axis client."""
-from .client import AxisClient
+from .client import AxisClient, client_from_config
 
 
 class AxisTransport:
@@ -19,3 +19,10 @@ class AxisTransport:
 
     def acknowledge(self, remote_id: str, outcome: str) -> None:
         self.client.update_status(remote_id, outcome)
+
+
+def configured_axis_client(config) -> AxisClient | None:
+    """The axis client the exchange speaks through: the configured transport's, else one from the AXIS_*
+    settings; None when no axis is configured."""
+    transport = config.get("EXCHANGE_TRANSPORT")
+    return transport.client if isinstance(transport, AxisTransport) else client_from_config(config)
