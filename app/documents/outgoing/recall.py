@@ -30,7 +30,7 @@ def request_recall(document: Document, *, actor, reason: str) -> int:
             asked += ask_recipient_to_recall(recipient.delivered_document, sender_name=document.issuer_name,
                                              reason=reason, actor=actor)
         elif recipient.exchange_state in ("queued", "sent"):
-            recipient.exchange_state, recipient.queued_at = "recall_queued", utcnow()
+            recipient.exchange_state, recipient.queued_at = "recalling", utcnow()  # fits String(12)
             asked += 1
     queue_recall(document, draft, actor=actor, reason=reason)  # the external ones: one recall package
     draft.stage = "recalled"
