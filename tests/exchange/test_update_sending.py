@@ -42,3 +42,33 @@ def test_gui_cap_nhat_needs_a_recipient_outside(app, db, sender):  # noqa: F811
     with app.test_request_context(), pytest.raises(OperatorRefused, match="ngoài hệ thống"):
         send_update(document, actor=sender.clerk, reason="Bổ sung phụ lục")
     assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
+
+
+def test_the_recipients_15_comes_back_onto_the_senders_timeline(app, db, make, sender):  # noqa: F811
+    """One database plays both systems: the external recipient's agency appears after the release, so the
+    packages travel as bytes through receive_any both ways, as they would through the axis."""
+    from app.documents.outgoing.models import OutgoingDraft
+    from app.documents.outgoing.page import recipient_statuses
+    from app.exchange.dispatch import receive_any
+    from app.workflow.models import HumanTask
+    from app.workflow.runtime import complete_task
+
+    document = released(app, db, sender, external_recipients=EXTERNAL)
+    office = make.agency(code=GOVERNMENT_OFFICE, name="Văn phòng Chính phủ")
+    office_clerk = make.user(agency=office, roles=("clerk",))
+    [release] = db.session.scalars(select(OutboxMessage)).all()
+    with app.test_request_context():
+        [copy_id] = receive_any(release.package, actor=None, to_code=GOVERNMENT_OFFICE).document_ids
+        send_update(document, actor=sender.leader, reason="Bổ sung căn cứ pháp lý")
+        update = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "edoc")
+                                    .order_by(OutboxMessage.id.desc())).first()
+        assert receive_any(update.package, actor=None, to_code=GOVERNMENT_OFFICE).document_ids == [copy_id]
+        decide = db.session.scalars(select(HumanTask).where(HumanTask.subject_id == str(copy_id),
+                                                            HumanTask.spec_id == "decide")).one()
+        complete_task(decide.task_uuid, {"update_decision": "agree", "update_note": "Đã cập nhật"}, actor=office_clerk)
+        for status in db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "status")
+                                         .order_by(OutboxMessage.id)).all():
+            receive_any(status.package, actor=None)
+    line = next(r for r in recipient_statuses(db.session.get(OutgoingDraft, document.id)) if r.code == GOVERNMENT_OFFICE)
+    assert [step.code for step in line.timeline] == ["01", "15"]
+    assert (line.status_code, line.note) == ("15", "Đã cập nhật")
