@@ -84,6 +84,8 @@ def test_an_agreed_update_applies_the_changes_keeps_the_old_ones_and_answers_15(
     assert event.data["previous"]["subject"] == old_subject and event.data["changes"]["subject"] == NEW_SUBJECT
     assert codes_sent(db) == ["01", "15"]
     assert statuses_sent(db)[-1].response_for.document_id == package().document_id
+    shown = client.get(f"/van-ban/{document.id}").get_data(as_text=True)
+    assert "Tệp trước khi cập nhật" in shown and f"/tep/{old_main.id}" in shown.split("Tệp trước khi cập nhật", 1)[1]
 
 
 def test_a_refused_update_keeps_the_document_and_answers_16_with_the_reason(app, db, receiver):  # noqa: F811
