@@ -6,6 +6,7 @@ decides in a small process. Agreeing applies them (the values they replace kept 
 event, the old main file kept as superseded) and answers 15; refusing keeps the document as it is and
 answers 16 with the reason. Either answer leaves the document's own status where it was.
 """
+import re
 from datetime import date
 from pathlib import Path
 
@@ -73,7 +74,7 @@ def ask_recipient_to_update(document: Document, *, sender_code: str, sender_name
         UPDATE_PROCESS, actor=None, agency_id=document.agency_id,
         title=_("Cập nhật %(symbol)s", symbol=document.symbol), subject=(SUBJECT_TYPE, document.id), data={
             "document_id": document.id, "subject_type": "document", "subject_id": str(document.id),
-            "symbol": document.symbol, "sender_name": sender_name, "update_reason": reason,
+            "symbol": _cell(document.symbol), "sender_name": _cell(sender_name), "update_reason": _cell(reason),
             "changes": [{"label": labels[name], "current": _shown(name, _current(document, name)),
                          "new": _shown(name, value)} for name, value in changes.items()],
             "new_file_name": _cell(new_file.name) if new_file else "",
@@ -127,7 +128,7 @@ def _apply(document: Document, update: DocumentUpdate, *, actor) -> None:
     document.search_text = searchable_text(document)
     update.previous = previous
     labels = field_labels()
-    before = "; ".join(f"{labels.get(name, _('Tệp chính'))}: {_shown(name, value) or '—'}"
+    before = "; ".join(f"{labels.get(name, _('Tệp chính'))}: {_plain(name, value) or '—'}"
                        for name, value in previous.items())
     db.session.add(DocumentNote(document_id=document.id, kind="update", author_id=actor.id if actor else None,
                                 text=_("Cập nhật theo đề nghị của %(sender)s (%(reason)s). Trước khi cập nhật: %(before)s",
@@ -160,15 +161,21 @@ def _replace_main_file(document: Document, new_file: dict) -> str:
 
 
 def _shown(name: str, value: str) -> str:
-    """A value as the clerk reads it in the instructions' table (dates dd/mm/yyyy)."""
+    """A value as the clerk reads it in the instructions' table."""
+    return _cell(_plain(name, value))
+
+
+def _plain(name: str, value: str) -> str:
+    """A value as people read it (dates dd/mm/yyyy)."""
     if name in DATE_FIELDS and value:
-        value = date.fromisoformat(value).strftime("%d/%m/%Y")
-    return _cell(value)
+        return date.fromisoformat(value).strftime("%d/%m/%Y")
+    return value
 
 
 def _cell(text: str) -> str:
-    # Sender's text inside a Markdown table row: a pipe or a line break would end the cell.
-    return " ".join(str(text or "").split()).replace("|", "\\|")
+    """The sender's text as literal Markdown for the instructions: on one line (a line break would end a table
+    cell) and every ASCII punctuation mark escaped, so a subject cannot become a link, a heading or a column."""
+    return re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", " ".join(str(text or "").split()))
 
 
 def _fields_info_lines(info: dict) -> list[str]:

@@ -137,3 +137,14 @@ def test_each_of_two_updates_gets_its_own_answer(app, db, receiver):  # noqa: F8
                 {"update_decision": "agree", "update_note": None}, actor=receiver.clerk)
     assert document.subject == NEW_SUBJECT + " lần 2"
     assert codes_sent(db) == ["01", "15", "15"]  # an answer is one per request, never held back as sent
+
+
+def test_the_senders_text_is_shown_to_the_clerk_as_text(app, db, receiver, client, login):  # noqa: F811
+    document = received_from_ministry(app, db)
+    hostile = "[Bấm vào đây](http://evil.example) | cột thừa\n# Tiêu đề"
+    with app.test_request_context():
+        receive_any(update_package(subject=hostile, reason="**Khẩn**"), actor=None)
+    login(receiver.clerk)
+    page = client.get(f"/cong-viec/{decision_task(db, document).task_uuid}").get_data(as_text=True)
+    assert "evil.example" in page and 'href="http://evil.example"' not in page
+    assert "[Bấm vào đây](http://evil.example) | cột thừa # Tiêu đề" in page and "**Khẩn**" in page
