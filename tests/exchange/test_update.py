@@ -148,3 +148,19 @@ def test_the_senders_text_is_shown_to_the_clerk_as_text(app, db, receiver, clien
     page = client.get(f"/cong-viec/{decision_task(db, document).task_uuid}").get_data(as_text=True)
     assert "evil.example" in page and 'href="http://evil.example"' not in page
     assert "[Bấm vào đây](http://evil.example) | cột thừa # Tiêu đề" in page and "**Khẩn**" in page
+
+
+def test_an_answered_update_replays(app, db, receiver):  # noqa: F811
+    from app.workflow.replay import replay
+
+    document = received_from_ministry(app, db)
+    for decision, note in (("agree", None), ("refuse", "Không cập nhật")):
+        with app.test_request_context():
+            receive_any(update_package(subject=f"{NEW_SUBJECT} {decision}"), actor=None)
+            task = db.session.scalars(select(HumanTask).where(HumanTask.subject_id == str(document.id),
+                                                              HumanTask.spec_id == "decide")).one()
+            complete_task(task.task_uuid, {"update_decision": decision, "update_note": note}, actor=receiver.clerk)
+        db.session.expire_all()
+        with app.test_request_context():
+            result = replay(db.session.get(ProcessInstance, task.instance_id))
+        assert result.matches, (result.divergent_seq, result.problem)
