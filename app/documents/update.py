@@ -7,6 +7,7 @@ event, the old main file kept as superseded) and answers 15; refusing keeps the 
 answers 16 with the reason. Either answer leaves the document's own status where it was.
 """
 import re
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
@@ -51,7 +52,7 @@ def _current(document: Document, name: str) -> str:
 
 def ask_recipient_to_update(document: Document, *, sender_code: str, sender_name: str, reason: str,
                             carried: dict[str, str], new_file: StoredFile | None, fields_info: dict,
-                            package_sha256: str, actor, notes: list[str] = ()) -> DocumentUpdate | None:
+                            package_sha256: str, actor, notes: Sequence[str] = ()) -> DocumentUpdate | None:
     """Keep the update and give the document's clerks a decision task; None if this package came before.
 
     `carried`: the header values the package carries ({field: text, dates ISO}); only those that differ
@@ -78,7 +79,7 @@ def ask_recipient_to_update(document: Document, *, sender_code: str, sender_name
             "changes": [{"label": labels[name], "current": _shown(name, _current(document, name)),
                          "new": _shown(name, value)} for name, value in changes.items()],
             "new_file_name": _cell(new_file.name) if new_file else "",
-            "fields_info": _fields_info_lines(fields_info), "package_notes": list(notes),
+            "fields_info": _fields_info_lines(fields_info), "package_notes": [_cell(line) for line in notes],
             "urgency": document.urgency, "lane_owners": {}})
     update.instance_id = instance.id
     record("document_update_asked", actor=actor, subject=("document", str(document.id)),
