@@ -192,3 +192,34 @@ class DocumentLink(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
     related = relationship("Document", foreign_keys=[related_id])
+
+
+class DocumentUpdate(db.Model):
+    """A sender's update (edXML BussinessDocType 2) of a document received earlier, for its clerk to decide.
+
+    `changes` holds the header values the package carries that differed from the document's when it came
+    ({field: new value, dates ISO}); `previous` the values they replaced once agreed. The original package
+    and the new main PDF, if any, are content-addressed in the file store.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id"), index=True)
+    sender_code: Mapped[str] = mapped_column(String(64))
+    sender_name: Mapped[str] = mapped_column(String(255), default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    package_sha256: Mapped[str] = mapped_column(String(64))
+    changes: Mapped[dict] = mapped_column(JSON, default=dict)
+    previous: Mapped[dict] = mapped_column(JSON, default=dict)
+    new_file: Mapped[dict | None] = mapped_column(JSON)  # StoredFile.as_data() of the new main PDF
+    fields_info: Mapped[dict] = mapped_column(JSON, default=dict)  # BussinessDocumentInfo as it came
+    instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instance.id"), index=True)
+    decision: Mapped[str] = mapped_column(String(8), default="")  # "" waiting | agreed | refused
+    note: Mapped[str] = mapped_column(Text, default="")
+    received_at = mapped_column(UtcDateTime, default=utcnow, nullable=False)
+    decided_at = mapped_column(UtcDateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    document = relationship("Document")
+
+    # The same package delivered twice (the axis delivers at least once) is one update.
+    __table_args__ = (UniqueConstraint("document_id", "package_sha256"),)

@@ -28,13 +28,24 @@ def change_status(document: Document, code: str, *, actor=None, note: str = "") 
     """Move the document to `code` and keep the step; a repeated code is not a new step."""
     if document.status_code == code and document.statuses:
         return document.statuses[-1]
-    change = StatusChange(code=code, actor_id=actor.id if actor else None, note=note or "", at=utcnow(),
+    document.status_code = code
+    at = utcnow()
+    if code in (COMPLETED, REFUSED):
+        document.completed_at = at
+    return _step(document, code, actor=actor, note=note, at=at)
+
+
+def answer_sender(document: Document, code: str, *, actor=None, note: str = "") -> StatusChange:
+    """Keep a step that answers a sender's request (15/16 to an update) and leaves the document's own status
+    as it is: an agreed update does not take the document out of its lists the way an agreed recall does."""
+    return _step(document, code, actor=actor, note=note, at=utcnow())
+
+
+def _step(document: Document, code: str, *, actor, note: str, at) -> StatusChange:
+    change = StatusChange(code=code, actor_id=actor.id if actor else None, note=note or "", at=at,
                           # External senders hear of it by a status package (the exchange's listener).
                           notice_pending=document.origin == "edxml")
     document.statuses.append(change)
-    document.status_code = code
-    if code in (COMPLETED, REFUSED):
-        document.completed_at = change.at
     db.session.flush()
     record("document_status", actor=actor, subject=("document", str(document.id)), agency_id=document.agency_id,
            code=code, note=note or "")

@@ -5,12 +5,13 @@ to the agency here that receives for its To code; its PDFs come in through docum
 other document (status 01, the incoming process started, every PDF signature validated). The original
 bytes are kept content-addressed beside the document, with each tolerated problem as a warning for the
 clerk and the header signature's verdict. The same DocumentId from the same sender never makes a second
-document at the same agency. A recall (BussinessDocType 1) asks the clerk about the document it names.
+document at the same agency. A recall (BussinessDocType 1) or an update (2) asks the clerk about the
+document it names.
 A refusal leaves nothing behind: no row, no file.
 """
 import io
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -22,17 +23,25 @@ from app.documents.metadata import DocumentRefused
 from app.documents.models import DocumentLink
 from app.documents.recall import ask_recipient_to_recall
 from app.documents.receiving import receive_document
+from app.documents.update import ask_recipient_to_update
 from app.extensions import db
 from app.filestore import UploadBatch, UploadRefused
 from app.signing.validation import crls_from_config, trust_roots_from_config
 
 from .addressing import RecipientRefused, resolve_recipient
-from .edxml.model import BUSINESS_NEW, BUSINESS_RECALL, BUSINESS_REPLACE, DocumentPackage, Parsed
+from .edxml.model import (
+    BUSINESS_NEW,
+    BUSINESS_RECALL,
+    BUSINESS_REPLACE,
+    BUSINESS_UPDATE,
+    DocumentPackage,
+    Parsed,
+)
 from .edxml.parse import parse_package
 from .edxml.safe_xml import PackageRefused
 from .edxml.signature import verify_signature
 from .edxml.values import document_id as edxml_document_id
-from .package_metadata import package_metadata
+from .package_metadata import carried_values, package_metadata
 from .received import ReceivedPackage
 
 MB = 1024 * 1024
@@ -55,22 +64,19 @@ def import_package(data: bytes, *, actor, to_code: str | None = None, parsed: Pa
     parsed = parsed or parse_package(data, max_bytes=config["EXCHANGE_MAX_PACKAGE_MB"] * MB)
     package: DocumentPackage = parsed.package
     business = package.bussiness.bussiness_doc_type if package.bussiness else BUSINESS_NEW
-    if business not in (BUSINESS_NEW, BUSINESS_RECALL, BUSINESS_REPLACE):
-        raise PackageRefused([_("Gói cập nhật văn bản (BussinessDocType %(n)s) chưa được tiếp nhận qua đường này.",
-                                n=business)])
     warnings = list(parsed.warnings)
     recipients = _recipients(package, to_code, actor)
     if business == BUSINESS_RECALL:
         return _ask_to_recall(data, package, recipients, warnings, actor)
+    if business == BUSINESS_UPDATE:
+        return _ask_to_update(data, parsed, recipients, warnings, actor)
     sender_document_id = package.document_id or edxml_document_id(
         package.sender.organ_id, package.promulgation.promulgation_date, package.code.code_number,
         package.code.code_notation)
     if not package.document_id:
         warnings.append(_("Gói tin không có DocumentId; dùng %(id)s dựng từ mã, ngày, số và ký hiệu.",
                           id=sender_document_id))
-    verdict = verify_signature(parsed.root, trust_roots=trust_roots_from_config(config),
-                               crls=crls_from_config(config))
-    warnings += list(verdict.warnings)
+    verdict = _header_verdict(parsed, warnings)
     if verdict.verdict != "valid":
         warnings.append(_("Chữ ký số của gói tin: %(label)s%(reason)s.", label=verdict.label,
                           reason=f" — {verdict.reason}" if verdict.reason else ""))
@@ -102,9 +108,7 @@ def _ask_to_recall(data: bytes, package: DocumentPackage, recipients: list[Agenc
     with UploadBatch(config["FILES_DIR"], max_bytes=config["EXCHANGE_MAX_PACKAGE_MB"] * MB) as batch:
         kept = batch.add_bytes(data, "goi-thu-hoi.edxml")
         for agency in recipients:
-            earlier = db.session.scalars(select(ReceivedPackage).where(
-                ReceivedPackage.agency_id == agency.id, ReceivedPackage.sender_code == sender,
-                ReceivedPackage.edxml_document_id == named)).first()
+            earlier = _received_earlier(agency, sender, named)
             if earlier is None:
                 raise PackageRefused([_("%(agency)s chưa nhận văn bản %(id)s mà nơi gửi đề nghị thu hồi.",
                                         agency=agency.name, id=named or "—")])
@@ -119,6 +123,64 @@ def _ask_to_recall(data: bytes, package: DocumentPackage, recipients: list[Agenc
     return imported
 
 
+def _ask_to_update(data: bytes, parsed: Parsed, recipients: list[Agency], warnings: list[str],
+                   actor) -> Imported:
+    """An update (BussinessDocType 2): the header values and main PDF it carries wait for the clerk of the
+    document received earlier (15 applies them, 16 refuses with a reason); the same package twice is one."""
+    package: DocumentPackage = parsed.package
+    named = package.bussiness.document_id or package.document_id
+    sender = package.sender.organ_id
+    reason = (package.bussiness.bussiness_doc_reason or "").strip() or _("(nơi gửi không ghi lý do)")
+    info = package.bussiness.document_info
+    verdict = _header_verdict(parsed, warnings)
+    notes = [_("Chữ ký số của gói cập nhật: %(label)s.", label=verdict.label)]
+    imported = Imported(warnings=warnings)
+    config = current_app.config
+    try:
+        with UploadBatch(config["FILES_DIR"], max_bytes=config["EXCHANGE_MAX_PACKAGE_MB"] * MB) as batch:
+            kept = batch.add_bytes(data, "goi-cap-nhat.edxml")
+            pdfs = _pdfs(package, batch, warnings, required=False)
+            if len(pdfs) > 1:
+                warnings.append(_("Gói cập nhật kèm %(n)s tệp phụ lục; các tệp kèm theo của văn bản không đổi.",
+                                  n=len(pdfs) - 1))
+            for agency in recipients:
+                earlier = _received_earlier(agency, sender, named)
+                if earlier is None:
+                    raise PackageRefused([_("%(agency)s chưa nhận văn bản %(id)s mà nơi gửi đề nghị cập nhật.",
+                                            agency=agency.name, id=named or "—")])
+                document = earlier.document
+                asked = ask_recipient_to_update(
+                    document, sender_code=sender, sender_name=package.sender.organ_name or sender, reason=reason,
+                    carried=carried_values(package), new_file=pdfs[0] if pdfs else None,
+                    fields_info=asdict(info) if info else {}, package_sha256=kept.sha256, actor=actor,
+                    notes=notes + warnings)
+                if asked is None:
+                    warnings.append(_("Văn bản %(id)s đã nhận gói cập nhật này trước đó; không ghi lần nữa.", id=named))
+                record("package_update_received", actor=actor, subject=("document", str(document.id)),
+                       agency_id=agency.id, sender=sender, edxml_document_id=named, package_sha256=kept.sha256,
+                       reason=reason, signature=verdict.verdict, duplicate=asked is None)
+                imported.document_ids.append(document.id)
+    except UploadRefused as refused:
+        raise PackageRefused([str(refused)]) from None
+    return imported
+
+
+def _received_earlier(agency: Agency, sender: str, edxml_id: str | None) -> ReceivedPackage | None:
+    """The package by which this agency received the sender's document `edxml_id`."""
+    return db.session.scalars(select(ReceivedPackage).where(
+        ReceivedPackage.agency_id == agency.id, ReceivedPackage.sender_code == sender,
+        ReceivedPackage.edxml_document_id == edxml_id)).first()
+
+
+def _header_verdict(parsed: Parsed, warnings: list[str]):
+    """The XML-DSig verdict of the package header; its own warnings join `warnings`."""
+    config = current_app.config
+    verdict = verify_signature(parsed.root, trust_roots=trust_roots_from_config(config),
+                               crls=crls_from_config(config))
+    warnings += list(verdict.warnings)
+    return verdict
+
+
 def _link_replaced(document, package: DocumentPackage, agency: Agency, warnings: list[str]) -> None:
     """A replacement (BussinessDocType 3) is a new document linked both ways to those it replaces here."""
     if not package.bussiness or package.bussiness.bussiness_doc_type != BUSINESS_REPLACE:
@@ -127,9 +189,7 @@ def _link_replaced(document, package: DocumentPackage, agency: Agency, warnings:
     if not named and package.bussiness.document_id:
         named = [package.bussiness.document_id]
     for replaced_id in named:
-        earlier = db.session.scalars(select(ReceivedPackage).where(
-            ReceivedPackage.agency_id == agency.id, ReceivedPackage.sender_code == package.sender.organ_id,
-            ReceivedPackage.edxml_document_id == replaced_id)).first()
+        earlier = _received_earlier(agency, package.sender.organ_id, replaced_id)
         if earlier is None:
             warnings.append(_("Văn bản này thay thế văn bản %(id)s, mà %(agency)s chưa nhận.", id=replaced_id,
                               agency=agency.name))
@@ -165,7 +225,7 @@ def _recipients(package: DocumentPackage, to_code: str | None, actor) -> list[Ag
     return list({a.id: a for a in agencies}.values())
 
 
-def _pdfs(package: DocumentPackage, batch: UploadBatch, warnings: list[str]) -> list:
+def _pdfs(package: DocumentPackage, batch: UploadBatch, warnings: list[str], *, required: bool = True) -> list:
     """The package's PDFs held in the batch, the main file first; other files are named in a warning."""
     pdfs = []
     for attachment in package.attachments:
@@ -173,7 +233,7 @@ def _pdfs(package: DocumentPackage, batch: UploadBatch, warnings: list[str]) -> 
             pdfs.append(batch.add_pdf(io.BytesIO(attachment.data), _safe_name(attachment.name)))
         else:
             warnings.append(_("Tệp %(name)s không phải PDF; chưa nhận tệp này.", name=_safe_name(attachment.name)))
-    if not pdfs:
+    if not pdfs and required:
         raise PackageRefused([_("Gói tin không có tệp PDF nào để làm văn bản.")])
     return pdfs
 
@@ -188,9 +248,7 @@ def _safe_name(name: str) -> str:
 def _receive_at(agency: Agency, package: DocumentPackage, sender_document_id: str, metadata, pdfs: list,
                 batch: UploadBatch, kept, warnings: list[str], verdict, actor) -> int:
     sender = package.sender.organ_id
-    earlier = db.session.scalars(select(ReceivedPackage).where(
-        ReceivedPackage.agency_id == agency.id, ReceivedPackage.sender_code == sender,
-        ReceivedPackage.edxml_document_id == sender_document_id)).first()
+    earlier = _received_earlier(agency, sender, sender_document_id)
     if earlier is not None:
         warnings.append(_("%(agency)s đã nhận văn bản %(id)s trước đó; không tạo văn bản thứ hai.",
                           agency=agency.name, id=sender_document_id))

@@ -62,3 +62,16 @@ def _cut(text: str, limit: int, label: str, warnings: list[str]) -> str:
     if len(text) > limit:
         warnings.append(_("%(label)s dài quá %(n)s ký tự, đã cắt bớt.", label=label, n=limit))
     return text[:limit]
+
+
+def carried_values(package: DocumentPackage) -> dict[str, str]:
+    """The header values an update package carries, cut to the document's columns ({field: text, dates ISO});
+    an element left out or empty is no change."""
+    values = {"subject": (package.subject or "").strip()[:4000],
+              "number": (package.code.code_number or "").strip()[:32],
+              "notation": (package.code.code_notation or "").strip()[:64],
+              "document_date": package.promulgation.promulgation_date.isoformat()
+              if package.promulgation.promulgation_date else "",
+              "due_date": package.due_date.isoformat() if package.due_date else "",
+              "signer_name": ((package.signer.full_name if package.signer else None) or "").strip()[:255]}
+    return {name: value for name, value in values.items() if value}

@@ -29,14 +29,17 @@ from .edxml.model import (
     BUSINESS_NEW,
     BUSINESS_RECALL,
     BUSINESS_REPLACE,
+    BUSINESS_UPDATE,
     Attachment,
     Bussiness,
+    BussinessDocumentInfo,
     Code,
     DocumentPackage,
     DocumentType,
     Organization,
     OtherInfo,
     PromulgationInfo,
+    Receiver,
     ReplacementInfo,
     SignerInfo,
     TraceHeader,
@@ -158,15 +161,37 @@ def queue_release(document: Document, draft: OutgoingDraft, *, actor) -> OutboxM
 def queue_recall(document: Document, draft: OutgoingDraft, *, actor, reason: str) -> OutboxMessage | None:
     """A recall package (BussinessDocType 1) to the external recipients the document went to; each answers
     15 or 16 with a status package."""
-    external = [r for r in draft.recipients if r.agency_id is None and r.outbox_message_id is not None]
+    recall = Bussiness(BUSINESS_RECALL, bussiness_doc_reason=reason, document_id=document_edxml_id(document))
+    return _queue_to_sent(document, draft, recall, "document_recall_queued", actor=actor)
+
+
+def queue_update(document: Document, draft: OutgoingDraft, *, actor, reason: str) -> OutboxMessage | None:
+    """An update package (BussinessDocType 2) carrying the document's current header and files to the external
+    recipients it went to; each clerk agrees (15) or refuses (16) with a status package."""
+    external = _sent_outside(draft)
+    # DocumentInfo 1 / DocumentReceiver 0: the document's information changed, its recipients did not.
+    info = BussinessDocumentInfo(document_info="1", document_receiver="0",
+                                 receivers=[Receiver(organ_id=r.code) for r in external])
+    update = Bussiness(BUSINESS_UPDATE, bussiness_doc_reason=reason, document_info=info,
+                       document_id=document_edxml_id(document))
+    return _queue_to_sent(document, draft, update, "document_update_queued", actor=actor)
+
+
+def _sent_outside(draft: OutgoingDraft) -> list[OutgoingRecipient]:
+    return [r for r in draft.recipients if r.agency_id is None and r.outbox_message_id is not None]
+
+
+def _queue_to_sent(document: Document, draft: OutgoingDraft, bussiness: Bussiness, event: str, *,
+                   actor) -> OutboxMessage | None:
+    """One package doing `bussiness` to the external recipients the release went to, in the caller's transaction."""
+    external = _sent_outside(draft)
     if not external:
         return None
-    recall = Bussiness(BUSINESS_RECALL, bussiness_doc_reason=reason, document_id=document_edxml_id(document))
-    package, signed = _package(document, draft, external, recall)
+    package, signed = _package(document, draft, external, bussiness)
     message = queue_message(agency_id=document.agency_id, kind="edoc", package=package,
                             recipient_codes=[r.code for r in external], document_id=document.id)
-    record("document_recall_queued", actor=actor, subject=("document", str(document.id)),
-           agency_id=document.agency_id, outbox_message_id=message.id, recipients=message.recipient_codes,
+    record(event, actor=actor, subject=("document", str(document.id)), agency_id=document.agency_id,
+           outbox_message_id=message.id, recipients=message.recipient_codes,
            package_sha256=message.package_sha256, signed=signed)
     return message
 

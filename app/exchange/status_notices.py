@@ -3,7 +3,8 @@
 Which codes are sent is declared once per process (`ProcessDefinition.status_milestones`): a code is
 sent when a process whose case is this document declares it. The package is queued in the outbox in
 the status change's own transaction, so a rolled-back step sends nothing; each code goes once per
-document (a 05 after a reassignment is not repeated). The 01 of an arrival is sent when the package
+document (a 05 after a reassignment is not repeated), except 15/16, which answer one request each (a
+second update or recall gets its own answer). The 01 of an arrival is sent when the package
 that brought the document has been recorded (`receive_any`), since the arrival's change comes first.
 """
 from flask import current_app
@@ -13,7 +14,7 @@ from sqlalchemy import select
 from app.audit.services import record
 from app.directory.models import Agency
 from app.documents.case_subject import SUBJECT_TYPE
-from app.documents.models import RECALL_AGREED, Document, StatusChange
+from app.documents.models import RECALL_AGREED, RECALL_REFUSED, Document, StatusChange
 from app.extensions import db
 from app.signing.keystore import KeyRefused
 from app.sqltypes import utcnow
@@ -28,6 +29,8 @@ from .received import ReceivedPackage
 
 # Codes whose note the sender reads (the reason of a refusal, the clerk's word on a recall).
 CODES_WITH_NOTE = (*STATUS_NEEDING_REASON, RECALL_AGREED)
+# Answers to a sender's request (recall, update): one per request, so never held back as already sent.
+ANSWER_CODES = (RECALL_AGREED, RECALL_REFUSED)
 
 
 def status_milestones_of(document: Document) -> set[str]:
@@ -58,7 +61,7 @@ def send_status_notices(document: Document, *, actor=None) -> int:
     queued = 0
     for change in pending:
         change.notice_pending = False
-        if change.code not in milestones or change.code in sent:
+        if change.code not in milestones or (change.code in sent and change.code not in ANSWER_CODES):
             continue
         package, signed = _sealed(build_status(_status_package(document, change, received, agency, actor)), agency)
         message = queue_message(agency_id=document.agency_id, kind="status", package=package,

@@ -152,3 +152,15 @@ def test_an_agency_with_a_seal_signs_its_statuses(app, db, receiver):
     verdict = verify_signature(message.package, trust_roots=trust_roots_from_config(app.config))
     assert (verdict.verdict, verdict.signer_name) == ("valid", receiver.agency.name)
     assert parse_status(message.package).package.status_code == "01"
+
+
+def test_a_second_recall_refused_again_gets_its_own_16(app, db, receiver):
+    document = received_from_ministry(app, db)
+    for note in ("Đã triển khai", "Vẫn không thu hồi"):
+        with app.test_request_context():
+            ask_recipient_to_recall(document, sender_name="Văn phòng Chính phủ", reason="Sai trích yếu", actor=None)
+        decide = db.session.scalars(select(HumanTask).where(
+            HumanTask.subject_id == str(document.id), HumanTask.spec_id == "decide")).one()
+        complete_task(decide.task_uuid, {"recall_decision": "refuse", "recall_note": note}, actor=receiver.clerk)
+    assert [(s.status_code, s.description) for s in statuses_sent(db)[1:]] == [
+        ("16", "Đã triển khai"), ("16", "Vẫn không thu hồi")]  # each request has its answer

@@ -85,6 +85,7 @@ EXPECTED = {
     "GET outgoing.drafts_list": {"": READERS},
     "GET outgoing.preview": OUTGOING,
     "POST outgoing.recall": {"outgoing": WORKERS},
+    "POST outgoing.update": {"outgoing": WORKERS},
     "POST outgoing.replace": {"outgoing": WORKERS},
     "POST outgoing.reply": {"": WORKERS, "secret": CLERK, "other_agency": NOBODY},
     # Liên thông: the sending agency's clerk, never another agency's message

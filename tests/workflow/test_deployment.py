@@ -32,9 +32,9 @@ def _edit(files, old, new):
 
 def test_unchanged_files_make_no_new_version_and_changed_ones_do(app, db, files, make):
     first = _sync(app, files)
-    assert [v.number for v in first.created] == [1, 1, 1, 1]  # every catalogued process
+    assert [v.number for v in first.created] == [1, 1, 1, 1, 1]  # every catalogued process
     assert sorted(_sync(app, files).unchanged) == ["assign_work", "incoming_document", "outgoing_document",
-                                                   "recall_request"]
+                                                   "recall_request", "update_request"]
     leader = make.user(roles=("leader",))
     with app.test_request_context():
         running = start_instance("assign_work", actor=leader)

@@ -21,6 +21,7 @@ from .lists import drafts_by_document, drafts_query, external_sending, released_
 from .models import OutgoingDraft
 from .recall import request_recall
 from .replacement import replacement_data
+from .update import send_update
 
 bp = Blueprint("outgoing", __name__)
 PER_PAGE = 25
@@ -76,6 +77,26 @@ def recall(document_id: int):
     else:
         db.session.commit()
         flash(_("Đã đề nghị %(n)s nơi nhận thu hồi văn bản %(symbol)s.", n=asked, symbol=document.symbol), "success")
+    return redirect(url_for("documents.document_detail", document_id=document_id))
+
+
+@bp.route("/van-ban-di/<int:document_id>/cap-nhat", methods=["POST"])
+@login_required
+def update(document_id: int):
+    """Gửi cập nhật: an update package with the reason to the external recipients of a released document."""
+    actor = signed_in_user()
+    document = open_document(document_id, actor)
+    if document is None or document.direction != "outgoing":
+        abort(404)
+    try:
+        sent_to = send_update(document, actor=actor, reason=request.form.get("reason", ""))
+    except WorkflowError as refused:
+        db.session.rollback()
+        flash(refused.message, "danger")
+    else:
+        db.session.commit()
+        flash(_("Đã gửi cập nhật văn bản %(symbol)s tới %(n)s nơi nhận ngoài hệ thống.", symbol=document.symbol,
+                n=sent_to), "success")
     return redirect(url_for("documents.document_detail", document_id=document_id))
 
 
