@@ -13,8 +13,8 @@ from ..factories import Factory
 # departments, the Vào sổ operator's book, number and document writes and its events, the index, the state,
 # the audit event, the answer's instance), by database: PostgreSQL sends an audit event as one statement,
 # SQLite as three.
-API_COMPLETION = {"sqlite": 30, "postgresql": 24}
-WEB_COMPLETION = {"sqlite": 26, "postgresql": 20}
+API_COMPLETION = {"sqlite": 29, "postgresql": 23}
+WEB_COMPLETION = {"sqlite": 25, "postgresql": 19}
 
 
 def _register_task(db, document):
