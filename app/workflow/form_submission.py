@@ -144,7 +144,8 @@ def _set_path(data: dict, dotted: str, value) -> None:
     data[last] = value
 
 
-def _get_path(data: dict, dotted: str):
+def value_at(data: dict, dotted: str):
+    """The value at a field's dotted path ("group.field"), or None."""
     for part in dotted.split("."):
         data = data.get(part) if isinstance(data, dict) else None
     return data
@@ -160,7 +161,7 @@ def _validate(form: TaskForm, data: dict, choices: dict | None) -> dict:
                 errors.setdefault(path, error_message(error))
     # Pickers offer only what the caller scoped (same agency, active users…); anything else was forged.
     for view in walk_views(form.fields()):
-        value = _get_path(data, view.name)
+        value = value_at(data, view.name)
         if view.widget in PICKERS and value is not None:
             offered = {option_text(v) for v, _label in (choices or {}).get(view.name, [])}
             if any(option_text(v) not in offered for v in (value if isinstance(value, list) else [value])):

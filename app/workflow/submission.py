@@ -16,7 +16,7 @@ from app.filestore import UploadBatch, UploadRefused
 
 from .errors import WorkflowError
 from .form_errors import FORM_ERROR_KEY
-from .form_submission import as_answer, declared_only, parse_submission, validate_data
+from .form_submission import as_answer, declared_only, parse_submission, validate_data, value_at
 from .forms import TaskForm
 from .runtime import Completion, lock_task, run_task
 from .signing_tasks import signing_preparer
@@ -60,7 +60,7 @@ class JsonAnswer:
         errors = validate_data(form, data, choices)
         for name in form.file_fields:
             # A file is stored by the server from an upload; a hash typed into JSON could name anyone's file.
-            if name in data:
+            if value_at(data, name) is not None:
                 errors[name] = _("Tệp chỉ tải lên được qua biểu mẫu trên trang công việc.")
         return data, errors
 

@@ -62,42 +62,40 @@ def preview(document_id: int):
                      download_name=f"du-thao-{document.id}.pdf", max_age=0)
 
 
-@bp.route("/van-ban-di/<int:document_id>/thu-hoi", methods=["POST"])
-@login_required
-def recall(document_id: int):
+def _ask_recipients(document_id: int, ask, success):
+    """A sender's request about a released document (recall, update): `ask(document, actor, reason)` returns
+    how many recipients were asked; `success(document, n)` says so."""
     actor = signed_in_user()
     document = open_document(document_id, actor)
     if document is None or document.direction != "outgoing":
         abort(404)
     try:
-        asked = request_recall(document, actor=actor, reason=request.form.get("reason", ""))
+        asked = ask(document, actor, request.form.get("reason", ""))
     except WorkflowError as refused:
         db.session.rollback()
         flash(refused.message, "danger")
     else:
         db.session.commit()
-        flash(_("Đã đề nghị %(n)s nơi nhận thu hồi văn bản %(symbol)s.", n=asked, symbol=document.symbol), "success")
+        flash(success(document, asked), "success")
     return redirect(url_for("documents.document_detail", document_id=document_id))
+
+
+@bp.route("/van-ban-di/<int:document_id>/thu-hoi", methods=["POST"])
+@login_required
+def recall(document_id: int):
+    return _ask_recipients(
+        document_id, lambda document, actor, reason: request_recall(document, actor=actor, reason=reason),
+        lambda document, n: _("Đã đề nghị %(n)s nơi nhận thu hồi văn bản %(symbol)s.", n=n, symbol=document.symbol))
 
 
 @bp.route("/van-ban-di/<int:document_id>/cap-nhat", methods=["POST"])
 @login_required
 def update(document_id: int):
     """Gửi cập nhật: an update package with the reason to the external recipients of a released document."""
-    actor = signed_in_user()
-    document = open_document(document_id, actor)
-    if document is None or document.direction != "outgoing":
-        abort(404)
-    try:
-        sent_to = send_update(document, actor=actor, reason=request.form.get("reason", ""))
-    except WorkflowError as refused:
-        db.session.rollback()
-        flash(refused.message, "danger")
-    else:
-        db.session.commit()
-        flash(_("Đã gửi cập nhật văn bản %(symbol)s tới %(n)s nơi nhận ngoài hệ thống.", symbol=document.symbol,
-                n=sent_to), "success")
-    return redirect(url_for("documents.document_detail", document_id=document_id))
+    return _ask_recipients(
+        document_id, lambda document, actor, reason: send_update(document, actor=actor, reason=reason),
+        lambda document, n: _("Đã gửi cập nhật văn bản %(symbol)s tới %(n)s nơi nhận ngoài hệ thống.",
+                              symbol=document.symbol, n=n))
 
 
 @bp.route("/van-ban/<int:document_id>/soan-tra-loi", methods=["POST"])
