@@ -93,5 +93,5 @@ def events_csv():
              "hash": e.hash}
             for e in events)
     name = f"su-kien-kiem-toan-{start:%Y%m%d}-{end:%Y%m%d}.csv"
-    return Response(to_csv(EVENT_COLUMNS, rows), mimetype="text/csv; charset=utf-8",
+    return Response(to_csv(EVENT_COLUMNS, rows), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -19,7 +19,7 @@ from .registers import KINDS, build_register
 
 bp = Blueprint("registers", __name__)
 MAX_DAYS = 366
-FORMATS = {"pdf": "application/pdf", "csv": "text/csv; charset=utf-8",
+FORMATS = {"pdf": "application/pdf", "csv": "text/csv",  # Werkzeug appends the charset to text types
            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 

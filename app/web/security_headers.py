@@ -14,7 +14,7 @@ HEADERS = {
 }
 # Scripts, styles and fonts are the same for everyone; every other response (document pages, PDFs,
 # API JSON) may be someone's official documents, which must not stay on a shared computer's disk.
-CACHEABLE_ENDPOINTS = {"static", "web.vendor_asset"}
+CACHEABLE_ENDPOINTS = {"static", "web.vendor_asset", "web.favicon"}
 
 
 def register_security_headers(app: Flask) -> None:

@@ -4,10 +4,12 @@ from pathlib import Path
 from flask import (
     Blueprint,
     abort,
+    current_app,
     redirect,
     render_template,
     request,
     send_file,
+    send_from_directory,
     session,
     url_for,
 )
@@ -55,3 +57,10 @@ def vendor_asset(name: str):
     if relative is None or not (NODE_MODULES / relative).is_file():
         abort(404)
     return send_file(NODE_MODULES / relative, max_age=86400)
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    # Browsers ask for /favicon.ico on their own (PDF tabs, bookmarks) even when the page links the SVG.
+    return send_from_directory(current_app.static_folder, "favicon.ico", mimetype="image/vnd.microsoft.icon",
+                               max_age=86400)

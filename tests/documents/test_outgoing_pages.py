@@ -119,7 +119,9 @@ def test_outgoing_register_lists_issued_documents_in_every_format(app, db, sende
     for output, mimetype in (("pdf", "application/pdf"), ("csv", "text/csv"), ("xlsx", "application/vnd.openxml")):
         response = client.get(f"/so-van-ban/di?dinh-dang={output}")
         assert response.status_code == 200 and response.mimetype.startswith(mimetype.split(";")[0])
-    assert "01/VPUBND-TH" in client.get("/so-van-ban/di?dinh-dang=csv").get_data(as_text=True)
+    csv_response = client.get("/so-van-ban/di?dinh-dang=csv")
+    assert csv_response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert "01/VPUBND-TH" in csv_response.get_data(as_text=True)
 
     document_id = db.session.scalars(select(Document.id).where(Document.instance_id == instance_id)).one()
     checked = client.get(f"/van-ban/{document_id}?kiem_tra=1").get_data(as_text=True)

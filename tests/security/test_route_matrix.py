@@ -38,6 +38,7 @@ OUTGOING = {"outgoing": READERS}
 # "METHOD endpoint" -> {variant of the world's ids ("" = the defaults): roles allowed}.
 EXPECTED = {
     "GET static": {"": EVERYONE},
+    "GET web.favicon": {"": EVERYONE},
     "GET web.vendor_asset": {"": EVERYONE},
     "POST web.set_language": {"": EVERYONE},
     "GET web.dashboard": {"": SIGNED_IN},

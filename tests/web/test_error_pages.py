@@ -59,3 +59,10 @@ def test_every_page_forbids_inline_scripts_and_foreign_framing(client):
     assert "script-src 'self'" in policy and "frame-ancestors 'self'" in policy
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert "onsubmit=" not in response.get_data(as_text=True)
+
+
+def test_the_site_has_an_icon(client):
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200 and icon.data[:4] == b"\x00\x00\x01\x00"  # an ICO header, not a 404 page
+    assert "favicon.svg" in client.get("/dang-nhap").get_data(as_text=True)
+    assert client.get("/static/favicon.svg").mimetype == "image/svg+xml"
