@@ -42,3 +42,22 @@ def test_a_token_key_registered_by_the_operator_seals_outgoing_documents(app, db
     sign(app, db, sender, other)
     with pytest.raises(Exception, match="Không kết nối được thiết bị ký số"):
         issue(app, db, sender, other)
+
+
+def test_a_token_key_signs_edxml_packages_without_leaving_the_token(app, db, make, softhsm_token, tmp_path,
+                                                                     monkeypatch):
+    from app.exchange.edxml import build_package
+    from app.exchange.edxml.signature import sign_package_with_agency_key, verify_signature
+    from app.signing.demo_pki import ensure_demo_pki
+
+    from ..exchange.edxml.samples import full_package
+
+    agency = make.agency()
+    base = register_command(app, agency, softhsm_token, tmp_path, monkeypatch)
+    db.session.commit()
+    assert app.test_cli_runner().invoke(args=[*base, "--key", "con-dau"]).exit_code == 0
+    signed = sign_package_with_agency_key(build_package(full_package()), agency.id, app.config)
+    pki = ensure_demo_pki(Path(app.config["PKI_DIR"]))
+    verdict = verify_signature(signed, trust_roots=[pki.trust_root], crls=pki.crls())
+    assert (verdict.verdict, verdict.signer_name) == ("valid", agency.name)
+    assert b"rsa-sha256" in signed

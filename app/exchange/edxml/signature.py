@@ -9,6 +9,7 @@ The verdict follows the PDF validator's: "valid" (intact and the certificate cha
 root, unrevoked), "unknown" (intact but the chain is not trusted, absent or the certificate unusable),
 "invalid" (the signed content or the signature value does not match), "unsigned".
 """
+import asyncio
 import base64
 import logging
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
 from flask_babel import gettext as _
 from lxml import etree
 from signxml import DigestAlgorithm, SignatureConfiguration, SignatureMethod, XMLSigner, XMLVerifier
@@ -24,6 +26,7 @@ from signxml.exceptions import InvalidCertificate, InvalidDigest, InvalidInput, 
 
 from app.signing.external import CertificateRefused, check_certificate
 from app.signing.keystore import KeyRefused, agency_key
+from app.signing.signer import SignerCredentials
 from app.signing.validation import VERDICT_LABELS
 
 from .build import q
@@ -96,14 +99,28 @@ def sign_package(xml: bytes, *, key, certificates) -> bytes:
     return etree.tostring(signed, xml_declaration=True, encoding="UTF-8")
 
 
+class TokenKey:
+    """A PKCS#11 key (signing.hsm) as signxml sees an RSA key: the one `sign` call it makes for RSA-SHA256.
+
+    The key never leaves the token: the token signs the SignedInfo through pyHanko's PKCS11Signer, which
+    hashes and pads (PKCS#1 v1.5) inside the device, exactly as it does for the PDF seal.
+    """
+
+    def __init__(self, signer):
+        self._signer = signer
+
+    def sign(self, data: bytes, padding=None, algorithm=None) -> bytes:
+        if not isinstance(padding, PKCS1v15) or algorithm is None:
+            raise KeyRefused(_("Thiết bị ký số chỉ ký gói edXML theo RSA PKCS#1 v1.5."))
+        return asyncio.run(self._signer.async_sign_raw(data, algorithm.name))
+
+
 def sign_package_with_agency_key(xml: bytes, agency_id: int, config) -> bytes:
-    """`xml` signed with the agency's seal key (KeyRefused when it has none or it cannot be used)."""
+    """`xml` signed with the agency's seal key, in a file or in a token (KeyRefused when it has none or it
+    cannot be used)."""
     with agency_key(agency_id, config) as (_row, credentials):
-        # A token key (signing.hsm.HsmCredentials) has no private_key at all: it never leaves the device.
-        if not hasattr(getattr(credentials, "private_key", None), "sign"):
-            raise KeyRefused(_("Khóa của cơ quan nằm trong thiết bị HSM; chưa hỗ trợ ký gói edXML bằng khóa này."))
-        return sign_package(xml, key=credentials.private_key,
-                            certificates=[credentials.certificate, *credentials.ca_chain])
+        key = credentials.private_key if isinstance(credentials, SignerCredentials) else TokenKey(credentials.signer)
+        return sign_package(xml, key=key, certificates=[credentials.certificate, *credentials.ca_chain])
 
 
 def verify_signature(package, *, trust_roots, crls=(), max_bytes: int = DEFAULT_MAX_BYTES) -> XmlSignatureVerdict:
