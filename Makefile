@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
 export FLASK_APP := wsgi.py
 
-.PHONY: run test bootstrap check-python translations-extract
+.PHONY: run test bootstrap check-python translations-extract screenshots
 
 run: bootstrap
 	$(BIN)/flask db upgrade
@@ -18,6 +18,10 @@ run: bootstrap
 
 test: bootstrap
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# A picture of every main page per role, desktop and phone, from a throw-away demo installation.
+screenshots: bootstrap
+	$(BIN)/python -m tests.web.screenshots $(OUT)
 
 bootstrap: $(VENV)/.installed node_modules/.installed $(CATALOGS)
 

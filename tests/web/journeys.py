@@ -1,0 +1,87 @@
+"""Each role's walk through the demo province's main pages, in a real Chromium, at desktop and phone width.
+
+Shared by the journeys test (which asserts on every page) and `make screenshots` (which keeps a picture of
+every page for review). A stop is a path, or a list page and the first link of a kind on it ("follow").
+"""
+import re
+from dataclasses import dataclass, field
+
+DEMO_PASSWORD = "lienthong-demo"
+WIDTHS = {"desktop": (1366, 900), "phone": (390, 844)}
+
+
+@dataclass(frozen=True)
+class Stop:
+    path: str
+    follow: str | None = None  # a CSS selector of the link to open from `path`, when there is one
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class Journey:
+    username: str
+    role: str
+    stops: tuple[Stop, ...]
+    expect: dict[str, tuple[str, ...]] = field(default_factory=dict)  # stop name -> texts on that page
+
+
+TASK = 'main a[href^="/cong-viec/"]'
+DOCUMENT = 'main a[href^="/van-ban/"]'
+
+JOURNEYS = (
+    Journey("vanthu.snv", "clerk", (
+        Stop("/", name="home"), Stop("/viec-cua-toi", name="inbox"), Stop("/viec-cua-toi", TASK, "task"),
+        Stop("/van-ban-den", name="incoming"), Stop("/van-ban-den", DOCUMENT, "document"),
+        Stop("/so-van-ban/den", name="register"), Stop("/lien-thong/nhan-goi", name="receive-package"))),
+    Journey("lanhdao.snv", "leader", (
+        Stop("/", name="home"), Stop("/viec-cua-toi", TASK, "task"), Stop("/van-ban-den/theo-doi", name="dashboard"),
+        Stop("/van-ban-den", DOCUMENT, "document"), Stop("/viec-cua-co-quan", name="agency-tasks"))),
+    Journey("truongphong.snv", "unit head", (
+        Stop("/", name="home"), Stop("/viec-cua-toi", TASK, "task"), Stop("/van-ban-den", name="incoming"))),
+    Journey("chuyenvien.snv", "specialist", (
+        Stop("/", name="home"), Stop("/viec-cua-toi", name="inbox"), Stop("/viec-cua-toi", TASK, "task"),
+        Stop("/van-ban-den", DOCUMENT, "document"), Stop("/du-thao", name="drafts"))),
+    Journey("vanthu.ubnd", "clerk (outgoing)", (
+        Stop("/", name="home"), Stop("/van-ban-di", name="outgoing"), Stop("/van-ban-di", DOCUMENT, "released"),
+        Stop("/so-van-ban/di", name="register"), Stop("/lien-thong/gui-loi", name="failed"))),
+    Journey("thietke", "designer", (
+        Stop("/", name="home"), Stop("/thiet-ke", name="processes"),
+        Stop("/thiet-ke", 'main a[href^="/thiet-ke/"][href$="/phien-ban"]', "versions"))),
+    Journey("kiemtoan", "auditor", (
+        Stop("/", name="home"), Stop("/kiem-toan", name="audit"), Stop("/kiem-toan/ho-so", name="cases"),
+        Stop("/kiem-toan/ho-so", 'main a[href^="/kiem-toan/ho-so/"]', "case"))),
+    Journey("quantri", "admin", (
+        Stop("/", name="home"), Stop("/quan-tri/co-quan", name="agencies"), Stop("/quan-tri/nguoi-dung", name="users"),
+        Stop("/quan-tri/con-dau-so", name="seals"))),
+)
+
+# What must never reach a person: engine internals, Python values, English library errors.
+RAW = re.compile(r"Traceback|SpiffWorkflow|<built-in|\{'|\bNone\b|\bTrue\b|\bFalse\b|is required|"
+                 r"lead_department_id|documents\.register|remind_before_deadline|Internal Server Error")
+
+
+def log_in(page, base: str, username: str) -> None:
+    page.goto(f"{base}/dang-nhap")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url(f"{base}/")
+
+
+def walk(page, base: str, journey: Journey, on_page) -> None:
+    """Log in, open every stop and call `on_page(stop, response)` on each; a stop whose list has no link of
+    its kind is reported with response None (the demo should always have one)."""
+    page.context.clear_cookies()
+    log_in(page, base, journey.username)
+    for stop in journey.stops:
+        response = page.goto(base + stop.path)
+        if stop.follow:
+            link = page.locator(stop.follow).first
+            if link.count() == 0:
+                on_page(stop, None)
+                continue
+            with page.expect_navigation() as navigation:
+                link.click()
+            response = navigation.value
+        page.wait_for_load_state("networkidle")
+        on_page(stop, response)
