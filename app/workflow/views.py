@@ -20,8 +20,9 @@ from . import submission
 from .access import my_tasks_query
 from .blueprint import PAGE_SIZE, bp
 from .errors import WorkflowError
-from .history import ENGINE_EVENTS, event_label, instance_events
+from .history import ENGINE_EVENTS, instance_events
 from .models import HumanTask, ProcessInstance
+from .readable_history import readable_history
 from .registry import catalogue
 from .runtime import settle_refused_completion, start_instance
 from .signing_node import SIGNATURE_RESULT_KEY
@@ -53,7 +54,8 @@ def _render_task(view, values, errors, status=200):
     choices = picker_choices(view.form, current_user)
     fields = view.form.fields(values, errors, choices) if view.form else []
     return render_template("workflow/task.html", view=view, fields=fields, errors=errors,
-                           history=[e for e in instance_events(view.row.instance_id) if e.event_type not in ENGINE_EVENTS],
+                           history=readable_history(view.row.instance.version, [
+                               e for e in instance_events(view.row.instance_id) if e.event_type not in ENGINE_EVENTS]),
                            subject=subject_panel(view.row, current_user)), status
 
 
@@ -130,6 +132,5 @@ def open_task_count(actor) -> int:
 @bp.app_context_processor
 def inbox_badge():
     # A callable: the count query runs only on pages that show the menu.
-    return {"open_task_count": lambda: open_task_count(current_user) if current_user.is_authenticated else 0,
-            "event_label": event_label}
+    return {"open_task_count": lambda: open_task_count(current_user) if current_user.is_authenticated else 0}
 
