@@ -53,7 +53,10 @@ def inbox():
 def _render_task(view, values, errors, status=200):
     choices = picker_choices(view.form, current_user)
     fields = view.form.fields(values, errors, choices) if view.form else []
+    definition = catalogue().processes.get(view.row.instance.process_id)
+    withdrawal = definition.withdrawal if definition is not None else None
     return render_template("workflow/task.html", view=view, fields=fields, errors=errors,
+                           withdrawal=withdrawal if withdrawal and view.row.spec_id in withdrawal.tasks else None,
                            history=readable_history(view.row.instance.version, [
                                e for e in instance_events(view.row.instance_id) if e.event_type not in ENGINE_EVENTS]),
                            subject=subject_panel(view.row, current_user)), status
@@ -92,6 +95,21 @@ def submit_task(task_uuid: str):
     db.session.commit()
     signed = completion.prepared.get(SIGNATURE_RESULT_KEY)
     flash(signed["summary"] if signed else _("Đã hoàn thành: %(title)s.", title=completion.task_title), "success")
+    return redirect(url_for("tasks.inbox"))
+
+
+@bp.route("/cong-viec/<task_uuid>/huy", methods=["POST"])
+@login_required
+def withdraw(task_uuid: str):
+    """Abandon the case from this task where its process allows it (e.g. "Hủy dự thảo")."""
+    try:
+        done = submission.withdraw_case(task_uuid, actor=signed_in_user())
+    except WorkflowError as refused:
+        db.session.rollback()
+        flash(refused.message, "warning")
+        return redirect(url_for("tasks.inbox"))
+    db.session.commit()
+    flash(_("Đã thực hiện: %(what)s.", what=done), "success")
     return redirect(url_for("tasks.inbox"))
 
 
