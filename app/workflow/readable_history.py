@@ -15,7 +15,7 @@ from app.audit.models import AuditEvent
 from app.directory.models import Agency, Department, User
 from app.extensions import db
 
-from .forms import ISO_DATE, TaskForm, _options, ordered_properties, schema_type, widget_for
+from .forms import ISO_DATE, TaskForm, field_options, ordered_properties, schema_type, widget_for
 from .instance_state import version_forms, version_specs
 from .models import ProcessVersion
 
@@ -128,7 +128,7 @@ def _text(value, sub: dict, sub_ui: dict, names: Names) -> str:
 def _scalar_text(value, sub: dict, picker: str | None, names: Names) -> str:
     if picker:
         return names.of(picker, value)
-    options = {_key(v): label for v, label in _options(sub)}
+    options = {_key(v): label for v, label in field_options(sub)}
     if _key(value) in options:
         return options[_key(value)]
     if isinstance(value, dict):  # a stored file {sha256, name, size, …}
@@ -176,9 +176,6 @@ def _event_label(event: AuditEvent, words: Vocabulary) -> str:
         return _("Đến giờ hẹn: %(timers)s", timers=", ".join(words.title(t) for t in data.get("timers") or []))
     if event.event_type == "service_task_completed":
         return _("Bước tự động: %(step)s", step=words.operators.get(data.get("operator"), _("thao tác của hệ thống")))
-    if event.event_type == "message_delivered":
-        return _("Nhận thông điệp: %(name)s", name=words.title(data.get("message")) if data.get("message") in
-                 words.titles else data.get("message", ""))
     labels = {
         "instance_started": _("Khởi tạo hồ sơ"),
         "task_completed": _("Hoàn thành: %(step)s", step=step),
@@ -186,6 +183,7 @@ def _event_label(event: AuditEvent, words: Vocabulary) -> str:
         "task_released": _("Trả lại nhóm: %(step)s", step=step),
         "task_reassigned": _("Giao lại: %(step)s", step=step),
         "task_failed": _("Lỗi khi xử lý: %(step)s", step=step),
+        "message_delivered": _("Nhận thông điệp từ bên ngoài"),
         "instance_failed": _("Hồ sơ gặp lỗi"),
         "instance_retried": _("Chạy lại hồ sơ"),
         "instance_cancelled": _("Hủy hồ sơ"),
@@ -210,7 +208,7 @@ def readable_history(version: ProcessVersion, events: list[AuditEvent], *, with_
         item = ReadableEvent(number, event, _event_label(event, words), _lane(event.data.get("lane")),
                              shown_values(fields, data, names), shown_values(fields, data, names, only_opinions=True))
         if with_raw:
-            item.raw = raw_values({k: v for k, v in event.data.items() if k not in ("task_title",)})
+            item.raw = raw_values(event.data)
         readable.append(item)
     return readable
 
