@@ -1,6 +1,9 @@
 """Append events to the audit chain (verification: app.audit.verification)."""
 import hashlib
 import json
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import datetime, timezone
 
 from sqlalchemy import bindparam, insert, text, update
 
@@ -12,6 +15,21 @@ from .canonical import canonical_body, canonical_body_around_seq, canonical_json
 from .models import GENESIS_HASH, AuditChainHead, AuditEvent
 
 HEAD_ID = 1
+_RECORDED_AT: ContextVar[datetime | None] = ContextVar("audit_recorded_at", default=None)
+
+
+@contextmanager
+def recorded_as_of(moment: datetime):
+    """Date the events recorded inside at `moment` instead of now.
+
+    Only the demo's back-dated weeks use it (app.documents.demo): it stamps its rows with each step's
+    business moment, and the history read from this chain must show that same moment, not the seeding's.
+    """
+    token = _RECORDED_AT.set(moment.astimezone(timezone.utc))
+    try:
+        yield
+    finally:
+        _RECORDED_AT.reset(token)
 
 
 def event_hash(event: AuditEvent) -> str:
@@ -75,7 +93,7 @@ def record(event_type: str, *, actor=None, subject=None, agency_id=None, on_beha
     subject_type, subject_id = _subject_reference(subject)
     data_text = canonical_json(data)  # stored exactly as hashed: what verify reads back is what was sealed
     values = {
-        "event_type": event_type, "occurred_at": utcnow(),
+        "event_type": event_type, "occurred_at": _RECORDED_AT.get() or utcnow(),
         "actor_id": actor.id if actor is not None else None,
         "on_behalf_of_id": on_behalf_of.id if on_behalf_of is not None else None,
         "agency_id": agency_id, "subject_type": subject_type, "subject_id": subject_id,

@@ -23,6 +23,7 @@ from app.web.routing import bounded_int
 from app.workflow.case_secrecy import case_titles
 from app.workflow.diagram_layout import diagram_of
 from app.workflow.models import INSTANCE_STATUSES, ProcessInstance
+from app.workflow.readable_history import readable_history, readable_snapshots
 from app.workflow.registry import catalogue
 from app.workflow.walkthrough import step_through
 
@@ -95,9 +96,15 @@ def instance_history(instance_id: int):
     check = check_instance(instance, actor) if request.args.get("phat_lai") == "1" else None
     db.session.commit()
     snapshots, walk = step_through(instance)
-    return render_template("audit/instance.html", instance=instance, events=events, document_id=document_id,
-                           check=check, check_text=verdict_text(check) if check else None,
-                           snapshots=[s.as_json() for s in snapshots], walk=walk)
+    # Auditors check the record itself: they also get each step's exact keys and values (as JSON).
+    exact = actor.has_role(AUDITOR)
+    steps = readable_history(instance.version, events, with_raw=exact)
+    numbers = {step.event.seq: step.number for step in steps}
+    return render_template("audit/instance.html", instance=instance, steps=steps, document_id=document_id,
+                           check=check, check_text=verdict_text(check, numbers.get(check.divergent_seq)) if check else None,
+                           process=catalogue().processes.get(instance.process_id), exact=exact,
+                           snapshots=readable_snapshots(instance.version, [s.as_json() for s in snapshots], numbers,
+                                                        with_raw=exact), walk=walk)
 
 
 @bp.route("/kiem-toan/ho-so/<int:instance_id>/so-do.bpmn")

@@ -25,10 +25,13 @@ def check_instance(instance: ProcessInstance, actor) -> ReplayCheck:
     return check
 
 
-def verdict_text(check: ReplayCheck) -> str:
+def verdict_text(check: ReplayCheck, step: int | None = None) -> str:
+    """The replay's verdict; `step` is the divergent event's number in the history page's list."""
     if check.matches:
         return _("Khớp: %(n)s sự kiện phát lại đúng như nhật ký.", n=check.events)
     where = _("sự kiện số %(seq)s", seq=check.divergent_seq) if check.divergent_seq else _("trạng thái đang lưu")
+    if step is not None:
+        where = _("bước %(step)s (sự kiện số %(seq)s của nhật ký)", step=step, seq=check.divergent_seq)
     return _("Không khớp tại %(where)s: %(problem)s", where=where, problem=check.problem or "")
 
 

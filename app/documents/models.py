@@ -180,6 +180,11 @@ class DocumentNote(db.Model):
     department = relationship("Department")
 
 
+# Notes the task operators write for the registers and the dossier: the document page shows these
+# steps from the recorded completions instead (app.documents.page.case_steps), so never twice.
+STEP_NOTE_KINDS = frozenset({"direction", "progress", "result", "contribution", "review", "return"})
+
+
 class DocumentLink(db.Model):
     """A related document: the reply to an incoming one (by id here, or by its số/ký hiệu if elsewhere)."""
 

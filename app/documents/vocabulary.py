@@ -28,7 +28,7 @@ STATUS_LABELS = {
 STAGE_LABELS = {"drafting": _l("Đang soạn / sửa dự thảo"), "content_review": _l("Chờ duyệt nội dung"),
                 "format_check": _l("Chờ kiểm tra thể thức"), "signing": _l("Chờ ký số"),
                 "issuing": _l("Chờ cấp số, phát hành"), "released": _l("Đã phát hành"), "recalled": _l("Đã thu hồi"),
-                "replaced": _l("Đã được thay thế")}
+                "replaced": _l("Đã được thay thế"), "discarded": _l("Đã hủy dự thảo")}
 
 # Related documents (DocumentLink.kind) as the document page names them.
 LINK_LABELS = {"reply": _l("Văn bản trả lời"), "replaces": _l("Thay thế văn bản"),

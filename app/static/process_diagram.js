@@ -15,26 +15,42 @@
     return found;
   }
 
-  function showData(snapshot) {
-    var list = document.getElementById("step-data");
+  // Pairs [label, text, changed]: the history page labels the data on the server (forms' titles, names);
+  // a designer's test run shows its keys as they are.
+  function pairsOf(snapshot) {
+    if (snapshot.fields) return snapshot.fields;
+    return Object.keys(snapshot.data).sort().map(function (key) {
+      var shown = snapshot.data[key];
+      return [key, typeof shown === "string" ? shown : JSON.stringify(shown), snapshot.changed.indexOf(key) >= 0];
+    });
+  }
+
+  function fill(list, pairs) {
     list.replaceChildren();
-    var keys = Object.keys(snapshot.data).sort();
-    if (!keys.length) {
+    if (!pairs.length) {
       var empty = document.createElement("dd");
       empty.textContent = list.dataset.empty;
       list.appendChild(empty);
     }
-    keys.forEach(function (key) {
+    pairs.forEach(function (pair) {
       var term = document.createElement("dt");
       var value = document.createElement("dd");
       term.className = "col-5 text-muted fw-normal text-break";
       value.className = "col-7 mb-0 text-break";
-      term.textContent = key;
-      var shown = snapshot.data[key];
-      value.textContent = typeof shown === "string" ? shown : JSON.stringify(shown);
-      if (snapshot.changed.indexOf(key) >= 0) { term.classList.add("fw-bold"); value.classList.add("fw-bold"); }
+      term.textContent = pair[0];
+      value.textContent = pair[1];
+      if (pair[2]) { term.classList.add("fw-bold"); value.classList.add("fw-bold"); }
       list.append(term, value);
     });
+  }
+
+  function showData(snapshot) {
+    fill(document.getElementById("step-data"), pairsOf(snapshot));
+    var raw = document.getElementById("step-raw-data");
+    if (raw && snapshot.raw) {
+      raw.hidden = false;
+      fill(raw.querySelector("dl"), snapshot.raw);
+    }
   }
 
   function show(seq, isCurrent) {
@@ -52,8 +68,9 @@
     document.querySelectorAll("[data-event-seq]").forEach(function (item) {
       item.classList.toggle("step-chosen", !isCurrent && Number(item.dataset.eventSeq) === seq);
     });
-    if (!isCurrent) document.getElementById("diagram-step").textContent = container.dataset.stepLabel + seq;
-    document.getElementById("step-data-seq").textContent = "#" + snapshot.seq;
+    var number = snapshot.number || snapshot.seq;
+    if (!isCurrent) document.getElementById("diagram-step").textContent = container.dataset.stepLabel + number;
+    document.getElementById("step-data-seq").textContent = "· " + container.dataset.stepLabel + number;
     showData(snapshot);
   }
 

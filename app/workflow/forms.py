@@ -171,9 +171,9 @@ def _check_definition(schema: dict, ui: dict, file: str, prefix: str) -> None:
         elif schema_type(sub) == "array":
             if not isinstance(sub.get("items"), dict) or schema_type(sub["items"]) not in SCALARS:
                 fail(path, _("danh sách phải có items là kiểu đơn giản."))
-            if widget == "multiselect" and not _options(sub["items"]):
+            if widget == "multiselect" and not field_options(sub["items"]):
                 fail(path, _("danh sách lựa chọn cần enum hoặc oneOf trong items."))
-        elif widget in ("select", "radio") and not _options(sub):
+        elif widget in ("select", "radio") and not field_options(sub):
             fail(path, _("trường lựa chọn cần enum hoặc oneOf."))
 
 
@@ -209,7 +209,7 @@ def widget_for(schema: dict, ui: dict) -> str:
         return asked if asked in ("radio", "select") else "checkbox"
     if asked in ("textarea", "radio", "select", "date"):
         return asked
-    if _options(schema):
+    if field_options(schema):
         return "select"
     if schema.get("format") == "date":
         return "date"
@@ -218,7 +218,8 @@ def widget_for(schema: dict, ui: dict) -> str:
     return kind if kind in ("integer", "number") else "text"
 
 
-def _options(schema: dict) -> list[tuple[object, str]]:
+def field_options(schema: dict) -> list[tuple[object, str]]:
+    """A choice field's (value, label) pairs: enum with enumNames, oneOf consts with titles, Có/Không."""
     if "enum" in schema:
         names = schema.get("enumNames") or []
         return [(v, str(names[i]) if i < len(names) else option_text(v)) for i, v in enumerate(schema["enum"])]
@@ -255,7 +256,7 @@ def _views(schema, ui, values, errors, choices, prefix) -> list[FieldView]:
         elif widget in PICKERS:
             view.options = [(option_text(v), str(label)) for v, label in choices.get(path, [])]
         else:
-            view.options = [(option_text(v), label) for v, label in _options(sub.get("items", sub))]
+            view.options = [(option_text(v), label) for v, label in field_options(sub.get("items", sub))]
         views.append(view)
     return views
 

@@ -40,6 +40,21 @@ class ProcessDefinition:
     # Status codes (QCVN 102) that reach the external sender of the case's document when the process
     # reaches them: declared here once, shown in the designer, sent by the exchange (status_notices).
     status_milestones: tuple[str, ...] = ()
+    # Whether, and from which waiting tasks, the person a task waits for may abandon the case.
+    withdrawal: "Withdrawal | None" = None
+
+
+@dataclass(frozen=True)
+class Withdrawal:
+    """Abandoning a case from one of its tasks (e.g. "Hủy dự thảo" while the draft waits for its author).
+
+    `check(context)` runs under the instance lock before the case is cancelled: it refuses
+    (OperatorRefused) what the domain forbids and marks the domain's side of the case.
+    """
+    tasks: tuple[str, ...]
+    label: str  # the button, in the agency's words
+    confirm: str  # what the confirmation dialog says will happen
+    check: Callable[[OperatorContext], None]
 
 
 @dataclass

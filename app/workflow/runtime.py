@@ -201,11 +201,23 @@ def cancel_instance(instance_id: int, *, actor: User | None, reason: str) -> boo
     if instance.status not in ("running", "error"):
         return False
     workflow, indexed = load_indexed(instance, actor)
+    _cancel(instance, workflow, indexed, actor=actor, reason=reason)
+    return True
+
+
+def cancel_from_task(locked: "LockedTask", *, actor: User, reason: str) -> None:
+    """Stop the case from one of its ready tasks, locked and checked as for completing it (the person it
+    waits for abandons the case, e.g. an unfinished draft)."""
+    _cancel(locked.instance, locked.workflow, locked.indexed, actor=actor, reason=reason,
+            on_behalf_of=locked.acting_for, task_spec=locked.task.task_spec.name)
+
+
+def _cancel(instance, workflow, indexed, *, actor, reason: str, on_behalf_of=None, **extra) -> None:
     workflow.cancel()
     with saved(instance, workflow, indexed, status="cancelled"):
         record("instance_cancelled", actor=actor, subject=instance, agency_id=instance.agency_id,
-               instance_id=instance.id, reason=reason, version_sha256=instance.version.content_sha256)
-    return True
+               on_behalf_of=on_behalf_of, instance_id=instance.id, reason=reason,
+               version_sha256=instance.version.content_sha256, **extra)
 
 
 def mark_instance_failed(instance_id: int, message: str, *, actor: User | None = None) -> None:

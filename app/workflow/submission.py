@@ -14,11 +14,12 @@ from flask_babel import gettext as _
 
 from app.filestore import UploadBatch, UploadRefused
 
-from .errors import WorkflowError
+from .errors import TaskForbidden, WorkflowError
 from .form_errors import FORM_ERROR_KEY
 from .form_submission import as_answer, declared_only, parse_submission, validate_data, value_at
 from .forms import TaskForm
-from .runtime import Completion, lock_task, run_task
+from .registry import OperatorContext, catalogue
+from .runtime import Completion, cancel_from_task, lock_task, run_task
 from .signing_tasks import signing_preparer
 from .task_pages import picker_choices, task_shape
 
@@ -115,3 +116,17 @@ def submit_task(task_uuid: str, answer: TaskAnswer, *, actor, channel: str, secr
             data = as_answer(shape.form, data)
         prepare = signing_preparer(locked, actor=actor, secret=secret) if shape.signing else None
         return run_task(locked, data, actor=actor, prepare=prepare, channel=channel)
+
+
+def withdraw_case(task_uuid: str, *, actor) -> str:
+    """Abandon the case from a task waiting for `actor`, where its process allows it (ProcessDefinition
+    .withdrawal): the same lock and entitlement as completing the task, then the domain's check, then the
+    audited cancellation. Returns what was done, in the process's words."""
+    locked = lock_task(task_uuid, actor=actor)
+    definition = catalogue().processes.get(locked.instance.process_id)
+    withdrawal = definition.withdrawal if definition is not None else None
+    if withdrawal is None or locked.task.task_spec.name not in withdrawal.tasks:
+        raise TaskForbidden(_("Không thể hủy hồ sơ từ công việc này."))
+    withdrawal.check(OperatorContext(locked.instance, dict(locked.task.data), actor, {}))
+    cancel_from_task(locked, actor=actor, reason=withdrawal.label)
+    return withdrawal.label

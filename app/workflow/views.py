@@ -20,8 +20,9 @@ from . import submission
 from .access import my_tasks_query
 from .blueprint import PAGE_SIZE, bp
 from .errors import WorkflowError
-from .history import ENGINE_EVENTS, event_label, instance_events
+from .history import ENGINE_EVENTS, instance_events
 from .models import HumanTask, ProcessInstance
+from .readable_history import readable_history
 from .registry import catalogue
 from .runtime import settle_refused_completion, start_instance
 from .signing_node import SIGNATURE_RESULT_KEY
@@ -52,8 +53,12 @@ def inbox():
 def _render_task(view, values, errors, status=200):
     choices = picker_choices(view.form, current_user)
     fields = view.form.fields(values, errors, choices) if view.form else []
+    definition = catalogue().processes.get(view.row.instance.process_id)
+    withdrawal = definition.withdrawal if definition is not None else None
     return render_template("workflow/task.html", view=view, fields=fields, errors=errors,
-                           history=[e for e in instance_events(view.row.instance_id) if e.event_type not in ENGINE_EVENTS],
+                           withdrawal=withdrawal if withdrawal and view.row.spec_id in withdrawal.tasks else None,
+                           history=readable_history(view.row.instance.version, [
+                               e for e in instance_events(view.row.instance_id) if e.event_type not in ENGINE_EVENTS]),
                            subject=subject_panel(view.row, current_user)), status
 
 
@@ -90,6 +95,21 @@ def submit_task(task_uuid: str):
     db.session.commit()
     signed = completion.prepared.get(SIGNATURE_RESULT_KEY)
     flash(signed["summary"] if signed else _("Đã hoàn thành: %(title)s.", title=completion.task_title), "success")
+    return redirect(url_for("tasks.inbox"))
+
+
+@bp.route("/cong-viec/<task_uuid>/huy", methods=["POST"])
+@login_required
+def withdraw(task_uuid: str):
+    """Abandon the case from this task where its process allows it (e.g. "Hủy dự thảo")."""
+    try:
+        done = submission.withdraw_case(task_uuid, actor=signed_in_user())
+    except WorkflowError as refused:
+        db.session.rollback()
+        flash(refused.message, "warning")
+        return redirect(url_for("tasks.inbox"))
+    db.session.commit()
+    flash(_("Đã thực hiện: %(what)s.", what=done), "success")
     return redirect(url_for("tasks.inbox"))
 
 
@@ -130,6 +150,5 @@ def open_task_count(actor) -> int:
 @bp.app_context_processor
 def inbox_badge():
     # A callable: the count query runs only on pages that show the menu.
-    return {"open_task_count": lambda: open_task_count(current_user) if current_user.is_authenticated else 0,
-            "event_label": event_label}
+    return {"open_task_count": lambda: open_task_count(current_user) if current_user.is_authenticated else 0}
 

@@ -76,7 +76,7 @@ def test_the_history_page_carries_the_diagram_and_the_steps(app, db, make, worke
     steps = json.loads(re.search(r'<script type="application/json" id="step-snapshots">(.*?)</script>', page,
                                  re.S).group(1))
     assert len(steps) == 4 and "report" in steps[-1]["active"]
-    assert page.count('data-step="') >= 4 and "Xem sơ đồ và dữ liệu sau sự kiện này" in page
+    assert page.count('data-step="') >= 4 and "Xem sơ đồ và dữ liệu sau bước 2" in page
     diagram = client.get(f"/kiem-toan/ho-so/{worked_case.id}/so-do.bpmn")
     assert diagram.status_code == 200 and diagram.mimetype == "application/xml"
     assert b'bpmnElement="report"' in diagram.data and b"BPMNEdge" in diagram.data

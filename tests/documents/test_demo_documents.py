@@ -15,6 +15,7 @@ from app.filestore import path_for
 from app.sqltypes import utcnow
 from app.vietnam_time import VIETNAM, vietnam_today
 from app.workflow.access import my_tasks_query
+from app.workflow.history import instance_events
 
 from ..conftest import csrf_token_from
 
@@ -36,6 +37,7 @@ def user(db, username: str) -> User:
 
 
 def test_seed_demo_brings_in_documents_in_every_state(app, db):
+    seeded_from = utcnow()
     result = app.test_cli_runner().invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
     assert "văn bản đến minh họa" in result.output
@@ -65,6 +67,9 @@ def test_seed_demo_brings_in_documents_in_every_state(app, db):
         moments = [change.at for change in document.statuses]
         assert moments == sorted(moments) and moments[-1] <= now
         assert document.received_at == moments[0]
+        # One clock on the page: the case's history is dated like the process panel, in the demo's weeks.
+        recorded = [event.occurred_at for event in instance_events(document.instance_id)]
+        assert recorded[0] == document.received_at and max(recorded) < seeded_from
         if document.registered_at:
             assert document.arrival_year == document.registered_at.astimezone(VIETNAM).year
 

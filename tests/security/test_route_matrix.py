@@ -57,6 +57,8 @@ EXPECTED = {
     "GET tasks.inbox": {"": SIGNED_IN},
     "GET tasks.task": {"": CLERK, "outgoing": frozenset({"unit_head"})},
     "POST tasks.submit_task": {"": CLERK, "outgoing": frozenset({"unit_head"})},
+    # Only a draft waiting for its author may be given up; the world's tasks are not such a step.
+    "POST tasks.withdraw": {"": NOBODY, "outgoing": NOBODY},
     "POST tasks.claim": {"": CLERK},
     "POST tasks.release": {"": CLERK},
     "POST tasks.reassign": {"": REASSIGNERS},

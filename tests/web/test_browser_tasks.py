@@ -77,4 +77,10 @@ def test_giao_viec_in_the_browser(app, live_server, browser_page, committed_db):
     assert page.locator(".djs-element.lt-active[data-element-id='report']").count() == 1
     assert page.locator(".djs-element.lt-active[data-element-id='review']").count() == 0
     assert "Rà soát danh mục thủ tục" in page.inner_text("#step-data")
+    # The forms' labels and the list's step number, never the data's keys or the chain's event number.
+    assert "Tên công việc" in page.inner_text("#step-data") and "work_title" not in page.inner_text("#step-data")
+    chosen = page.locator("[data-event-seq].step-chosen .badge").inner_text()
+    assert page.inner_text("#step-data-seq") == f"· sau bước {chosen}"
+    page.locator("#step-raw-data summary").click()  # the auditor's exact record, as JSON
+    assert "work_title" in page.inner_text("#step-raw-data")
     page.screenshot(path=str(ARTIFACTS / "history-step.png"), full_page=True)

@@ -23,7 +23,7 @@ from typing import NamedTuple
 from flask import current_app
 from sqlalchemy import select
 
-from app.audit.services import record
+from app.audit.services import record, recorded_as_of
 from app.directory.models import Agency, Department, User, UserRole
 from app.directory.roles import CLERK, LEADER, SPECIALIST, UNIT_HEAD
 from app.extensions import db
@@ -183,10 +183,11 @@ class _Seeding:
             subject=f"V/v {subject}" if letter.doc_type == "CV" else subject, urgency=letter.urgency,
             secrecy=letter.secrecy, signer_name=issued.signer_name)
         # Deliveries keep a broken signature, so that the clerk sees the verdict at Tiếp nhận.
-        document = receive_document(
-            agency_id=office.agency.id, metadata=metadata, main_file=stored,
-            origin="internal" if delivered else "paper", actor=None if delivered else office.clerk,
-            refuse_broken_signatures=False).document
+        with recorded_as_of(arrival):
+            document = receive_document(
+                agency_id=office.agency.id, metadata=metadata, main_file=stored,
+                origin="internal" if delivered else "paper", actor=None if delivered else office.clerk,
+                refuse_broken_signatures=False).document
         _Life(self, receipt, office, document, arrival, number + copy).live()
         return document
 
@@ -252,7 +253,8 @@ class _Life:
     def step(self, hours: float, spec_id: str, data: dict, actor: User, *, department_id: int | None = None):
         """Complete the ready task `spec_id` as `actor`, `hours` working hours after the last step."""
         self.moment = self.clock.after(self.moment, hours)
-        complete_task(self.task(spec_id, actor, department_id).task_uuid, data, actor=actor)
+        with recorded_as_of(self.moment):  # the history shows the step's moment, like the stamped rows
+            complete_task(self.task(spec_id, actor, department_id).task_uuid, data, actor=actor)
         self.clock.stamp(self.document, self.moment)
 
     def task(self, spec_id: str, actor: User, department_id: int | None = None) -> HumanTask:

@@ -11,14 +11,12 @@ from app.documents.models import Document
 from app.exchange.messages import OutboxMessage
 from app.extensions import db
 
-from .models import ExternalRecipientStatus, OutgoingDraft, OutgoingRecipient
+from .models import CLOSED_STAGES, ISSUED_STAGES, ExternalRecipientStatus, OutgoingDraft, OutgoingRecipient
 from .page import timeline_order
 
 # How the list names the outbox state of an external recipient's package, in the order it counts them.
 SENDING_LABELS = {"sent": _l("đã gửi"), "pending": _l("chờ gửi"), "dead": _l("gửi lỗi"), "cancelled": _l("đã hủy")}
 
-# Stages after release: the document is issued, whatever happened to it since.
-ISSUED_STAGES = ("released", "recalled", "replaced")
 # Who follows every draft of the agency; the others see the drafts they wrote or sign.
 ALL_DRAFTS_ROLES = ("leader", "unit_head", "clerk", "format_checker")
 
@@ -33,7 +31,7 @@ def released_query(actor, text: str = ""):
 
 def drafts_query(actor):
     statement = (visible_documents(actor).join(OutgoingDraft, OutgoingDraft.document_id == Document.id)
-                 .where(Document.direction == "outgoing", OutgoingDraft.stage.not_in(ISSUED_STAGES)))
+                 .where(Document.direction == "outgoing", OutgoingDraft.stage.not_in(CLOSED_STAGES)))
     if not actor.has_role(*ALL_DRAFTS_ROLES):
         statement = statement.where(or_(OutgoingDraft.drafter_id == actor.id, OutgoingDraft.signer_id == actor.id))
     return statement.order_by(Document.id.desc())

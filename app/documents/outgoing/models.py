@@ -12,8 +12,14 @@ from app.extensions import db
 from app.sqltypes import UtcDateTime, utcnow
 
 # Where the draft stands; what the drafter sees in "Dự thảo" and on the document page.
-STAGES = ("drafting", "content_review", "format_check", "signing", "issuing", "released", "recalled", "replaced")
+STAGES = ("drafting", "content_review", "format_check", "signing", "issuing", "released", "recalled", "replaced",
+          "discarded")
 AUTHORITY_PREFIXES = ("", "TM.", "KT.", "Q.", "TL.", "TUQ.")
+# Stages after release: the document is issued, whatever happened to it since.
+ISSUED_STAGES = ("released", "recalled", "replaced")
+# Stages of drafts no longer on their way: issued, or given up by their author.
+DISCARDED = "discarded"
+CLOSED_STAGES = (*ISSUED_STAGES, DISCARDED)
 
 
 class OutgoingDraft(db.Model):
@@ -42,6 +48,11 @@ class OutgoingDraft(db.Model):
     reply_to = relationship("Document", foreign_keys=[reply_to_id])
     recipients: Mapped[list["OutgoingRecipient"]] = relationship(
         order_by="OutgoingRecipient.position", cascade="all, delete-orphan")
+
+    @property
+    def issued(self) -> bool:
+        """Released (and perhaps recalled or replaced since): a "Văn bản đi", no longer a "Dự thảo"."""
+        return self.stage in ISSUED_STAGES
 
 
 class OutgoingRecipient(db.Model):

@@ -12,8 +12,9 @@ from app.sqltypes import utcnow
 from app.vietnam_time import VIETNAM
 from app.workflow.scripting_runtime import work_calendar
 
-from ..models import ACCEPTED, RECEIVED, REFUSED, Document
+from ..models import ACCEPTED, RECEIVED, REFUSED, Document, DocumentNote
 from .models import OutgoingDraft, OutgoingRecipient
+from .returns import latest_returns
 
 # The order of the incoming path, to break ties between statuses of one moment (the wire has seconds only).
 _RANK = {code: rank for rank, code in enumerate(("01", "02", "03", "04", "05", "06", "13", "15", "16"))}
@@ -49,6 +50,7 @@ class RecipientStatus:
 class OutgoingDetails:
     draft: OutgoingDraft
     recipients: list[RecipientStatus]
+    returned: DocumentNote | None = None  # the return that sent the draft back to its drafter, while it is there
 
 
 def timeline_order(code: str, at: datetime) -> tuple:
@@ -106,4 +108,4 @@ def outgoing_details(document: Document) -> OutgoingDetails | None:
     draft = db.session.get(OutgoingDraft, document.id)
     if draft is None:
         return None
-    return OutgoingDetails(draft, recipient_statuses(draft))
+    return OutgoingDetails(draft, recipient_statuses(draft), latest_returns([document.id]).get(document.id))

@@ -21,6 +21,7 @@ from .lists import drafts_by_document, drafts_query, external_sending, released_
 from .models import OutgoingDraft
 from .recall import request_recall
 from .replacement import replacement_data
+from .returns import latest_returns
 from .update import send_update
 
 bp = Blueprint("outgoing", __name__)
@@ -46,6 +47,7 @@ def drafts_list():
     page = db.paginate(drafts_query(actor), page=request.args.get("page", 1, type=bounded_int), per_page=PER_PAGE,
                        error_out=False)
     return render_template("documents/drafts_list.html", page=page, drafts=drafts_by_document(page.items),
+                           returns=latest_returns(d.id for d in page.items),
                            holders=holders_by_instance([d.instance_id for d in page.items]))
 
 
