@@ -3,6 +3,7 @@
 It lives outside the domain packages because it spans two: the directory must not import documents.
 """
 import time
+from pathlib import Path
 
 import click
 from flask import current_app
@@ -63,9 +64,13 @@ def _seed_peer_province(province: DemoProvince) -> None:
     """The second province of the liên thông demo: its directory, accounts and the demo keys of its offices;
     no documents (they come from the first installation through the axis stand-in)."""
     from app.documents.demo.outgoing import seed_demo_keys
+    from app.workflow.deployment import sync_processes
+    from app.workflow.registry import catalogue
 
     summary = _seed_directory(province)
     keys = seed_demo_keys()
+    # Deployed now, as Yên Bái's seed does: a package from the axis starts the incoming process at once.
+    sync_processes(catalogue(), Path(current_app.config["BPMN_DIR"]), Path(current_app.config["FORMS_DIR"]))
     db.session.commit()
     anchor = _anchor()
     click.echo(f"Đã tạo tỉnh minh họa {province.place}: {summary.agencies} cơ quan, {summary.departments} phòng ban, "

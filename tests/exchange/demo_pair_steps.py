@@ -14,6 +14,7 @@ from app.directory.roles import FORMAT_CHECKER
 from app.documents.models import Document
 from app.documents.outgoing.models import OutgoingDraft
 from app.documents.outgoing.page import recipient_statuses
+from app.exchange.directory import ExternalAgency
 from app.exchange.messages import OutboxMessage
 from app.extensions import db
 from app.jobs.runner import run_job
@@ -48,15 +49,21 @@ def snv_releases(app) -> dict:
     issue(app, db, sender, instance_id)
     db.session.commit()
     document = db.session.scalars(select(Document).where(Document.instance_id == instance_id)).one()
-    return {"document_id": document.id, "symbol": document.symbol, **_exchange_jobs(app)}
+    released = {"document_id": document.id, "symbol": document.symbol}
+    # SQLite transactions begin IMMEDIATE here: this session's must end before the jobs' sessions write.
+    db.session.commit()
+    return {**released, **_exchange_jobs(app)}
 
 
 def lao_cai_takes(app) -> dict:
-    """Lào Cai's jobs take what waits on the axis (and send its 01 back); what its Sở Nội vụ now holds."""
+    """Lào Cai's jobs take what waits on the axis (and send its 01 back); what its Sở Nội vụ now holds, and its
+    directory of external agencies after the daily sync with the axis."""
     jobs = [_exchange_jobs(app), _exchange_jobs(app)]
+    run_job(app, "sync_exchange_agencies")
+    directory = dict(db.session.execute(select(ExternalAgency.code, ExternalAgency.name)).all())
     agency = db.session.scalars(select(Agency).where(Agency.code == SNV_LAO_CAI)).one()
     rows = db.session.scalars(select(Document).where(Document.agency_id == agency.id)).all()
-    return {"jobs": jobs, "documents": [
+    return {"jobs": jobs, "directory": directory, "documents": [
         {"status": d.status_code, "origin": d.origin, "symbol": d.symbol, "issuer": [d.issuer_code, d.issuer_name],
          "verdicts": [v["verdict"] for v in d.signature_verdicts]} for d in rows]}
 
