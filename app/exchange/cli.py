@@ -1,5 +1,6 @@
 """`flask exchange …` commands: the axis stand-in and its registrations, importing and exporting packages."""
 import secrets
+from pathlib import Path
 
 import click
 from flask import current_app
@@ -24,14 +25,28 @@ def _hub_database(database_url: str | None) -> str:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8900, show_default=True, type=int)
 @click.option("--database", "database_url", envvar="AXIS_HUB_DATABASE_URL", help=DATABASE_HELP)
-def hub_command(host: str, port: int, database_url: str | None):
+@click.option("--demo", is_flag=True,
+              help="Đăng ký hai hệ thống minh họa (Yên Bái, Lào Cai) và các bộ, ngành rồi ghi cấu hình AXIS_* "
+                   "của mỗi hệ thống vào thư mục instance (make hub).")
+def hub_command(host: str, port: int, database_url: str | None, demo: bool):
     from waitress import serve
 
     url = _hub_database(database_url)
     hub = create_hub_app(url)
     click.echo(BANNER)
+    if demo:
+        _register_demo(hub, f"http://{host}:{port}")
     click.echo(f"Trục mô phỏng: http://{host}:{port}  (dữ liệu: {url})")
     serve(hub, host=host, port=port, threads=8, ident="axis-stand-in")
+
+
+def _register_demo(hub, endpoint: str) -> None:
+    from .demo_hub import register_demo_systems, write_env_files
+
+    with hub.extensions["axis_hub_engine"].begin() as conn:
+        kept = register_demo_systems(conn)
+    for path in write_env_files(Path(current_app.instance_path), endpoint, kept):
+        click.echo(f"Đã đăng ký hệ thống minh họa; cấu hình AXIS_* ghi ở {path}")
 
 
 @exchange_cli.command("hub-register")

@@ -10,9 +10,11 @@ from app.demo_cli import DEMO_PASSWORD
 from app.directory.demo import FIXED_ACCOUNTS
 from app.directory.models import AGENCY_CODE_PATTERN, Agency, User, UserRole
 from app.directory.roles import ROLES
+from app.documents.models import Document
 from app.documents.outgoing.models import OutgoingDraft, OutgoingRecipient
 from app.documents.outgoing.page import recipient_statuses
 from app.exchange.received import ReceivedPackage
+from app.signing.models import SigningCredential
 from app.sqltypes import utcnow
 
 from ..conftest import csrf_token_from
@@ -91,3 +93,31 @@ def test_create_province_starts_a_real_installation(app, db):
     again = runner.invoke(args=["create-province", "--code", "000.00.00.H39", "--name", "X", "--admin", "x2",
                                 "--admin-name", "X", "--password", "Mat-khau-2026"])
     assert again.exit_code != 0 and "đã có cơ quan" in again.output
+
+
+def test_seed_demo_builds_the_peer_province_for_the_exchange_demo(app, db, client):
+    result = app.test_cli_runner().invoke(args=["seed-demo", "--province", "laocai"])
+    assert result.exit_code == 0, result.output
+    assert "Đã tạo tỉnh minh họa Lào Cai: 35 cơ quan" in result.output and "1500 tài khoản" in result.output
+
+    agencies = db.session.scalars(select(Agency).order_by(Agency.id)).all()
+    assert agencies[0].code == "000.00.00.H38" and agencies[0].name == "Ủy ban nhân dân tỉnh Lào Cai"
+    assert all(a.code.endswith(".H38") and AGENCY_CODE_PATTERN.match(a.code) for a in agencies)
+    assert not [a.name for a in agencies if "Yên Bái" in a.name]
+    assert Counter(a.kind for a in agencies) == {"province": 1, "department": 8, "district": 4, "commune": 17,
+                                                 "service_unit": 5}
+    # The Văn phòng keeps code 01 (it receives for the province), Nội vụ 02, as in Yên Bái.
+    assert [(a.code, a.short_name) for a in agencies[1:3]] == [("000.00.01.H38", "VPUBND"), ("000.00.02.H38", "SNV")]
+    assert db.session.scalar(select(func.count(User.id))) == 1500
+    # The same account names and password as Yên Bái's, held by other people; their leaders can sign.
+    snv = db.session.scalars(select(User).where(User.username == "lanhdao.snv")).one()
+    assert snv.agency.code == "000.00.02.H38" and snv.full_name == "Hoàng Văn Tiến" and "leader" in snv.roles
+    keys = db.session.scalars(select(SigningCredential)).all()
+    assert snv.id in {key.user_id for key in keys}
+    sealed = {key.agency_id for key in keys if key.kind == "organisation"}
+    assert {a.short_name for a in agencies if a.id in sealed} == {"VPUBND", "SNV", "STC", "STP"}
+    assert not db.session.scalar(select(func.count(Document.id)))  # its documents come through the axis
+    token = csrf_token_from(client.get("/dang-nhap").get_data(as_text=True))
+    response = client.post("/dang-nhap", data={"username": "vanthu.snv", "password": DEMO_PASSWORD,
+                                               "csrf_token": token})
+    assert response.status_code == 302

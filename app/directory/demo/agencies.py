@@ -1,4 +1,5 @@
-"""The demo province: Yên Bái's People's Committee and the 90 agencies under it, as plain data."""
+"""The demo provinces' agency tables as plain data: Yên Bái's People's Committee and the 90 agencies under
+it (the default demo), and the builder that turns a province's tables into agencies with their codes."""
 from typing import NamedTuple
 
 
@@ -13,18 +14,24 @@ class AgencySpec(NamedTuple):
     staff_titles: tuple[str, ...] = ()  # what the rank and file of a service unit are called
 
 
+class ProvinceTables(NamedTuple):
+    """One province's tables below: department-level bodies, districts with communes, service units."""
+
+    suffix: str  # the letter-and-digits group in every mã định danh of the province (H63 = Yên Bái)
+    name: str  # its People's Committee
+    department_bodies: tuple
+    districts: tuple
+    service_units: tuple
+
+
 PROVINCE_SUFFIX = "H63"  # Yên Bái's letter-and-digits group in every mã định danh
-ROOT_CODE = f"000.00.00.{PROVINCE_SUFFIX}"
 
 VP = ("Văn phòng", "VP")
 SO_CORE = (VP, ("Phòng Tổ chức cán bộ", "TCCB"), ("Phòng Kế hoạch - Tài chính", "KHTC"))
 THANH_TRA_SO = ("Thanh tra Sở", "TTr")
 HCTH = ("Phòng Hành chính - Tổng hợp", "HCTH")
 
-ROOT = (
-    "Ủy ban nhân dân tỉnh Yên Bái", "UBND", "Chủ tịch",
-    (("Tổ Thư ký - Tổng hợp", "TKTH"), ("Tổ Công tác chuyển đổi số", "CĐS")),
-)
+ROOT_DEPARTMENTS = (("Tổ Thư ký - Tổng hợp", "TKTH"), ("Tổ Công tác chuyển đổi số", "CĐS"))
 
 # Department-level bodies in code order: the position gives the NN group (VPUBND = 01, SNV = 02).
 DEPARTMENT_BODIES = (
@@ -185,34 +192,36 @@ SERVICE_UNITS = (
 )
 
 
-def _code(low: int, high: int) -> str:
-    return f"000.{low:02d}.{high:02d}.{PROVINCE_SUFFIX}"
+YEN_BAI = ProvinceTables(PROVINCE_SUFFIX, "Ủy ban nhân dân tỉnh Yên Bái", DEPARTMENT_BODIES, DISTRICTS,
+                         SERVICE_UNITS)
 
 
-def _build() -> tuple[AgencySpec, ...]:
-    """Flatten the tables above into one list, parents before children, codes filled in."""
-    name, short_name, head, departments = ROOT
-    specs = [AgencySpec(ROOT_CODE, name, short_name, "province", None, head, departments)]
+def build_agencies(province: ProvinceTables) -> tuple[AgencySpec, ...]:
+    """Flatten a province's tables into one list, parents before children, codes filled in."""
+    def code(low: int, high: int) -> str:
+        return f"000.{low:02d}.{high:02d}.{province.suffix}"
+
+    root_code = code(0, 0)
+    specs = [AgencySpec(root_code, province.name, "UBND", "province", None, "Chủ tịch", ROOT_DEPARTMENTS)]
     nn_of = {}
-    for nn, (name, short_name, head, departments) in enumerate(DEPARTMENT_BODIES, start=1):
+    for nn, (name, short_name, head, departments) in enumerate(province.department_bodies, start=1):
         nn_of[short_name] = nn
-        specs.append(AgencySpec(_code(0, nn), name, short_name, "department", ROOT_CODE, head, departments))
-    for nn, (place, extra, communes) in enumerate(DISTRICTS, start=len(DEPARTMENT_BODIES) + 1):
-        code = _code(0, nn)
-        specs.append(AgencySpec(code, f"Ủy ban nhân dân {place}", "UBND", "district", ROOT_CODE,
+        specs.append(AgencySpec(code(0, nn), name, short_name, "department", root_code, head, departments))
+    for nn, (place, extra, communes) in enumerate(province.districts, start=len(province.department_bodies) + 1):
+        district_code = code(0, nn)
+        specs.append(AgencySpec(district_code, f"Ủy ban nhân dân {place}", "UBND", "district", root_code,
                                 "Chủ tịch", DISTRICT_CORE + extra))
         specs.extend(
-            AgencySpec(_code(mm, nn), f"Ủy ban nhân dân {commune}", "UBND", "commune", code,
+            AgencySpec(code(mm, nn), f"Ủy ban nhân dân {commune}", "UBND", "commune", district_code,
                        "Chủ tịch", COMMUNE_DEPARTMENTS)
             for mm, commune in enumerate(communes, start=1)
         )
     units_so_far: dict[str, int] = {}
-    for parent, name, short_name, head, departments, staff in SERVICE_UNITS:
+    for parent, name, short_name, head, departments, staff in province.service_units:
         mm = units_so_far[parent] = units_so_far.get(parent, 0) + 1
-        parent_code = _code(0, nn_of[parent])
-        specs.append(AgencySpec(_code(mm, nn_of[parent]), name, short_name, "service_unit", parent_code,
+        specs.append(AgencySpec(code(mm, nn_of[parent]), name, short_name, "service_unit", code(0, nn_of[parent]),
                                 head, departments, staff))
     return tuple(specs)
 
 
-AGENCIES = _build()
+AGENCIES = build_agencies(YEN_BAI)

@@ -1,4 +1,5 @@
-"""Fill an empty database with the demo province: 91 agencies, their departments and 4,129 people."""
+"""Fill an empty database with a demo province: Yên Bái's 91 agencies, their departments and 4,129 people by
+default, or another of provinces.py."""
 import random
 import time
 from dataclasses import dataclass
@@ -19,13 +20,11 @@ from ..roles import (
     SPECIALIST,
     UNIT_HEAD,
 )
-from .agencies import AGENCIES, AgencySpec
+from .agencies import AgencySpec
 from .people import NameGenerator, UsernameRegistry, fold_to_ascii
+from .provinces import YEN_BAI_PROVINCE, DemoProvince
 
-SEED = 63  # Yên Bái's number; any constant keeps the demo identical from one install to the next
-TOTAL_USERS = 4129
-
-# Head-count per agency, drawn in these ranges and then nudged so the total lands on TOTAL_USERS.
+# Head-count per agency, drawn in these ranges and then nudged so the total lands on the province's total_users.
 SIZE_RANGES = {"department": (70, 90), "district": (100, 130), "commune": (12, 20), "service_unit": (25, 40)}
 ROOT_SIZE = 11  # the chairman, two deputies, a clerk, a team head, a checker, three province-wide staff, two more
 DEPUTY_LEADERS = {"province": (2, 2), "department": (2, 3), "district": (2, 3), "commune": (1, 2),
@@ -99,16 +98,16 @@ class _Slot(NamedTuple):
     female_share: float = 0.5
 
 
-def seed_demo_province(*, password_hash: str) -> SeedSummary:
+def seed_demo_province(*, password_hash: str, province: DemoProvince = YEN_BAI_PROVINCE) -> SeedSummary:
     """Insert the demo province and flush; the caller commits (or rolls back)."""
     started = time.perf_counter()
-    agencies = _insert_agencies()
+    agencies = _insert_agencies(province.agencies)
     department_ids = {
         (code, department.abbreviation): department.id
         for code, agency in agencies.items() for department in agency.departments
     }
     agency_ids = {code: agency.id for code, agency in agencies.items()}
-    users, held_roles = _people(agency_ids, department_ids, password_hash)
+    users, held_roles = _people(province, agency_ids, department_ids, password_hash)
     db.session.execute(insert(User), users)
     # Read the ids back by agency, not by 4,129 usernames: older SQLite builds bind at most 999 parameters.
     user_ids = dict(db.session.execute(
@@ -124,10 +123,10 @@ def seed_demo_province(*, password_hash: str) -> SeedSummary:
     )
 
 
-def _insert_agencies() -> dict[str, Agency]:
+def _insert_agencies(specs: tuple[AgencySpec, ...]) -> dict[str, Agency]:
     """The agency tree with its departments, keyed by code; flushed so ids are known."""
     agencies: dict[str, Agency] = {}
-    for spec in AGENCIES:
+    for spec in specs:
         agency = Agency(code=spec.code, name=spec.name, short_name=spec.short_name, kind=spec.kind,
                         parent=agencies.get(spec.parent_code), active=True, is_demo=True)
         agency.departments = [Department(name=name, abbreviation=abbr) for name, abbr in spec.departments]
@@ -137,18 +136,18 @@ def _insert_agencies() -> dict[str, Agency]:
     return agencies
 
 
-def _people(agency_ids, department_ids, password_hash) -> tuple[list[dict], list[tuple[str, str]]]:
+def _people(province: DemoProvince, agency_ids, department_ids, password_hash) -> tuple[list[dict], list[tuple[str, str]]]:
     """Rows for the user table, and the (username, role) pairs they hold."""
-    rng = random.Random(SEED)
-    names = NameGenerator(SEED)
+    rng = random.Random(province.seed)
+    names = NameGenerator(province.seed)
     usernames = UsernameRegistry()
     for fixed in _FIXED:
         usernames.reserve(fixed[0])
-    sizes = _agency_sizes(rng)
+    sizes = _agency_sizes(province, rng)
     users, held_roles = [], []
-    for spec in AGENCIES:
+    for spec in province.agencies:
         slots = _roster(spec, sizes[spec.code], rng)
-        placed = _place_fixed_accounts(spec, slots)
+        placed = _place_fixed_accounts(province, spec, slots)
         suffix = _username_suffix(spec)
         for index, slot in enumerate(slots):
             person = names.person(slot.female_share)
@@ -172,12 +171,12 @@ def _people(agency_ids, department_ids, password_hash) -> tuple[list[dict], list
     return users, held_roles
 
 
-def _agency_sizes(rng: random.Random) -> dict[str, int]:
-    """Head-count per agency code, summing to exactly TOTAL_USERS."""
+def _agency_sizes(province: DemoProvince, rng: random.Random) -> dict[str, int]:
+    """Head-count per agency code, summing to exactly the province's total_users."""
     sizes = {spec.code: ROOT_SIZE if spec.kind == "province" else rng.randint(*SIZE_RANGES[spec.kind])
-             for spec in AGENCIES}
-    adjustable = [spec for spec in AGENCIES if spec.kind != "province"]
-    gap, stalled = TOTAL_USERS - sum(sizes.values()), 0
+             for spec in province.agencies}
+    adjustable = [spec for spec in province.agencies if spec.kind != "province"]
+    gap, stalled = province.total_users - sum(sizes.values()), 0
     # Walk the agencies round-robin, one person at a time, so the correction is spread thin.
     for spec in _cycle(adjustable):
         if not gap:
@@ -191,7 +190,7 @@ def _agency_sizes(rng: random.Random) -> dict[str, int]:
         else:
             stalled += 1
             if stalled > len(adjustable):
-                raise ValueError(f"SIZE_RANGES cannot add up to {TOTAL_USERS} users")
+                raise ValueError(f"SIZE_RANGES cannot add up to {province.total_users} users")
     return sizes
 
 
@@ -255,22 +254,24 @@ def _specialist_title(spec: AgencySpec, department_name: str, rng: random.Random
     return rng.choices(list(CIVIL_SERVANT_TITLES), list(CIVIL_SERVANT_TITLES.values()))[0]
 
 
-def _place_fixed_accounts(spec: AgencySpec, slots: list[_Slot]) -> dict[int, tuple[str, str, _Slot]]:
+def _place_fixed_accounts(province: DemoProvince, spec: AgencySpec,
+                          slots: list[_Slot]) -> dict[int, tuple[str, str, _Slot]]:
     """Roster index -> (username, full name, slot) for the fixed accounts of this agency."""
     placed = {}
     for username, role, agency, department, full_name, _ in _FIXED:
-        if _fixed_agency_code(agency) != spec.code:
+        if _fixed_agency_code(province, agency) != spec.code:
             continue
         candidates = [i for i, slot in enumerate(slots) if slot.role == role and i not in placed]
         exact = [i for i in candidates if slots[i].department == department]
         index = (exact or candidates)[0]
-        placed[index] = (username, full_name, slots[index]._replace(department=department))
+        placed[index] = (username, province.fixed_names.get(username, full_name),
+                         slots[index]._replace(department=department))
     return placed
 
 
-def _fixed_agency_code(short_name: str) -> str:
+def _fixed_agency_code(province: DemoProvince, short_name: str) -> str:
     """The first agency with this short name; the province comes first, so "UBND" is the province."""
-    return next(spec.code for spec in AGENCIES if spec.short_name == short_name)
+    return next(spec.code for spec in province.agencies if spec.short_name == short_name)
 
 
 def _username_suffix(spec: AgencySpec) -> str:

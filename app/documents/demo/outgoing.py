@@ -156,6 +156,14 @@ def _answer_at_recipients(people: _People, document: Document) -> None:
         actor=people.first("STC", CLERK))
 
 
+def seed_demo_keys() -> int:
+    """DEMO keys of the offices the demo documents go between, without the documents (the peer province's
+    installation of the liên thông demo); returns how many people's keys were issued. Flushes only."""
+    keys = _People().issue_keys()
+    db.session.flush()
+    return keys
+
+
 def seed_demo_outgoing() -> tuple[int, int]:
     """Issue the demo keys and drive the demo drafts; returns (keys issued, documents). Flushes only."""
     people = _People()

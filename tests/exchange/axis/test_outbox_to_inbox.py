@@ -60,3 +60,18 @@ def test_an_axis_outage_delays_the_package_and_it_is_delivered_once_after(app, d
             assert poll_inbox(take_b, received_package)["imported"] == 1
             assert poll_inbox(take_b, received_package)["imported"] == 0
     assert db.session.scalar(select(func.count()).select_from(Document)) == 1
+
+
+def test_a_package_to_a_code_nobody_registered_is_dead_at_once_with_the_axis_reason(app, db, make, hub):
+    """What the demo's letters to ministries would meet on a stand-in without them: one try, then *Gửi lỗi*."""
+    from app.exchange.messages import OutboxMessage
+
+    sender = make.agency(code=AGENCY_A, name="Sở Nội vụ tỉnh A")
+    with app.test_request_context():
+        queue_message(agency_id=sender.id, kind="edoc", package=build_package(package(to="000.00.00.G22")),
+                      recipient_codes=["000.00.00.G22"])
+        db.session.commit()
+        assert send_due_messages(AxisTransport(hub.client("lienthong.a")))["dead"] == 1
+    message = db.session.scalars(select(OutboxMessage)).one()
+    assert (message.state, message.tries, message.next_try_at) == ("dead", 1, None)
+    assert message.last_error == "Trục liên thông từ chối: Không có đơn vị nhận trên trục: 000.00.00.G22."
