@@ -6,10 +6,12 @@ below), and shown translated through `process_text`. A text a designer writes la
 as written — the agency's own words, which the English page marks as such (see UI.md, English mode).
 """
 import json
+import re
 
 from flask_babel import gettext
 from lxml import etree
 
+IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
 FORM_TEXT_KEYS = ("title", "description", "ui:title", "ui:help", "ui:placeholder", "ui:description")
 
 
@@ -45,6 +47,6 @@ def extract_bpmn_names(fileobj, keywords, comment_tags, options):
     parser = etree.XMLParser(resolve_entities=False, no_network=True)
     for element in etree.parse(fileobj, parser).iter():
         name = element.get("name") if isinstance(element.tag, str) else None
-        # Extension properties carry file names in "name", not words.
-        if name and name.strip() and etree.QName(element).localname != "property":
+        # Extension properties carry file names in "name", multi-instance items a variable: not words.
+        if name and name.strip() and etree.QName(element).localname != "property" and not IDENTIFIER.fullmatch(name):
             yield element.sourceline or 1, None, name, []
