@@ -30,3 +30,6 @@ DELEGABLE_ROLES = (LEADER, UNIT_HEAD, CLERK, SPECIALIST, FORMAT_CHECKER)
 # Designers and administrators are absent on purpose: they manage processes, accounts and settings,
 # never document contents, although they are usually province-wide (app.documents.access).
 DOCUMENT_READERS = (*TASK_ROLES, AUDITOR)
+# Roles that read the Sổ văn bản: those who keep them (clerk) or watch the agency's documents through
+# them (leaders), and auditors within their scope. Specialists read documents, not whole registers.
+REGISTER_READERS = (CLERK, LEADER, UNIT_HEAD, AUDITOR)

@@ -12,7 +12,7 @@ from sqlalchemy import String, cast, exists, false, literal_column, or_, select
 from sqlalchemy.orm import aliased
 
 from app.audit.services import record
-from app.directory.roles import DOCUMENT_READERS
+from app.directory.roles import DOCUMENT_READERS, REGISTER_READERS
 from app.directory.scoping import get_visible, scoped, visible_agency_ids
 from app.extensions import db
 from app.workflow.history import instance_events
@@ -46,6 +46,11 @@ def _secret_documents_visible_to(actor):
 def reads_documents(actor) -> bool:
     """True when one of the actor's roles is about reading documents."""
     return actor.has_role(*DOCUMENT_READERS)
+
+
+def reads_registers(actor) -> bool:
+    """True when the actor may open the Sổ văn bản (the menu shows the button to exactly these people)."""
+    return actor.has_role(*REGISTER_READERS)
 
 
 def visible_documents(actor, statement=None):

@@ -1,21 +1,18 @@
 """Sổ văn bản pages: the incoming, tracking and outgoing registers for a period, as HTML, PDF, CSV and XLSX."""
 
 from flask import Blueprint, Response, abort, render_template, request
-from sqlalchemy import select
 
-from app.auth.decorators import role_required
+from app.auth.decorators import allowed_when
 from app.auth.session import signed_in_user
-from app.directory.roles import CLERK, LEADER, UNIT_HEAD
-from app.extensions import db
 from app.rendering.formats import period_text
 from app.rendering.registers import render_register_pdf
 from app.rendering.tables import to_csv, to_xlsx
 from app.vietnam_time import parse_day_or_none, unreadable_day, vietnam_today
 from app.web.refusals import day_refused
+from app.web.routing import bounded_int
 
-from .models import RegisterBook
-from .numbering import book_for
-from .registers import KINDS, build_register
+from .access import reads_registers
+from .registers import KINDS, build_register, register_agencies, register_books
 
 bp = Blueprint("registers", __name__)
 MAX_DAYS = 366
@@ -24,13 +21,13 @@ FORMATS = {"pdf": "application/pdf", "csv": "text/csv",  # Werkzeug appends the 
 
 
 @bp.route("/so-van-ban/den")
-@role_required(CLERK, LEADER, UNIT_HEAD)
+@allowed_when(reads_registers)
 def incoming_register():
     return _register_page("incoming", "den", "registers.incoming_register")
 
 
 @bp.route("/so-van-ban/di")
-@role_required(CLERK, LEADER, UNIT_HEAD)
+@allowed_when(reads_registers)
 def outgoing_register():
     return _register_page("outgoing", "di", "registers.outgoing_register")
 
@@ -53,17 +50,20 @@ def _register_page(direction: str, default_kind: str, endpoint: str):
     if (end - start).days > MAX_DAYS:
         error = "Khoảng thời gian tối đa một năm."
         start = end.replace(year=end.year - 1)
-    book_for(actor.agency_id, direction, secret=False)  # an agency's books exist once anything asks for them
-    books = db.session.scalars(select(RegisterBook).where(
-        RegisterBook.agency_id == actor.agency_id, RegisterBook.direction == direction).order_by(RegisterBook.id)).all()
+    agencies = register_agencies(actor)
+    wanted = request.args.get("co_quan", type=bounded_int)
+    agency = next((a for a in agencies if a.id == wanted), None) or next(
+        (a for a in agencies if a.id == actor.agency_id), agencies[0])
+    books = register_books(actor, agency, direction)
     book = next((b for b in books if b.code == request.args.get("so")), books[0] if books else None)
-    if book is None:
-        abort(404)
-    register = build_register(kind, actor, book, start, end)
+    register = build_register(kind, actor, book, start, end) if book else None
     if output in FORMATS:
-        return _download(register, kind, output, actor.agency.name)
+        if register is None:
+            abort(404)
+        return _download(register, kind, output, agency.name)
     return render_template("documents/register.html", register=register, books=books, kind=kind, kinds=kinds,
-                           endpoint=endpoint, error=error, period=period_text(start, end))
+                           endpoint=endpoint, error=error, period=period_text(start, end), agency=agency,
+                           agencies=agencies, start=start, end=end)
 
 
 def _download(register, kind: str, output: str, agency_name: str) -> Response:

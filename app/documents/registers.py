@@ -10,13 +10,16 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app.auth.read_only import is_read_only
+from app.directory.models import Agency
+from app.directory.scoping import scoped, visible_agency_ids
 from app.extensions import db
 from app.rendering.tables import Column
 from app.vietnam_time import start_of_day
 
 from .access import visible_documents
 from .models import Document, DocumentLink, DocumentNote, RegisterBook
-from .numbering import formatted_number
+from .numbering import book_for, formatted_number
 from .outgoing.lists import drafts_by_document
 from .vocabulary import STATUS_LABELS, type_name
 
@@ -48,16 +51,21 @@ OUTGOING_COLUMNS = (
 @dataclass(frozen=True)
 class RegisterKind:
     title: str
+    # A secret book numbers from 1 on its own: its pages and printouts say so, or its numbers would read
+    # as duplicates of the ordinary book's.
+    secret_title: str
     label: str  # in the page's "Loại sổ" choice
     direction: str
     columns: tuple[Column, ...]
 
 
 KINDS = {
-    "den": RegisterKind("SỔ ĐĂNG KÝ VĂN BẢN ĐẾN", "Sổ đăng ký văn bản đến", "incoming", INCOMING_COLUMNS),
-    "theo-doi": RegisterKind("SỔ THEO DÕI GIẢI QUYẾT VĂN BẢN ĐẾN", "Sổ theo dõi giải quyết", "incoming",
-                             TRACKING_COLUMNS),
-    "di": RegisterKind("SỔ ĐĂNG KÝ VĂN BẢN ĐI", "Sổ đăng ký văn bản đi", "outgoing", OUTGOING_COLUMNS),
+    "den": RegisterKind("SỔ ĐĂNG KÝ VĂN BẢN ĐẾN", "SỔ ĐĂNG KÝ VĂN BẢN MẬT ĐẾN", "Sổ đăng ký văn bản đến",
+                        "incoming", INCOMING_COLUMNS),
+    "theo-doi": RegisterKind("SỔ THEO DÕI GIẢI QUYẾT VĂN BẢN ĐẾN", "SỔ THEO DÕI GIẢI QUYẾT VĂN BẢN MẬT ĐẾN",
+                             "Sổ theo dõi giải quyết", "incoming", TRACKING_COLUMNS),
+    "di": RegisterKind("SỔ ĐĂNG KÝ VĂN BẢN ĐI", "SỔ ĐĂNG KÝ VĂN BẢN MẬT ĐI", "Sổ đăng ký văn bản đi", "outgoing",
+                       OUTGOING_COLUMNS),
 }
 
 
@@ -90,7 +98,25 @@ def build_register(kind: str, actor, book: RegisterBook, start: date, end: date)
         rows = _outgoing_rows(documents)
     else:
         rows = _tracking_rows(documents)
-    return Register(KINDS[kind].title, book, start, end, KINDS[kind].columns, rows, truncated)
+    title = KINDS[kind].secret_title if book.secret else KINDS[kind].title
+    return Register(title, book, start, end, KINDS[kind].columns, rows, truncated)
+
+
+def register_agencies(actor) -> list[Agency]:
+    """The agencies whose registers the actor may read: their own, or every one in their scope (a
+    province-wide auditor reads any agency's books; documents in them still follow visible_documents)."""
+    if visible_agency_ids(actor) == (actor.agency_id,):
+        return [actor.agency]
+    return list(db.session.scalars(scoped(select(Agency), actor).order_by(Agency.name)))
+
+
+def register_books(actor, agency: Agency, direction: str) -> list[RegisterBook]:
+    """The agency's books of the direction. The default books are written for one's own agency when it
+    has none yet, never by a read-only person or for another agency (reading changes nothing there)."""
+    if agency.id == actor.agency_id and not is_read_only(actor):
+        book_for(agency.id, direction, secret=False)
+    return list(db.session.scalars(select(RegisterBook).where(
+        RegisterBook.agency_id == agency.id, RegisterBook.direction == direction).order_by(RegisterBook.id)))
 
 
 def _recipient(document: Document) -> str:

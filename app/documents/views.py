@@ -30,7 +30,7 @@ from app.sqltypes import utcnow
 from app.vietnam_time import vietnam_today
 from app.web.routing import bounded_int
 
-from .access import open_document, reads_documents
+from .access import open_document, reads_documents, reads_registers
 from .dossier import build_dossier, dossier_zip
 from .entry import DuplicateSuspected, enter_incoming
 from .holders import holders_by_instance
@@ -60,7 +60,7 @@ def document_words():
     return {"DOCUMENT_TYPE_OPTIONS": [(code, name) for code, (name, _abbr) in DOCUMENT_TYPES.items()], "URGENCY_LABELS": URGENCY_LABELS, "SECRECY_LABELS": SECRECY_LABELS,
             "STATUS_LABELS": STATUS_LABELS, "VERDICT_LABELS": VERDICT_LABELS, "today": vietnam_today(), "doc_type_name": type_name,
             "note_label": note_label, "STAGE_LABELS": STAGE_LABELS, "LINK_LABELS": LINK_LABELS,
-            "reads_documents": reads_documents}
+            "reads_documents": reads_documents, "reads_registers": reads_registers}
 
 
 @bp.route("/van-ban-den")

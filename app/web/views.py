@@ -1,4 +1,5 @@
 """Site shell: dashboard, language switch, front-end assets installed from npm."""
+from datetime import datetime, timezone
 from pathlib import Path
 
 from flask import (
@@ -13,9 +14,13 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import current_user, login_required
+from flask_login import login_required
 
+from app.auth.session import signed_in_user
 from app.directory.delegation import acting_for_any
+from app.workflow.registry import catalogue
+
+from .home import home_of
 
 bp = Blueprint("web", __name__)
 
@@ -40,7 +45,12 @@ VENDOR_ASSETS = {
 @bp.route("/")
 @login_required
 def dashboard():
-    return render_template("web/dashboard.html", delegations=acting_for_any(current_user))
+    actor = signed_in_user()
+    now = datetime.now(timezone.utc)
+    home = home_of(actor, now=now)
+    # The menu's badge is the count just read: the page does not count the inbox twice.
+    return render_template("web/dashboard.html", home=home, now=now, open_task_count=lambda: home.counts.total,
+                           delegations=acting_for_any(actor), processes=catalogue().processes)
 
 
 @bp.route("/ngon-ngu/<code>", methods=["POST"])

@@ -12,6 +12,13 @@ from app.directory.delegation import DelegationView, delegations_in_force
 
 from .models import HumanTask, HumanTaskCandidate
 
+# The inbox's orders ("Khẩn trước" first: the home page shows the head of that one).
+INBOX_ORDERS = {
+    "han": (HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.id),
+    "khan": (HumanTask.urgency.desc(), HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.id),
+    "moi": (HumanTask.created_at.desc(), HumanTask.id.desc()),
+}
+
 
 def _held_by(user_ids):
     offered = select(HumanTaskCandidate.task_id).where(HumanTaskCandidate.user_id.in_(user_ids))

@@ -1,4 +1,6 @@
 """Nhận việc, trả lại nhóm, giao lại: buttons on the task page and the agency's open-task list."""
+from datetime import datetime, timezone
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -63,6 +65,6 @@ def agency_tasks():
             .options(contains_eager(HumanTask.instance))
             .order_by(HumanTask.urgency.desc(), HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.id))
     page = db.paginate(stmt, per_page=PAGE_SIZE, error_out=False)
-    return render_template("workflow/agency_tasks.html", page=page,
+    return render_template("workflow/agency_tasks.html", page=page, now=datetime.now(timezone.utc),
                            titles=case_titles(actor, [row.instance for row in page.items]),
                            choices=reassignment_choices(page.items, actor))

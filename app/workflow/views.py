@@ -12,13 +12,15 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager
 
 from app.auth.session import signed_in_user
 from app.extensions import db
 
 from . import submission
-from .access import my_tasks_query
+from .access import INBOX_ORDERS, my_tasks_query
 from .blueprint import PAGE_SIZE, bp
+from .case_secrecy import case_labels
 from .errors import WorkflowError
 from .history import ENGINE_EVENTS, instance_events
 from .models import HumanTask, ProcessInstance
@@ -30,23 +32,18 @@ from .subject_panels import subject_panel
 from .submission import AnswerInvalid, PostedForm
 from .task_pages import find_my_task, picker_choices, task_view
 
-SORTS = {
-    "han": (HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.id),
-    "khan": (HumanTask.urgency.desc(), HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.id),
-    "moi": (HumanTask.created_at.desc(), HumanTask.id.desc()),
-}
-
 
 @bp.route("/viec-cua-toi")
 @login_required
 def inbox():
     sort = request.args.get("sap_xep", "khan")
     process_id = request.args.get("quy_trinh") or None
-    stmt = my_tasks_query(current_user).join(ProcessInstance)
+    stmt = my_tasks_query(current_user).join(ProcessInstance).options(contains_eager(HumanTask.instance))
     if process_id:
         stmt = stmt.where(ProcessInstance.process_id == process_id)
-    page = db.paginate(stmt.order_by(*SORTS.get(sort, SORTS["khan"])), per_page=PAGE_SIZE, error_out=False)
+    page = db.paginate(stmt.order_by(*INBOX_ORDERS.get(sort, INBOX_ORDERS["khan"])), per_page=PAGE_SIZE, error_out=False)
     return render_template("workflow/inbox.html", page=page, sort=sort, process_id=process_id,
+                           labels=case_labels(current_user, [t.instance for t in page.items]),
                            processes=catalogue().processes, now=datetime.now(timezone.utc))
 
 

@@ -22,7 +22,8 @@ WORKERS = READERS - {"auditor"}
 ADMIN = frozenset({"admin"})
 DESIGN = frozenset({"designer", "admin"})
 CLERK = frozenset({"clerk"})
-KEEPERS = frozenset({"clerk", "leader", "unit_head"})  # the registers and the incoming dashboard
+KEEPERS = frozenset({"clerk", "leader", "unit_head"})  # the incoming dashboard
+REGISTER_READERS = KEEPERS | {"auditor"}  # the registers: their keepers, and auditors in their scope
 REASSIGNERS = frozenset({"leader", "unit_head"})
 NOBODY = frozenset()
 
@@ -81,8 +82,8 @@ EXPECTED = {
     "GET documents.signature_report": DOCUMENT,
     "GET documents.dossier": DOCUMENT,
     "GET leader.dashboard": {"": KEEPERS},
-    "GET registers.incoming_register": {"": KEEPERS},
-    "GET registers.outgoing_register": {"": KEEPERS},
+    "GET registers.incoming_register": {"": REGISTER_READERS},
+    "GET registers.outgoing_register": {"": REGISTER_READERS},
     # Outgoing documents
     "GET outgoing.released_list": {"": READERS},
     "GET outgoing.drafts_list": {"": READERS},
