@@ -67,6 +67,4 @@ def test_home_page_on_a_phone_and_a_desktop(app, live_server, browser_page, comm
     page.screenshot(path=str(ARTIFACTS / "home-leader-1366.png"), full_page=True)
     page.locator("#agency-overdue").click()
     page.wait_for_url(f"{live_server}/van-ban-den?overdue=1")
-    # The site has no favicon yet (issue 15, point 11, handled apart): the browser's own request for it is
-    # the only failure tolerated.
-    assert [p for p in problems if not p.endswith("/favicon.ico)")] == []
+    assert problems == []
