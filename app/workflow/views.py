@@ -20,6 +20,7 @@ from . import submission
 from .access import my_tasks_query
 from .blueprint import PAGE_SIZE, bp
 from .errors import WorkflowError
+from .forms import error_summary
 from .history import ENGINE_EVENTS, event_label, instance_events
 from .models import HumanTask, ProcessInstance
 from .registry import catalogue
@@ -52,7 +53,7 @@ def inbox():
 def _render_task(view, values, errors, status=200):
     choices = picker_choices(view.form, current_user)
     fields = view.form.fields(values, errors, choices) if view.form else []
-    return render_template("workflow/task.html", view=view, fields=fields, errors=errors,
+    return render_template("workflow/task.html", view=view, fields=fields, error_summary=error_summary(fields, errors),
                            history=[e for e in instance_events(view.row.instance_id) if e.event_type not in ENGINE_EVENTS],
                            subject=subject_panel(view.row, current_user)), status
 
