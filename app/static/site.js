@@ -155,3 +155,18 @@ document.addEventListener("click", function (event) {
   var form = summary.closest("form");
   focusField(form.querySelector("[aria-invalid='true']") || summary);
 })();
+
+// "In" prints the PDF itself (the browser's viewer in a hidden frame) rather than the page around it; on
+// phones, which show no PDF inside a page, the link opens the document where the system can print it.
+document.addEventListener("click", function (event) {
+  var link = event.target.closest("a[data-print-pdf]");
+  if (!link || !window.matchMedia("(min-width: 992px)").matches) return;
+  event.preventDefault();
+  var frame = document.createElement("iframe");
+  frame.className = "visually-hidden";
+  frame.tabIndex = -1;
+  frame.setAttribute("aria-hidden", "true");
+  frame.addEventListener("load", function () { frame.contentWindow.print(); });
+  frame.src = link.href;
+  document.body.appendChild(frame);
+});

@@ -14,6 +14,7 @@ from app.workflow.registry import catalogue
 from ..documents.conftest import metadata_values
 from ..factories import Factory
 from ..pdf_samples import minimal_pdf
+from .test_browser import ARTIFACTS
 from .test_browser_tasks import _log_in
 
 
@@ -96,3 +97,39 @@ def test_a_refused_answer_comes_back_focused_on_the_first_field_to_correct(app, 
     assert "Quyết định: Giá trị không nằm trong danh sách cho phép." in summary.inner_text()
     assert _focused(page) == "f-receive_decision-1"
     assert 0 <= page.get_by_label("Tiếp nhận", exact=True).bounding_box()["y"] < 768
+
+
+@pytest.mark.browser
+def test_on_a_phone_the_decision_comes_before_the_document_and_tasks_are_cards(app, live_server, browser_page,
+                                                                             committed_db):
+    username, task_uuid = _receive_task(app, committed_db)
+    page = browser_page
+    page.set_viewport_size({"width": 390, "height": 844})
+    _log_in(page, live_server, username)
+
+    page.goto(f"{live_server}/viec-cua-toi")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no column hidden off-screen
+    card = page.locator("main table tbody tr").first
+    assert card.locator("td").count() == 5 and all(cell.is_visible() for cell in card.locator("td").all())
+    assert card.bounding_box()["width"] <= 390
+    labels = card.evaluate("row => [...row.cells].map(c => getComputedStyle(c, '::before').content)")
+    assert labels == ["none", '"Hồ sơ: "', '"Quy trình: "', '"Hạn xử lý: "', '"Người xử lý: "']
+    assert not page.locator("main table thead").is_visible()
+    page.screenshot(path=str(ARTIFACTS / "inbox-phone.png"), full_page=True)
+
+    card.get_by_role("link").click()
+    page.wait_for_url(f"**/cong-viec/{task_uuid}")
+    decision = page.get_by_label("Tiếp nhận", exact=True)
+    assert decision.bounding_box()["y"] < 844  # on the first screen
+    button = page.get_by_role("button", name="Hoàn thành", exact=True).bounding_box()
+    subject = page.locator("#task-subject").bounding_box()
+    assert button["y"] < subject["y"]  # the form does not wait below the document
+    assert not page.locator("object.pdf-view").is_visible()
+    assert page.get_by_role("link", name="Mở văn bản").is_visible()
+    assert page.get_by_role("link", name="Tải về").is_visible()
+    page.screenshot(path=str(ARTIFACTS / "task-phone.png"), full_page=True)
+
+    page.set_viewport_size({"width": 1366, "height": 768})
+    viewer = page.locator("object.pdf-view")
+    assert viewer.is_visible() and viewer.get_attribute("data").endswith("#view=FitH")
+    assert page.locator("#task-subject").bounding_box()["y"] < page.locator("#task-form").bounding_box()["y"]
