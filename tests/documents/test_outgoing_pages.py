@@ -152,6 +152,7 @@ def test_the_signature_report_lists_every_file_and_prints(app, db, sender, login
     login(Factory(db).user(roles=("auditor",), province_wide=True))  # read-only, every agency
     page = client.get(f"/van-ban/{document_id}/chu-ky").get_data(as_text=True)
     assert page.count("Hợp lệ") == 3 and "phu-luc.pdf" in page and "Chỉ điền biểu mẫu (số, ngày)" in page
+    assert page.count("<td>Người ký</td>") == 1 and page.count("<td>Con dấu cơ quan</td>") == 2
     pdf = client.get(f"/van-ban/{document_id}/chu-ky?dinh-dang=pdf")
     assert pdf.mimetype == "application/pdf"
     text = " ".join(pdf_text(pdf.data).split())
