@@ -54,6 +54,11 @@ def test_a_designer_adds_a_step_fixes_it_and_publishes(app, live_server, browser
 
     page.locator("#problems").get_by_role("button", name=task_id).click()  # selects the element
     page.get_by_label("Biểu mẫu (JSON Schema)").select_option("assign_work/review.schema.json")
+    # The panel speaks words, not stored values: the id on its own line, the signing kinds by name.
+    assert page.locator("#properties [data-element-id-line]").inner_text() == f"Mã phần tử: {task_id}"
+    signing = page.get_by_label("Bước ký số").locator("option")
+    assert signing.all_inner_texts() == ["Không ký", "Người ký", "Cơ quan (con dấu)"]
+    assert [signing.nth(i).get_attribute("value") for i in range(3)] == ["", "signer", "organization"]
     page.get_by_role("button", name="Lưu bản nháp và kiểm tra").click()
     page.wait_for_selector("#problems .list-group-item-success")
 

@@ -133,3 +133,20 @@ def test_on_a_phone_the_decision_comes_before_the_document_and_tasks_are_cards(a
     viewer = page.locator("object.pdf-view")
     assert viewer.is_visible() and viewer.get_attribute("data").endswith("#view=FitH")
     assert page.locator("#task-subject").bounding_box()["y"] < page.locator("#task-form").bounding_box()["y"]
+
+
+@pytest.mark.browser
+def test_audit_date_filters_show_their_whole_date(app, live_server, browser_page, committed_db):
+    make = Factory(committed_db)
+    auditor = make.user(roles=("auditor",), province_wide=True)
+    username = auditor.username
+    committed_db.session.commit()
+    committed_db.session.remove()
+    page = browser_page
+    page.set_viewport_size({"width": 1366, "height": 768})
+    _log_in(page, live_server, username)
+    page.goto(f"{live_server}/kiem-toan/ho-so")
+    for label in ("Từ ngày", "Đến ngày"):
+        box = page.get_by_label(label, exact=True)
+        box.fill("13/11/2026")
+        assert box.evaluate("el => el.scrollWidth <= el.clientWidth"), label  # nothing scrolled out of view
