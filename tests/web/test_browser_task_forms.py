@@ -38,22 +38,27 @@ def _receive_task(app, committed_db):
     return username, task_uuid
 
 
+def _clerk_at_work(app, committed_db, page, live_server, width, height) -> str:
+    """The clerk signed in on a screen of that size; the uuid of their "Tiếp nhận văn bản" task."""
+    username, task_uuid = _receive_task(app, committed_db)
+    page.set_viewport_size({"width": width, "height": height})
+    _log_in(page, live_server, username)
+    return task_uuid
+
+
 def _focused(page) -> str:
     return page.evaluate("document.activeElement.id")
 
 
 @pytest.mark.browser
 def test_refusing_asks_only_once_the_reason_is_given(app, live_server, browser_page, committed_db):
-    username, task_uuid = _receive_task(app, committed_db)
     page = browser_page
-    page.set_viewport_size({"width": 1366, "height": 768})
-    asked = []
+    asked, errors = [], []
     page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
-    errors = []
     # The favicon is not this page's business (another part of the issue).
     page.on("console", lambda message: message.type == "error" and "favicon" not in message.location.get("url", "")
             and errors.append(message.text))
-    _log_in(page, live_server, username)
+    task_uuid = _clerk_at_work(app, committed_db, page, live_server, 1366, 768)
     page.goto(f"{live_server}/cong-viec/{task_uuid}")
 
     page.get_by_label("Từ chối tiếp nhận (trả lại nơi gửi)").check()
@@ -82,10 +87,8 @@ def test_refusing_asks_only_once_the_reason_is_given(app, live_server, browser_p
 @pytest.mark.browser
 def test_a_refused_answer_comes_back_focused_on_the_first_field_to_correct(app, live_server, browser_page,
                                                                         committed_db):
-    username, task_uuid = _receive_task(app, committed_db)
     page = browser_page
-    page.set_viewport_size({"width": 1366, "height": 768})
-    _log_in(page, live_server, username)
+    task_uuid = _clerk_at_work(app, committed_db, page, live_server, 1366, 768)
     page.goto(f"{live_server}/cong-viec/{task_uuid}")
     # A value the browser does not judge (the server refuses it): the server's summary and focus take over.
     page.evaluate("document.getElementById('f-receive_decision-1').value = 'maybe'")
@@ -102,10 +105,8 @@ def test_a_refused_answer_comes_back_focused_on_the_first_field_to_correct(app, 
 @pytest.mark.browser
 def test_on_a_phone_the_decision_comes_before_the_document_and_tasks_are_cards(app, live_server, browser_page,
                                                                              committed_db):
-    username, task_uuid = _receive_task(app, committed_db)
     page = browser_page
-    page.set_viewport_size({"width": 390, "height": 844})
-    _log_in(page, live_server, username)
+    task_uuid = _clerk_at_work(app, committed_db, page, live_server, 390, 844)
 
     page.goto(f"{live_server}/viec-cua-toi")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no column hidden off-screen
