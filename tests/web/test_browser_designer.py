@@ -76,6 +76,20 @@ def test_a_designer_adds_a_step_fixes_it_and_publishes(app, live_server, browser
     assert page.locator(f".djs-element.lt-active[data-element-id='{task_id}']").count() == 1
     page.screenshot(path=str(ARTIFACTS / "designer-test-run.png"), full_page=True)
     page.goto(editor_url)
+    # Without its required note, publishing is not asked about: the note is asked for, in Vietnamese.
+    asked = []
+
+    def refuse(dialog):
+        asked.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", refuse)
+    page.get_by_role("button", name="Xuất bản", exact=True).click()
+    assert asked == [] and page.url == editor_url
+    assert page.locator("[data-client-error][role=alert]").get_by_role("link").all_inner_texts() == [
+        "Ghi chú thay đổi: Trường này bắt buộc."]
+    assert page.evaluate("document.activeElement.id") == "note"
+    page.remove_listener("dialog", refuse)
     page.get_by_label("Ghi chú thay đổi").fill("Thêm bước xin ý kiến pháp chế")
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Xuất bản", exact=True).click()
