@@ -134,6 +134,11 @@ def test_on_a_phone_the_decision_comes_before_the_document_and_tasks_are_cards(a
     viewer = page.locator("object.pdf-view")
     assert viewer.is_visible() and viewer.get_attribute("data").endswith("#view=FitH")
     assert page.locator("#task-subject").bounding_box()["y"] < page.locator("#task-form").bounding_box()["y"]
+    # "In" prints the PDF from a hidden frame and stays on the task.
+    url = page.url
+    page.get_by_role("link", name="In", exact=True).click()
+    frame = page.locator("body > iframe.visually-hidden")
+    assert frame.count() == 1 and "/tep/" in frame.get_attribute("src") and page.url == url
 
 
 @pytest.mark.browser
