@@ -3,19 +3,22 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
-    DateField,
     EmailField,
+    Field,
     PasswordField,
     SelectField,
     SelectMultipleField,
     StringField,
 )
-from wtforms.validators import DataRequired, Email, Length, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.validators import DataRequired, Email, Length, Optional, StopValidation
+from wtforms.widgets import CheckboxInput, ListWidget, TextInput
+
+from app.vietnam_time import parse_day
 
 from .roles import ROLE_LABELS
 
 REQUIRED = _l("Trường này bắt buộc.")
+INVALID_DAY = _l("Nhập ngày hợp lệ.")
 
 AGENCY_KIND_LABELS = {
     "province": _l("UBND tỉnh"),
@@ -24,6 +27,34 @@ AGENCY_KIND_LABELS = {
     "commune": _l("UBND xã, phường, thị trấn"),
     "service_unit": _l("Đơn vị sự nghiệp"),
 }
+
+
+class DayField(Field):
+    """A day typed dd/mm/yyyy like every other date of the system (a native date input shows the browser's
+    own format and calendar); ISO yyyy-mm-dd is accepted too."""
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("render_kw", {"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"})
+        super().__init__(label, validators, **kwargs)
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return self.data.strftime("%d/%m/%Y") if self.data else ""
+
+    def process_formdata(self, valuelist):
+        text = (valuelist or [""])[0].strip()
+        self.data = None
+        if text:
+            try:
+                self.data = parse_day(text)
+            except ValueError as error:
+                raise ValueError(str(INVALID_DAY)) from error
+
+    def pre_validate(self, form):
+        if self.process_errors:
+            raise StopValidation()  # one message: "required" would repeat what the parse error says
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -70,8 +101,8 @@ class ResetPasswordForm(FlaskForm):
 class DelegationForm(FlaskForm):
     role = SelectField(_l("Vai trò ủy quyền"), choices=[])
     delegate_id = SelectField(_l("Người được ủy quyền"), coerce=int, choices=[])
-    starts_on = DateField(_l("Từ ngày"), validators=[DataRequired(_l("Nhập ngày hợp lệ."))])
-    ends_on = DateField(_l("Đến ngày"), validators=[DataRequired(_l("Nhập ngày hợp lệ."))])
+    starts_on = DayField(_l("Từ ngày"), validators=[DataRequired(INVALID_DAY)])
+    ends_on = DayField(_l("Đến ngày"), validators=[DataRequired(INVALID_DAY)])
     note = StringField(_l("Ghi chú"), validators=[Optional(), Length(max=500)])
 
 

@@ -15,6 +15,7 @@ from app.filestore import path_for
 from app.rendering.formats import format_iso_datetime
 from app.rendering.tables import Column
 from app.signing.active_content import has_active_content
+from app.signing.roles import signature_role
 from app.signing.validation import (
     VERDICT_LABELS,
     crls_from_config,
@@ -26,7 +27,7 @@ from app.signing.visible import AGENCY_FIELD, SIGNER_FIELD
 from .models import Document, DocumentFile
 
 REPORT_COLUMNS = (
-    Column("file", "Tệp", 34), Column("field", "Chữ ký", 24), Column("verdict", "Kết luận", 22),
+    Column("file", "Tệp", 34), Column("field", "Vai trò", 24), Column("verdict", "Kết luận", 22),
     Column("signer", "Người ký", 34), Column("organisation", "Cơ quan, tổ chức", 34),
     Column("signing_time", "Thời điểm ký (khai báo)", 26), Column("timestamp_time", "Dấu thời gian", 26),
     Column("coverage", "Phạm vi", 20), Column("modification", "Thay đổi sau khi ký", 22),
@@ -94,7 +95,7 @@ def report_rows(checked: list[FileVerdicts]) -> list[dict]:
     for item in checked:
         for verdict in item.verdicts or [{}]:
             rows.append({
-                "file": item.file.name, "field": verdict.get("field_name") or "(không có chữ ký)",
+                "file": item.file.name, "field": signature_role(verdict) if verdict else "(không có chữ ký)",
                 "verdict": str(VERDICT_LABELS[verdict["verdict"]]) if verdict else "",
                 "signer": verdict.get("signer_name") or "", "organisation": verdict.get("signer_organisation") or "",
                 "signing_time": format_iso_datetime(verdict.get("signing_time"), seconds=True),

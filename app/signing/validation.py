@@ -53,6 +53,7 @@ class SignatureVerdict:
     verdict: str  # a key of VERDICT_LABELS
     signer_name: str | None = None
     signer_organisation: str | None = None
+    signer_kind: str | None = None  # "person" or "organisation" (an agency's seal), from the certificate
     signing_time: str | None = None  # claimed by the signer, ISO 8601 UTC
     timestamp_time: str | None = None  # from a timestamp token, ISO 8601 UTC
     coverage: str | None = None  # SignatureCoverageLevel name, e.g. ENTIRE_FILE
@@ -111,8 +112,9 @@ def validate_pdf_signatures(pdf_bytes: bytes, *, trust_roots: list[x509.Certific
     verdicts = [_judge(field_name, signature, reader, context_settings)
                 for field_name, signature in _signatures_in(reader)]
     present = {verdict.field_name for verdict in verdicts}
+    # The page names the missing signature by its role (signing.roles); the field's name means nothing to people.
     return verdicts + [SignatureVerdict(field_name=name, verdict="unsigned", reason=_(
-        "Trường chữ ký %(field)s không có chữ ký; văn bản đã ban hành phải có chữ ký này.", field=name))
+        "Chưa có chữ ký này; văn bản đã ban hành phải có."))
         for name in expected_fields if name not in present]
 
 
@@ -166,6 +168,7 @@ def _judge(field_name: str, signature, reader: PdfFileReader, context_settings: 
             field_name=field_name, verdict=verdict, reason=reason,
             signer_name=_name_part(status.signing_cert.subject, "common_name"),
             signer_organisation=_name_part(status.signing_cert.subject, "organization_name"),
+            signer_kind=signer_kind(status.signing_cert.subject),
             signing_time=_iso_utc(status.signer_reported_dt),
             timestamp_time=_iso_utc(timestamp.timestamp if timestamp else None),
             coverage=status.coverage.name if status.coverage else None,
@@ -217,6 +220,16 @@ def _trust_problem_reason(indication) -> str:
         return _("Chữ ký dùng thuật toán không còn được chấp nhận.")
     # Missing revocation information lands here too: certvalidator reports it as a general chain failure.
     return _("Không xác minh được chuỗi chứng thư số hoặc tình trạng thu hồi của chứng thư số.")
+
+
+def signer_kind(subject: x509.Name) -> str:
+    """"organisation" for a seal certificate: an organisation identifier and no personal id, or the
+    organisation's own name as common name; "person" otherwise."""
+    native = subject.native
+    if "organization_identifier" in native and "user_id" not in native:
+        return "organisation"
+    return "organisation" if native.get("common_name") and native.get("common_name") == native.get(
+        "organization_name") else "person"
 
 
 def _name_part(name: x509.Name, part: str) -> str | None:

@@ -33,6 +33,7 @@ SIGNER_FIELD = "ChuKyNguoiKy"
 AGENCY_FIELD = "ChuKyCoQuan"
 NUMBER_FIELD = "so"
 DATE_FIELD = "ngay"
+READ_ONLY = 1  # bit 1 of a field's /Ff (PDF 32000-1, table 221)
 
 class SignerSignatureNotValid(ValueError):
     """The agency may not seal a document whose signer's signature does not validate."""
@@ -70,6 +71,12 @@ def prepare_for_signing(pdf_bytes: bytes, *, signature_box: SignatureBlock,
                if name not in existing or existing[name].get_object().get("/FT") != "/Tx"]
     if missing:
         raise ValueError(f"text fields missing: {missing}")
+    for name in number_fields:
+        # Read-only before any signature: viewers then neither highlight the number and date as blue boxes to
+        # fill nor let a reader type into a released letter; filling /V and /AP programmatically still works.
+        text_field = existing[name].get_object()
+        text_field["/Ff"] = generic.NumberObject(int(text_field.get("/Ff", 0)) | READ_ONLY)
+        writer.update_container(text_field)
     box = signature_box
     fields.append_signature_field(writer, SigFieldSpec(
         sig_field_name=SIGNER_FIELD, on_page=box.page_index,
@@ -163,14 +170,17 @@ def _text_appearance(writer, widget, text: str, *, align_right: bool = False) ->
         pdf_name("/Resources"): resources}, stream_data=ops)
 
 
-def fill_number_and_date(pdf: bytes, *, number_text: str, date_text: str) -> bytes:
+def fill_number_and_date(pdf: bytes, *, number_text: str, date_text: str, title: str | None = None) -> bytes:
     """Set the "so" and "ngay" fields' values and appearances in one incremental update.
 
     Only /V and /AP of the two fields change, so the signer's signature stays valid (pyHanko:
     modification level FORM_FILLING). Appearances use the field's own font (TeX Gyre Termes, which
-    WeasyPrint embedded whole for the form), so no viewer depends on /NeedAppearances.
+    WeasyPrint embedded whole for the form), so no viewer depends on /NeedAppearances. `title`, once the
+    number is known, becomes the document's Title (the /Info dictionary may change after a signature).
     """
     writer = IncrementalPdfFileWriter(BytesIO(pdf))
+    if title:
+        writer.document_meta.title = title
     by_name = _field_names(writer)
     values = {NUMBER_FIELD: number_text, DATE_FIELD: date_text}
     missing = [name for name in values if name not in by_name]

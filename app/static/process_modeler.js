@@ -110,7 +110,8 @@
     control.addEventListener("change", function () { onChange(control.value.trim()); });
     return field(label, control);
   }
-  function choice(label, value, options, onChange) {
+  // `labels` names the stored values in words ("signer" reads "Người ký"); unlabelled values show as stored.
+  function choice(label, value, options, onChange, labels) {
     var control = document.createElement("select");
     control.className = "form-select form-select-sm";
     var values = options.slice();
@@ -118,7 +119,7 @@
     [""].concat(values).forEach(function (v) {
       var option = document.createElement("option");
       option.value = v;
-      option.textContent = v || words.none;
+      option.textContent = (labels && labels[v]) || v || words.none;
       option.selected = v === (value || "");
       control.appendChild(option);
     });
@@ -132,9 +133,17 @@
     if (!element || element.type === "label") return;
     var bo = element.businessObject;
     var type = element.type;
+    // The id is read, not edited: a line of its own ("Mã phần tử: assign"), not a label for nothing.
+    var line = document.createElement("p");
+    line.className = "mb-2";
+    line.setAttribute("data-element-id-line", "");
+    var title = document.createElement("span");
+    title.className = "text-muted";
+    title.textContent = words.id + ": ";
     var id = document.createElement("code");
     id.textContent = bo.id;
-    field(words.id, id);
+    line.append(title, id);
+    panel.appendChild(line);
     if (type === "bpmn:Lane") {
       choice(words.lane, bo.name, settings.lanes, function (v) { modeling.updateProperties(element, { name: v }); });
       return;
@@ -223,7 +232,7 @@
       else modeling.updateModdleProperties(element, extension(element, "lienthong:Signing", true),
         { kind: v, document: (signing && signing.document) || "main" });
       render(element);
-    });
+    }, {"": words.signingNone, signer: words.signer, organization: words.organization});
     if (!signing) return;
     input(words.document, signing.document, function (v) {
       modeling.updateModdleProperties(element, signing, { document: v || "main" });

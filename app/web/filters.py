@@ -6,6 +6,7 @@ from flask_babel import format_datetime, format_decimal, get_locale, to_user_tim
 
 from app.directory.roles import ROLE_LABELS
 from app.rendering.formats import display_value
+from app.signing.roles import signature_role
 
 
 def vn_datetime(value, with_seconds: bool = False) -> str:
@@ -41,5 +42,6 @@ def register_filters(app: Flask) -> None:
     app.add_template_filter(vn_number)
     app.add_template_filter(role_label)
     app.add_template_filter(overdue_days)
+    app.add_template_filter(signature_role)
     app.add_template_filter(display_value, "register_cell")
     app.add_template_global(get_locale)

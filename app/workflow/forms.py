@@ -41,11 +41,22 @@ class FieldView:
     confirm: dict = field(default_factory=dict)
     # Pickers: "ui:options" {"role": "specialist", "sameDepartment": true} narrows the people offered.
     picker_options: dict = field(default_factory=dict)
+    # "if"/"then" of the enclosing object: required (and a minimum length) only while another field holds one
+    # of `values`, e.g. the refusal reason once "refuse" is chosen. The browser checks it before confirming.
+    required_if: dict | None = None
+    min_length: int | None = None
     children: list["FieldView"] = field(default_factory=list)
 
     @property
     def id(self) -> str:
         return "f-" + self.name.replace(".", "-")
+
+    @property
+    def focus_id(self) -> str | None:
+        """The element an error link jumps to: the first choice of a group of radios or boxes."""
+        if self.widget == "hidden":
+            return None
+        return self.id + "-1" if self.widget in ("radio", "multiselect") else self.id
 
     @property
     def described_by(self) -> str:
@@ -237,8 +248,30 @@ def option_text(value) -> str:
     return str(value)
 
 
+def _conditions(schema: dict, prefix: str) -> dict:
+    """Fields required under an "if" naming one field's value(s): field → {name, values, min}."""
+    found = {}
+    for rule in [schema, *(schema.get("allOf") or [])]:
+        condition, then = rule.get("if"), rule.get("then")
+        if not isinstance(condition, dict) or not isinstance(then, dict):
+            continue
+        tests = condition.get("properties") or {}
+        if len(tests) != 1:
+            continue  # a condition on several fields stays the server's to check
+        (name, test), = tests.items()
+        test = test if isinstance(test, dict) else {}
+        values = [test["const"]] if "const" in test else test.get("enum")
+        if not isinstance(values, list):
+            continue
+        for needed in then.get("required", []):
+            minimum = ((then.get("properties") or {}).get(needed) or {}).get("minLength")
+            found[needed] = {"name": prefix + name, "values": [option_text(v) for v in values], "min": minimum}
+    return found
+
+
 def _views(schema, ui, values, errors, choices, prefix) -> list[FieldView]:
     required = set(schema.get("required", []))
+    conditional = _conditions(schema, prefix)
     views = []
     for name, sub, sub_ui in ordered_properties(schema, ui):
         path, widget = prefix + name, widget_for(sub, sub_ui)
@@ -248,7 +281,8 @@ def _views(schema, ui, values, errors, choices, prefix) -> list[FieldView]:
             required=name in required, help=sub_ui.get("ui:help") or sub.get("description"),
             placeholder=sub_ui.get("ui:placeholder") or ("dd/mm/yyyy" if widget == "date" else None),
             value=value, error=errors.get(path), multiple=schema_type(sub) == "array", has_default="default" in sub,
-            not_in_past=bool(sub.get("x-notInPast")),
+            not_in_past=bool(sub.get("x-notInPast")), required_if=conditional.get(name),
+            min_length=sub.get("minLength") if isinstance(sub.get("minLength"), int) else None,
             confirm={option_text(k): str(v) for k, v in (sub_ui.get("ui:confirm") or {}).items()},
             picker_options=dict(sub_ui.get("ui:options") or {}) if widget in PICKERS else {})
         if widget == "group":
@@ -267,3 +301,18 @@ def walk_views(views: list[FieldView]):
         yield from walk_views(view.children)
 
 
+
+
+@dataclass(frozen=True)
+class ErrorLink:
+    """One line of the error summary above a refused form: the field's label, the error, where to jump."""
+    label: str
+    message: str
+    target: str | None
+
+
+def error_summary(views: list[FieldView], errors: dict) -> list[ErrorLink]:
+    """The refused form's errors in the form's order; errors of no field (the whole answer) come first."""
+    fields = {view.name: view for view in walk_views(views)}
+    loose = [ErrorLink("", message, None) for path, message in errors.items() if path not in fields]
+    return loose + [ErrorLink(view.label, view.error, view.focus_id) for view in fields.values() if view.error]

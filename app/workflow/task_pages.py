@@ -1,6 +1,6 @@
 """What the task pages need from the engine: a task's form, its data, and the picker choices."""
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from uuid import UUID
 
 from markupsafe import Markup
@@ -15,6 +15,7 @@ from .instance_state import load_workflow, version_forms, version_specs
 from .instructions import render_instructions
 from .models import HumanTask
 from .signing_node import SigningTask
+from .task_rounds import earlier_round_ids, form_values
 
 
 @dataclass
@@ -24,6 +25,8 @@ class TaskView:
     data: dict
     instructions: Markup
     signing: dict | None = None  # {"kind", "document"} when the task is a signing step
+    values: dict = field(default_factory=dict)  # what the form starts from (task_rounds.form_values)
+    rounds: list = field(default_factory=list)  # completion events of this step's earlier rounds, oldest first
 
 
 def find_my_task(task_uuid: str, actor) -> HumanTask | None:
@@ -59,12 +62,22 @@ def task_shape(row: HumanTask) -> TaskShape:
     return TaskShape(form, signing, extensions.get("instructionsForEndUser") or "")
 
 
-def task_view(row: HumanTask, actor) -> TaskView:
-    """The task's form with its current data and instructions (the state is loaded for them)."""
+def task_view(row: HumanTask, actor, events: list | None = None) -> TaskView:
+    """The task's form with its current data and instructions (the state is loaded for them).
+
+    Given the instance's events, the step's earlier rounds are found among them and the form starts
+    clean of their answers.
+    """
     shape = task_shape(row)
     task = load_workflow(row.instance, actor).get_task_from_id(UUID(row.task_uuid))
     data = dict(task.data) if task else {}
-    return TaskView(row, shape.form, data, render_instructions(shape.instructions, data), shape.signing)
+    rounds = []
+    if task is not None and events:
+        ids = earlier_round_ids(task)
+        by_task = {e.subject_id: e for e in events if e.event_type == "task_completed" and e.subject_type == "task"}
+        rounds = [by_task[i] for i in ids if i in by_task]
+    return TaskView(row, shape.form, data, render_instructions(shape.instructions, data), shape.signing,
+                    values=form_values(shape.form, data, rounds), rounds=rounds)
 
 
 def picker_choices(form: TaskForm | None, actor) -> dict:

@@ -22,6 +22,7 @@ from .access import INBOX_ORDERS, my_tasks_query
 from .blueprint import PAGE_SIZE, bp
 from .case_secrecy import case_labels
 from .errors import WorkflowError
+from .forms import error_summary
 from .history import ENGINE_EVENTS, instance_events
 from .models import HumanTask, ProcessInstance
 from .readable_history import readable_history
@@ -31,6 +32,7 @@ from .signing_node import SIGNATURE_RESULT_KEY
 from .subject_panels import subject_panel
 from .submission import AnswerInvalid, PostedForm
 from .task_pages import find_my_task, picker_choices, task_view
+from .task_rounds import earlier_rounds
 
 
 @bp.route("/viec-cua-toi")
@@ -47,15 +49,20 @@ def inbox():
                            processes=catalogue().processes, now=datetime.now(timezone.utc))
 
 
-def _render_task(view, values, errors, status=200):
+def _task_view(row, actor):
+    events = instance_events(row.instance_id)
+    return task_view(row, actor, events), [e for e in events if e.event_type not in ENGINE_EVENTS]
+
+
+def _render_task(view, history, values, errors, status=200):
     choices = picker_choices(view.form, current_user)
     fields = view.form.fields(values, errors, choices) if view.form else []
     definition = catalogue().processes.get(view.row.instance.process_id)
     withdrawal = definition.withdrawal if definition is not None else None
-    return render_template("workflow/task.html", view=view, fields=fields, errors=errors,
+    return render_template("workflow/task.html", view=view, fields=fields, error_summary=error_summary(fields, errors),
                            withdrawal=withdrawal if withdrawal and view.row.spec_id in withdrawal.tasks else None,
-                           history=readable_history(view.row.instance.version, [
-                               e for e in instance_events(view.row.instance_id) if e.event_type not in ENGINE_EVENTS]),
+                           rounds=earlier_rounds(view.form, view.rounds, choices),
+                           history=readable_history(view.row.instance.version, history),
                            subject=subject_panel(view.row, current_user)), status
 
 
@@ -65,8 +72,8 @@ def task(task_uuid: str):
     row = find_my_task(task_uuid, current_user)
     if row is None:
         abort(404)
-    view = task_view(row, signed_in_user())
-    return _render_task(view, view.data, {})
+    view, history = _task_view(row, signed_in_user())
+    return _render_task(view, history, view.values, {})
 
 
 @bp.route("/cong-viec/<task_uuid>", methods=["POST"])
@@ -83,12 +90,12 @@ def submit_task(task_uuid: str):
             flash(refused.message if row is not None or refused.status == 409 else
                   _("Công việc này không còn chờ bạn xử lý (có thể đã được người khác xử lý)."), "warning")
             return redirect(url_for("tasks.inbox"))
-        view = task_view(row, actor)
+        view, history = _task_view(row, actor)
         if isinstance(refused, AnswerInvalid):
-            return _render_task(view, {**view.data, **refused.data, **_raw(request.form, refused.errors)},
+            return _render_task(view, history, {**view.values, **refused.data, **_raw(request.form, refused.errors)},
                                 refused.errors, 422)
         flash(refused.message, "danger")
-        return _render_task(view, view.data, {}, refused.status)
+        return _render_task(view, history, view.values, {}, refused.status)
     db.session.commit()
     signed = completion.prepared.get(SIGNATURE_RESULT_KEY)
     flash(signed["summary"] if signed else _("Đã hoàn thành: %(title)s.", title=completion.task_title), "success")

@@ -1,4 +1,5 @@
 """Delegation: a role's tasks go to the delegate during the range, on behalf of the delegator."""
+import re
 from datetime import timedelta
 
 import pytest
@@ -90,8 +91,19 @@ def test_leader_delegates_and_revokes_through_the_page(client, make, login, post
     assert "Phạm Minh Đức" in page and "Hiệu lực" in page
 
     bad = post_form("/uy-quyen", data={"role": "leader", "delegate_id": deputy.id,
-                                       "starts_on": TODAY.isoformat(), "ends_on": "không phải ngày"})
-    assert bad.status_code == 422 and "Nhập ngày hợp lệ." in bad.get_data(as_text=True)
+                                       "starts_on": TODAY.strftime("%d/%m/%Y"), "ends_on": "31/02/2026"})
+    html = bad.get_data(as_text=True)
+    assert bad.status_code == 422 and html.count("Nhập ngày hợp lệ.") == 1
+    # Dates as everywhere else: typed dd/mm/yyyy in a text box, and what was typed comes back.
+    starts = re.search(r'<input[^>]*id="starts_on"[^>]*>', html).group(0)
+    assert 'type="text"' in starts and 'placeholder="dd/mm/yyyy"' in starts
+    assert f'value="{TODAY:%d/%m/%Y}"' in starts and 'value="31/02/2026"' in html
+
+    later = TODAY + timedelta(days=10)
+    typed = post_form("/uy-quyen", data={"role": "leader", "delegate_id": deputy.id,
+                                         "starts_on": f"{later:%d/%m/%Y}", "ends_on": f"{later:%d/%m/%Y}"})
+    assert typed.status_code == 302
+    assert f"<td>{later:%d/%m/%Y}</td><td>{later:%d/%m/%Y}</td>" in client.get("/uy-quyen").get_data(as_text=True)
 
 
 def test_delegate_sees_on_behalf_of_on_the_dashboard(client, make, login):

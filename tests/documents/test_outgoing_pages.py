@@ -64,6 +64,12 @@ def test_specialist_drafts_and_the_document_reaches_the_recipient_with_statuses_
     review = task_of(db, instance_id, "review_content")
     page = client.get(f"/cong-viec/{review.task_uuid}").get_data(as_text=True)
     assert f"/van-ban-di/{document.id}/xem-truoc" in page  # the preview beside the review form
+    # At the page's width, with open, print and download beside it.
+    assert f'<object data="/van-ban-di/{document.id}/xem-truoc#view=FitH"' in page
+    assert f'href="/van-ban-di/{document.id}/xem-truoc" target="_blank" rel="noopener" data-print-pdf>In</a>' in page
+    download = client.get(f"/van-ban-di/{document.id}/xem-truoc?download=1")
+    assert download.headers["Content-Disposition"].startswith("attachment;")
+    assert not preview.headers.get("Content-Disposition", "").startswith("attachment")
     assert complete(post_form, review.task_uuid, {"decision": "approve"}).status_code == 302
     log_in_as(sender.checker)
     assert complete(post_form, task_of(db, instance_id, "check_format").task_uuid,
@@ -148,6 +154,7 @@ def test_the_signature_report_lists_every_file_and_prints(app, db, sender, login
     login(Factory(db).user(roles=("auditor",), province_wide=True))  # read-only, every agency
     page = client.get(f"/van-ban/{document_id}/chu-ky").get_data(as_text=True)
     assert page.count("Hợp lệ") == 3 and "phu-luc.pdf" in page and "Chỉ điền biểu mẫu (số, ngày)" in page
+    assert page.count("<td>Người ký</td>") == 1 and page.count("<td>Con dấu cơ quan</td>") == 2
     pdf = client.get(f"/van-ban/{document_id}/chu-ky?dinh-dang=pdf")
     assert pdf.mimetype == "application/pdf"
     text = " ".join(pdf_text(pdf.data).split())

@@ -1,8 +1,10 @@
 """Văn bản đi through the service layer: draft → reviews → signer's signature → number + seal → release."""
 import subprocess
+from io import BytesIO
 from pathlib import Path
 
 import pytest
+from pyhanko.pdf_utils.reader import PdfFileReader
 from sqlalchemy import select
 
 from app.documents.models import Document, DocumentNote, NumberSequence
@@ -59,6 +61,8 @@ def test_draft_goes_from_specialist_to_recipient_inbox_with_two_valid_signatures
     assert "Số: 01/VPUBND-TH" in text.replace("\n", " ") or "01" in text
     assert "V/v Đề nghị báo cáo tình hình thực hiện cải cách hành chính năm 2026" in " ".join(text.split())
     assert "TL. CHỦ TỊCH" in text and "Trần Quang Minh" in text and "Lưu: VT, TH." in text
+    info = PdfFileReader(BytesIO(pdf)).trailer["/Info"]
+    assert str(info["/Title"]) == "Công văn số 01/VPUBND-TH"
 
     received = db.session.scalars(select(Document).where(Document.source_document_id == document.id)).one()
     assert (received.agency_id, received.status_code, received.symbol) == (sender.recipient.id, "01", "01/VPUBND-TH")

@@ -143,3 +143,29 @@ def test_pdftotext_sees_the_header_on_every_page(long_register, tmp_path):
     for number, page in enumerate(pages, start=1):
         assert "Cơ quan ban hành" in page
         assert f"Trang {number}/{len(pages)}" in page
+
+
+def test_dates_never_break_inside_even_when_the_columns_are_scaled(tmp_path):
+    from app.documents.registers import INCOMING_COLUMNS
+
+    row = {"received_at": datetime(2026, 11, 13, 2, 5, tzinfo=timezone.utc), "arrival_number": "0012",
+           "issuer": "UBND huyện Văn Chấn", "symbol": "125/UBND-VP", "document_date": date(2026, 11, 13),
+           "type_subject": "Công văn V/v triển khai kế hoạch", "transferred_at": date(2026, 11, 13)}
+    document = render_pdf_document(register_html(**{**REGISTER, "columns": INCOMING_COLUMNS}, rows=[row])).document
+    cells = element_boxes(document.pages[0], "tr")[1].children
+    by_key = {column.key: cell for column, cell in zip(INCOMING_COLUMNS, cells, strict=True)}
+    assert box_lines(by_key["document_date"]) == ["13/11/2026"]
+    assert box_lines(by_key["transferred_at"]) == ["13/11/2026"]
+    assert box_lines(by_key["received_at"])[0] == "13/11/2026"  # the time may go below, the date stays whole
+    pdf = tmp_path / "register.pdf"
+    pdf.write_bytes(render_register_pdf(**{**REGISTER, "columns": INCOMING_COLUMNS}, rows=[row]))
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout
+        assert text.count("13/11/2026") == 3
+
+
+def test_floors_take_room_from_the_other_columns():
+    columns = [Column("a", "A", 20), Column("b", "B", 100), Column("c", "C", 180)]
+    widths = fitted_widths(columns, line_mm=150, floors=[25, 0, 0])
+    assert widths[0] == 25 and sum(widths) == pytest.approx(150, abs=0.02)
+    assert widths[1] / widths[2] == pytest.approx(100 / 180, abs=0.001)

@@ -11,6 +11,7 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
 from app.signing.demo_pki import ensure_demo_pki
 from app.signing.pades import sign_pdf
+from app.signing.roles import signature_role
 from app.signing.validation import validate_pdf_signatures
 
 TEXT = "Cong van so 15"
@@ -112,6 +113,11 @@ def test_person_then_organisation_gives_two_valid_verdicts_in_signing_order(sign
     assert (second.field_name, second.verdict, second.signer_name) == (
         "Signature2", "valid", "Sở Nội vụ tỉnh Yên Bái")
     assert second.coverage == "ENTIRE_FILE"
+    # Fields named by other software say nothing of whose signature it is: the certificates do.
+    assert (first.signer_kind, second.signer_kind) == ("person", "organisation")
+    assert [signature_role(v.as_data()) for v in (first, second)] == ["Người ký", "Con dấu cơ quan"]
+    assert signature_role({"field_name": "ChuKyCoQuan"}) == "Con dấu cơ quan"
+    assert signature_role({"field_name": "Signature3"}) == "Chữ ký số"
 
 
 def test_unsigned_pdf_has_no_verdicts(make_pdf, trust):

@@ -147,3 +147,36 @@ def test_drawing_on_the_page_after_signing_is_invalid(pipeline, trust):
     writer.write(out)
     verdicts = validate_pdf_signatures(out.getvalue(), **trust)
     assert [v.verdict for v in verdicts] == ["invalid", "invalid"]
+
+
+
+def _text_field_flags(pdf: bytes) -> dict[str, int]:
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    fields = PdfFileReader(BytesIO(pdf)).root["/AcroForm"]["/Fields"]
+    return {str(f.get_object()["/T"]): int(f.get_object().get("/Ff", 0)) for f in fields
+            if f.get_object().get("/FT") == "/Tx"}
+
+
+def test_number_and_date_are_read_only_from_before_the_first_signature(pipeline):
+    assert _text_field_flags(_render_letter().pdf) == {"so": 0, "ngay": 0}  # as WeasyPrint makes them
+    for stage in ("prepared", "final"):
+        flags = _text_field_flags(pipeline[stage])
+        assert set(flags) == {"so", "ngay"} and all(v & visible.READ_ONLY for v in flags.values()), (stage, flags)
+
+
+@pytest.mark.skipif(shutil.which("pdfinfo") is None, reason="poppler-utils not installed")
+def test_the_title_carries_the_number_and_the_signatures_stay_valid(person, organisation, trust, tmp_path):
+    rendered = _render_letter()
+    prepared = visible.prepare_for_signing(rendered.pdf, signature_box=signature_block_position(rendered.document))
+    signed = visible.sign_as_signer(prepared, person, image_png=images.signature_png("Nguyễn Văn An"))
+    filled = visible.fill_number_and_date(signed, number_text="15", date_text=DATE_TEXT,
+                                          title="Quyết định số 15/QĐ-SNV")
+    final = visible.sign_as_agency(filled, organisation, seal_png=images.seal_png(AGENCY_NAME), **trust)
+    path = tmp_path / "final.pdf"
+    path.write_bytes(final)
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    assert "Title:           Quyết định số 15/QĐ-SNV" in info
+    verdicts = validate_pdf_signatures(final, **trust)
+    assert [(v.field_name, v.verdict, v.modification_level) for v in verdicts] == [
+        (visible.SIGNER_FIELD, "valid", "FORM_FILLING"), (visible.AGENCY_FIELD, "valid", "NONE")]

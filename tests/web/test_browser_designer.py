@@ -54,6 +54,11 @@ def test_a_designer_adds_a_step_fixes_it_and_publishes(app, live_server, browser
 
     page.locator("#problems").get_by_role("button", name=task_id).click()  # selects the element
     page.get_by_label("Biểu mẫu (JSON Schema)").select_option("assign_work/review.schema.json")
+    # The panel speaks words, not stored values: the id on its own line, the signing kinds by name.
+    assert page.locator("#properties [data-element-id-line]").inner_text() == f"Mã phần tử: {task_id}"
+    signing = page.get_by_label("Bước ký số").locator("option")
+    assert signing.all_inner_texts() == ["Không ký", "Người ký", "Cơ quan (con dấu)"]
+    assert [signing.nth(i).get_attribute("value") for i in range(3)] == ["", "signer", "organization"]
     page.get_by_role("button", name="Lưu bản nháp và kiểm tra").click()
     page.wait_for_selector("#problems .list-group-item-success")
 
@@ -71,6 +76,20 @@ def test_a_designer_adds_a_step_fixes_it_and_publishes(app, live_server, browser
     assert page.locator(f".djs-element.lt-active[data-element-id='{task_id}']").count() == 1
     page.screenshot(path=str(ARTIFACTS / "designer-test-run.png"), full_page=True)
     page.goto(editor_url)
+    # Without its required note, publishing is not asked about: the note is asked for, in Vietnamese.
+    asked = []
+
+    def refuse(dialog):
+        asked.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", refuse)
+    page.get_by_role("button", name="Xuất bản", exact=True).click()
+    assert asked == [] and page.url == editor_url
+    assert page.locator("[data-client-error][role=alert]").get_by_role("link").all_inner_texts() == [
+        "Ghi chú thay đổi: Trường này bắt buộc."]
+    assert page.evaluate("document.activeElement.id") == "note"
+    page.remove_listener("dialog", refuse)
     page.get_by_label("Ghi chú thay đổi").fill("Thêm bước xin ý kiến pháp chế")
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Xuất bản", exact=True).click()

@@ -232,7 +232,7 @@ def test_macro_renders_accessible_bootstrap_fields(app, form):
     assert 'placeholder="dd/mm/yyyy"' in deadline and 'value="31/02/2026"' in deadline
     assert re.search(r'<textarea[^>]*rows="4"[^>]*aria-describedby="f-opinion-help"', html)
     assert '<div id="f-opinion-help" class="form-text">Ghi rõ yêu cầu.</div>' in html
-    assert re.search(r'<fieldset class="mb-3" id="f-decision">\s*<legend class="form-label fs-6">Quyết định</legend>',
+    assert re.search(r'<fieldset class="mb-3" id="f-decision" data-field="decision" data-label="Quyết định">\s*<legend class="form-label fs-6">Quyết định</legend>',
                      html)
     assert re.search(r'type="radio"\s+id="f-decision-1" name="decision" value="approve" checked>', html)
     assert '<label class="form-check-label" for="f-channels-2">Bản giấy</label>' in html
@@ -263,3 +263,33 @@ def test_a_required_choice_whose_value_is_empty_is_a_choice_not_a_gap():
     assert parse_submission(form, MultiDict({"authority": ""})) == ({"authority": ""}, {})
     data, errors = parse_submission(form, MultiDict())
     assert data == {} and "authority" in errors  # nothing posted at all is still missing
+
+
+def test_error_summary_follows_the_form_and_puts_whole_answer_errors_first():
+    from app.workflow.forms import TaskForm, error_summary
+
+    schema = {"type": "object", "properties": {
+        "decision": {"type": "string", "title": "Quyết định", "enum": ["a", "b"]},
+        "note": {"type": "string", "title": "Ghi chú"},
+        "carried": {"type": "string", "title": "Mang theo"}}}
+    ui = {"decision": {"ui:widget": "radio"}, "carried": {"ui:widget": "hidden"}}
+    errors = {"note": "N", "carried": "C", "decision": "D", "__form__": "F"}
+    summary = error_summary(TaskForm(schema, ui, "t").fields({}, errors), errors)
+    assert [(e.label, e.message, e.target) for e in summary] == [
+        ("", "F", None), ("Quyết định", "D", "f-decision-1"), ("Ghi chú", "N", "f-note"), ("Mang theo", "C", None)]
+
+
+def test_conditions_on_one_field_are_told_to_the_browser_others_are_left_to_the_server():
+    from app.workflow.forms import TaskForm
+
+    schema = {"type": "object", "properties": {
+        "authority": {"type": "string", "enum": ["", "KT."]}, "of": {"type": "string"},
+        "a": {"type": "boolean"}, "b": {"type": "string"}, "c": {"type": "string"}},
+        "if": {"properties": {"authority": {"enum": ["KT."]}}, "required": ["authority"]},
+        "then": {"required": ["of"], "properties": {"of": {"minLength": 2}}},
+        "allOf": [{"if": {"properties": {"a": {"const": True}}}, "then": {"required": ["b"]}},
+                  {"if": {"properties": {"a": {"const": True}, "b": {"const": "x"}}}, "then": {"required": ["c"]}}]}
+    views = {v.name: v for v in TaskForm(schema, {}, "t").fields()}
+    assert views["of"].required_if == {"name": "authority", "values": ["KT."], "min": 2}
+    assert views["b"].required_if == {"name": "a", "values": ["true"], "min": None}
+    assert views["c"].required_if is None and views["authority"].required_if is None

@@ -69,6 +69,11 @@ def closing_recipient_lines(draft: OutgoingDraft, document: Document) -> list[st
     return lines
 
 
+def letter_title(document: Document, number: str) -> str:
+    """The released PDF's Title, what viewers show and files are found by: "Quyết định số 15/QĐ-SNV"."""
+    return f"{DOCUMENT_TYPES[document.doc_type][0]} số {number}/{document.notation}"
+
+
 def letter_context(draft: OutgoingDraft, document: Document) -> dict:
     agency = document.agency
     signer = draft.signer

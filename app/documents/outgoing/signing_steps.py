@@ -45,7 +45,7 @@ from app.workflow.signing_node import SIGNATURE_RESULT_KEY, SigningStep
 from .drafting import case_draft, issue_date_text
 from .entitlement import require_named_signer
 from .external_signing import ExternallySigned
-from .letter import MAX_RENDER_PDF_BYTES, render_letter
+from .letter import MAX_RENDER_PDF_BYTES, letter_title, render_letter
 from .models import OutgoingDraft
 
 
@@ -121,7 +121,8 @@ def _number_and_seal(draft: OutgoingDraft, actor, credential, credentials) -> di
     issued_on = vietnam_today()
     signed_by_signer = path_for(Path(config["FILES_DIR"]), document.main_file.sha256).read_bytes()
     filled = fill_number_and_date(signed_by_signer, number_text=formatted_number(number),
-                                  date_text=issue_date_text(issued_on))
+                                  date_text=issue_date_text(issued_on),
+                                  title=letter_title(document, formatted_number(number)))
     try:
         sealed = sign_as_agency(filled, credentials, seal_png=credential.image_png,
                                 trust_roots=trust_roots_from_config(config), crls=crls_from_config(config),

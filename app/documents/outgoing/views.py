@@ -61,7 +61,8 @@ def preview(document_id: int):
         abort(404)
     db.session.commit()
     return send_file(render_letter(draft, document).path, mimetype="application/pdf",
-                     download_name=f"du-thao-{document.id}.pdf", max_age=0)
+                     download_name=f"du-thao-{document.id}.pdf", max_age=0,
+                     as_attachment=request.args.get("download") == "1")
 
 
 def _ask_recipients(document_id: int, ask, success):
