@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.sqltypes import UtcDateTime, utcnow
+from app.vietnamese_order import vietnamese
 
 from . import roles as role_names
 
@@ -37,7 +38,7 @@ class Agency(db.Model):
     parent: Mapped["Agency | None"] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list["Agency"]] = relationship(back_populates="parent")
     departments: Mapped[list["Department"]] = relationship(
-        back_populates="agency", order_by="Department.name"
+        back_populates="agency", order_by=lambda: vietnamese(Department.name)
     )
 
     __table_args__ = (CheckConstraint(f"kind IN {AGENCY_KINDS}", name="kind_known"),)

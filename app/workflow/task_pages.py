@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from app.directory.models import Agency, Department, User, UserRole
 from app.extensions import db
+from app.vietnamese_order import vietnamese
 
 from .access import my_tasks_query
 from .forms import PICKERS, TaskForm
@@ -88,10 +89,10 @@ def _load_choices(kind: str, options: dict, actor) -> list:
         if options.get("sameDepartment") and actor.department_id:
             statement = statement.where(User.department_id == actor.department_id)
         return [(u.username, f"{u.full_name} — {u.job_title}")
-                for u in db.session.scalars(statement.order_by(User.full_name))]
+                for u in db.session.scalars(statement.order_by(vietnamese(User.full_name), User.id))]
     if kind == "department":
         return [(d.id, d.name) for d in db.session.scalars(
             select(Department).where(Department.agency_id == actor.agency_id, Department.active.is_(True))
-            .order_by(Department.name))]
+            .order_by(vietnamese(Department.name)))]
     return [(a.code, a.name) for a in db.session.scalars(
-        select(Agency).where(Agency.active.is_(True)).order_by(Agency.name))]
+        select(Agency).where(Agency.active.is_(True)).order_by(vietnamese(Agency.name)))]
