@@ -39,5 +39,5 @@ def test_form_pickers_list_people_and_departments_in_vietnamese_order(make, db):
         make.department(agency=agency, name=name)
     actor = make.user(agency=agency, full_name="Vũ Thị Yến")
     make.user(agency=agency, full_name="Đỗ Văn Đức")
-    assert [label for _id, label in _load_choices("department", {}, actor)] == ["Phòng Cải cách", "Phòng Công chức"]
-    assert [label.split(" — ")[0] for _name, label in _load_choices("user", {}, actor)] == ["Đỗ Văn Đức", "Vũ Thị Yến"]
+    assert [c.label for c in _load_choices("department", {}, actor)] == ["Phòng Cải cách", "Phòng Công chức"]
+    assert [c.label.split(" — ")[0] for c in _load_choices("user", {}, actor)] == ["Đỗ Văn Đức", "Vũ Thị Yến"]
