@@ -70,11 +70,6 @@ def vietnamese_sort_key(text: str | None) -> tuple:
             text or "")
 
 
-def sorted_vietnamese(items, key=lambda item: item):
-    """The items in Vietnamese order of `key(item)` (a string)."""
-    return sorted(items, key=lambda item: vietnamese_sort_key(key(item)))
-
-
 def compare_vietnamese(left: str | None, right: str | None) -> int:
     """SQLite's collation callback: negative, zero or positive."""
     left_key, right_key = vietnamese_sort_key(left), vietnamese_sort_key(right)
