@@ -22,7 +22,7 @@ _ALPHABET = ["a", "ă", "â", "b", "c", "d", "đ", "e", "ê", "f", "g", "h", "i"
              "o", "ô", "ơ", "p", "q", "r", "s", "t", "u", "ư", "v", "w", "x", "y", "z"]
 _LETTER_RANK = {letter: rank for rank, letter in enumerate(_ALPHABET)}
 # Marks that make a letter of their own (breve, circumflex, horn) versus the five tones.
-_LETTER_MARKS = {"\u0306": "\u0306", "\u0302": "\u0302", "\u031b": "\u031b"}
+_LETTER_MARKS = frozenset({"\u0306", "\u0302", "\u031b"})
 _TONE_RANK = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
 # ICU's groups: spaces, then punctuation and symbols, then digits, then letters, then anything else.
 _SPACE, _PUNCTUATION, _DIGIT, _LETTER, _OTHER = range(5)
