@@ -6,6 +6,7 @@ from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError
 
 from .extensions import db
+from .vietnamese_order import SQLITE_COLLATION, compare_vietnamese
 
 
 def configure_engine(app: Flask) -> None:
@@ -25,6 +26,8 @@ def configure_engine(app: Flask) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        # PostgreSQL has ICU's Vietnamese collation built in; SQLite gets ours under the same rules.
+        dbapi_connection.create_collation(SQLITE_COLLATION, compare_vietnamese)
         if engine.url.database not in (None, "", ":memory:"):
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()

@@ -52,7 +52,7 @@ def get_task(task_id: str):
     return jsonify(**task_json(row), schema=view.form.schema if view.form else None,
                    ui_schema=view.form.ui_schema if view.form else None, data=view.data,
                    instructions=str(view.instructions),
-                   choices={name: [value for value, _label in options]
+                   choices={name: [choice.value for choice in options]
                             for name, options in picker_choices(view.form, g.api_user).items()})
 
 

@@ -19,6 +19,7 @@ from app.directory.scoping import scoped
 from app.documents.access import open_case
 from app.extensions import db
 from app.vietnam_time import parse_day_or_none, start_of_day
+from app.vietnamese_order import vietnamese
 from app.web.routing import bounded_int
 from app.workflow.case_secrecy import case_titles
 from app.workflow.diagram_layout import diagram_of
@@ -71,7 +72,7 @@ def instances():
     actor = signed_in_user()
     page = db.paginate(_search(actor, request.args), page=request.args.get("page", 1, type=bounded_int),
                        per_page=PER_PAGE, error_out=False)
-    agencies = db.session.scalars(scoped(select(Agency), actor).order_by(Agency.name)).all()
+    agencies = db.session.scalars(scoped(select(Agency), actor).order_by(vietnamese(Agency.name))).all()
     return render_template("audit/instances.html", page=page, agencies=agencies, args=request.args,
                            titles=case_titles(actor, page.items),
                            agency_names={a.id: a.name for a in agencies},

@@ -17,6 +17,7 @@ from app.documents.models import Document
 from app.extensions import db
 from app.rendering.tables import Column, to_csv
 from app.vietnam_time import parse_day_or_none, start_of_day, unreadable_day, vietnam_today
+from app.vietnamese_order import vietnamese
 from app.web.refusals import day_refused
 from app.web.routing import bounded_int
 from app.workflow.case_secrecy import SECRET_TITLE
@@ -43,7 +44,7 @@ def _period():
 @role_required(AUDITOR)
 def audit_home():
     actor = signed_in_user()
-    agencies = db.session.scalars(scoped(select(Agency), actor).order_by(Agency.name)).all()
+    agencies = db.session.scalars(scoped(select(Agency), actor).order_by(vietnamese(Agency.name))).all()
     start, end = _period()
     wanted = (request.args.get("so") or "").strip()
     found = documents_numbered(wanted, actor) if wanted else None

@@ -6,6 +6,7 @@ from sqlalchemy import or_, select
 
 from app.auth.session import signed_in_user
 from app.extensions import db
+from app.vietnamese_order import vietnamese
 
 from .delegation import create_delegation, revoke_delegation
 from .forms import DelegationForm
@@ -23,7 +24,7 @@ def _form() -> DelegationForm:
     colleagues = db.session.scalars(
         scoped(select(User), current_user)
         .where(User.agency_id == current_user.agency_id, User.active.is_(True), User.id != current_user.id)
-        .order_by(User.full_name))
+        .order_by(vietnamese(User.full_name), User.id))
     form.delegate_id.choices = [(u.id, f"{u.full_name} — {u.job_title}") for u in colleagues]
     return form
 

@@ -2,11 +2,13 @@
 import re
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from app.documents.folding import fold
 from app.extensions import db
 from app.sqltypes import UtcDateTime, utcnow
+from app.vietnamese_order import vietnamese
 
 from . import roles as role_names
 
@@ -37,7 +39,7 @@ class Agency(db.Model):
     parent: Mapped["Agency | None"] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list["Agency"]] = relationship(back_populates="parent")
     departments: Mapped[list["Department"]] = relationship(
-        back_populates="agency", order_by="Department.name"
+        back_populates="agency", order_by=lambda: vietnamese(Department.name)
     )
 
     __table_args__ = (CheckConstraint(f"kind IN {AGENCY_KINDS}", name="kind_known"),)
@@ -62,6 +64,8 @@ class User(AgencyScoped, UserMixin, db.Model):
     username: Mapped[str] = mapped_column(String(64), unique=True)
     full_name: Mapped[str] = mapped_column(String(255))
     job_title: Mapped[str] = mapped_column(String(255), default="")
+    # Name, username and job title without accents, for search (directory.search); kept by _fold_for_search.
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
     email: Mapped[str | None] = mapped_column(String(255))
     department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"), index=True)
     password_hash: Mapped[str] = mapped_column(String(255))
@@ -77,6 +81,13 @@ class User(AgencyScoped, UserMixin, db.Model):
     role_rows: Mapped[list["UserRole"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
+
+    @validates("full_name", "username", "job_title")
+    def _fold_for_search(self, key: str, value):
+        """Whoever writes a name (services, CSV import, demo seeding) keeps the search text in step."""
+        parts = {"full_name": self.full_name, "username": self.username, "job_title": self.job_title, key: value}
+        self.search_text = user_search_text(parts["username"], parts["full_name"], parts["job_title"])
+        return value
 
     @property
     def is_active(self):
@@ -98,6 +109,11 @@ class User(AgencyScoped, UserMixin, db.Model):
 
     def __repr__(self):
         return f"<User {self.username}>"
+
+
+def user_search_text(username: str | None, full_name: str | None, job_title: str | None) -> str:
+    """What a search of people looks through: name, username and job title, folded."""
+    return fold(" ".join((full_name or "", username or "", job_title or "")))
 
 
 class UserRole(db.Model):

@@ -2,11 +2,13 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import or_, select
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from app.auth.decorators import role_required
 from app.auth.session import signed_in_user
 from app.extensions import db
+from app.vietnamese_order import vietnamese
 from app.web.routing import bounded_int
 
 from . import services
@@ -15,6 +17,7 @@ from .forms import ImportUsersForm, NewUserForm, ResetPasswordForm, UserForm
 from .models import Agency, Department, User
 from .roles import ADMIN
 from .scoping import scoped
+from .search import where_matches
 from .views import PAGE_SIZE, _visible_or_404, bp, save_or_show_errors
 
 
@@ -23,21 +26,20 @@ from .views import PAGE_SIZE, _visible_or_404, bp, save_or_show_errors
 def users():
     query = request.args.get("q", "").strip()
     agency_id = request.args.get("agency_id", type=bounded_int)
-    stmt = scoped(select(User), current_user).order_by(User.full_name, User.id)
-    if query:
-        like = f"%{query}%"
-        stmt = stmt.where(or_(User.full_name.ilike(like), User.username.ilike(like), User.job_title.ilike(like)))
+    stmt = (scoped(select(User), current_user).order_by(vietnamese(User.full_name), User.id)
+            .options(joinedload(User.agency), joinedload(User.department)))
+    stmt = where_matches(stmt, query)
     if agency_id:
         stmt = stmt.where(User.agency_id == agency_id)
     page = db.paginate(stmt, per_page=PAGE_SIZE, error_out=False)
-    agencies = db.session.scalars(scoped(select(Agency), current_user).order_by(Agency.name)).all()
+    agencies = db.session.scalars(scoped(select(Agency), current_user).order_by(vietnamese(Agency.name))).all()
     return render_template("directory/users.html", page=page, query=query, agency_id=agency_id,
                            agencies=agencies)
 
 
 def _department_choices(form: UserForm, agency: Agency) -> None:
     departments = db.session.scalars(select(Department).where(
-        Department.agency_id == agency.id, Department.active.is_(True)).order_by(Department.name))
+        Department.agency_id == agency.id, Department.active.is_(True)).order_by(vietnamese(Department.name)))
     form.department_id.choices = [(0, _("— Không thuộc phòng ban —"))] + [
         (d.id, f"{d.name} ({d.abbreviation})") for d in departments]
 

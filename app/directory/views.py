@@ -7,6 +7,7 @@ from sqlalchemy import func, or_, select
 from app.auth.decorators import role_required
 from app.auth.session import signed_in_user
 from app.extensions import db
+from app.vietnamese_order import vietnamese
 
 from . import services
 from .forms import AGENCY_KIND_LABELS, AgencyForm, DepartmentForm
@@ -50,7 +51,7 @@ def save_or_show_errors(form, change, message: str, next_url):
 @role_required(ADMIN)
 def agencies():
     query = request.args.get("q", "").strip()
-    stmt = scoped(select(Agency), current_user).order_by(Agency.code)
+    stmt = scoped(select(Agency), current_user).order_by(vietnamese(Agency.name), Agency.code)
     if query:
         like = f"%{query}%"
         stmt = stmt.where(or_(Agency.name.ilike(like), Agency.code.ilike(like), Agency.short_name.ilike(like)))
@@ -60,7 +61,7 @@ def agencies():
 
 def _agency_form(agency=None) -> AgencyForm:
     form = AgencyForm(obj=agency)
-    others = db.session.execute(select(Agency.id, Agency.name).order_by(Agency.name)).all()
+    others = db.session.execute(select(Agency.id, Agency.name).order_by(vietnamese(Agency.name))).all()
     form.parent_id.choices = [(0, _("— Không có (cấp cao nhất) —"))] + [
         (row.id, row.name) for row in others if agency is None or row.id != agency.id]
     return form

@@ -10,6 +10,7 @@ from app.directory.models import Agency
 from app.directory.roles import ADMIN
 from app.directory.scoping import scoped
 from app.extensions import db
+from app.vietnamese_order import vietnamese
 from app.web.routing import bounded_int
 
 from .keystore import active_agency_credential, active_person_credential
@@ -70,7 +71,7 @@ def _agency(agency_id: int, actor) -> Agency:
 def agency_key():
     actor = signed_in_user()
     agencies = db.session.scalars(scoped(select(Agency), actor).where(Agency.active.is_(True))
-                                  .order_by(Agency.name)).all()
+                                  .order_by(vietnamese(Agency.name))).all()
     agency = _agency(request.values.get("co_quan", actor.agency_id, type=bounded_int), actor)
     errors = {}
     if request.method == "POST":

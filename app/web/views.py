@@ -39,6 +39,9 @@ VENDOR_ASSETS = {
     "bpmn-font/font/bpmn.woff2": "bpmn-js/dist/assets/bpmn-font/font/bpmn.woff2",
     "bpmn-font/font/bpmn.woff": "bpmn-js/dist/assets/bpmn-font/font/bpmn.woff",
     "bpmn-font/font/bpmn.ttf": "bpmn-js/dist/assets/bpmn-font/font/bpmn.ttf",
+    # Searchable pickers (static/pickers.js); the complete build carries the remove_button plugin.
+    "tom-select.js": "tom-select/dist/js/tom-select.complete.min.js",
+    "tom-select.css": "tom-select/dist/css/tom-select.bootstrap5.min.css",
 }
 
 

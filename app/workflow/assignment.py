@@ -7,6 +7,7 @@ from sqlalchemy import ScalarSelect, Select, bindparam, case, false, func, selec
 from app.directory.models import User, UserRole
 from app.directory.roles import ROLE_LABELS, ROLES
 from app.extensions import db
+from app.vietnamese_order import vietnamese
 
 _ROLE_BY_LABEL = {str(label).lower(): key for key, label in ROLE_LABELS.items()}
 
@@ -53,7 +54,7 @@ class Assignment:
 
     def candidate_ids(self) -> list[int]:
         """The people the rule names today, in the order pages list them."""
-        return list(db.session.scalars(people_select(self.kind).order_by(_USERS.c.full_name, _USERS.c.id),
+        return list(db.session.scalars(people_select(self.kind).order_by(vietnamese(_USERS.c.full_name), _USERS.c.id),
                                        self.parameters))
 
 

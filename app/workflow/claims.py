@@ -6,6 +6,7 @@ from app.audit.services import record
 from app.directory.models import User
 from app.directory.roles import LEADER, SPECIALIST, UNIT_HEAD
 from app.extensions import db
+from app.vietnamese_order import vietnamese
 
 from .access import task_access
 from .case_secrecy import hidden_subjects, may_see_subject, restricted_subjects
@@ -105,7 +106,7 @@ def reassignment_choices(rows: list[HumanTask], actor: User) -> dict[int, list[U
     Who may see a secret subject is asked once per person, and only when the page shows one.
     """
     people = db.session.scalars(select(User).where(User.agency_id == actor.agency_id, User.active.is_(True))
-                                .order_by(User.full_name, User.id)).all()
+                                .order_by(vietnamese(User.full_name), User.id)).all()
     restricted = restricted_subjects((row.subject_type, row.subject_id) for row in rows)
     hidden = {person.id: hidden_subjects(person, restricted) if restricted else set() for person in people}
     hidden.setdefault(actor.id, hidden_subjects(actor, restricted) if restricted else set())

@@ -163,7 +163,7 @@ def _validate(form: TaskForm, data: dict, choices: dict | None) -> dict:
     for view in walk_views(form.fields()):
         value = value_at(data, view.name)
         if view.widget in PICKERS and value is not None:
-            offered = {option_text(v) for v, _label in (choices or {}).get(view.name, [])}
+            offered = {option_text(choice.value) for choice in (choices or {}).get(view.name, [])}
             if any(option_text(v) not in offered for v in (value if isinstance(value, list) else [value])):
                 errors.setdefault(view.name, _("Lựa chọn không hợp lệ."))
         if view.not_in_past and isinstance(value, str) and ISO_DATE.fullmatch(value) and value < _today_iso():

@@ -4,6 +4,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from flask_babel import gettext as _
 from jsonschema.exceptions import SchemaError
@@ -21,6 +22,15 @@ class FormDefinitionError(ValueError):
     """A schema or ui schema file that cannot be used; the message names the file for the process designer."""
 
 
+class Choice(NamedTuple):
+    """One option of a picker: the value kept in task data, the text shown, the heading it is listed under,
+    and the unit (department id) it belongs to, by which a form may narrow the list on the page."""
+    value: object
+    label: str
+    group: str = ""
+    unit: str = ""
+
+
 @dataclass
 class FieldView:
     """One field as the template renders it; `value` is the data value, or the raw text after a parse error."""
@@ -31,6 +41,8 @@ class FieldView:
     help: str | None = None
     placeholder: str | None = None
     options: list[tuple[str, str]] = field(default_factory=list)
+    # Pickers: {option value: (heading, unit)} from their Choice, for <optgroup> and narrowing by unit.
+    option_places: dict = field(default_factory=dict)
     value: object = None
     error: str | None = None
     multiple: bool = False
@@ -83,6 +95,20 @@ class FieldView:
 
     def selected(self, option_value: str) -> bool:
         return option_value in self.value_texts
+
+    @property
+    def grouped_options(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        """The options in runs under their heading ("" for none), for <optgroup>; the order is kept."""
+        runs: list[tuple[str, list[tuple[str, str]]]] = []
+        for value, text in self.options:
+            group = self.option_places.get(value, ("", ""))[0]
+            if not runs or runs[-1][0] != group:
+                runs.append((group, []))
+            runs[-1][1].append((value, text))
+        return runs
+
+    def unit_of(self, option_value: str) -> str:
+        return self.option_places.get(option_value, ("", ""))[1]
 
 
 @dataclass
@@ -288,7 +314,9 @@ def _views(schema, ui, values, errors, choices, prefix) -> list[FieldView]:
         if widget == "group":
             view.children, view.value = _views(sub, sub_ui, value or {}, errors, choices, path + "."), None
         elif widget in PICKERS:
-            view.options = [(option_text(v), str(label)) for v, label in choices.get(path, [])]
+            offered = choices.get(path, [])
+            view.options = [(option_text(c.value), str(c.label)) for c in offered]
+            view.option_places = {option_text(c.value): (c.group, c.unit) for c in offered}
         else:
             view.options = [(option_text(v), label) for v, label in field_options(sub.get("items", sub))]
         views.append(view)

@@ -3,14 +3,17 @@ import json
 from dataclasses import dataclass, field
 from uuid import UUID
 
+from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import select
 
-from app.directory.models import Agency, Department, User, UserRole
+from app.directory.forms import AGENCY_KIND_LABELS
+from app.directory.models import AGENCY_KINDS, Agency, Department, User, UserRole
 from app.extensions import db
+from app.vietnamese_order import vietnamese
 
 from .access import my_tasks_query
-from .forms import PICKERS, TaskForm
+from .forms import PICKERS, Choice, TaskForm
 from .instance_state import load_workflow, version_forms, version_specs
 from .instructions import render_instructions
 from .models import HumanTask
@@ -93,18 +96,31 @@ def _options_key(options: dict) -> tuple:
     return tuple(sorted((k, v) for k, v in options.items() if k in ("role", "sameDepartment")))
 
 
-def _load_choices(kind: str, options: dict, actor) -> list:
+def _load_choices(kind: str, options: dict, actor) -> list[Choice]:
     if kind == "user":
-        statement = select(User).where(User.agency_id == actor.agency_id, User.active.is_(True))
-        if options.get("role"):
-            statement = statement.where(User.role_rows.any(UserRole.role == options["role"]))
-        if options.get("sameDepartment") and actor.department_id:
-            statement = statement.where(User.department_id == actor.department_id)
-        return [(u.username, f"{u.full_name} — {u.job_title}")
-                for u in db.session.scalars(statement.order_by(User.full_name))]
+        return _people(options, actor)
     if kind == "department":
-        return [(d.id, d.name) for d in db.session.scalars(
+        return [Choice(d.id, d.name) for d in db.session.scalars(
             select(Department).where(Department.agency_id == actor.agency_id, Department.active.is_(True))
-            .order_by(Department.name))]
-    return [(a.code, a.name) for a in db.session.scalars(
-        select(Agency).where(Agency.active.is_(True)).order_by(Agency.name))]
+            .order_by(vietnamese(Department.name)))]
+    agencies = db.session.scalars(select(Agency).where(Agency.active.is_(True)).order_by(vietnamese(Agency.name)))
+    # Grouped by kind (Sở, ban, ngành; UBND huyện; UBND xã …), in the order of the directory's kinds.
+    by_kind = sorted(agencies, key=lambda a: AGENCY_KINDS.index(a.kind) if a.kind in AGENCY_KINDS else len(AGENCY_KINDS))
+    return [Choice(a.code, a.name, group=str(AGENCY_KIND_LABELS.get(a.kind, ""))) for a in by_kind]
+
+
+def _people(options: dict, actor) -> list[Choice]:
+    """Active people of the actor's agency, grouped by department (those without one last); each choice
+    names its department so that a form can narrow the list to the unit chosen beside it."""
+    statement = (select(User, Department.name).outerjoin(Department, Department.id == User.department_id)
+                 .where(User.agency_id == actor.agency_id, User.active.is_(True)))
+    if options.get("role"):
+        statement = statement.where(User.role_rows.any(UserRole.role == options["role"]))
+    if options.get("sameDepartment") and actor.department_id:
+        statement = statement.where(User.department_id == actor.department_id)
+    statement = statement.order_by(Department.id.is_(None), vietnamese(Department.name), vietnamese(User.full_name),
+                                   User.id)
+    no_department = _("Không thuộc phòng ban")
+    return [Choice(u.username, f"{u.full_name} — {u.job_title}" if u.job_title else u.full_name,
+                   group=department or no_department, unit=str(u.department_id or ""))
+            for u, department in db.session.execute(statement)]

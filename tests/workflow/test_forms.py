@@ -9,7 +9,7 @@ from werkzeug.datastructures import MultiDict
 
 from app import PROJECT_ROOT
 from app.workflow.form_submission import parse_submission, validate_data
-from app.workflow.forms import FormDefinitionError, load_form
+from app.workflow.forms import Choice, FormDefinitionError, load_form
 
 SCHEMA = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -51,8 +51,8 @@ UI = {
     "attachment": {"ui:widget": "file"},
     "document_id": {"ui:widget": "hidden"},
 }
-CHOICES = {"lead": [(7, "Nguyễn Văn A"), (8, "Trần Thị B")], "lead_department": [("vp", "Văn phòng")],
-           "supporting": [(1, "Sở Tài chính"), (2, "Sở Nội vụ")]}
+CHOICES = {"lead": [Choice(7, "Nguyễn Văn A"), Choice(8, "Trần Thị B")], "lead_department": [Choice("vp", "Văn phòng")],
+           "supporting": [Choice(1, "Sở Tài chính"), Choice(2, "Sở Nội vụ")]}
 VALID_POST = {"subject": "Về việc báo cáo quý I", "opinion": "Dòng 1\r\nDòng 2", "pages": "4.129", "budget": "1,5",
               "deadline": "15/03/2026", "urgency": "khan", "decision": "approve", "notify": "true",
               "channels": ["email", "paper"], "lead": "7", "lead_department": "vp", "supporting": ["1", "2"],
@@ -237,7 +237,7 @@ def test_macro_renders_accessible_bootstrap_fields(app, form):
     assert re.search(r'type="radio"\s+id="f-decision-1" name="decision" value="approve" checked>', html)
     assert '<label class="form-check-label" for="f-channels-2">Bản giấy</label>' in html
     assert 'type="checkbox" value="true" id="f-notify" name="notify" checked>' in html
-    assert '<select class="form-select" id="f-lead" name="lead" aria-required="true">' in html
+    assert '<select class="form-select" data-picker id="f-lead" name="lead" aria-required="true">' in html
     assert '<option value="7" selected>Nguyễn Văn A</option>' in html
     assert 'type="file" class="form-control" accept="application/pdf" id="f-attachment" name="attachment"' in html
     assert '<input type="hidden" name="document_id" value="42">' in html
