@@ -9,13 +9,19 @@ function controlsOf(form, name) {
   return Array.prototype.filter.call(form.elements, function (el) { return el.name === name; });
 }
 
+// An empty value is a real answer when the form says so (data-choice, e.g. "Ký trực tiếp" = ""), not when it
+// is the "— Chọn —" placeholder.
+function chosen(el) {
+  return el.value.trim() !== "" || el.hasAttribute("data-choice");
+}
+
 function valuesOf(form, name) {
   var values = [];
   controlsOf(form, name).forEach(function (el) {
     if ((el.type === "radio" || el.type === "checkbox") && !el.checked) return;
     if (el.tagName === "SELECT") {
-      Array.prototype.forEach.call(el.selectedOptions, function (o) { if (o.value) values.push(o.value); });
-    } else if (el.value.trim()) {
+      Array.prototype.forEach.call(el.selectedOptions, function (o) { if (chosen(o)) values.push(o.value); });
+    } else if (chosen(el)) {
       values.push(el.value.trim());
     }
   });
