@@ -15,9 +15,9 @@ from flask_babel import gettext as _
 from app.documents.access import open_document
 from app.documents.outgoing.external_signing import finish_signature, prepare_signature
 from app.documents.outgoing.letter import render_letter
-from app.documents.outgoing.lists import drafts_query, released_query
+from app.documents.outgoing.lists import drafts_naming_people, drafts_query, released_query
 from app.documents.outgoing.models import OutgoingDraft
-from app.documents.outgoing.page import recipient_statuses
+from app.documents.outgoing.page import RecipientStatus, recipient_statuses, recipient_statuses_by_draft
 from app.documents.outgoing.recall import request_recall
 from app.documents.verification import verify_files
 from app.extensions import db
@@ -46,7 +46,8 @@ from .schemas import (
 )
 
 
-def outgoing_json(draft: OutgoingDraft) -> dict:
+def outgoing_json(draft: OutgoingDraft, statuses: list[RecipientStatus] | None = None) -> dict:
+    """The draft's stage, people and recipients; `statuses` when read already for a whole page."""
     return {
         "stage": draft.stage, "drafter": draft.drafter.username if draft.drafter else None,
         "signer": draft.signer.username if draft.signer else None,
@@ -59,7 +60,7 @@ def outgoing_json(draft: OutgoingDraft) -> dict:
                         "outbox_state": r.outbox_state,
                         "timeline": [{"code": s.code, "at": s.at.isoformat(), "note": s.note or None} for s in r.timeline],
                         "slow": r.slow}
-                       for r in recipient_statuses(draft)],
+                       for r in (recipient_statuses(draft) if statuses is None else statuses)],
     }
 
 
@@ -69,8 +70,12 @@ def _outgoing(document_id: int):
     return document, draft
 
 
-def _listed(document) -> dict:
-    return {**document_json(document), "outgoing": outgoing_json(db.session.get(OutgoingDraft, document.id))}
+def _listed(documents: list) -> list[dict]:
+    """A page of the list: its drafts and every recipient's status read for the page, not per document."""
+    drafts = drafts_naming_people(documents)
+    statuses = recipient_statuses_by_draft(list(drafts))
+    return [{**document_json(document), "outgoing": outgoing_json(drafts[document.id], statuses[document.id])}
+            for document in documents]
 
 
 @bp.route("/api/v1/documents/outgoing")
@@ -80,8 +85,8 @@ def _listed(document) -> dict:
             query=OutgoingQuery, response=page_of(OutgoingListed))
 def list_outgoing(query: OutgoingQuery):
     if query.drafts == "1":
-        return paged_json(drafts_query(g.api_user), _listed, query)
-    return paged_json(released_query(g.api_user, query.q), _listed, query)
+        return paged_json(drafts_query(g.api_user), _listed, query, whole_page=True)
+    return paged_json(released_query(g.api_user, query.q), _listed, query, whole_page=True)
 
 
 @bp.route("/api/v1/documents/<int:document_id>/outgoing")
