@@ -1,4 +1,4 @@
-"""Outgoing-document endpoints: lists, preview, live recipient statuses, signature check, recall, and
+"""Outgoing-document endpoints: lists, preview, live recipient statuses, signature check, recall, update, and
 signing with a key held elsewhere (prepare, then finish).
 
 Drafting, reviews and both signing steps go through the task endpoints like every other step
@@ -19,6 +19,7 @@ from app.documents.outgoing.lists import drafts_naming_people, drafts_query, rel
 from app.documents.outgoing.models import OutgoingDraft
 from app.documents.outgoing.page import RecipientStatus, recipient_statuses, recipient_statuses_by_draft
 from app.documents.outgoing.recall import request_recall
+from app.documents.outgoing.update import send_update
 from app.documents.verification import verify_files
 from app.extensions import db
 from app.workflow.errors import WorkflowError
@@ -42,6 +43,8 @@ from .schemas import (
     RecallAnswer,
     RecallBody,
     SignatureCheck,
+    UpdateAnswer,
+    UpdateBody,
     page_of,
 )
 
@@ -135,11 +138,28 @@ def check_signatures(document_id: int):
 @documented("Thu hồi văn bản đi đã phát hành (lý do bắt buộc): nơi nhận trả lời 15 hoặc 16",
             body=RecallBody, response=RecallAnswer, errors=(409,))
 def recall_outgoing(document_id: int, body: RecallBody):
+    return _ask_recipients(document_id, lambda document: request_recall(document, actor=g.api_user,
+                                                                        reason=body.reason))
+
+
+@bp.route("/api/v1/documents/<int:document_id>/update", methods=["POST"])
+@token_required
+@reader_required  # refused before the body is read
+@documented("Gửi cập nhật văn bản đi đã phát hành (lý do bắt buộc) tới các nơi nhận ngoài hệ thống: gói tin "
+            "BussinessDocType 2; nơi nhận trả lời 15 hoặc 16",
+            body=UpdateBody, response=UpdateAnswer, errors=(409,))
+def update_outgoing(document_id: int, body: UpdateBody):
+    return _ask_recipients(document_id, lambda document: send_update(document, actor=g.api_user, reason=body.reason))
+
+
+def _ask_recipients(document_id: int, ask):
+    """A sender's request about a released document (recall, update), as the web's route body does it:
+    `ask(document)` returns how many recipients were asked."""
     document, draft = _outgoing(document_id)
     if draft is None:
         return api_error_response(404, _("Không tìm thấy văn bản đi."))
     try:
-        asked = request_recall(document, actor=g.api_user, reason=body.reason)
+        asked = ask(document)
     except WorkflowError as refused:
         db.session.rollback()
         return api_error_response(refused.status, refused.message)
