@@ -205,8 +205,8 @@ def test_a_recall_sends_one_recall_package_to_the_external_recipients(app, db, s
 def test_from_and_to_carry_the_agencies_contact_details_through_export_and_import(app, db, make, sender, tmp_path):
     """The sender's details from its agency, an external recipient's from the directory; exported, then read
     back by the import at the recipient, the package names both as the directory does."""
-    from app.exchange.dispatch import receive_any
     from app.exchange.directory import import_agencies
+    from app.exchange.dispatch import receive_any
     from app.exchange.received import ReceivedPackage
 
     agency = sender.agency
