@@ -15,7 +15,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import bindparam, exists, select
+from sqlalchemy import bindparam, exists, select, update
 from sqlalchemy.orm import joinedload
 
 from app.audit.models import AuditEvent
@@ -44,6 +44,7 @@ from .errors import (
     TaskNotFound,
     WorkflowError,
 )
+from .inbox import due_at
 from .instance_state import NOTHING_INDEXED, load_indexed, saved, version_specs
 from .models import HumanTask, HumanTaskCandidate, ProcessInstance, ProcessVersion
 from .registry import catalogue
@@ -223,6 +224,10 @@ def change_case_values(instance_id: int, values: dict, *, actor: User | None, re
                instance_id=instance.id, values=values, timers=moved, reason=reason,
                version_sha256=instance.version.content_sha256)
         _record_timers_fired(instance, fired)
+    if "due_date" in values:
+        # The inbox row of a task still ready keeps the deadline it was written with: it follows too.
+        db.session.execute(update(HumanTask).where(HumanTask.instance_id == instance.id)
+                           .values(due_at=due_at(values)).execution_options(synchronize_session=False))
     return moved
 
 

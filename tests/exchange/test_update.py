@@ -196,6 +196,7 @@ def test_an_agreed_new_due_date_moves_the_running_handlings_timers(app, db, rece
     assert moved["remind_before_deadline"] == _utc(iso_end_of_day(work_calendar().add_working_days(new_due, -1)))
     assert moved != old
     assert task(db, document, "handle").task_uuid == handling.task_uuid  # not interrupted
+    assert task(db, document, "handle").due_at == moved["deadline_passed"]  # the inbox shows the new deadline
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.event_type == "case_values_changed")).one()
     assert event.data["values"] == {"due_date": "2027-03-10"} and event.actor_id == receiver.clerk.id
     assert event.data["timers"] == ["deadline_passed", "remind_before_deadline"]
