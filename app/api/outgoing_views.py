@@ -1,4 +1,4 @@
-"""Outgoing-document endpoints: lists, preview, live recipient statuses, signature check, recall, and
+"""Outgoing-document endpoints: lists, preview, live recipient statuses, signature check, recall, update, and
 signing with a key held elsewhere (prepare, then finish).
 
 Drafting, reviews and both signing steps go through the task endpoints like every other step
@@ -15,10 +15,11 @@ from flask_babel import gettext as _
 from app.documents.access import open_document
 from app.documents.outgoing.external_signing import finish_signature, prepare_signature
 from app.documents.outgoing.letter import render_letter
-from app.documents.outgoing.lists import drafts_query, released_query
+from app.documents.outgoing.lists import drafts_naming_people, drafts_query, released_query
 from app.documents.outgoing.models import OutgoingDraft
-from app.documents.outgoing.page import recipient_statuses
+from app.documents.outgoing.page import RecipientStatus, recipient_statuses, recipient_statuses_by_draft
 from app.documents.outgoing.recall import request_recall
+from app.documents.outgoing.update import send_update
 from app.documents.verification import verify_files
 from app.extensions import db
 from app.workflow.errors import WorkflowError
@@ -42,11 +43,14 @@ from .schemas import (
     RecallAnswer,
     RecallBody,
     SignatureCheck,
+    UpdateAnswer,
+    UpdateBody,
     page_of,
 )
 
 
-def outgoing_json(draft: OutgoingDraft) -> dict:
+def outgoing_json(draft: OutgoingDraft, statuses: list[RecipientStatus] | None = None) -> dict:
+    """The draft's stage, people and recipients; `statuses` when read already for a whole page."""
     return {
         "stage": draft.stage, "drafter": draft.drafter.username if draft.drafter else None,
         "signer": draft.signer.username if draft.signer else None,
@@ -59,7 +63,7 @@ def outgoing_json(draft: OutgoingDraft) -> dict:
                         "outbox_state": r.outbox_state,
                         "timeline": [{"code": s.code, "at": s.at.isoformat(), "note": s.note or None} for s in r.timeline],
                         "slow": r.slow}
-                       for r in recipient_statuses(draft)],
+                       for r in (recipient_statuses(draft) if statuses is None else statuses)],
     }
 
 
@@ -69,8 +73,12 @@ def _outgoing(document_id: int):
     return document, draft
 
 
-def _listed(document) -> dict:
-    return {**document_json(document), "outgoing": outgoing_json(db.session.get(OutgoingDraft, document.id))}
+def _listed(documents: list) -> list[dict]:
+    """A page of the list: its drafts and every recipient's status read for the page, not per document."""
+    drafts = drafts_naming_people(documents)
+    statuses = recipient_statuses_by_draft(list(drafts))
+    return [{**document_json(document), "outgoing": outgoing_json(drafts[document.id], statuses[document.id])}
+            for document in documents]
 
 
 @bp.route("/api/v1/documents/outgoing")
@@ -80,8 +88,8 @@ def _listed(document) -> dict:
             query=OutgoingQuery, response=page_of(OutgoingListed))
 def list_outgoing(query: OutgoingQuery):
     if query.drafts == "1":
-        return paged_json(drafts_query(g.api_user), _listed, query)
-    return paged_json(released_query(g.api_user, query.q), _listed, query)
+        return paged_json(drafts_query(g.api_user), _listed, query, whole_page=True)
+    return paged_json(released_query(g.api_user, query.q), _listed, query, whole_page=True)
 
 
 @bp.route("/api/v1/documents/<int:document_id>/outgoing")
@@ -130,11 +138,28 @@ def check_signatures(document_id: int):
 @documented("Thu hồi văn bản đi đã phát hành (lý do bắt buộc): nơi nhận trả lời 15 hoặc 16",
             body=RecallBody, response=RecallAnswer, errors=(409,))
 def recall_outgoing(document_id: int, body: RecallBody):
+    return _ask_recipients(document_id, lambda document: request_recall(document, actor=g.api_user,
+                                                                        reason=body.reason))
+
+
+@bp.route("/api/v1/documents/<int:document_id>/update", methods=["POST"])
+@token_required
+@reader_required  # refused before the body is read
+@documented("Gửi cập nhật văn bản đi đã phát hành (lý do bắt buộc) tới các nơi nhận ngoài hệ thống: gói tin "
+            "BussinessDocType 2; nơi nhận trả lời 15 hoặc 16",
+            body=UpdateBody, response=UpdateAnswer, errors=(409,))
+def update_outgoing(document_id: int, body: UpdateBody):
+    return _ask_recipients(document_id, lambda document: send_update(document, actor=g.api_user, reason=body.reason))
+
+
+def _ask_recipients(document_id: int, ask):
+    """A sender's request about a released document (recall, update), as the web's route body does it:
+    `ask(document)` returns how many recipients were asked."""
     document, draft = _outgoing(document_id)
     if draft is None:
         return api_error_response(404, _("Không tìm thấy văn bản đi."))
     try:
-        asked = request_recall(document, actor=g.api_user, reason=body.reason)
+        asked = ask(document)
     except WorkflowError as refused:
         db.session.rollback()
         return api_error_response(refused.status, refused.message)

@@ -29,6 +29,10 @@ class RecallBody(Strict):
     reason: str = Field(max_length=2000)
 
 
+class UpdateBody(Strict):
+    reason: str = Field(max_length=2000, description="lý do cập nhật, nơi nhận thấy lý do này")
+
+
 class PrepareSigningBody(Strict):
     certificate: str = Field(description="base64 DER")
     chain: list[str] = Field(default_factory=list, description="base64 DER, từ chứng thư trung gian đến gốc")
@@ -221,6 +225,11 @@ class SignatureCheck(Strict):
 
 class RecallAnswer(Strict):
     asked: Any = Field(description="nơi nhận được đề nghị thu hồi")
+    outgoing: OutgoingOut
+
+
+class UpdateAnswer(Strict):
+    asked: int = Field(description="nơi nhận ngoài hệ thống được gửi gói cập nhật")
     outgoing: OutgoingOut
 
 

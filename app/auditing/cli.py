@@ -7,6 +7,7 @@ from sqlalchemy import select
 from app.audit.anchor_log import anchor_log_path
 from app.audit.anchors import AnchorRefused, anchor_chain, start_anchor_log, verify_anchors
 from app.audit.verification import verify_chain
+from app.cli_failure import fail
 from app.directory.models import Agency
 from app.extensions import db
 from app.vietnam_time import parse_day_or_none, start_of_day
@@ -48,7 +49,7 @@ def anchor_command():
         anchor = anchor_chain(current_app.config)
     except OSError:
         db.session.rollback()
-        _refuse(_unwritable_log() + " Chưa neo.")
+        fail(_unwritable_log() + " Chưa neo.")
     db.session.commit()
     if anchor is None:
         click.echo("Đầu chuỗi đã được neo; không có sự kiện mới.")
@@ -63,21 +64,16 @@ def start_anchor_log_command():
     try:
         copied = start_anchor_log(current_app.config)
     except FileExistsError:
-        _refuse(f"Sổ neo {path} đã có: không ghi đè, không chép lại.")
+        fail(f"Sổ neo {path} đã có: không ghi đè, không chép lại.")
     except AnchorRefused as refused:
-        _refuse(f"Không tạo sổ neo: {refused.problem}")
+        fail(f"Không tạo sổ neo: {refused.problem}")
     except OSError:
-        _refuse(_unwritable_log())
+        fail(_unwritable_log())
     click.echo(f"Đã tạo sổ neo {path} với {copied} mốc neo có trong cơ sở dữ liệu.")
 
 
 def _unwritable_log() -> str:
     return f"Không ghi được sổ neo {anchor_log_path(current_app.config)} (thư mục không có hoặc không có quyền ghi)."
-
-
-def _refuse(message: str):
-    click.echo(message, err=True)
-    raise SystemExit(1)
 
 
 @audit_cli.command("replay")

@@ -10,7 +10,7 @@ from wtforms import (
     SelectMultipleField,
     StringField,
 )
-from wtforms.validators import DataRequired, Email, Length, Optional, StopValidation
+from wtforms.validators import DataRequired, Length, Optional, Regexp, StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from app.vietnam_time import parse_day
@@ -62,6 +62,14 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+# wtforms' Email() needs the email_validator package, which is not installed: a plain shape check instead.
+EMAIL = Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Địa chỉ thư không hợp lệ."))
+
+
+def _stripped(value) -> str:
+    return (value or "").strip()
+
+
 class AgencyForm(FlaskForm):
     code = StringField(_l("Mã định danh"), validators=[DataRequired(REQUIRED), Length(max=13)],
                        filters=[lambda v: (v or "").strip().upper()])
@@ -70,6 +78,10 @@ class AgencyForm(FlaskForm):
                              validators=[DataRequired(REQUIRED), Length(max=20)])
     kind = SelectField(_l("Loại cơ quan"), choices=list(AGENCY_KIND_LABELS.items()))
     parent_id = SelectField(_l("Cơ quan cấp trên"), coerce=int, choices=[])
+    address = StringField(_l("Địa chỉ"), validators=[Optional(), Length(max=255)], filters=[_stripped])
+    email = EmailField(_l("Thư điện tử"), validators=[Optional(), Length(max=255), EMAIL], filters=[_stripped])
+    phone = StringField(_l("Điện thoại"), validators=[Optional(), Length(max=64)], filters=[_stripped])
+    website = StringField(_l("Trang thông tin điện tử"), validators=[Optional(), Length(max=255)], filters=[_stripped])
 
 
 class DepartmentForm(FlaskForm):
@@ -83,7 +95,7 @@ class UserForm(FlaskForm):
                            filters=[lambda v: (v or "").strip().lower()])
     full_name = StringField(_l("Họ và tên"), validators=[DataRequired(REQUIRED), Length(max=255)])
     job_title = StringField(_l("Chức vụ"), validators=[Optional(), Length(max=255)])
-    email = EmailField(_l("Thư điện tử"), validators=[Optional(), Email(_l("Địa chỉ thư không hợp lệ."))],
+    email = EmailField(_l("Thư điện tử"), validators=[Optional(), EMAIL],
                        filters=[lambda v: (v or "").strip() or None])
     department_id = SelectField(_l("Phòng ban"), coerce=int, choices=[])
     roles = MultiCheckboxField(_l("Vai trò"), choices=list(ROLE_LABELS.items()),

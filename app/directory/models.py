@@ -25,7 +25,19 @@ class AgencyScoped:
     agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), index=True)
 
 
-class Agency(db.Model):
+class ContactDetails:
+    """How to reach an agency, as edXML's From/To carry it (OrganAdd, Email, Telephone, Website)."""
+
+    address: Mapped[str] = mapped_column(String(255), default="", server_default="")
+    email: Mapped[str] = mapped_column(String(255), default="", server_default="")
+    phone: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    website: Mapped[str] = mapped_column(String(255), default="", server_default="")
+
+
+CONTACT_FIELDS = ("address", "email", "phone", "website")
+
+
+class Agency(ContactDetails, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(13), unique=True)
     name: Mapped[str] = mapped_column(String(255))

@@ -58,7 +58,7 @@ def _is_descendant_or_self(candidate_id: int, agency_id: int) -> bool:
 
 
 def create_agency(*, actor: User | None, **fields) -> Agency:
-    """Create an agency (code, name, short_name, kind, parent_id)."""
+    """Create an agency (code, name, short_name, kind, parent_id; address, email, phone, website)."""
     _check_agency(fields, None)
     agency = Agency(**fields)
     db.session.add(agency)

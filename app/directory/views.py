@@ -11,7 +11,7 @@ from app.vietnamese_order import vietnamese
 
 from . import services
 from .forms import AGENCY_KIND_LABELS, AgencyForm, DepartmentForm
-from .models import Agency, Department, User
+from .models import CONTACT_FIELDS, Agency, Department, User
 from .roles import ADMIN
 from .scoping import get_visible, scoped
 
@@ -69,7 +69,8 @@ def _agency_form(agency=None) -> AgencyForm:
 
 def _agency_fields(form: AgencyForm) -> dict:
     return {"code": form.code.data, "name": form.name.data.strip(), "short_name": form.short_name.data.strip(),
-            "kind": form.kind.data, "parent_id": form.parent_id.data or None}
+            "kind": form.kind.data, "parent_id": form.parent_id.data or None,
+            **{name: getattr(form, name).data for name in CONTACT_FIELDS}}
 
 
 @bp.route("/co-quan/moi", methods=["GET", "POST"])

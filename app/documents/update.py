@@ -28,7 +28,7 @@ from app.signing.validation import (
 from app.sqltypes import utcnow
 from app.workflow.errors import OperatorRefused
 from app.workflow.registry import OperatorContext
-from app.workflow.runtime import start_instance
+from app.workflow.runtime import change_case_values, start_instance
 
 from .case_subject import SUBJECT_TYPE, NoCaseDocument, case_document
 from .models import RECALL_AGREED, RECALL_REFUSED, Document, DocumentFile, DocumentNote, DocumentUpdate
@@ -138,6 +138,11 @@ def _apply(document: Document, update: DocumentUpdate, *, actor) -> None:
     record("document_updated", actor=actor, subject=("document", str(document.id)), agency_id=document.agency_id,
            package_sha256=update.package_sha256, changes=update.changes, previous=previous,
            new_file_sha256=update.new_file["sha256"] if update.new_file else None)
+    if "due_date" in update.changes and document.instance_id:
+        # The handling's reminder and overdue timers were computed from the old date: they follow the new one.
+        change_case_values(document.instance_id, {"due_date": update.changes["due_date"]}, actor=actor,
+                           reason=_("Hạn xử lý cập nhật theo đề nghị của %(sender)s.",
+                                    sender=update.sender_name or update.sender_code))
 
 
 def _replace_main_file(document: Document, new_file: dict) -> str:

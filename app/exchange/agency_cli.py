@@ -9,6 +9,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from app.cli_failure import fail
 from app.extensions import db
 
 from .axis.client import AxisError
@@ -36,12 +37,12 @@ def agencies_sync_command():
     become inactive."""
     client = configured_axis_client(current_app.config)
     if client is None:
-        _fail("Chưa cấu hình trục liên thông (AXIS_ENDPOINT); không đồng bộ được danh bạ.")
+        fail("Chưa cấu hình trục liên thông (AXIS_ENDPOINT); không đồng bộ được danh bạ.")
     try:
         summary = sync_agencies(client.get_agencies_list)
     except AxisError as failed:
         db.session.rollback()
-        _fail(f"Không đồng bộ được danh bạ: {failed.reason}")
+        fail(f"Không đồng bộ được danh bạ: {failed.reason}")
     _report(summary)
     db.session.commit()
     click.echo(f"Đã thêm {summary.created}, cập nhật {summary.updated}, giữ nguyên {summary.unchanged}, "
@@ -55,9 +56,3 @@ def _report(summary: ImportSummary) -> None:
         click.echo(f"Cảnh báo: {warning}", err=True)
     for error in summary.errors:
         click.echo(f"Bỏ qua: {error}", err=True)
-
-
-def _fail(reason: str):
-    # Not ClickException: its "Error:" prefix is English, and this is read by the operator.
-    click.echo(reason, err=True)
-    raise click.exceptions.Exit(1)

@@ -4,13 +4,14 @@ from pathlib import Path
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
+
+from app.cli_failure import VietnameseGroup, fail
 
 from .agency_cli import agencies_import_command, agencies_sync_command
 from .axis.hub import BANNER, create_hub_app, default_hub_database_url
 from .axis.hub import store as hub_store
 
-exchange_cli = AppGroup("exchange", help="Liên thông văn bản: gói edXML, trục liên thông.")
+exchange_cli = VietnameseGroup("exchange", help="Liên thông văn bản: gói edXML, trục liên thông.")
 exchange_cli.add_command(agencies_import_command)
 exchange_cli.add_command(agencies_sync_command)
 
@@ -72,7 +73,7 @@ def hub_register_command(system_id, secret, name, agencies, parent, endpoint, da
                 hub_store.register_agency(conn, system_id, code=code.strip(), name=agency_name.strip(),
                                           parent_code=parent)
     except hub_store.HubRefusal as exc:
-        raise click.ClickException(exc.reason) from None
+        fail(exc.reason)
     finally:
         engine.dispose()
     click.echo(f"Đã {'đăng ký' if is_new else 'cập nhật'} hệ thống {system_id} trên trục mô phỏng"
@@ -84,7 +85,7 @@ def hub_register_command(system_id, secret, name, agencies, parent, endpoint, da
 
 
 @exchange_cli.command("import")
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--to", "to_code", help="Mã định danh cơ quan nhận, khi gói tin không gửi cơ quan nào trong hệ thống.")
 def import_command(files, to_code):
     """Receive edXML packages (documents or statuses) from files; print each document id and warning, exit 1
@@ -104,6 +105,10 @@ def import_command(files, to_code):
             refused = True
             click.echo(f"{path}: BỊ TỪ CHỐI — " + "; ".join(refusal.reasons), err=True)
             continue
+        except OSError:
+            refused = True
+            click.echo(f"{path}: BỊ TỪ CHỐI — không đọc được tệp.", err=True)
+            continue
         db.session.commit()
         ids = ", ".join(str(i) for i in imported.document_ids)
         if imported.status_code:
@@ -113,12 +118,12 @@ def import_command(files, to_code):
         for warning in imported.warnings:
             click.echo(f"  cảnh báo: {warning}")
     if refused:
-        raise SystemExit(1)
+        raise click.exceptions.Exit(1)
 
 
 @exchange_cli.command("export")
 @click.argument("document_id", type=int)
-@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, writable=True),
+@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False),
               help="Tệp gói edXML cần ghi.")
 def export_command(document_id: int, output: str):
     """Write the edXML package of a released outgoing document to a file; exit 1 with the reason when refused."""
@@ -130,8 +135,12 @@ def export_command(document_id: int, output: str):
         package = export_package(document_id, actor=None)
     except SendingRefused as refused:
         db.session.rollback()
-        raise click.ClickException(refused.reason) from None
-    with open(output, "wb") as handle:
-        handle.write(package)
+        fail(refused.reason)
+    try:
+        with open(output, "wb") as handle:
+            handle.write(package)
+    except OSError:
+        db.session.rollback()
+        fail(f"Không ghi được tệp {output} (thư mục không có hoặc không có quyền ghi).")
     db.session.commit()  # the export's audit event
     click.echo(f"Đã ghi gói tin của văn bản {document_id} vào {output} ({len(package)} byte).")

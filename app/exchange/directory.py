@@ -14,7 +14,7 @@ from sqlalchemy import Boolean, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.audit.services import record
-from app.directory.models import AGENCY_CODE_PATTERN, Agency
+from app.directory.models import AGENCY_CODE_PATTERN, CONTACT_FIELDS, Agency, ContactDetails
 from app.extensions import db
 from app.sqltypes import UtcDateTime, utcnow
 
@@ -28,11 +28,17 @@ COLUMNS = {
     "ten": "name", "ten_co_quan": "name", "name": "name",
     "ma_cap_tren": "parent_code", "parent_code": "parent_code", "pcode": "parent_code",
     "hoat_dong": "active", "active": "active",
+    "dia_chi": "address", "address": "address", "organ_add": "address", "organadd": "address",
+    "thu_dien_tu": "email", "email": "email",
+    "dien_thoai": "phone", "phone": "phone", "telephone": "phone",
+    "trang_thong_tin": "website", "website": "website",
 }
+# Longest value kept of each contact detail (the columns' sizes).
+CONTACT_LENGTHS = {"address": 255, "email": 255, "phone": 64, "website": 255}
 FALSE_WORDS = {"0", "false", "no", "khong", "không", "n"}
 
 
-class ExternalAgency(db.Model):
+class ExternalAgency(ContactDetails, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(CODE_LENGTH), unique=True)
     name: Mapped[str] = mapped_column(String(255))
@@ -48,6 +54,13 @@ class AgencyRow:
     name: str
     parent_code: str | None
     active: bool
+    address: str = ""
+    email: str = ""
+    phone: str = ""
+    website: str = ""
+
+    def contact(self) -> tuple[str, ...]:
+        return tuple(getattr(self, name) for name in CONTACT_FIELDS)
 
 
 @dataclass
@@ -95,7 +108,9 @@ def rows_from_records(records: Iterable[Mapping], summary: ImportSummary, *, fir
         if code in rows:
             summary.warnings.append(_("Dòng %(line)s: mã %(code)s lặp lại; dòng sau được dùng.", line=line, code=code))
         parent_code = normalise_code(values.get("parent_code"))[:CODE_LENGTH] or None
-        rows[code] = AgencyRow(code, name, parent_code, _active(values.get("active")))
+        contact = {name: " ".join(str(values.get(name) or "").split())[:CONTACT_LENGTHS[name]]
+                   for name in CONTACT_FIELDS}
+        rows[code] = AgencyRow(code, name, parent_code, _active(values.get("active")), **contact)
     return list(rows.values())
 
 
@@ -121,6 +136,15 @@ def parse_agency_file(data: bytes, filename: str, summary: ImportSummary) -> tup
     return rows_from_records(csv.DictReader(io.StringIO(text)), summary, first_line=2), "csv"
 
 
+def _contact(agency: ExternalAgency) -> tuple[str, ...]:
+    return tuple(getattr(agency, name) or "" for name in CONTACT_FIELDS)
+
+
+def _kept_contact(agency: ExternalAgency, row: AgencyRow) -> tuple[str, ...]:
+    """The row's contact details; a source that does not carry one (the axis' list) keeps the known value."""
+    return tuple(new or old for new, old in zip(row.contact(), _contact(agency)))
+
+
 def upsert_agencies(rows: list[AgencyRow], *, source: str, summary: ImportSummary, actor=None) -> ImportSummary:
     """Insert new codes and update changed ones; running it twice with the same rows changes nothing."""
     codes = [row.code for row in rows]
@@ -137,10 +161,14 @@ def upsert_agencies(rows: list[AgencyRow], *, source: str, summary: ImportSummar
         agency = existing.get(row.code)
         if agency is None:
             db.session.add(ExternalAgency(code=row.code, name=row.name, parent_code=row.parent_code,
-                                          active=row.active, source=source, updated_at=now))
+                                          active=row.active, source=source, updated_at=now,
+                                          **dict(zip(CONTACT_FIELDS, row.contact()))))
             summary.created += 1
-        elif (agency.name, agency.parent_code, agency.active) != (row.name, row.parent_code, row.active):
+        elif (agency.name, agency.parent_code, agency.active, *_contact(agency)) != (
+                row.name, row.parent_code, row.active, *_kept_contact(agency, row)):
             agency.name, agency.parent_code, agency.active = row.name, row.parent_code, row.active
+            for name, value in zip(CONTACT_FIELDS, _kept_contact(agency, row)):
+                setattr(agency, name, value)
             agency.source, agency.updated_at = source, now
             summary.updated += 1
         else:
@@ -191,3 +219,14 @@ def external_agency_names(codes: Iterable[str]) -> dict[str, str]:
                                     .where(ExternalAgency.code.in_(codes))).all())
     names.update(db.session.execute(select(Agency.code, Agency.name).where(Agency.code.in_(codes))).all())
     return names
+
+
+def agency_contacts(codes: Iterable[str]) -> dict[str, ContactDetails]:
+    """Code -> the agency (here, else in the external directory) whose contact details edXML's To carries."""
+    codes = sorted({normalise_code(code) for code in codes})
+    if not codes:
+        return {}
+    found: dict[str, ContactDetails] = {a.code: a for a in db.session.scalars(
+        select(ExternalAgency).where(ExternalAgency.code.in_(codes)))}
+    found.update((a.code, a) for a in db.session.scalars(select(Agency).where(Agency.code.in_(codes))))
+    return found

@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from app.audit.services import record
 from app.directory.models import Agency
@@ -247,12 +248,30 @@ def _safe_name(name: str) -> str:
 
 def _receive_at(agency: Agency, package: DocumentPackage, sender_document_id: str, metadata, pdfs: list,
                 batch: UploadBatch, kept, warnings: list[str], verdict, actor) -> int:
+    """The document this package makes at the agency, or the one an earlier copy of it made there."""
     sender = package.sender.organ_id
     earlier = _received_earlier(agency, sender, sender_document_id)
-    if earlier is not None:
-        warnings.append(_("%(agency)s đã nhận văn bản %(id)s trước đó; không tạo văn bản thứ hai.",
-                          agency=agency.name, id=sender_document_id))
-        return earlier.document_id
+    if earlier is None:
+        own_warnings = len(warnings)
+        try:
+            # A savepoint: a twin of this package received by another request at the same instant holds
+            # the unique key; this attempt is then taken back whole and the twin's document answers.
+            with db.session.begin_nested():
+                return _receive_new(agency, package, sender_document_id, metadata, pdfs, batch, kept,
+                                    warnings, verdict, actor)
+        except IntegrityError:
+            del warnings[own_warnings:]
+            earlier = _received_earlier(agency, sender, sender_document_id)
+            if earlier is None:
+                raise
+    warnings.append(_("%(agency)s đã nhận văn bản %(id)s trước đó; không tạo văn bản thứ hai.",
+                      agency=agency.name, id=sender_document_id))
+    return earlier.document_id
+
+
+def _receive_new(agency: Agency, package: DocumentPackage, sender_document_id: str, metadata, pdfs: list,
+                 batch: UploadBatch, kept, warnings: list[str], verdict, actor) -> int:
+    sender = package.sender.organ_id
     received = receive_document(agency_id=agency.id, metadata=metadata, main_file=pdfs[0],
                                 attachments=tuple(pdfs[1:]), origin="edxml", actor=actor,
                                 refuse_broken_signatures=False, main_pdf=batch.read_bytes(pdfs[0]))

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.audit.services import record
+from app.directory.models import ContactDetails
 from app.documents.models import Document, DocumentLink
 from app.documents.outgoing.letter import closing_recipient_lines
 from app.documents.outgoing.models import OutgoingDraft, OutgoingRecipient
@@ -24,6 +25,7 @@ from app.filestore import path_for
 from app.signing.keystore import KeyRefused
 from app.sqltypes import utcnow
 
+from .directory import agency_contacts
 from .edxml.build import build_package
 from .edxml.model import (
     BUSINESS_NEW,
@@ -87,8 +89,20 @@ def _attachments(document: Document) -> list[Attachment]:
 
 def _sender(document: Document) -> Organization:
     agency = document.agency
-    return Organization(agency.code, organization_in_charge=agency.parent.name if agency.parent else None,
-                        organ_name=agency.name)
+    return _organization(agency.code, agency.name, agency,
+                         organization_in_charge=agency.parent.name if agency.parent else None)
+
+
+def _receivers(recipients: list[OutgoingRecipient]) -> list[Organization]:
+    contacts = agency_contacts(r.code for r in recipients)
+    return [_organization(r.code, r.name, contacts.get(r.code)) for r in recipients]
+
+
+def _organization(code: str, name: str, contact: ContactDetails | None, **more) -> Organization:
+    """From/To with the agency's contact details as the directory knows them (none for an unknown code)."""
+    return Organization(code, organ_name=name, organ_add=(contact and contact.address) or None,
+                        email=(contact and contact.email) or None, telephone=(contact and contact.phone) or None,
+                        website=(contact and contact.website) or None, **more)
 
 
 def _signer(draft: OutgoingDraft, document: Document) -> SignerInfo:
@@ -123,7 +137,7 @@ def _package(document: Document, draft: OutgoingDraft, recipients: list[Outgoing
     _refuse_secret(document)
     attachments = _attachments(document)
     package = DocumentPackage(
-        sender=_sender(document), to=[Organization(r.code, organ_name=r.name) for r in recipients],
+        sender=_sender(document), to=_receivers(recipients),
         document_id=document_edxml_id(document), code=Code(document.number, document.notation),
         promulgation=PromulgationInfo(current_app.config["DOCUMENT_PLACE_NAME"], document.document_date),
         document_type=DocumentType(ADMINISTRATIVE_DOCUMENT, type_name=type_name(document.doc_type)),

@@ -16,7 +16,7 @@ from .assignment import OWNERS, Assignment, assign, people_select, sole_owner
 from .models import HumanTask, HumanTaskCandidate, ProcessInstance, SubjectParticipant
 
 
-def _due_at(data: dict) -> datetime | None:
+def due_at(data: dict) -> datetime | None:
     """A `due_date` (ISO date) in the task data means the end of that day in Vietnam."""
     value = data.get("due_date")
     if not isinstance(value, str):
@@ -94,7 +94,7 @@ def inbox_change(instance: ProcessInstance, workflow, *, indexed: Collection[str
             "instance_id": instance.id, "task_uuid": str(task.id), "spec_id": spec.name,
             "title": spec.bpmn_name or spec.name, "lane": spec.lane, "agency_id": instance.agency_id,
             "candidate_role": assignment.role, "candidate_department_id": assignment.department_id,
-            "due_at": _due_at(task.data), "urgency": int(task.data.get("urgency") or 0),
+            "due_at": due_at(task.data), "urgency": int(task.data.get("urgency") or 0),
             # The instance names the subject; task data is user input.
             "subject_type": instance.subject_type, "subject_id": instance.subject_id,
             "created_at": utcnow()}, assignment))

@@ -26,8 +26,9 @@ from .models import ProcessInstance
 from .runtime import task_data_digest
 from .scripting import RestrictedScriptEngine
 from .scripting_runtime import OperatorEnvironment, work_calendar
+from .timers import set_case_values
 
-REPLAYED_EVENTS = ("instance_started", "task_completed", "timer_fired", "instance_cancelled")
+REPLAYED_EVENTS = ("instance_started", "task_completed", "timer_fired", "case_values_changed", "instance_cancelled")
 
 
 @dataclass
@@ -103,6 +104,8 @@ def replay(instance: ProcessInstance, observe=None) -> ReplayResult:
                 _complete(workflow, event)
             elif event.event_type == "timer_fired":
                 _fire_recorded_timers(workflow, event)
+            elif event.event_type == "case_values_changed":
+                set_case_values(workflow, event.data.get("values") or {})
             else:
                 _run(event.seq, workflow.cancel)
             observe(event, workflow)

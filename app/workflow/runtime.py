@@ -15,7 +15,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import bindparam, exists, select
+from sqlalchemy import bindparam, exists, select, update
 from sqlalchemy.orm import joinedload
 
 from app.audit.models import AuditEvent
@@ -44,11 +44,12 @@ from .errors import (
     TaskNotFound,
     WorkflowError,
 )
+from .inbox import due_at
 from .instance_state import NOTHING_INDEXED, load_indexed, saved, version_specs
 from .models import HumanTask, HumanTaskCandidate, ProcessInstance, ProcessVersion
 from .registry import catalogue
 from .scripting_runtime import script_engine_for
-from .timers import FiredTimers
+from .timers import FiredTimers, set_case_values
 
 
 def run_engine(step):
@@ -218,6 +219,28 @@ def _cancel(instance, workflow, indexed, *, actor, reason: str, on_behalf_of=Non
         record("instance_cancelled", actor=actor, subject=instance, agency_id=instance.agency_id,
                on_behalf_of=on_behalf_of, instance_id=instance.id, reason=reason,
                version_sha256=instance.version.content_sha256, **extra)
+
+
+def change_case_values(instance_id: int, values: dict, *, actor: User | None, reason: str) -> list[str]:
+    """Change values a running case's timers are computed from (a new due date decided outside the case);
+    its waiting date timers follow them, and a time already passed fires now. Returns the timers moved."""
+    instance = lock_instance(instance_id)
+    if instance.status != "running":
+        return []
+    workflow, indexed = load_indexed(instance, actor)
+    moved = set_case_values(workflow, values)
+    fired = FiredTimers()
+    run_engine(lambda: (workflow.refresh_timers(), workflow.do_engine_steps(did_complete_task=fired)))
+    with saved(instance, workflow, indexed):
+        record("case_values_changed", actor=actor, subject=instance, agency_id=instance.agency_id,
+               instance_id=instance.id, values=values, timers=moved, reason=reason,
+               version_sha256=instance.version.content_sha256)
+        _record_timers_fired(instance, fired)
+    if "due_date" in values:
+        # The inbox row of a task still ready keeps the deadline it was written with: it follows too.
+        db.session.execute(update(HumanTask).where(HumanTask.instance_id == instance.id)
+                           .values(due_at=due_at(values)).execution_options(synchronize_session=False))
+    return moved
 
 
 def mark_instance_failed(instance_id: int, message: str, *, actor: User | None = None) -> None:

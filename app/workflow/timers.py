@@ -6,7 +6,7 @@ query instead of loading every running instance.
 """
 from datetime import datetime
 
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimeDateEventDefinition, TimerEventDefinition
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import bindparam, delete, func, insert, select, update
 
@@ -39,6 +39,32 @@ def pending_timers(workflow) -> dict[str, tuple[str, datetime]]:
         if due is not None:
             pending[str(task.id)] = (task.task_spec.name, due)
     return pending
+
+
+# The tasks a case's values live on until it moves on: the data of the next steps is copied from them.
+_OPEN = TaskState.READY | TaskState.WAITING | TaskState.STARTED
+
+
+def set_case_values(workflow, values: dict) -> list[str]:
+    """Give the case's open steps new values (e.g. due_date) and re-arm its waiting date timers with them.
+
+    The engine computes a date timer's time once, when it starts waiting: forgetting that time makes
+    the next refresh compute it again from the new values. A waiting event takes its data from its parent
+    (a boundary event's, the task it is attached to) at every refresh, so the parent gets them too.
+    Returns the timer specs re-armed. Live runs and replay both go through here, so a replayed case holds
+    the same data.
+    """
+    moved = []
+    for task in workflow.get_tasks(state=_OPEN):
+        task.data.update(values)
+        if task.state == TaskState.WAITING and isinstance(getattr(task.task_spec, "event_definition", None),
+                                                          TimeDateEventDefinition):
+            if task.parent is not None:
+                task.parent.data.update(values)
+            task.internal_data.pop("event_value", None)
+            task.internal_data.pop("event_fired", None)
+            moved.append(task.task_spec.name)
+    return sorted(moved)
 
 
 # Table statements, built once (see inbox): timers need no ids back, so new ones go in one executemany.

@@ -62,7 +62,7 @@ def test_outgoing_endpoints_are_in_the_openapi_document(client):
     paths = client.get("/api/v1/openapi.json").get_json()["paths"]
     for path in ("/api/v1/documents/outgoing", "/api/v1/documents/{document_id}/outgoing",
                  "/api/v1/documents/{document_id}/preview", "/api/v1/documents/{document_id}/signatures",
-                 "/api/v1/documents/{document_id}/recall"):
+                 "/api/v1/documents/{document_id}/recall", "/api/v1/documents/{document_id}/update"):
         assert path in paths, path
 
 

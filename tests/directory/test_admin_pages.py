@@ -23,6 +23,23 @@ def test_province_admin_creates_an_agency_and_bad_codes_are_explained(client, ma
     assert "đã được dùng" in duplicate.get_data(as_text=True)
 
 
+def test_an_agency_keeps_its_contact_details_and_a_bad_email_is_explained(client, make, login, post_form, db):
+    root = make.agency(kind="province")
+    login(make.user(agency=root, roles=("admin",), province_wide=True))
+    agency = make.agency(parent_id=root.id)
+    fields = {"code": agency.code, "name": agency.name, "short_name": agency.short_name, "kind": agency.kind,
+              "parent_id": root.id, "address": " Số 1 Đường Hòa Bình, Yên Bái ", "email": "vanthu@yenbai.gov.vn",
+              "phone": "0216 3852 000", "website": "https://yenbai.gov.vn"}
+    bad = post_form(f"/quan-tri/co-quan/{agency.id}", data={**fields, "email": "khong-phai-thu"})
+    assert bad.status_code == 200 and "Địa chỉ thư không hợp lệ." in bad.get_data(as_text=True)
+    assert post_form(f"/quan-tri/co-quan/{agency.id}", data=fields).status_code == 302
+    db.session.refresh(agency)
+    assert (agency.address, agency.email, agency.phone, agency.website) == (
+        "Số 1 Đường Hòa Bình, Yên Bái", "vanthu@yenbai.gov.vn", "0216 3852 000", "https://yenbai.gov.vn")
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.event_type == "agency_updated")).one()
+    assert "address" in event.data["changes"]
+
+
 def test_agency_admin_cannot_create_agencies(client, make, login):
     login(make.user(roles=("admin",)))
     assert client.get("/quan-tri/co-quan/moi").status_code == 403

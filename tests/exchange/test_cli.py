@@ -110,3 +110,37 @@ def _wait_for(url: str, seconds: float = 30) -> requests.Response:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.1)
+
+
+def _told_in_vietnamese(result, expected: str, exit_code: int = 1) -> None:
+    """The reason on its own: no click "Error:"/"Usage:" lines, no English, no traceback."""
+    assert result.exit_code == exit_code, result.output
+    assert expected in result.output
+    assert "Error" not in result.output and "Usage" not in result.output and "Traceback" not in result.output
+
+
+def test_hub_register_tells_a_refusal_without_an_english_prefix(hub_register):
+    hub_register("yenbai.h63", "--agency", "000.00.01.H63")
+    _told_in_vietnamese(hub_register("laocai.h38", "--agency", "000.00.01.H63"),
+                        "Mã định danh 000.00.01.H63 đã được hệ thống khác đăng ký.")
+
+
+def test_export_tells_why_it_writes_nothing(app, db, tmp_path):
+    runner = app.test_cli_runner()
+    target = tmp_path / "goi.edxml"
+    _told_in_vietnamese(runner.invoke(args=["exchange", "export", "987654", "-o", str(target)]),
+                        "Không có văn bản đi số 987654.")
+    assert not target.exists()
+    _told_in_vietnamese(runner.invoke(args=["exchange", "export", "so-muoi", "-o", str(target)]),
+                        "Giá trị không hợp lệ cho 'DOCUMENT_ID'", exit_code=2)
+    _told_in_vietnamese(runner.invoke(args=["exchange", "export", "1"]), "Thiếu tùy chọn '-o' / '--output'",
+                        exit_code=2)
+
+
+def test_usage_mistakes_and_missing_files_are_told_in_vietnamese(app, db, tmp_path):
+    runner = app.test_cli_runner()
+    _told_in_vietnamese(runner.invoke(args=["exchange", "import", str(tmp_path / "khong-co.edxml")]),
+                        "khong-co.edxml: BỊ TỪ CHỐI — không đọc được tệp")
+    _told_in_vietnamese(runner.invoke(args=["exchange", "nhap"]), "Không có lệnh nhap", exit_code=2)
+    _told_in_vietnamese(runner.invoke(args=["exchange", "import", "--khong-co", "x"]),
+                        "Không có tùy chọn --khong-co", exit_code=2)

@@ -81,3 +81,25 @@ def test_agencies_import_command(app, db, tmp_path):
     bad = tmp_path / "hong.json"
     bad.write_bytes(b"{")
     assert app.test_cli_runner().invoke(agencies_import_command, [str(bad)]).exit_code == 1
+
+
+def test_contact_details_come_from_csv_and_json_and_an_axis_list_without_them_keeps_them(db):
+    csv_file = ("ma_dinh_danh,ten,dia_chi,thu_dien_tu,dien_thoai,website\n"
+                "000.00.00.G22,Văn phòng Chính phủ,1 Hoàng Hoa Thám  Ba Đình,vpcp@chinhphu.vn,080 43162,"
+                "https://vpcp.chinhphu.vn\n").encode()
+    assert import_agencies(csv_file, "co-quan.csv").created == 1
+    office = _agencies(db)["000.00.00.G22"]
+    assert (office.address, office.email, office.phone, office.website) == (
+        "1 Hoàng Hoa Thám Ba Đình", "vpcp@chinhphu.vn", "080 43162", "https://vpcp.chinhphu.vn")
+    data = json.dumps([{"code": "000.00.00.G22", "name": "Văn phòng Chính phủ", "telephone": "080 40000"},
+                       {"code": "000.00.00.G03", "name": "Bộ Nội vụ", "address": "8 Tôn Thất Thuyết",
+                        "email": "vanthu@moha.gov.vn"}]).encode()
+    summary = import_agencies(data, "co-quan.json")
+    assert (summary.created, summary.updated) == (1, 1)
+    agencies = _agencies(db)
+    assert (agencies["000.00.00.G22"].phone, agencies["000.00.00.G22"].address) == ("080 40000",
+                                                                                   "1 Hoàng Hoa Thám Ba Đình")
+    assert (agencies["000.00.00.G03"].address, agencies["000.00.00.G03"].email) == ("8 Tôn Thất Thuyết",
+                                                                                   "vanthu@moha.gov.vn")
+    synced = sync_agencies(lambda: [{"code": "000.00.00.G22", "name": "Văn phòng Chính phủ"}])
+    assert synced.unchanged == 1 and _agencies(db)["000.00.00.G22"].email == "vpcp@chinhphu.vn"

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.documents.models import RECEIVED, Document
+from app.exchange import importing
 from app.exchange.edxml import (
     Attachment,
     Code,
@@ -86,6 +87,28 @@ def test_the_same_package_twice_makes_one_document(app, db, receiver):
     assert db.session.scalar(select(func.count()).select_from(Document)) == 1
     # Unsigned: imported, with the verdict as a warning for the clerk.
     assert any("Chữ ký số của gói tin" in w for w in first.warnings)
+
+
+def test_a_twin_received_between_the_check_and_the_insert_answers_already_received(app, db, receiver,
+                                                                                   monkeypatch):
+    """The look-up before receiving misses a twin another request commits a moment later: the unique key
+    catches it, the attempt is taken back and the twin's document answers (the concurrent test runs it for real)."""
+    data = build_package(package())
+    looked_up = importing._received_earlier
+    with app.test_request_context():
+        first = import_package(data, actor=None)
+        calls = []
+
+        def missed_once(*key):
+            calls.append(key)
+            return None if len(calls) == 1 else looked_up(*key)
+
+        monkeypatch.setattr(importing, "_received_earlier", missed_once)
+        again = import_package(data, actor=None)
+    assert len(calls) == 2 and again.document_ids == first.document_ids
+    assert any("không tạo văn bản thứ hai" in w for w in again.warnings)
+    assert db.session.scalar(select(func.count()).select_from(Document)) == 1
+    assert db.session.scalar(select(func.count()).select_from(ReceivedPackage)) == 1
 
 
 @pytest.mark.parametrize("data, reason", [

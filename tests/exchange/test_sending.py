@@ -200,3 +200,37 @@ def test_a_recall_sends_one_recall_package_to_the_external_recipients(app, db, s
     package = parse_package(recall_message.package).package
     assert package.bussiness == Bussiness(1, "Ban hành nhầm nơi nhận", document_id=package.document_id)
     assert package.document_id == parse_package(release_message.package).package.document_id
+
+
+def test_from_and_to_carry_the_agencies_contact_details_through_export_and_import(app, db, make, sender, tmp_path):
+    """The sender's details from its agency, an external recipient's from the directory; exported, then read
+    back by the import at the recipient, the package names both as the directory does."""
+    from app.exchange.directory import import_agencies
+    from app.exchange.dispatch import receive_any
+    from app.exchange.received import ReceivedPackage
+
+    agency = sender.agency
+    agency.address, agency.email = "Số 1 Đường Hòa Bình, Yên Bái", "vanthu@yenbai.gov.vn"
+    agency.phone, agency.website = "0216 3852 000", "https://yenbai.gov.vn"
+    import_agencies(("ma_dinh_danh,ten,dia_chi,thu_dien_tu,dien_thoai,website\n"
+                     f"{GOVERNMENT_OFFICE},Văn phòng Chính phủ,1 Hoàng Hoa Thám,vpcp@chinhphu.vn,080 43162,"
+                     "https://vpcp.chinhphu.vn\n").encode(), "co-quan.csv")
+    document = released(app, db, sender, external_recipients=EXTERNAL)
+    db.session.commit()
+    output = tmp_path / "goi-tin.edxml"
+    assert app.test_cli_runner().invoke(args=["exchange", "export", str(document.id), "-o", str(output)]).exit_code == 0
+    exported = output.read_bytes()
+    package = parse_package(exported).package
+    contact = lambda o: (o.organ_add, o.email, o.telephone, o.website)  # noqa: E731
+    assert contact(package.sender) == ("Số 1 Đường Hòa Bình, Yên Bái", "vanthu@yenbai.gov.vn", "0216 3852 000",
+                                       "https://yenbai.gov.vn")
+    office, ministry = package.to
+    assert contact(office) == ("1 Hoàng Hoa Thám", "vpcp@chinhphu.vn", "080 43162", "https://vpcp.chinhphu.vn")
+    assert ministry.organ_id == MINISTRY and contact(ministry) == (None, None, None, None)  # not in the directory
+
+    make.agency(code=GOVERNMENT_OFFICE, name="Văn phòng Chính phủ")
+    with app.test_request_context():
+        [copy_id] = receive_any(exported, actor=None, to_code=GOVERNMENT_OFFICE).document_ids
+    kept = db.session.scalars(select(ReceivedPackage).where(ReceivedPackage.document_id == copy_id)).one()
+    stored = path_for(Path(app.config["FILES_DIR"]), kept.package_sha256).read_bytes()
+    assert contact(parse_package(stored).package.sender) == contact(package.sender)

@@ -164,3 +164,59 @@ def test_an_answered_update_replays(app, db, receiver):  # noqa: F811
         with app.test_request_context():
             result = replay(db.session.get(ProcessInstance, task.instance_id))
         assert result.matches, (result.divergent_seq, result.problem)
+
+
+def test_an_agreed_new_due_date_moves_the_running_handlings_timers(app, db, receiver):  # noqa: F811
+    """The reminder and overdue timers of the handling, computed from the old due date, follow the new one:
+    the specialist keeps the task, the change is audited and the case still replays."""
+    from app.workflow.replay import replay
+    from app.workflow.scripting import iso_end_of_day
+    from app.workflow.scripting_runtime import work_calendar
+
+    from .test_status_notices import task
+
+    document = received_from_ministry(app, db)
+    complete_task(task(db, document, "receive").task_uuid, {"receive_decision": "accept"}, actor=receiver.clerk)
+    complete_task(task(db, document, "register").task_uuid, {"route": "unit", "lead_department_id": receiver.unit.id},
+                  actor=receiver.clerk)
+    complete_task(task(db, document, "dispatch_lead").task_uuid, {"specialist": receiver.specialist.username},
+                  actor=receiver.head)
+    handling = task(db, document, "handle")
+    old = _timers(db, document)
+    assert set(old) == {"remind_before_deadline", "deadline_passed"}
+    new_due = date(2027, 3, 10)
+    with app.test_request_context():
+        receive_any(update_package(due=new_due), actor=None)
+        complete_task(decision_task(db, document).task_uuid, {"update_decision": "agree", "update_note": None},
+                      actor=receiver.clerk)
+    db.session.expire_all()
+    assert db.session.get(type(document), document.id).due_date == new_due
+    moved = _timers(db, document)
+    assert moved["deadline_passed"] == _utc(iso_end_of_day(new_due.isoformat()))
+    assert moved["remind_before_deadline"] == _utc(iso_end_of_day(work_calendar().add_working_days(new_due, -1)))
+    assert moved != old
+    assert task(db, document, "handle").task_uuid == handling.task_uuid  # not interrupted
+    assert task(db, document, "handle").due_at == moved["deadline_passed"]  # the inbox shows the new deadline
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.event_type == "case_values_changed")).one()
+    assert event.data["values"] == {"due_date": "2027-03-10"} and event.actor_id == receiver.clerk.id
+    assert event.data["timers"] == ["deadline_passed", "remind_before_deadline"]
+    with app.test_request_context():
+        result = replay(db.session.get(ProcessInstance, document.instance_id))
+    assert result.matches, (result.divergent_seq, result.problem)
+    # The new date is in the case's data: the next handling task (after a progress note) keeps it.
+    complete_task(handling.task_uuid, {"handling_action": "progress", "handling_note": "Đang làm"},
+                  actor=receiver.specialist)
+    assert _timers(db, document)["deadline_passed"] == moved["deadline_passed"]
+
+
+def _timers(db, document) -> dict:
+    from app.workflow.models import Timer
+
+    return {row.spec_id: row.due_at for row in
+            db.session.scalars(select(Timer).where(Timer.instance_id == document.instance_id))}
+
+
+def _utc(iso: str):
+    from datetime import datetime, timezone
+
+    return datetime.fromisoformat(iso).astimezone(timezone.utc)

@@ -9,6 +9,7 @@ from app.exchange.edxml import parse_package
 from app.exchange.messages import OutboxMessage
 from app.workflow.errors import OperatorRefused
 
+from ..factories import bearer_headers
 from .test_sending import EXTERNAL, GOVERNMENT_OFFICE, MINISTRY, released, sender  # noqa: F401  (the fixture)
 
 
@@ -72,3 +73,33 @@ def test_the_recipients_15_comes_back_onto_the_senders_timeline(app, db, make, s
     line = next(r for r in recipient_statuses(db.session.get(OutgoingDraft, document.id)) if r.code == GOVERNMENT_OFFICE)
     assert [step.code for step in line.timeline] == ["01", "15"]
     assert (line.status_code, line.note) == ("15", "Đã cập nhật")
+
+
+def test_gui_cap_nhat_through_the_api_as_every_role(app, db, make, sender, client):  # noqa: F811
+    """The API route shares the web route's service: the issuing agency's clerk and leader send, the other
+    roles are refused with the reason, another agency and the anonymous caller do not see the document."""
+    document = released(app, db, sender, external_recipients=EXTERNAL)
+    url = f"/api/v1/documents/{document.id}/update"
+    body = {"reason": "Sửa lỗi chính tả ở trích yếu"}
+    assert client.post(url, json=body).status_code == 401
+    auditor = make.user(agency=sender.agency, roles=("auditor",))
+    other_clerk = make.user(agency=make.agency(), roles=("clerk",))
+    refused = {sender.specialist: 422, sender.unit_head: 422, sender.checker: 422, auditor: 403, other_clerk: 404,
+               sender.recipient_clerk: 404}
+    for user, status in refused.items():
+        answer = client.post(url, headers=bearer_headers(client, user), json=body)
+        assert answer.status_code == status, (user.username, answer.get_json())
+        assert "error" in answer.get_json()
+    assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 1  # the release's only
+    as_clerk = bearer_headers(client, sender.clerk)
+    blank = client.post(url, headers=as_clerk, json={"reason": " "})
+    assert blank.status_code == 422 and "Nêu lý do" in blank.get_json()["error"]["message"]
+    unknown = client.post(url, headers=as_clerk, json={**body, "files": []})
+    assert unknown.status_code == 422 and "files" in unknown.get_json()["error"]["fields"]
+    for user in (sender.clerk, sender.leader):
+        sent = client.post(url, headers=bearer_headers(client, user), json=body)
+        assert sent.status_code == 200, sent.get_json()
+        assert sent.get_json()["asked"] == 2 and sent.get_json()["outgoing"]["stage"] == "released"
+    updates = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()[1:]
+    assert [parse_package(m.package).package.bussiness.bussiness_doc_type for m in updates] == [2, 2]
+    assert client.post("/api/v1/documents/987654/update", headers=as_clerk, json=body).status_code == 404

@@ -168,6 +168,7 @@ EXPECTED = {
     "GET api.get_outgoing": OUTGOING,
     "GET api.preview_outgoing": OUTGOING,
     "POST api.recall_outgoing": {"outgoing": WORKERS},
+    "POST api.update_outgoing": {"outgoing": WORKERS},
 }
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 

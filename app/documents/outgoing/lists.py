@@ -3,8 +3,9 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, lazyload, selectinload
 
+from app.directory.models import User
 from app.documents.access import visible_documents
 from app.documents.folding import fold
 from app.documents.models import Document
@@ -45,6 +46,18 @@ def drafts_by_document(documents) -> dict[int, OutgoingDraft]:
     drafts = db.session.scalars(select(OutgoingDraft).where(OutgoingDraft.document_id.in_(ids)).options(
         selectinload(OutgoingDraft.recipients).selectinload(OutgoingRecipient.delivered_document),
         selectinload(OutgoingDraft.signer), selectinload(OutgoingDraft.drafter)))
+    return {draft.document_id: draft for draft in drafts}
+
+
+def drafts_naming_people(documents) -> dict[int, OutgoingDraft]:
+    """The drafts of a page of documents with their drafter and signer, in one query; a list names those
+    people only, so their roles are not read."""
+    ids = [document.id for document in documents]
+    if not ids:
+        return {}
+    drafts = db.session.scalars(select(OutgoingDraft).where(OutgoingDraft.document_id.in_(ids)).options(
+        joinedload(OutgoingDraft.drafter).options(lazyload(User.role_rows)),
+        joinedload(OutgoingDraft.signer).options(lazyload(User.role_rows))))
     return {draft.document_id: draft for draft in drafts}
 
 

@@ -83,24 +83,30 @@ def is_slow_to_accept(timeline: list[TimelineStep], *, calendar, working_days: i
 def recipient_statuses(draft: OutgoingDraft) -> list[RecipientStatus]:
     """Read across agencies on purpose: the sender may see how each recipient handles what it sent,
     and nothing else of the recipients' documents."""
+    return recipient_statuses_by_draft([draft.document_id]).get(draft.document_id, [])
+
+
+def recipient_statuses_by_draft(draft_ids: list[int]) -> dict[int, list[RecipientStatus]]:
+    """The recipients' statuses of several drafts (a page of a list) in the same few queries as one draft's."""
+    if not draft_ids:
+        return {}
     rows = db.session.scalars(
-        select(OutgoingRecipient).where(OutgoingRecipient.draft_id == draft.document_id)
+        select(OutgoingRecipient).where(OutgoingRecipient.draft_id.in_(draft_ids))
         .options(selectinload(OutgoingRecipient.delivered_document).selectinload(Document.statuses),
                  joinedload(OutgoingRecipient.outbox_message), selectinload(OutgoingRecipient.external_statuses))
-        .order_by(OutgoingRecipient.position)).all()
+        .order_by(OutgoingRecipient.draft_id, OutgoingRecipient.position)).all()
     calendar, now = work_calendar(), utcnow()
     working_days = int(current_app.config.get("EXCHANGE_SLOW_ACCEPT_WORKING_DAYS", DEFAULT_SLOW_ACCEPT_WORKING_DAYS))
-    lines = []
+    lines: dict[int, list[RecipientStatus]] = {draft_id: [] for draft_id in draft_ids}
     for row in rows:
         timeline = _timeline(row)
         # The current status is the latest by the recipient's clock (ties: the later milestone).
         last = timeline[-1] if timeline else None
-        lines.append(RecipientStatus(row.name, row.code, row.agency_id is not None,
-                                     last.code if last else None, last.at if last else row.queued_at,
-                                     last.note if last else "", row.exchange_state,
-                                     row.outbox_message.state if row.outbox_message else None, timeline,
-                                     is_slow_to_accept(timeline, calendar=calendar, working_days=working_days,
-                                                       now=now)))
+        lines[row.draft_id].append(RecipientStatus(
+            row.name, row.code, row.agency_id is not None, last.code if last else None,
+            last.at if last else row.queued_at, last.note if last else "", row.exchange_state,
+            row.outbox_message.state if row.outbox_message else None, timeline,
+            is_slow_to_accept(timeline, calendar=calendar, working_days=working_days, now=now)))
     return lines
 
 
