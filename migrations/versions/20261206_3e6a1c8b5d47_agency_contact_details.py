@@ -2,7 +2,7 @@
 From/To carry them
 
 Revision ID: 3e6a1c8b5d47
-Revises: 8d3f1b6a2c90
+Revises: d3d7415cc037
 Create Date: 2026-12-06 03:40:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "3e6a1c8b5d47"
-down_revision = "8d3f1b6a2c90"
+down_revision = "d3d7415cc037"
 branch_labels = None
 depends_on = None
 
