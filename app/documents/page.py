@@ -6,6 +6,7 @@ from sqlalchemy import select
 from app.exchange.received import ReceivedPackage
 from app.extensions import db
 from app.vietnam_time import vietnam_today
+from app.web.process_texts import process_text
 from app.workflow.access import my_tasks_query
 from app.workflow.history import instance_events
 from app.workflow.models import HumanTask, ProcessInstance
@@ -82,7 +83,7 @@ def case_steps(instance_id: int | None) -> list[TimelineEntry]:
     if instance is None:
         return []
     completed = [e for e in instance_events(instance.id) if e.event_type == "task_completed"]
-    return [TimelineEntry(step.event.occurred_at, "step", None, step.event.data.get("task_title") or step.label,
+    return [TimelineEntry(step.event.occurred_at, "step", None, process_text(step.event.data.get("task_title")) or step.label,
                           step.event.actor, step.event.actor.department if step.event.actor else None,
                           step.event.on_behalf_of, step.opinions)
             for step in readable_history(instance.version, completed)]

@@ -8,6 +8,8 @@ from app.directory.roles import ROLE_LABELS
 from app.rendering.formats import display_value
 from app.signing.roles import signature_role
 
+from .process_texts import process_text
+
 
 def vn_datetime(value, with_seconds: bool = False) -> str:
     if value is None or value == "":
@@ -44,4 +46,5 @@ def register_filters(app: Flask) -> None:
     app.add_template_filter(overdue_days)
     app.add_template_filter(signature_role)
     app.add_template_filter(display_value, "register_cell")
+    app.add_template_filter(process_text)
     app.add_template_global(get_locale)

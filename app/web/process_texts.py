@@ -19,7 +19,7 @@ def process_text(text):
     """`text` in the reader's language when the catalogue knows it, else as written."""
     if not isinstance(text, str) or not text.strip():
         return text
-    return gettext(text.replace("%", "%%")) if "%" in text else gettext(text)
+    return gettext(text)  # no variables: gettext formats nothing, a "%" stays as written
 
 
 def _form_texts(node):

@@ -10,6 +10,8 @@ from flask_babel import gettext as _
 from jsonschema.exceptions import SchemaError
 from jsonschema.validators import Draft202012Validator, validator_for
 
+from app.web.process_texts import process_text
+
 PICKERS = ("user", "department", "agency")
 UI_WIDGETS = {"text", "textarea", "radio", "select", "checkboxes", "checkbox", "hidden", "date", "updown", "file",
               *PICKERS}
@@ -259,10 +261,12 @@ def field_options(schema: dict) -> list[tuple[object, str]]:
     """A choice field's (value, label) pairs: enum with enumNames, oneOf consts with titles, Có/Không."""
     if "enum" in schema:
         names = schema.get("enumNames") or []
-        return [(v, str(names[i]) if i < len(names) else option_text(v)) for i, v in enumerate(schema["enum"])]
+        return [(v, process_text(str(names[i])) if i < len(names) else option_text(v))
+                for i, v in enumerate(schema["enum"])]
     for key in ("oneOf", "anyOf"):
         if schema.get(key) and all(isinstance(s, dict) and "const" in s for s in schema[key]):
-            return [(s["const"], str(s.get("title", option_text(s["const"])))) for s in schema[key]]
+            return [(s["const"], process_text(str(s["title"])) if "title" in s else option_text(s["const"]))
+                    for s in schema[key]]
     if schema_type(schema) == "boolean":
         return [(True, _("Có")), (False, _("Không"))]
     return []
@@ -303,13 +307,13 @@ def _views(schema, ui, values, errors, choices, prefix) -> list[FieldView]:
         path, widget = prefix + name, widget_for(sub, sub_ui)
         value = values.get(name, sub.get("default")) if isinstance(values, dict) else None
         view = FieldView(
-            name=path, label=str(sub_ui.get("ui:title") or sub.get("title") or name), widget=widget,
-            required=name in required, help=sub_ui.get("ui:help") or sub.get("description"),
-            placeholder=sub_ui.get("ui:placeholder") or ("dd/mm/yyyy" if widget == "date" else None),
+            name=path, label=process_text(str(sub_ui.get("ui:title") or sub.get("title") or name)), widget=widget,
+            required=name in required, help=process_text(sub_ui.get("ui:help") or sub.get("description")),
+            placeholder=process_text(sub_ui.get("ui:placeholder")) or ("dd/mm/yyyy" if widget == "date" else None),
             value=value, error=errors.get(path), multiple=schema_type(sub) == "array", has_default="default" in sub,
             not_in_past=bool(sub.get("x-notInPast")), required_if=conditional.get(name),
             min_length=sub.get("minLength") if isinstance(sub.get("minLength"), int) else None,
-            confirm={option_text(k): str(v) for k, v in (sub_ui.get("ui:confirm") or {}).items()},
+            confirm={option_text(k): process_text(str(v)) for k, v in (sub_ui.get("ui:confirm") or {}).items()},
             picker_options=dict(sub_ui.get("ui:options") or {}) if widget in PICKERS else {})
         if widget == "group":
             view.children, view.value = _views(sub, sub_ui, value or {}, errors, choices, path + "."), None

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from app.audit.models import AuditEvent
 from app.directory.models import Agency, Department, User
 from app.extensions import db
+from app.web.process_texts import process_text
 
 from .forms import ISO_DATE, TaskForm, field_options, ordered_properties, schema_type, widget_for
 from .instance_state import version_forms, version_specs
@@ -63,7 +64,7 @@ class Vocabulary:
                         self.fields.setdefault(field_name, (sub, sub_ui))
 
     def title(self, spec_name: str | None) -> str:
-        return self.titles.get(spec_name or "", "") or _("bước không tên")
+        return process_text(self.titles.get(spec_name or "", "")) or _("bước không tên")
 
 
 _VOCABULARIES: dict[tuple[int, str], Vocabulary] = {}
@@ -156,7 +157,7 @@ def want_names(names: Names, fields, data: dict) -> None:
 
 def shown_values(fields, data: dict, names: Names, *, only_opinions=False, changed=()) -> list[Shown]:
     """`data`'s values for the given (name, schema, ui) fields, in their order, blanks left out."""
-    return [Shown(str(sub_ui.get("ui:title") or sub.get("title") or name), _text(data[name], sub, sub_ui, names),
+    return [Shown(process_text(str(sub_ui.get("ui:title") or sub.get("title") or name)), _text(data[name], sub, sub_ui, names),
                   name in changed)
             for name, sub, sub_ui in fields
             if name in data and not _blank(data[name]) and (sub.get("x-opinion") or not only_opinions)
@@ -171,11 +172,12 @@ def raw_values(data: dict) -> list[Shown]:
 
 def _event_label(event: AuditEvent, words: Vocabulary) -> str:
     data = event.data
-    step = data.get("task_title") or words.title(data.get("task_spec"))
+    step = process_text(data.get("task_title")) or words.title(data.get("task_spec"))
     if event.event_type == "timer_fired":
         return _("Đến giờ hẹn: %(timers)s", timers=", ".join(words.title(t) for t in data.get("timers") or []))
     if event.event_type == "service_task_completed":
-        return _("Bước tự động: %(step)s", step=words.operators.get(data.get("operator"), _("thao tác của hệ thống")))
+        operator = words.operators.get(data.get("operator"))
+        return _("Bước tự động: %(step)s", step=process_text(operator) if operator else _("thao tác của hệ thống"))
     labels = {
         "instance_started": _("Khởi tạo hồ sơ"),
         "task_completed": _("Hoàn thành: %(step)s", step=step),
@@ -214,7 +216,7 @@ def readable_history(version: ProcessVersion, events: list[AuditEvent], *, with_
 
 
 def _lane(lane) -> str:
-    return lane if isinstance(lane, str) else ""
+    return process_text(lane) if isinstance(lane, str) else ""
 
 
 def readable_snapshots(version: ProcessVersion, snapshots: list[dict], numbers: dict[int, int], *,
