@@ -23,6 +23,7 @@ class Journey:
     role: str
     stops: tuple[Stop, ...]
     expect: dict[str, tuple[str, ...]] = field(default_factory=dict)  # stop name -> texts on that page
+    absent: dict[str, tuple[str, ...]] = field(default_factory=dict)  # stop name -> texts never on it
 
 
 TASK = 'main a[href^="/cong-viec/"]'
@@ -32,27 +33,35 @@ JOURNEYS = (
     Journey("vanthu.snv", "clerk", (
         Stop("/", name="home"), Stop("/viec-cua-toi", name="inbox"), Stop("/viec-cua-toi", TASK, "task"),
         Stop("/van-ban-den", name="incoming"), Stop("/van-ban-den", DOCUMENT, "document"),
-        Stop("/so-van-ban/den", name="register"), Stop("/lien-thong/nhan-goi", name="receive-package"))),
+        Stop("/so-van-ban/den", name="register"), Stop("/lien-thong/nhan-goi", name="receive-package")),
+        expect={"home": ("Việc của tôi", "Văn bản chờ tiếp nhận, vào sổ", "Sổ văn bản"),
+                "register": ("SỔ ĐĂNG KÝ VĂN BẢN ĐẾN",)}),
     Journey("lanhdao.snv", "leader", (
         Stop("/", name="home"), Stop("/viec-cua-toi", TASK, "task"), Stop("/van-ban-den/theo-doi", name="dashboard"),
-        Stop("/van-ban-den", DOCUMENT, "document"), Stop("/viec-cua-co-quan", name="agency-tasks"))),
+        Stop("/van-ban-den", DOCUMENT, "document"), Stop("/viec-cua-co-quan", name="agency-tasks")),
+        expect={"home": ("Theo dõi của cơ quan", "Văn bản quá hạn"), "dashboard": ("Chờ phân công",)}),
     Journey("truongphong.snv", "unit head", (
         Stop("/", name="home"), Stop("/viec-cua-toi", TASK, "task"), Stop("/van-ban-den", name="incoming"))),
     Journey("chuyenvien.snv", "specialist", (
         Stop("/", name="home"), Stop("/viec-cua-toi", name="inbox"), Stop("/viec-cua-toi", TASK, "task"),
-        Stop("/van-ban-den", DOCUMENT, "document"), Stop("/du-thao", name="drafts"))),
+        Stop("/van-ban-den", DOCUMENT, "document"), Stop("/du-thao", name="drafts")),
+        # Registers are for those who keep or oversee them: no button that leads to a refusal.
+        absent={"home": ("Sổ văn bản", "Theo dõi của cơ quan"), "inbox": ("Sổ văn bản",)}),
     Journey("vanthu.ubnd", "clerk (outgoing)", (
         Stop("/", name="home"), Stop("/van-ban-di", name="outgoing"), Stop("/van-ban-di", DOCUMENT, "released"),
         Stop("/so-van-ban/di", name="register"), Stop("/lien-thong/gui-loi", name="failed"))),
     Journey("thietke", "designer", (
         Stop("/", name="home"), Stop("/thiet-ke", name="processes"),
-        Stop("/thiet-ke", 'main a[href^="/thiet-ke/"][href$="/phien-ban"]', "versions"))),
+        Stop("/thiet-ke", 'main a[href^="/thiet-ke/"][href$="/phien-ban"]', "versions")),
+        expect={"home": ("Thiết kế quy trình", "Lần chạy thử gần đây của tôi")}, absent={"home": ("Sổ văn bản",)}),
     Journey("kiemtoan", "auditor", (
         Stop("/", name="home"), Stop("/kiem-toan", name="audit"), Stop("/kiem-toan/ho-so", name="cases"),
-        Stop("/kiem-toan/ho-so", 'main a[href^="/kiem-toan/ho-so/"]', "case"))),
+        Stop("/kiem-toan/ho-so", 'main a[href^="/kiem-toan/ho-so/"]', "case"), Stop("/so-van-ban/den", name="register")),
+        expect={"home": ("Kiểm toán", "Sổ văn bản")}),
     Journey("quantri", "admin", (
         Stop("/", name="home"), Stop("/quan-tri/co-quan", name="agencies"), Stop("/quan-tri/nguoi-dung", name="users"),
-        Stop("/quan-tri/con-dau-so", name="seals"))),
+        Stop("/quan-tri/con-dau-so", name="seals")),
+        expect={"home": ("Quản trị",)}, absent={"home": ("Sổ văn bản",)}),
 )
 
 # What must never reach a person: engine internals, Python values, English library errors.

@@ -2,7 +2,7 @@
 console error, no engine internals, and fits the phone's width."""
 import pytest
 
-from .journeys import JOURNEYS, RAW, WIDTHS, walk
+from .journeys import JOURNEYS, RAW, WIDTHS, log_in, walk
 
 
 @pytest.fixture
@@ -30,11 +30,15 @@ def test_every_role_walks_its_pages_at_desktop_and_phone_width(demo_province, li
                 if response.status != 200:
                     problems.append(f"{where}: HTTP {response.status} at {page.url}")
                 text = page.inner_text("body")
+                everything = page.text_content("body")  # a phone's folded menu counts as there, not as shown
                 if raw := RAW.search(text):
                     problems.append(f"{where}: shows {raw.group(0)!r} at {page.url}")
                 for expected in journey.expect.get(stop.name, ()):
-                    if expected not in text:
+                    if expected not in everything:
                         problems.append(f"{where}: {expected!r} missing at {page.url}")
+                for unexpected in journey.absent.get(stop.name, ()):
+                    if unexpected in everything:
+                        problems.append(f"{where}: {unexpected!r} shown at {page.url}")
                 overflow = page.evaluate("document.documentElement.scrollWidth")
                 if overflow > width + 1:
                     problems.append(f"{where}: {overflow} px wide at {page.url}")
@@ -43,4 +47,14 @@ def test_every_role_walks_its_pages_at_desktop_and_phone_width(demo_province, li
                     console.clear()
 
             walk(page, live_server, journey, check)
+    # English mode: the shipped process speaks English too (a designer's own texts would stay as written).
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.context.clear_cookies()
+    log_in(page, live_server, JOURNEYS[0].username)
+    page.goto(f"{live_server}/viec-cua-toi")
+    page.get_by_role("button", name="English").click()
+    page.wait_for_selector("html[lang=en]")
+    english = page.inner_text("main")
+    if "Receive the document" not in english or "Tiếp nhận văn bản" in english:
+        problems.append(f"English inbox still in Vietnamese: {english[:300]!r}")
     assert not problems, "\n".join(problems)
