@@ -174,8 +174,10 @@ def test_the_export_refuses_secret_and_unreleased_documents(app, db, sender, tmp
     assert result.exit_code == 1 and reason in result.output and not output.exists()
 
 
-def test_a_seal_key_in_a_token_sends_the_package_unsigned_with_a_warning(app, db, make, deployed,
-                                                                        softhsm_token, tmp_path, monkeypatch, caplog):
+def test_a_seal_key_in_a_token_signs_the_package_and_an_unreachable_token_leaves_it_unsigned(
+        app, db, make, deployed, softhsm_token, tmp_path, monkeypatch, caplog):
+    from app.documents.outgoing.recall import request_recall
+
     sender = make_sender(app, make)
     base = register_command(app, sender.agency, softhsm_token, tmp_path, monkeypatch)
     db.session.commit()
@@ -183,10 +185,20 @@ def test_a_seal_key_in_a_token_sends_the_package_unsigned_with_a_warning(app, db
     document = released(app, db, sender, external_recipients=EXTERNAL)
     [message] = messages(db)
     parsed = parse_package(message.package)
-    assert not parsed.has_signature and parsed.package.attachments[0].data == file_bytes(app, document.main_file)
-    assert "leaves unsigned" in caplog.text
+    assert parsed.has_signature and parsed.package.attachments[0].data == file_bytes(app, document.main_file)
+    verdict = verify_signature(message.package, trust_roots=trust_roots_from_config(app.config),
+                               crls=crls_from_config(app.config))
+    assert (verdict.verdict, verdict.signer_name) == ("valid", sender.agency.name)
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.event_type == "document_package_queued")).one()
-    assert event.data["signed"] is False
+    assert event.data["signed"] is True
+
+    # The token refuses the server's login: the legal signatures are inside the PDF, so the recall still
+    # leaves, unsigned, with a warning in the log.
+    monkeypatch.setitem(app.config, "SIGNING_PKCS11_PIN", "0000")
+    with app.test_request_context():
+        request_recall(document, actor=sender.clerk, reason="Ban hành nhầm nơi nhận")
+    _release, recall = messages(db)
+    assert not parse_package(recall.package).has_signature and "leaves unsigned" in caplog.text
 
 
 def test_a_recall_sends_one_recall_package_to_the_external_recipients(app, db, sender):
