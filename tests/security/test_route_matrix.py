@@ -25,6 +25,8 @@ CLERK = frozenset({"clerk"})
 KEEPERS = frozenset({"clerk", "leader", "unit_head"})  # the registers and the incoming dashboard
 REASSIGNERS = frozenset({"leader", "unit_head"})
 NOBODY = frozenset()
+# Báo cáo, thống kê: leaders and clerks for their agency, auditors and administrators for the province.
+REPORTERS = frozenset({"clerk", "leader", "auditor", "admin"})
 
 # A document route: the agency's readers see the ordinary document; the secret one only its registering
 # clerk; another agency's only the province-wide auditor. Designers and administrators never.
@@ -81,6 +83,8 @@ EXPECTED = {
     "GET leader.dashboard": {"": KEEPERS},
     "GET registers.incoming_register": {"": KEEPERS},
     "GET registers.outgoing_register": {"": KEEPERS},
+    "GET reports.statistics": {"": REPORTERS},
+    "GET reports.performance": {"": REPORTERS},
     # Outgoing documents
     "GET outgoing.released_list": {"": READERS},
     "GET outgoing.drafts_list": {"": READERS},
@@ -165,6 +169,8 @@ EXPECTED = {
     "GET api.get_outgoing": OUTGOING,
     "GET api.preview_outgoing": OUTGOING,
     "POST api.recall_outgoing": {"outgoing": WORKERS},
+    "GET api.report_statistics": {"": REPORTERS},
+    "GET api.report_performance": {"": REPORTERS},
 }
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 

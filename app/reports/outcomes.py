@@ -1,0 +1,32 @@
+"""How a counted incoming document stands: the one rule behind the performance numbers and the list
+each number links to (the incoming list's `outcome` filter)."""
+from datetime import date
+
+from sqlalchemy import and_, literal, select
+
+from app.documents.models import ACCEPTED, ASSIGNED, IN_PROGRESS, RECEIVED
+
+from .models import DocumentFact
+
+OPEN = (RECEIVED, ACCEPTED, ASSIGNED, IN_PROGRESS)
+OUTCOMES = ("counted", "completed", "on_time", "late", "open", "overdue")
+
+
+def outcome_condition(outcome: str, today: date):
+    """A condition on DocumentFact for one of OUTCOMES."""
+    f = DocumentFact
+    done_with_deadline = and_(f.completed_day.is_not(None), f.due_date.is_not(None))
+    return {
+        "counted": literal(True),
+        "completed": f.completed_day.is_not(None),
+        "on_time": and_(done_with_deadline, f.completed_day <= f.due_date),
+        "late": and_(done_with_deadline, f.completed_day > f.due_date),
+        "open": f.status_code.in_(OPEN),
+        "overdue": and_(f.status_code.in_(OPEN), f.due_date < today),
+    }[outcome]
+
+
+def documents_with_outcome(outcome: str, today: date):
+    """Ids of the incoming documents in that state, as a subquery for the list."""
+    return select(DocumentFact.document_id).where(DocumentFact.direction == "incoming",
+                                                  outcome_condition(outcome, today))
