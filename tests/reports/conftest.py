@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 
+from app import models_registry  # noqa: F401  (every model mapped before any statement is built)
 from app.documents.models import Document, StatusChange
 from app.documents.outgoing.models import OutgoingDraft, OutgoingRecipient
 from app.vietnam_time import VIETNAM
