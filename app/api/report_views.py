@@ -35,7 +35,7 @@ def _asked():
 @token_required
 @roles_required(*REPORT_ROLES)
 @documented("Thống kê văn bản đến, đi theo cơ quan và kỳ (tháng, quý, năm, tùy chọn); văn bản mật chỉ được đếm",
-            query=ReportQuery, response=StatisticsOut)
+            query=ReportQuery, response=StatisticsOut, errors=(404,))
 def report_statistics(query: ReportQuery):
     asked, refusal = _asked()
     if refusal is not None:
@@ -50,7 +50,7 @@ def report_statistics(query: ReportQuery):
 @token_required
 @roles_required(*REPORT_ROLES)
 @documented("Tình hình giải quyết văn bản đến: đúng hạn, trễ hạn, quá hạn; thời gian (ngày làm việc) theo cơ quan, "
-            "đơn vị hoặc người chủ trì", query=PerformanceQuery, response=PerformanceOut)
+            "đơn vị hoặc người chủ trì", query=PerformanceQuery, response=PerformanceOut, errors=(404,))
 def report_performance(query: PerformanceQuery):
     asked, refusal = _asked()
     if refusal is not None:
