@@ -59,6 +59,11 @@ def refresh_document_facts(*, full: bool = False, now: datetime | None = None) -
     return len(document_ids)
 
 
+def facts_refreshed_at() -> datetime | None:
+    """When the numbers were last brought up to date (None: never yet), for the pages to say."""
+    return db.session.scalar(select(FactRefresh.refreshed_at).where(FactRefresh.id == 1))
+
+
 def _changed_since(since: datetime):
     return union(
         select(Document.id).where(Document.received_at >= since),

@@ -18,6 +18,7 @@ from .exports import (
     statistics_rows,
     timing_labels,
 )
+from .facts import facts_refreshed_at
 from .performance import build_performance
 from .periods import KINDS, PeriodRefused
 from .requests import ReportRequest, read_report_request
@@ -57,7 +58,7 @@ def statistics():
                         agency_name=_heading(actor, asked))
     return render_template("reports/statistics.html", report=report, asked=asked, error=error, kinds=KINDS,
                            heading=_heading(actor, asked), links=reads_documents(actor), output_arg=OUTPUT_ARG,
-                           columns=statistics_columns())
+                           columns=statistics_columns(), refreshed_at=facts_refreshed_at())
 
 
 @bp.route("/bao-cao/hieu-qua-xu-ly")
@@ -73,7 +74,7 @@ def performance():
                         agency_name=_heading(actor, asked))
     return render_template("reports/performance.html", report=report, asked=asked, error=error, kinds=KINDS,
                            heading=_heading(actor, asked), links=reads_documents(actor), output_arg=OUTPUT_ARG,
-                           timing_labels=timing_labels())
+                           timing_labels=timing_labels(), refreshed_at=facts_refreshed_at())
 
 
 @bp.app_context_processor

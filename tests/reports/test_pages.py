@@ -34,11 +34,17 @@ def test_leader_sees_own_agency_and_not_another(app, db, facts, login):
     text = page.get_data(as_text=True)
     assert first.name in text and second.name not in text
     assert "Báo cáo, thống kê" in text  # the menu entry
+    assert "Số liệu cập nhật lúc" in text
     assert client.get("/bao-cao/thong-ke", query_string={**QUARTER, "agency": second.id}).status_code == 404
     assert client.get("/bao-cao/hieu-qua-xu-ly", query_string={**QUARTER, "agency": second.id}).status_code == 404
     department = facts.units[second.id][0]
     assert client.get("/bao-cao/hieu-qua-xu-ly", query_string={**QUARTER, "department": department.id}).status_code == 404
     assert client.get("/bao-cao/hieu-qua-xu-ly", query_string={**QUARTER, "agency": "99999999"}).status_code == 404
+
+
+def test_before_the_first_run_the_page_says_the_numbers_are_coming(app, db, province, login):
+    page = login(province.leaders[province.agencies[0].id]).get("/bao-cao/hieu-qua-xu-ly").get_data(as_text=True)
+    assert "Số liệu đang được tổng hợp lần đầu" in page
 
 
 def test_specialist_is_refused_and_has_no_menu_entry(app, db, facts, login):
