@@ -13,7 +13,11 @@ from datetime import date, timedelta
 from sqlalchemy import case, literal_column
 
 from app.extensions import db
-from app.reports.outcomes import OUTCOMES, documents_with_outcome  # one rule for report numbers and this list
+from app.reports.outcomes import (  # one rule for the report numbers and this list
+    OUTCOMES,
+    documents_of_person,
+    documents_with_outcome,
+)
 from app.vietnam_time import parse_day_or_none, start_of_day, vietnam_today
 
 from .access import visible_documents
@@ -104,10 +108,13 @@ def incoming_query(actor, filters: IncomingFilters):
         statement = statement.where(overdue_condition())
     if filters.agency is not None:
         statement = statement.where(Document.agency_id == filters.agency)
-    for column, wanted in ((Document.lead_department_id, filters.lead_department),
-                           (Document.lead_user_id, filters.lead_user)):
-        if wanted is not None:
-            statement = statement.where(column.is_(None) if wanted == UNSET else column == wanted)
+    if filters.lead_department is not None:
+        wanted = filters.lead_department
+        statement = statement.where(Document.lead_department_id.is_(None) if wanted == UNSET
+                                    else Document.lead_department_id == wanted)
+    if filters.lead_user is not None:  # the named lead, else who recorded the handling: as the reports count
+        statement = statement.where(Document.id.in_(documents_of_person(
+            None if filters.lead_user == UNSET else filters.lead_user)))
     if filters.outcome:
         statement = statement.where(Document.id.in_(documents_with_outcome(filters.outcome, vietnam_today())))
     if filters.sort:

@@ -13,7 +13,15 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import String, cast, delete, func, insert, select, union
 
-from app.documents.models import ASSIGNED, COMPLETED, RECALL_AGREED, REFUSED, Document, StatusChange
+from app.documents.models import (
+    ASSIGNED,
+    COMPLETED,
+    RECALL_AGREED,
+    REFUSED,
+    Document,
+    DocumentNote,
+    StatusChange,
+)
 from app.documents.outgoing.models import OutgoingDraft, OutgoingRecipient
 from app.extensions import db
 from app.sqltypes import utcnow
@@ -28,6 +36,7 @@ OVERLAP = timedelta(minutes=10)
 CHUNK = 5000
 # Not counted: a copy refused at reception, or one its sender recalled with the clerk's agreement.
 NOT_COUNTED = (REFUSED, RECALL_AGREED)
+HANDLING_NOTES = ("progress", "result")
 
 
 def calendar_key(calendar: WorkCalendar) -> str:
@@ -69,6 +78,8 @@ def _changed_since(since: datetime):
         select(Document.id).where(Document.received_at >= since),
         select(StatusChange.document_id).where(StatusChange.at >= since),
         select(OutgoingDraft.document_id).where(OutgoingDraft.released_at >= since),
+        # A granted extension moves the deadline with no status step, only a note.
+        select(DocumentNote.document_id).where(DocumentNote.at >= since),
     )
 
 
@@ -84,6 +95,11 @@ def _replace_facts(document_ids: list[int], calendar: WorkCalendar) -> None:
         select(StatusChange.document_id, func.min(StatusChange.at))
         .where(StatusChange.document_id.in_(document_ids), StatusChange.code == ASSIGNED)
         .group_by(StatusChange.document_id)).all())
+    # The person of an incoming document: the one the leader named, else the specialist who recorded its handling.
+    handlers = dict(connection.execute(
+        select(DocumentNote.document_id, DocumentNote.author_id)
+        .where(DocumentNote.document_id.in_(document_ids), DocumentNote.kind.in_(HANDLING_NOTES),
+               DocumentNote.author_id.is_not(None)).order_by(DocumentNote.id)).all())
     drafts = {row.document_id: row for row in connection.execute(
         select(OutgoingDraft.document_id, OutgoingDraft.released_at, OutgoingDraft.signed_at,
                OutgoingDraft.department_id, OutgoingDraft.drafter_id)
@@ -96,7 +112,7 @@ def _replace_facts(document_ids: list[int], calendar: WorkCalendar) -> None:
         if document.direction == "outgoing":
             fact = _outgoing_fact(document, drafts.get(document.id), document.id in to_axis)
         else:
-            fact = _incoming_fact(document, assigned.get(document.id), calendar)
+            fact = _incoming_fact(document, assigned.get(document.id), handlers.get(document.id), calendar)
         if fact is not None:
             rows.append(fact)
     if rows:
@@ -125,7 +141,7 @@ def _common(document) -> dict:
             "secret": document.secrecy > 0, "status_code": document.status_code, "due_date": document.due_date}
 
 
-def _incoming_fact(document, assigned_at, calendar: WorkCalendar) -> dict | None:
+def _incoming_fact(document, assigned_at, handler_id, calendar: WorkCalendar) -> dict | None:
     if document.status_code in NOT_COUNTED:
         return None
     arrival = _day(document.received_at)
@@ -136,7 +152,7 @@ def _incoming_fact(document, assigned_at, calendar: WorkCalendar) -> dict | None
 
     return {**_common(document), "day": arrival, "signed": document.signed,
             "axis": document.origin == "edxml", "department_id": document.lead_department_id,
-            "user_id": document.lead_user_id, "completed_day": completed,
+            "user_id": document.lead_user_id or handler_id, "completed_day": completed,
             "registration_days": days_until(document.registered_at), "assignment_days": days_until(assigned_at),
             "completion_days": days_until(document.completed_at) if completed else None}
 

@@ -30,3 +30,9 @@ def documents_with_outcome(outcome: str, today: date):
     """Ids of the incoming documents in that state, as a subquery for the list."""
     return select(DocumentFact.document_id).where(DocumentFact.direction == "incoming",
                                                   outcome_condition(outcome, today))
+
+
+def documents_of_person(user_id: int | None):
+    """Ids of the incoming documents the reports count for a person (None: for nobody yet)."""
+    person = DocumentFact.user_id.is_(None) if user_id is None else DocumentFact.user_id == user_id
+    return select(DocumentFact.document_id).where(DocumentFact.direction == "incoming", person)

@@ -3,7 +3,7 @@ import math
 from collections import Counter
 from datetime import date, timedelta
 
-from app.documents.models import Document
+from app.documents.models import Document, DocumentNote
 from app.reports.facts import refresh_document_facts
 from app.reports.performance import build_performance, timing_from_histogram
 from app.reports.periods import Period
@@ -14,6 +14,7 @@ from app.workflow.scripting_runtime import work_calendar
 from .conftest import (
     PERIOD_END,
     PERIOD_START,
+    YEAR,
     counted_incoming,
     released_outgoing,
     vn_day,
@@ -123,3 +124,25 @@ def test_percentile_is_the_nearest_rank():
     assert timing_from_histogram({0: 9, 5: 1}).p90 == 0
     assert timing_from_histogram({0: 8, 5: 2}).p90 == 5
     assert timing_from_histogram({}).count == 0
+
+
+def test_a_handler_without_a_named_lead_is_the_person_and_an_extension_is_read(app, db, province):
+    refresh_document_facts()
+    agency = province.agencies[0]
+    document = next(d for d in counted_incoming(province, {agency.id})
+                    if d.lead_user_id is None and d.status_code in ("04", "05"))
+    handler = province.people[agency.id][1]
+
+    def person_counts():
+        rows = build_performance(QUARTER, (agency.id,), "person").rows
+        return {row.key: row.counts for row in rows}
+
+    before = person_counts()
+    document.due_date = date(YEAR + 5, 1, 1)  # what a granted extension does, with only a note to show for it
+    db.session.add(DocumentNote(document_id=document.id, kind="progress", author_id=handler.id, text="Đang xử lý"))
+    db.session.flush()
+    refresh_document_facts()
+    after = person_counts()
+    assert after[handler.id]["counted"] == before.get(handler.id, {}).get("counted", 0) + 1
+    assert after[None]["counted"] == before[None]["counted"] - 1
+    assert sum(row["overdue"] for row in after.values()) == sum(row["overdue"] for row in before.values()) - 1
