@@ -1,6 +1,6 @@
 """Báo cáo at a province-year: statistics and handling-performance pages, and the year's exports.
 
-Usage: .venv/bin/python bench/reports.py [DATABASE_URL ...] [--documents N] [--runs R]
+Usage: .venv/bin/python bench/reports.py [DATABASE_URL ...] [--documents N] [--runs R] [--reuse]
 Without URLs: a temporary SQLite file. A PostgreSQL URL's public schema is DROPPED first: point it
 at a database of its own (createdb -h 127.0.0.1 -U postgres bench_reports), never at one a test run uses.
 
@@ -24,13 +24,16 @@ import random
 import re
 import tempfile
 import time
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from datetime import time as day_time
 
+from flask import g
 from fresh_database import database_urls, fresh_app
 from incoming_documents import random_document
 from sqlalchemy import func, insert, select, text
 
+from app import create_app
 from app.auth.passwords import hash_password
 from app.directory.models import Agency, Department, User, UserRole
 from app.documents.models import Document, StatusChange
@@ -215,8 +218,26 @@ def change_some(app, how_many: int, rng) -> None:
         db.session.commit()
 
 
-def signed_in(app, username: str):
-    client = app.test_client()
+class Client:
+    """A browser session. The bench runs inside one app context, whose `g` would carry the previous
+    request's signed-in user into the next: each request starts with an empty `g`, as in a server."""
+
+    def __init__(self, app):
+        self.client = app.test_client()
+
+    def get(self, *args, **kwargs):
+        for name in list(g):
+            g.pop(name)
+        return self.client.get(*args, **kwargs)
+
+    def post(self, *args, **kwargs):
+        for name in list(g):
+            g.pop(name)
+        return self.client.post(*args, **kwargs)
+
+
+def signed_in(app, username: str) -> Client:
+    client = Client(app)
     page = client.get("/dang-nhap").get_data(as_text=True)
     token = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page) or re.search(
         r'value="([^"]+)"[^>]*name="csrf_token"', page)
@@ -260,18 +281,42 @@ def measure_pages(app, world, year: int, runs: int) -> list[tuple]:
     return results, exports
 
 
+def world_from_database() -> dict:
+    """The province a previous run filled (--reuse)."""
+    agencies = db.session.scalars(select(Agency.id).where(Agency.name.like("% đo báo cáo"))).all()
+    weights = dict(db.session.execute(select(Document.agency_id, func.count()).group_by(Document.agency_id)).all())
+    units: dict = {}
+    for department_id, agency_id in db.session.execute(select(Department.id, Department.agency_id)):
+        units.setdefault(agency_id, []).append(department_id)
+    leaders = dict(db.session.execute(select(User.agency_id, User.username).join(UserRole).where(
+        UserRole.role == "leader")).all())
+    return {"agencies": agencies, "weights": weights, "units": units, "leaders": leaders, "auditor": "bc.kiemtoan"}
+
+
+@contextmanager
+def reused_app(url: str, **config):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", **config})
+    with app.app_context():
+        yield app
+
+
 def bench(url: str, args) -> None:
     rng = random.Random(20261206)
     work = tempfile.mkdtemp(prefix="bench-reports-")
     year = vietnam_today().year - 1
-    with fresh_app(url, FILES_DIR=f"{work}/files", PKI_DIR=f"{work}/pki", BACKGROUND_JOBS=False) as app:
+    opened = reused_app if args.reuse else fresh_app
+    with opened(url, FILES_DIR=f"{work}/files", PKI_DIR=f"{work}/pki", BACKGROUND_JOBS=False) as app:
         backend = db.engine.dialect.name
         started = time.perf_counter()
-        world = fill_directory(rng)
-        counts = fill_documents(world, args.documents, year, rng)
-        analyze()
-        print(f"\n{backend}: filled {args.documents:,} documents of {year} in {time.perf_counter() - started:.0f} s: "
-              + ", ".join(f"{k} {v:,}" for k, v in counts.items()) + f"; {len(world['agencies'])} agencies", flush=True)
+        if args.reuse:
+            world = world_from_database()
+        else:
+            world = fill_directory(rng)
+            counts = fill_documents(world, args.documents, year, rng)
+            analyze()
+            print(f"\n{backend}: filled {args.documents:,} documents of {year} in {time.perf_counter() - started:.0f} s: "
+                  + ", ".join(f"{k} {v:,}" for k, v in counts.items()) + f"; {len(world['agencies'])} agencies",
+                  flush=True)
         db.session.remove()
         read, seconds = timed_refresh(app, full=True)
         facts = db.session.scalar(select(func.count()).select_from(DocumentFact))
@@ -302,6 +347,8 @@ def main(argv=None) -> None:
     parser.add_argument("urls", nargs="*", metavar="DATABASE_URL")
     parser.add_argument("--documents", type=int, default=271_000, help="documents of the year (all agencies)")
     parser.add_argument("--runs", type=int, default=40, help="runs per page")
+    parser.add_argument("--reuse", action="store_true",
+                        help="measure the database a previous run filled (no drop, no fill); facts rebuilt")
     args = parser.parse_args(argv)
     for url in database_urls(args.urls):
         bench(url, args)
