@@ -46,6 +46,15 @@ def upgrade():
     with op.batch_alter_table("document_fact") as batch_op:
         batch_op.create_index("ix_document_fact_day", ["day", "agency_id"])
         batch_op.create_index("ix_document_fact_agency_day", ["agency_id", "day"])
+    # What the refresh job reads since its last run: an index each, so a run does not scan years of rows.
+    with op.batch_alter_table("document") as batch_op:
+        batch_op.create_index("ix_document_received_at", ["received_at"])
+    with op.batch_alter_table("status_change") as batch_op:
+        batch_op.create_index(batch_op.f("ix_status_change_at"), ["at"])
+    with op.batch_alter_table("document_note") as batch_op:
+        batch_op.create_index(batch_op.f("ix_document_note_at"), ["at"])
+    with op.batch_alter_table("outgoing_draft") as batch_op:
+        batch_op.create_index(batch_op.f("ix_outgoing_draft_released_at"), ["released_at"])
     op.create_table(
         "fact_refresh",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -57,4 +66,8 @@ def upgrade():
 
 def downgrade():
     op.drop_table("fact_refresh")
+    for table, index in (("outgoing_draft", "ix_outgoing_draft_released_at"), ("document_note", "ix_document_note_at"),
+                         ("status_change", "ix_status_change_at"), ("document", "ix_document_received_at")):
+        with op.batch_alter_table(table) as batch_op:
+            batch_op.drop_index(index)
     op.drop_table("document_fact")
