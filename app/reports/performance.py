@@ -73,16 +73,30 @@ def build_performance(period: Period, agency_ids: tuple[int, ...] | None, group:
             statement = statement.where(DocumentFact.department_id == department_id)
         return statement
 
-    counts = {row[0]: dict(zip(OUTCOME_COLUMNS, row[1:])) for row in db.session.execute(scoped(select(
-        key, *[func.count().filter(outcome_condition(name, today)) for name in OUTCOME_COLUMNS])).group_by(key))}
+    # Two passes over the period's facts, not one per number: the outcomes with the completion times,
+    # then the registration and assignment times together.
+    counts: dict = {}
     histograms: dict = {}
-    for timing in TIMINGS:
-        column = getattr(DocumentFact, f"{timing}_days")
-        for group_key, days, n in db.session.execute(scoped(select(key, column, func.count()))
-                                                     .where(column.is_not(None)).group_by(key, column)):
-            histograms.setdefault((timing, group_key), {})[days] = n
-            histograms.setdefault((timing, "total"), {}).setdefault(days, 0)
-            histograms[(timing, "total")][days] += n
+
+    def add(timing, group_key, days, n):
+        if days is not None:
+            for k in (group_key, "total"):
+                histogram = histograms.setdefault((timing, k), {})
+                histogram[days] = histogram.get(days, 0) + n
+
+    f = DocumentFact
+    for group_key, days, *numbers in db.session.execute(scoped(select(
+            key, f.completion_days, *[func.count().filter(outcome_condition(name, today)) for name in OUTCOME_COLUMNS]))
+            .group_by(key, f.completion_days)):
+        row = counts.setdefault(group_key, dict.fromkeys(OUTCOME_COLUMNS, 0))
+        for name, n in zip(OUTCOME_COLUMNS, numbers):
+            row[name] += n
+        add("completion", group_key, days, numbers[0])
+    for group_key, registration, assignment, n in db.session.execute(scoped(select(
+            key, f.registration_days, f.assignment_days, func.count())).group_by(
+            key, f.registration_days, f.assignment_days)):
+        add("registration", group_key, registration, n)
+        add("assignment", group_key, assignment, n)
     rows = [PerformanceRow(k, name, counts.get(k, dict.fromkeys(OUTCOME_COLUMNS, 0)),
                            {t: timing_from_histogram(histograms.get((t, k), {})) for t in TIMINGS})
             for k, name in _names(group, counts, agency_ids, department_id)]

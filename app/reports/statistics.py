@@ -74,9 +74,26 @@ def _counts():
 
 
 def build_statistics(period: Period, agency_ids: tuple[int, ...] | None) -> Statistics:
-    """The counts per agency in `agency_ids` (None: every agency) for the days of `period`."""
-    per_agency = {row[0]: row[1:] for row in db.session.execute(
-        _in_scope(select(DocumentFact.agency_id, *_counts()), period, agency_ids).group_by(DocumentFact.agency_id))}
+    """The counts per agency in `agency_ids` (None: every agency) for the days of `period`.
+
+    One pass over the facts, grouped by agency, type and urgency, summed here three ways: a province-year
+    is read once instead of once per table.
+    """
+    f = DocumentFact
+    per_agency: dict[int, list[int]] = {}
+    by_type = {code: Breakdown(code, name) for code, (name, _abbreviation) in DOCUMENT_TYPES.items()}
+    by_urgency = {level: Breakdown(str(level), str(label)) for level, label in URGENCY_LABELS.items()}
+    for agency_id, doc_type, urgency, *counts in db.session.execute(_in_scope(
+            select(f.agency_id, f.doc_type, f.urgency, *_counts()), period, agency_ids)
+            .group_by(f.agency_id, f.doc_type, f.urgency)):
+        totals = per_agency.setdefault(agency_id, [0] * len(COUNT_NAMES))
+        for i, n in enumerate(counts):
+            totals[i] += n
+        incoming, outgoing = counts[COUNT_NAMES.index("incoming")], counts[COUNT_NAMES.index("outgoing")]
+        for row in (by_type.setdefault(doc_type, Breakdown(doc_type, doc_type)),
+                    by_urgency.setdefault(urgency, Breakdown(str(urgency), str(urgency)))):
+            row.incoming += incoming
+            row.outgoing += outgoing
     agencies_query = select(Agency.id, Agency.name).order_by(Agency.name)
     if agency_ids is not None:
         agencies_query = agencies_query.where(Agency.id.in_(agency_ids))
@@ -88,20 +105,5 @@ def build_statistics(period: Period, agency_ids: tuple[int, ...] | None) -> Stat
         counts = AgencyCounts(agency_id, name, *per_agency.get(agency_id, [0] * len(COUNT_NAMES)))
         total.add(counts)
         rows.append(counts)
-    return Statistics(period, rows, total, *_breakdowns(period, agency_ids))
-
-
-def _breakdowns(period: Period, agency_ids) -> tuple[list[Breakdown], list[Breakdown]]:
-    f = DocumentFact
-    counted = [func.count().filter(f.direction == "incoming"), func.count().filter(f.direction == "outgoing")]
-    by_type = {code: Breakdown(code, name) for code, (name, _abbreviation) in DOCUMENT_TYPES.items()}
-    for code, incoming, outgoing in db.session.execute(
-            _in_scope(select(f.doc_type, *counted), period, agency_ids).group_by(f.doc_type)):
-        row = by_type.setdefault(code, Breakdown(code, code))
-        row.incoming, row.outgoing = incoming, outgoing
-    by_urgency = {level: Breakdown(str(level), str(label)) for level, label in URGENCY_LABELS.items()}
-    for level, incoming, outgoing in db.session.execute(
-            _in_scope(select(f.urgency, *counted), period, agency_ids).group_by(f.urgency)):
-        row = by_urgency.setdefault(level, Breakdown(str(level), str(level)))
-        row.incoming, row.outgoing = incoming, outgoing
-    return ([row for row in by_type.values() if row.incoming or row.outgoing], list(by_urgency.values()))
+    return Statistics(period, rows, total, [row for row in by_type.values() if row.incoming or row.outgoing],
+                      list(by_urgency.values()))
