@@ -1,5 +1,5 @@
-"""How a counted incoming document stands: the one rule behind the performance numbers and the list
-each number links to (the incoming list's `outcome` filter)."""
+"""How a counted incoming document stands and what it is: the one rule behind the report numbers and the
+list each number links to (the incoming list's `outcome` filter)."""
 from datetime import date
 
 from sqlalchemy import and_, literal, select
@@ -9,7 +9,8 @@ from app.documents.models import ACCEPTED, ASSIGNED, IN_PROGRESS, RECEIVED
 from .models import DocumentFact
 
 OPEN = (RECEIVED, ACCEPTED, ASSIGNED, IN_PROGRESS)
-OUTCOMES = ("counted", "completed", "on_time", "late", "open", "overdue")
+OUTCOMES = ("counted", "completed", "on_time", "late", "open", "overdue",
+            "electronic", "paper", "axis", "signed", "unsigned", "secret")
 
 
 def outcome_condition(outcome: str, today: date):
@@ -23,6 +24,13 @@ def outcome_condition(outcome: str, today: date):
         "late": and_(done_with_deadline, f.completed_day > f.due_date),
         "open": f.status_code.in_(OPEN),
         "overdue": and_(f.status_code.in_(OPEN), f.due_date < today),
+        # The statistics' columns of incoming documents.
+        "electronic": f.origin != "paper",
+        "paper": f.origin == "paper",
+        "axis": f.axis,
+        "signed": f.signed,
+        "unsigned": ~f.signed,
+        "secret": f.secret,
     }[outcome]
 
 

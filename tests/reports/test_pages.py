@@ -88,6 +88,11 @@ def test_the_list_behind_a_number_has_that_many_documents(app, db, facts, login,
     assert {outcome for _url, outcome, _n in links} >= {"counted", "completed", "open"}
     for url, _outcome, number in links:
         assert _total_on_list(client, url.replace("&amp;", "&")) == int(number.replace(".", "")), url
+    page = client.get("/bao-cao/thong-ke", query_string=QUARTER).get_data(as_text=True)
+    links = re.findall(r'href="(/van-ban-den\?[^"]*outcome=(\w+)[^"]*)">([\d.]+)</a>', page)
+    assert {outcome for _url, outcome, _n in links} >= {"counted", "electronic", "paper", "axis", "signed", "secret"}
+    for url, _outcome, number in links:
+        assert _total_on_list(client, url.replace("&amp;", "&")) == int(number.replace(".", "")), url
 
 
 def test_province_wide_auditor_and_admin_see_every_agency(app, db, facts, make, client):
