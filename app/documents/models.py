@@ -109,6 +109,7 @@ class Document(AgencyScoped, db.Model):
         CheckConstraint("urgency BETWEEN 0 AND 3", name="urgency_known"),
         CheckConstraint("secrecy BETWEEN 0 AND 3", name="secrecy_known"),
         Index("ix_document_agency_received", "agency_id", "direction", "received_at"),
+        Index("ix_document_received_at", "received_at"),  # new arrivals since the reports' last run
         Index("ix_document_duplicate_key", "agency_id", "issuer_code", "number", "document_date"),
         # Search (app/documents/search.py): trigram index for LIKE '%word%', PostgreSQL only.
         Index("ix_document_search_trgm", "search_text", postgresql_using="gin",
@@ -154,7 +155,8 @@ class StatusChange(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("document.id"), index=True)
     code: Mapped[str] = mapped_column(String(2))
-    at = mapped_column(UtcDateTime, default=utcnow, nullable=False)
+    # Indexed: the reports' job reads the steps taken since its last run (app.reports.facts).
+    at = mapped_column(UtcDateTime, default=utcnow, nullable=False, index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     note: Mapped[str] = mapped_column(Text, default="")
     # External senders get a status package: kept here until the exchange sends it.
@@ -174,7 +176,8 @@ class DocumentNote(db.Model):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
     text: Mapped[str] = mapped_column(Text)
-    at = mapped_column(UtcDateTime, default=utcnow, nullable=False)
+    # Indexed: the reports' job reads the steps taken since its last run (app.reports.facts).
+    at = mapped_column(UtcDateTime, default=utcnow, nullable=False, index=True)
 
     author = relationship("User")
     department = relationship("Department")

@@ -13,12 +13,18 @@ from datetime import date, timedelta
 from sqlalchemy import case, literal_column
 
 from app.extensions import db
+from app.reports.outcomes import (  # one rule for the report numbers and this list
+    OUTCOMES,
+    documents_of_person,
+    documents_with_outcome,
+)
 from app.vietnam_time import parse_day_or_none, start_of_day, vietnam_today
 
 from .access import visible_documents
 from .folding import fold
 from .models import ACCEPTED, ASSIGNED, COMPLETED, IN_PROGRESS, RECALL_AGREED, RECEIVED, REFUSED, Document
 
+UNSET = "none"
 OPEN_STATUSES = (RECEIVED, ACCEPTED, ASSIGNED, IN_PROGRESS)
 SORTS = {
     "arrival": (Document.received_at,),
@@ -49,6 +55,11 @@ class IncomingFilters:
     overdue: bool = False
     sort: str = ""
     descending: bool = True
+    # From a report's number (app.reports): whose documents, and how they stand ("none": not yet given).
+    agency: int | None = None
+    lead_department: int | str | None = None
+    lead_user: int | str | None = None
+    outcome: str = ""
 
     @classmethod
     def from_args(cls, args) -> "IncomingFilters":
@@ -60,13 +71,19 @@ class IncomingFilters:
                        *OPEN_STATUSES, COMPLETED, REFUSED) else "",
                    urgency=int(urgency) if urgency in ("0", "1", "2", "3") else None,
                    overdue=args.get("overdue") == "1", sort=sort if sort in SORTS else "",
-                   descending=args.get("dir", "desc") != "asc")
+                   descending=args.get("dir", "desc") != "asc", agency=_id_or_none(args.get("agency")),
+                   lead_department=_id_or_none(args.get("lead_department"), unset_allowed=True),
+                   lead_user=_id_or_none(args.get("lead_user"), unset_allowed=True),
+                   outcome=args.get("outcome", "") if args.get("outcome") in OUTCOMES else "")
 
     def as_args(self) -> dict:
         args = {"q": self.q, "from": self.date_from.isoformat() if self.date_from else "",
                 "to": self.date_to.isoformat() if self.date_to else "", "status": self.status,
                 "urgency": "" if self.urgency is None else str(self.urgency), "overdue": "1" if self.overdue else "",
-                "sort": self.sort, "dir": ("desc" if self.descending else "asc") if self.sort else ""}
+                "sort": self.sort, "dir": ("desc" if self.descending else "asc") if self.sort else "",
+                "agency": "" if self.agency is None else str(self.agency), "outcome": self.outcome,
+                "lead_department": "" if self.lead_department is None else str(self.lead_department),
+                "lead_user": "" if self.lead_user is None else str(self.lead_user)}
         return {k: v for k, v in args.items() if v}
 
 
@@ -89,10 +106,27 @@ def incoming_query(actor, filters: IncomingFilters):
         statement = statement.where(Document.urgency == filters.urgency)
     if filters.overdue:
         statement = statement.where(overdue_condition())
+    if filters.agency is not None:
+        statement = statement.where(Document.agency_id == filters.agency)
+    if filters.lead_department is not None:
+        wanted = filters.lead_department
+        statement = statement.where(Document.lead_department_id.is_(None) if wanted == UNSET
+                                    else Document.lead_department_id == wanted)
+    if filters.lead_user is not None:  # the named lead, else who recorded the handling: as the reports count
+        statement = statement.where(Document.id.in_(documents_of_person(
+            None if filters.lead_user == UNSET else filters.lead_user)))
+    if filters.outcome:
+        statement = statement.where(Document.id.in_(documents_with_outcome(filters.outcome, vietnam_today())))
     if filters.sort:
         columns = SORTS[filters.sort]
         return statement.order_by(*[c.desc() if filters.descending else c.asc() for c in columns], Document.id.desc())
     return statement.order_by(URGENT_OPEN.desc(), Document.received_at.desc(), Document.id.desc())
+
+
+def _id_or_none(text, *, unset_allowed: bool = False) -> int | str | None:
+    if unset_allowed and text == UNSET:
+        return UNSET
+    return int(text) if text and text.isdigit() and len(text) < 10 else None
 
 
 def overdue_condition():

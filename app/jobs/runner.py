@@ -23,6 +23,7 @@ from app.exchange.jobs import (
 )
 from app.exchange.jobs import JOB_NAMES as EXCHANGE_JOBS
 from app.extensions import db
+from app.reports.facts import refresh_document_facts
 
 from .timers import fire_due_timers
 
@@ -43,6 +44,7 @@ JOBS: dict[str, Callable] = {
     "send_outbox_messages": send_outbox_messages,
     "poll_exchange_inbox": poll_exchange_inbox,
     "sync_exchange_agencies": sync_exchange_agencies,
+    "refresh_document_facts": refresh_document_facts,
 }
 
 # Seconds between runs of the periodic jobs (Celery beat uses the same table), before configuration.
@@ -52,6 +54,8 @@ SCHEDULE: dict[str, float] = {
     "send_outbox_messages": 30.0,
     "poll_exchange_inbox": 60.0,
     "sync_exchange_agencies": 86400.0,
+    # The reports' numbers are at most this old (app.reports.facts).
+    "refresh_document_facts": 60.0,
 }
 
 

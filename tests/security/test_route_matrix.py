@@ -26,6 +26,8 @@ KEEPERS = frozenset({"clerk", "leader", "unit_head"})  # the incoming dashboard
 REGISTER_READERS = KEEPERS | {"auditor"}  # the registers: their keepers, and auditors in their scope
 REASSIGNERS = frozenset({"leader", "unit_head"})
 NOBODY = frozenset()
+# Báo cáo, thống kê: leaders and clerks for their agency, auditors and administrators for the province.
+REPORTERS = frozenset({"clerk", "leader", "auditor", "admin"})
 
 # A document route: the agency's readers see the ordinary document; the secret one only its registering
 # clerk; another agency's only the province-wide auditor. Designers and administrators never.
@@ -84,6 +86,8 @@ EXPECTED = {
     "GET leader.dashboard": {"": KEEPERS},
     "GET registers.incoming_register": {"": REGISTER_READERS},
     "GET registers.outgoing_register": {"": REGISTER_READERS},
+    "GET reports.statistics": {"": REPORTERS},
+    "GET reports.performance": {"": REPORTERS},
     # Outgoing documents
     "GET outgoing.released_list": {"": READERS},
     "GET outgoing.drafts_list": {"": READERS},
@@ -169,6 +173,8 @@ EXPECTED = {
     "GET api.preview_outgoing": OUTGOING,
     "POST api.recall_outgoing": {"outgoing": WORKERS},
     "POST api.update_outgoing": {"outgoing": WORKERS},
+    "GET api.report_statistics": {"": REPORTERS},
+    "GET api.report_performance": {"": REPORTERS},
 }
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 

@@ -39,7 +39,7 @@ class OutgoingDraft(db.Model):
     stage: Mapped[str] = mapped_column(String(16), default="drafting")
     signed_at = mapped_column(UtcDateTime)
     issued_at = mapped_column(UtcDateTime)
-    released_at = mapped_column(UtcDateTime)
+    released_at = mapped_column(UtcDateTime, index=True)  # releases since the reports' last run
 
     document = relationship("Document", foreign_keys=[document_id])
     signer = relationship("User", foreign_keys=[signer_id])
