@@ -58,6 +58,17 @@ def timing_from_histogram(histogram: dict[int, int]) -> Timing:
     return Timing(count, round(sum(v * n for v, n in histogram.items()) / count, 1), p90)
 
 
+def incoming_in_scope(statement, period: Period, agency_ids: tuple[int, ...] | None, department_id: int | None):
+    """The incoming documents the handling report counts: arrived in `period`, in scope."""
+    statement = statement.where(DocumentFact.direction == "incoming", DocumentFact.day >= period.start,
+                                DocumentFact.day <= period.end)
+    if agency_ids is not None:
+        statement = statement.where(DocumentFact.agency_id.in_(agency_ids))
+    if department_id is not None:
+        statement = statement.where(DocumentFact.department_id == department_id)
+    return statement
+
+
 def build_performance(period: Period, agency_ids: tuple[int, ...] | None, group: str,
                       department_id: int | None = None) -> Performance:
     """The numbers of the incoming documents that arrived in `period`, one row per `group` key."""
@@ -65,13 +76,7 @@ def build_performance(period: Period, agency_ids: tuple[int, ...] | None, group:
     today = vietnam_today()
 
     def scoped(statement):
-        statement = statement.where(DocumentFact.direction == "incoming", DocumentFact.day >= period.start,
-                                    DocumentFact.day <= period.end)
-        if agency_ids is not None:
-            statement = statement.where(DocumentFact.agency_id.in_(agency_ids))
-        if department_id is not None:
-            statement = statement.where(DocumentFact.department_id == department_id)
-        return statement
+        return incoming_in_scope(statement, period, agency_ids, department_id)
 
     # Two passes over the period's facts, not one per number: the outcomes with the completion times,
     # then the registration and assignment times together.

@@ -54,7 +54,7 @@ class Statistics:
     by_urgency: list[Breakdown] = field(default_factory=list)
 
 
-def _in_scope(statement, period: Period, agency_ids):
+def in_scope(statement, period: Period, agency_ids):
     statement = statement.where(DocumentFact.day >= period.start, DocumentFact.day <= period.end)
     if agency_ids is not None:
         statement = statement.where(DocumentFact.agency_id.in_(agency_ids))
@@ -83,7 +83,7 @@ def build_statistics(period: Period, agency_ids: tuple[int, ...] | None) -> Stat
     per_agency: dict[int, list[int]] = {}
     by_type = {code: Breakdown(code, name) for code, (name, _abbreviation) in DOCUMENT_TYPES.items()}
     by_urgency = {level: Breakdown(str(level), str(label)) for level, label in URGENCY_LABELS.items()}
-    for agency_id, doc_type, urgency, *counts in db.session.execute(_in_scope(
+    for agency_id, doc_type, urgency, *counts in db.session.execute(in_scope(
             select(f.agency_id, f.doc_type, f.urgency, *_counts()), period, agency_ids)
             .group_by(f.agency_id, f.doc_type, f.urgency)):
         totals = per_agency.setdefault(agency_id, [0] * len(COUNT_NAMES))

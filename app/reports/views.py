@@ -9,6 +9,7 @@ from app.extensions import db
 from app.web.refusals import BadInput
 
 from .access import REPORT_ROLES, AgencyNotVisible, reads_reports
+from .charts import backlog_age, monthly_trend, on_time_share
 from .exports import (
     FORMATS,
     download,
@@ -58,7 +59,8 @@ def statistics():
                         agency_name=_heading(actor, asked))
     return render_template("reports/statistics.html", report=report, asked=asked, error=error, kinds=KINDS,
                            heading=_heading(actor, asked), links=reads_documents(actor), output_arg=OUTPUT_ARG,
-                           columns=statistics_columns(), refreshed_at=facts_refreshed_at())
+                           columns=statistics_columns(), refreshed_at=facts_refreshed_at(),
+                           charts=[monthly_trend(asked.period, asked.agency_ids)])
 
 
 @bp.route("/bao-cao/hieu-qua-xu-ly")
@@ -74,7 +76,9 @@ def performance():
                         agency_name=_heading(actor, asked))
     return render_template("reports/performance.html", report=report, asked=asked, error=error, kinds=KINDS,
                            heading=_heading(actor, asked), links=reads_documents(actor), output_arg=OUTPUT_ARG,
-                           timing_labels=timing_labels(), refreshed_at=facts_refreshed_at())
+                           timing_labels=timing_labels(), refreshed_at=facts_refreshed_at(),
+                           charts=[on_time_share(report),
+                                   backlog_age(asked.period, asked.agency_ids, asked.department_id)])
 
 
 @bp.app_context_processor

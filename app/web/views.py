@@ -42,6 +42,8 @@ VENDOR_ASSETS = {
     # Searchable pickers (static/pickers.js); the complete build carries the remove_button plugin.
     "tom-select.js": "tom-select/dist/js/tom-select.complete.min.js",
     "tom-select.css": "tom-select/dist/css/tom-select.bootstrap5.min.css",
+    # The report pages' charts (static/report_charts.js); the UMD build carries its colour helper.
+    "chart.umd.min.js": "chart.js/dist/chart.umd.min.js",
 }
 
 
