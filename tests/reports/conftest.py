@@ -38,6 +38,11 @@ def _days_between(calendar: WorkCalendar, a: date, b: date) -> int:
 
 @pytest.fixture
 def province(make, db):
+    return build_province(make, db)
+
+
+def build_province(make, db) -> Province:
+    """Two agencies and 120 documents around the second quarter of YEAR, flushed, not committed."""
     rng = random.Random(16)
     agencies = [make.agency(name="Sở Nội vụ thử báo cáo", short_name="SNVBC"),
                 make.agency(name="Sở Tài chính thử báo cáo", short_name="STCBC")]
