@@ -39,6 +39,8 @@ class DocumentFact(db.Model):
     __table_args__ = (
         Index("ix_document_fact_day", "day", "agency_id"),
         Index("ix_document_fact_agency_day", "agency_id", "day"),
+        # The backlog chart (app.reports.charts) counts the few documents still open, not a year of rows.
+        Index("ix_document_fact_status_day", "status_code", "day"),
     )
 
 
