@@ -14,6 +14,13 @@ def start_of_day(day: date) -> datetime:
     return datetime.combine(day, time(0), VIETNAM).astimezone(timezone.utc)
 
 
+def last_day_of_working_week(today: date) -> date:
+    """Sunday of this week; on a weekend, of the coming one — "due this week" on a Sunday means the days
+    people will work next, not the day that is ending."""
+    sunday = today + timedelta(days=6 - today.weekday())
+    return sunday + timedelta(days=7) if today.weekday() >= 5 else sunday
+
+
 _VN_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 # Days outside these years are typing slips; refusing them also keeps "the day after" and the UTC
 # conversion of a period's end away from date.max (31/12/9999 + 1 day overflows).

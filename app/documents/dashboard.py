@@ -1,11 +1,10 @@
 """The leader's view of incoming documents: waiting for assignment, overdue, due this week."""
 from dataclasses import dataclass
-from datetime import timedelta
 
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.vietnam_time import vietnam_today
+from app.vietnam_time import last_day_of_working_week, vietnam_today
 
 from .access import visible_documents
 from .models import ACCEPTED, Document
@@ -24,7 +23,7 @@ class Dashboard:
 
 def leader_dashboard(actor) -> Dashboard:
     today = vietnam_today()
-    week_end = today + timedelta(days=6 - today.weekday())
+    week_end = last_day_of_working_week(today)
     base = visible_documents(actor).where(Document.direction == "incoming")
     # Registered (03) and not yet assigned: waiting for the leader's Phân công.
     waiting = base.where(Document.status_code == ACCEPTED)

@@ -18,7 +18,7 @@ from app.documents.access import visible_documents
 from app.documents.models import ACCEPTED, RECEIVED, Document
 from app.documents.search import overdue_condition
 from app.extensions import db
-from app.vietnam_time import start_of_day, vietnam_today
+from app.vietnam_time import last_day_of_working_week, start_of_day, vietnam_today
 from app.workflow.access import INBOX_ORDERS, my_tasks_query
 from app.workflow.case_secrecy import case_labels
 from app.workflow.models import HumanTask, ProcessInstance
@@ -68,8 +68,8 @@ class Home:
 
 
 def week_end(today) -> datetime:
-    """The end of this week (Sunday night, Vietnam time), in UTC."""
-    return start_of_day(today + timedelta(days=7 - today.weekday()))
+    """The end of the working week's last day (vietnam_time.last_day_of_working_week), in UTC."""
+    return start_of_day(last_day_of_working_week(today) + timedelta(days=1))
 
 
 def home_of(actor, *, now: datetime) -> Home:
