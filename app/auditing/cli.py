@@ -1,13 +1,12 @@
 """`flask audit …` commands."""
 import click
 from flask import current_app
-from flask.cli import AppGroup
 from sqlalchemy import select
 
 from app.audit.anchor_log import anchor_log_path
 from app.audit.anchors import AnchorRefused, anchor_chain, start_anchor_log, verify_anchors
 from app.audit.verification import verify_chain
-from app.cli_failure import fail
+from app.cli_failure import USAGE_EXIT_CODE, VietnameseGroup, fail
 from app.directory.models import Agency
 from app.extensions import db
 from app.vietnam_time import parse_day_or_none, start_of_day
@@ -15,7 +14,7 @@ from app.workflow.models import ProcessInstance
 
 from .replay_checks import check_instance, verdict_text
 
-audit_cli = AppGroup("audit", help="Nhật ký kiểm toán (audit chain).")
+audit_cli = VietnameseGroup("audit", help="Nhật ký kiểm toán (audit chain).")
 
 
 @audit_cli.command("verify")
@@ -87,16 +86,16 @@ def replay_command(instance_ids, agency_code, since, everything):
     if instance_ids:
         statement = statement.where(ProcessInstance.id.in_(instance_ids))
     elif not (agency_code or since or everything):
-        raise click.UsageError("Chọn --instance, --agency, --since hoặc --all.")
+        fail("Chọn --instance, --agency, --since hoặc --all.", exit_code=USAGE_EXIT_CODE)
     if agency_code:
         agency = db.session.scalars(select(Agency).where(Agency.code == agency_code)).first()
         if agency is None:
-            raise click.ClickException(f"Không có cơ quan mã {agency_code}.")
+            fail(f"Không có cơ quan mã {agency_code}.")
         statement = statement.where(ProcessInstance.agency_id == agency.id)
     if since:
         day = parse_day_or_none(since)
         if day is None:
-            raise click.ClickException("Ngày phải có dạng dd/mm/yyyy.")
+            fail("Ngày phải có dạng dd/mm/yyyy.")
         statement = statement.where(ProcessInstance.started_at >= start_of_day(day))
     ids = list(db.session.scalars(statement))
     mismatched = []

@@ -3,6 +3,7 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
+from app.cli_failure import fail
 from app.extensions import db
 
 from .models import Agency
@@ -21,14 +22,14 @@ from .services import DirectoryError, create_agency, create_user
 def create_province_command(code, name, short_name, admin_username, admin_name, password):
     """Start a real installation: the province's People's Committee and its first administrator."""
     if db.session.scalar(select(func.count(Agency.id))):
-        raise click.ClickException("Cơ sở dữ liệu đã có cơ quan; dùng trang Quản trị để thêm.")
+        fail("Cơ sở dữ liệu đã có cơ quan; dùng trang Quản trị để thêm.")
     try:
         province = create_agency(actor=None, code=code.strip().upper(), name=name, short_name=short_name,
                                  kind="province", parent_id=None)
         admin = create_user(actor=None, roles=[ADMIN], password=password, username=admin_username,
                             full_name=admin_name, job_title="Quản trị hệ thống", agency_id=province.id)
     except DirectoryError as refused:
-        raise click.ClickException("; ".join(refused.fields.values())) from None
+        fail("; ".join(refused.fields.values()))
     admin.province_wide = True
     admin.must_change_password = True
     db.session.commit()

@@ -3,9 +3,9 @@ from pathlib import Path
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
 from sqlalchemy import select
 
+from app.cli_failure import VietnameseGroup, fail
 from app.directory.models import Agency
 from app.extensions import db
 
@@ -13,7 +13,7 @@ from .keystore import KeyRefused
 from .uploads import UploadRefused, store_token_key
 from .validation import crls_from_config, trust_roots_from_config
 
-signing_cli = AppGroup("signing", help="Khóa ký số trên máy chủ.")
+signing_cli = VietnameseGroup("signing", help="Khóa ký số trên máy chủ.")
 
 
 def _certificates(path: Path) -> list[bytes]:
@@ -35,7 +35,7 @@ def register_token_key_command(agency_code, token_label, key_label, certificate,
     """Use a key inside the PKCS#11 token (SIGNING_PKCS11_MODULE, SIGNING_PKCS11_PIN) as the agency's seal key."""
     agency = db.session.scalars(select(Agency).where(Agency.code == agency_code)).first()
     if agency is None:
-        raise click.ClickException(f"Không có cơ quan mã {agency_code}.")
+        fail(f"Không có cơ quan mã {agency_code}.")
     [certificate_der] = _certificates(certificate)[:1] or [None]
     config = current_app.config
     try:
@@ -46,7 +46,7 @@ def register_token_key_command(agency_code, token_label, key_label, certificate,
                                  trust_roots=trust_roots_from_config(config), crls=crls_from_config(config))
     except (UploadRefused, KeyRefused) as refused:
         db.session.rollback()
-        raise click.ClickException(refused.message) from None
+        fail(refused.message)
     db.session.commit()
     click.echo(f"Đã dùng khóa {key_label} trên token {token_label} làm con dấu số của {agency.name} "
                f"({row.subject_name}, hiệu lực đến {row.not_after:%d/%m/%Y}).")

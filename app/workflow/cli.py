@@ -3,15 +3,15 @@ from pathlib import Path
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
 
+from app.cli_failure import VietnameseGroup
 from app.extensions import db
 
 from .deployment import sync_processes
 from .export import export_versions
 from .registry import catalogue
 
-processes_cli = AppGroup("processes", help="Quy trình BPMN (triển khai phiên bản).")
+processes_cli = VietnameseGroup("processes", help="Quy trình BPMN (triển khai phiên bản).")
 
 
 @processes_cli.command("sync")
