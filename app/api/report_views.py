@@ -14,7 +14,7 @@ from .auth import roles_required, token_required
 from .blueprint import bp
 from .errors import api_error_response
 from .openapi import documented
-from .schemas import PerformanceOut, PerformanceQuery, ReportQuery, StatisticsOut
+from .report_schemas import PerformanceOut, PerformanceQuery, ReportQuery, StatisticsOut
 
 
 def _period_json(period) -> dict:

@@ -8,9 +8,10 @@ in the audit chain.
 from flask_babel import gettext as _
 
 from app.audit.services import record
+from app.workflow.case_changes import cancel_instance
 from app.workflow.errors import OperatorRefused
 from app.workflow.registry import OperatorContext
-from app.workflow.runtime import cancel_instance, start_instance
+from app.workflow.runtime import start_instance
 
 from .case_subject import SUBJECT_TYPE, NoCaseDocument, case_document
 from .models import RECALL_AGREED, RECALL_ASKED, RECALL_REFUSED, Document

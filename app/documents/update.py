@@ -26,9 +26,10 @@ from app.signing.validation import (
     validate_pdf_signatures,
 )
 from app.sqltypes import utcnow
+from app.workflow.case_changes import change_case_values
 from app.workflow.errors import OperatorRefused
 from app.workflow.registry import OperatorContext
-from app.workflow.runtime import change_case_values, start_instance
+from app.workflow.runtime import start_instance
 
 from .case_subject import SUBJECT_TYPE, NoCaseDocument, case_document
 from .models import RECALL_AGREED, RECALL_REFUSED, Document, DocumentFile, DocumentNote, DocumentUpdate

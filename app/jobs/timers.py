@@ -6,8 +6,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app.extensions import db
 from app.sqltypes import utcnow
+from app.workflow.case_changes import mark_instance_failed
 from app.workflow.errors import TaskConflict, WorkflowError
-from app.workflow.runtime import fire_timers, mark_instance_failed
+from app.workflow.runtime import fire_timers
 from app.workflow.timers import due_instance_ids
 
 log = logging.getLogger(__name__)

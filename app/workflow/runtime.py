@@ -15,7 +15,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import bindparam, exists, select, update
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import joinedload
 
 from app.audit.models import AuditEvent
@@ -28,7 +28,6 @@ from app.directory.delegation import (
 )
 from app.directory.models import User
 from app.extensions import db
-from app.sqltypes import utcnow
 from app.vietnam_time import vietnam_today
 
 from .access import task_access
@@ -44,12 +43,11 @@ from .errors import (
     TaskNotFound,
     WorkflowError,
 )
-from .inbox import due_at
 from .instance_state import NOTHING_INDEXED, load_indexed, saved, version_specs
 from .models import HumanTask, HumanTaskCandidate, ProcessInstance, ProcessVersion
 from .registry import catalogue
 from .scripting_runtime import script_engine_for
-from .timers import FiredTimers, set_case_values
+from .timers import FiredTimers
 
 
 def run_engine(step):
@@ -102,7 +100,7 @@ def start_instance(process_id: str, *, actor: User | None, data: dict | None = N
     with saved(instance, workflow, NOTHING_INDEXED, bump=False):
         record("instance_started", actor=actor, subject=instance, agency_id=instance.agency_id,
                process_id=process_id, version=version.number, content_sha256=version.content_sha256, data=initial)
-        _record_timers_fired(instance, fired)
+        record_timers_fired(instance, fired)
     return instance
 
 
@@ -150,7 +148,7 @@ _LOCK_TASK = _locking(
     .where(HumanTask.task_uuid == bindparam("task_uuid")))
 
 
-def _record_timers_fired(instance: ProcessInstance, fired: list[str]) -> None:
+def record_timers_fired(instance: ProcessInstance, fired: list[str]) -> None:
     # The system fires timers, also when a completion creates one that is already due.
     if fired:
         record("timer_fired", actor=None, subject=instance, agency_id=instance.agency_id,
@@ -171,7 +169,7 @@ def fire_timers(instance_id: int) -> list[str]:
     if not fired:
         return []
     with saved(instance, workflow, indexed):
-        _record_timers_fired(instance, fired)
+        record_timers_fired(instance, fired)
     return list(fired)
 
 
@@ -192,63 +190,7 @@ def deliver_message(instance_id: int, message_name: str, payload, *, actor: User
         record("message_delivered", actor=actor, subject=instance, agency_id=instance.agency_id,
                instance_id=instance.id, message=message_name, payload=payload,
                version_sha256=instance.version.content_sha256)
-        _record_timers_fired(instance, fired)
-
-
-def cancel_instance(instance_id: int, *, actor: User | None, reason: str) -> bool:
-    """Stop a running instance for good (e.g. a document recalled by its sender); its open tasks leave
-    every inbox. Returns False when it had already ended."""
-    instance = lock_instance(instance_id)
-    if instance.status not in ("running", "error"):
-        return False
-    workflow, indexed = load_indexed(instance, actor)
-    _cancel(instance, workflow, indexed, actor=actor, reason=reason)
-    return True
-
-
-def cancel_from_task(locked: "LockedTask", *, actor: User, reason: str) -> None:
-    """Stop the case from one of its ready tasks, locked and checked as for completing it (the person it
-    waits for abandons the case, e.g. an unfinished draft)."""
-    _cancel(locked.instance, locked.workflow, locked.indexed, actor=actor, reason=reason,
-            on_behalf_of=locked.acting_for, task_spec=locked.task.task_spec.name)
-
-
-def _cancel(instance, workflow, indexed, *, actor, reason: str, on_behalf_of=None, **extra) -> None:
-    workflow.cancel()
-    with saved(instance, workflow, indexed, status="cancelled"):
-        record("instance_cancelled", actor=actor, subject=instance, agency_id=instance.agency_id,
-               on_behalf_of=on_behalf_of, instance_id=instance.id, reason=reason,
-               version_sha256=instance.version.content_sha256, **extra)
-
-
-def change_case_values(instance_id: int, values: dict, *, actor: User | None, reason: str) -> list[str]:
-    """Change values a running case's timers are computed from (a new due date decided outside the case);
-    its waiting date timers follow them, and a time already passed fires now. Returns the timers moved."""
-    instance = lock_instance(instance_id)
-    if instance.status != "running":
-        return []
-    workflow, indexed = load_indexed(instance, actor)
-    moved = set_case_values(workflow, values)
-    fired = FiredTimers()
-    run_engine(lambda: (workflow.refresh_timers(), workflow.do_engine_steps(did_complete_task=fired)))
-    with saved(instance, workflow, indexed):
-        record("case_values_changed", actor=actor, subject=instance, agency_id=instance.agency_id,
-               instance_id=instance.id, values=values, timers=moved, reason=reason,
-               version_sha256=instance.version.content_sha256)
-        _record_timers_fired(instance, fired)
-    if "due_date" in values:
-        # The inbox row of a task still ready keeps the deadline it was written with: it follows too.
-        db.session.execute(update(HumanTask).where(HumanTask.instance_id == instance.id)
-                           .values(due_at=due_at(values)).execution_options(synchronize_session=False))
-    return moved
-
-
-def mark_instance_failed(instance_id: int, message: str, *, actor: User | None = None) -> None:
-    """Put an instance in the error state so jobs skip it until an admin retries it."""
-    instance = lock_instance(instance_id)
-    instance.status, instance.error_message, instance.updated_at = "error", message, utcnow()
-    record("instance_failed", actor=actor, subject=instance, agency_id=instance.agency_id,
-           instance_id=instance.id, error=message, version_sha256=instance.version.content_sha256)
+        record_timers_fired(instance, fired)
 
 
 def lock_instance(instance_id: int) -> ProcessInstance:
@@ -353,7 +295,7 @@ def run_task(locked: LockedTask, data: dict, *, actor: User, prepare: Callable[[
                task_title=task.task_spec.bpmn_name or task.task_spec.name,
                lane=task.task_spec.lane, version_sha256=instance.version.content_sha256, data=data,
                task_data_sha256=task_data_digest(task.data), **extra)
-        _record_timers_fired(instance, fired)
+        record_timers_fired(instance, fired)
     return Completion(instance, task.task_spec.name, prepared, locked.row.title)
 
 

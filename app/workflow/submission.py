@@ -14,12 +14,13 @@ from flask_babel import gettext as _
 
 from app.filestore import UploadBatch, UploadRefused
 
+from .case_changes import cancel_from_task
 from .errors import TaskForbidden, WorkflowError
 from .form_errors import FORM_ERROR_KEY
 from .form_submission import as_answer, declared_only, parse_submission, validate_data, value_at
 from .forms import TaskForm
 from .registry import OperatorContext, catalogue
-from .runtime import Completion, cancel_from_task, lock_task, run_task
+from .runtime import Completion, lock_task, run_task
 from .signing_tasks import signing_preparer
 from .task_pages import picker_choices, task_shape
 

@@ -142,7 +142,8 @@ def test_auditors_replay_from_the_history_page_the_api_and_the_command_line(app,
 
 def _finished_assignment(db, make, *, cancelled=False) -> ProcessInstance:
     """Giao việc done to the end (assigned, reported, accepted), or cancelled once reported."""
-    from app.workflow.runtime import cancel_instance, start_instance
+    from app.workflow.case_changes import cancel_instance
+    from app.workflow.runtime import start_instance
 
     agency = make.agency()
     leader = make.user(agency=agency, roles=("leader",))
