@@ -69,6 +69,13 @@ RAW = re.compile(r"Traceback|SpiffWorkflow|<built-in|\{'|\bNone\b|\bTrue\b|\bFal
                  r"lead_department_id|documents\.register|remind_before_deadline|Internal Server Error")
 
 
+def sign_out(page) -> None:
+    """Forget the session. Leave the page first: its late requests (a document's PDF) would otherwise be
+    answered by the login page, whose session would replace the next login form's (and its CSRF token)."""
+    page.goto("about:blank")
+    page.context.clear_cookies()
+
+
 def log_in(page, base: str, username: str) -> None:
     page.goto(f"{base}/dang-nhap")
     page.get_by_label("Tên đăng nhập").fill(username)
@@ -80,7 +87,7 @@ def log_in(page, base: str, username: str) -> None:
 def walk(page, base: str, journey: Journey, on_page) -> None:
     """Log in, open every stop and call `on_page(stop, response)` on each; a stop whose list has no link of
     its kind is reported with response None (the demo should always have one)."""
-    page.context.clear_cookies()
+    sign_out(page)
     log_in(page, base, journey.username)
     for stop in journey.stops:
         response = page.goto(base + stop.path)

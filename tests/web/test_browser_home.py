@@ -17,6 +17,7 @@ from ..documents.conftest import metadata_values
 from ..factories import Factory
 from ..pdf_samples import minimal_pdf
 from .test_browser import ARTIFACTS
+from .journeys import sign_out
 from .test_browser_tasks import _log_in
 
 LONG_SUBJECT = ("V/v đề nghị rà soát, tổng hợp và báo cáo kết quả thực hiện nhiệm vụ cải cách hành chính "
@@ -58,7 +59,7 @@ def test_home_page_on_a_phone_and_a_desktop(app, live_server, browser_page, comm
     page.screenshot(path=str(ARTIFACTS / "home-clerk-390.png"), full_page=True)
     page.locator(".home-task a").first.click()
     page.wait_for_url(f"{live_server}/cong-viec/*")
-    page.context.clear_cookies()  # signed out (on a phone the menu with "Đăng xuất" is folded away)
+    sign_out(page)  # signed out (on a phone the menu with "Đăng xuất" is folded away)
 
     page.set_viewport_size({"width": 1366, "height": 768})
     _log_in(page, live_server, names[1])

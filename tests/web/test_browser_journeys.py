@@ -2,7 +2,7 @@
 console error, no engine internals, and fits the phone's width."""
 import pytest
 
-from .journeys import JOURNEYS, RAW, WIDTHS, log_in, walk
+from .journeys import JOURNEYS, RAW, WIDTHS, log_in, sign_out, walk
 
 
 @pytest.fixture
@@ -49,7 +49,7 @@ def test_every_role_walks_its_pages_at_desktop_and_phone_width(demo_province, li
             walk(page, live_server, journey, check)
     # English mode: the shipped process speaks English too (a designer's own texts would stay as written).
     page.set_viewport_size({"width": 1366, "height": 900})
-    page.context.clear_cookies()
+    sign_out(page)
     log_in(page, live_server, JOURNEYS[0].username)
     page.goto(f"{live_server}/viec-cua-toi")
     page.get_by_role("button", name="English").click()

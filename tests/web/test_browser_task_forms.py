@@ -2,6 +2,7 @@
 import io
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from app.documents.metadata import parse_metadata
@@ -67,8 +68,8 @@ def test_refusing_asks_only_once_the_reason_is_given(app, live_server, browser_p
     assert summary.get_by_role("link").all_inner_texts() == ["Lý do từ chối: Trường này bắt buộc."]
     assert _focused(page) == "f-refusal_reason"
     assert page.get_by_label("Lý do từ chối").get_attribute("aria-invalid") == "true"
-    box = page.get_by_label("Lý do từ chối").bounding_box()
-    assert 0 <= box["y"] < 768  # scrolled to, not left under the PDF
+    # Scrolled to, not left under the PDF (Bootstrap scrolls smoothly: wait for the scroll to end).
+    expect(page.get_by_label("Lý do từ chối")).to_be_in_viewport(ratio=1)
 
     page.get_by_label("Lý do từ chối").fill("Sai")
     page.get_by_role("button", name="Hoàn thành", exact=True).click()
@@ -97,7 +98,7 @@ def test_a_refused_answer_comes_back_focused_on_the_first_field_to_correct(app, 
     summary = page.locator("#task-form [data-error-summary]")
     assert "Quyết định: Giá trị không nằm trong danh sách cho phép." in summary.inner_text()
     assert _focused(page) == "f-receive_decision-1"
-    assert 0 <= page.get_by_label("Tiếp nhận", exact=True).bounding_box()["y"] < 768
+    expect(page.get_by_label("Tiếp nhận", exact=True)).to_be_in_viewport(ratio=1)
 
 
 @pytest.mark.browser
