@@ -128,4 +128,6 @@ def create_app(config: dict | None = None) -> Flask:
     app.cli.add_command(worker_command)
     from .exchange.cli import exchange_cli
     app.cli.add_command(exchange_cli)
+    from .mail.cli import mail_cli
+    app.cli.add_command(mail_cli)
     return app
