@@ -10,6 +10,7 @@ import ssl
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import make_msgid
+from functools import lru_cache
 
 log = logging.getLogger(__name__)
 
@@ -54,14 +55,19 @@ def build_message(config, *, to_address: str, to_name: str, subject: str, text: 
 def _connect(config) -> smtplib.SMTP:
     mode, timeout = config.get("SMTP_TLS") or "none", float(config.get("SMTP_TIMEOUT_SECONDS") or 30)
     host, port = config["SMTP_HOST"], int(config["SMTP_PORT"])
-    # The server's certificate is checked against the system's roots, or only SMTP_CA_FILE's (an agency's CA).
-    context = ssl.create_default_context(cafile=config.get("SMTP_CA_FILE") or None)
     if mode == "ssl":
-        return smtplib.SMTP_SSL(host, port, timeout=timeout, context=context)
+        return smtplib.SMTP_SSL(host, port, timeout=timeout, context=_tls_context(config.get("SMTP_CA_FILE")))
     connection = smtplib.SMTP(host, port, timeout=timeout)
     if mode == "starttls":
-        connection.starttls(context=context)
+        connection.starttls(context=_tls_context(config.get("SMTP_CA_FILE")))
     return connection
+
+
+@lru_cache(maxsize=4)
+def _tls_context(ca_file: str | None) -> ssl.SSLContext:
+    """The server's certificate is checked against the system's roots, or only SMTP_CA_FILE's (an agency's
+    CA). Made once: loading the system's roots takes longer than sending a digest."""
+    return ssl.create_default_context(cafile=ca_file or None)
 
 
 def send_message(config, message: EmailMessage) -> None:
