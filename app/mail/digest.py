@@ -24,7 +24,7 @@ from app.sqltypes import utcnow
 from app.vietnam_time import VIETNAM
 
 from .models import DEFAULT_KINDS, EmailPreference
-from .preferences import KIND_LABELS
+from .preferences import KIND_LABELS, address_problem
 from .sending import MailNotSent, build_message, digest_enabled, send_message
 
 log = logging.getLogger(__name__)
@@ -75,6 +75,11 @@ def send_daily_digests(now: datetime | None = None, *, any_hour: bool = False) -
                 run.sent += 1
         except MailNotSent as failure:
             run.failures.append(failure.reason)
+        except Exception:  # one person's broken digest must not hold back everyone after them
+            db.session.rollback()
+            log.exception("Email digest of user %s failed", user_id)
+            run.failures.append(_("Lỗi khi soạn thư (xem nhật ký máy chủ)."))
+            _release(user_id)
     return run
 
 
@@ -118,7 +123,9 @@ def _send_digest(user_id: int, today: date, now: datetime, config) -> bool:
 
 
 def _kinds_for(user) -> tuple[str, ...]:
-    if user is None or not user.active or not user.email:
+    """The kinds to email the person; none without a usable address (an administrator's import may have
+    kept one the preferences page would refuse)."""
+    if user is None or not user.active or not user.email or address_problem(user.email):
         return ()
     preference = db.session.get(EmailPreference, user.id)
     return preference.chosen_kinds() if preference is not None else DEFAULT_KINDS

@@ -36,7 +36,8 @@ def digest_enabled(config) -> bool:
 
 def _address(address: str, name: str = "") -> Address:
     local, _, domain = address.rpartition("@")
-    return Address(display_name=name, username=local, domain=domain)
+    # A line break in a header would end it: names come from the directory, not from this form.
+    return Address(display_name=" ".join(name.split()), username=local, domain=domain)
 
 
 def build_message(config, *, to_address: str, to_name: str, subject: str, text: str, html: str) -> EmailMessage:

@@ -229,3 +229,36 @@ def test_a_long_backlog_lists_the_newest_and_counts_the_rest(db, make, mail_on, 
     assert message["Subject"] == "[Liên Thông] 3 thông báo mới"
     assert text.count("Việc mới giao cho tôi") == 2 and "… và 1 thông báo khác" in text
     assert all(emailed(db, person)[notice_id] == MORNING for notice_id in ids)
+
+
+def test_odd_directory_data_neither_breaks_the_mail_nor_stops_the_others(db, make, mail_on, person):
+    person.full_name = "Trần Thị Hương\r\nBcc: ke-gian@example.com"
+    imported = make.user(email="Nguyễn Văn A@yenbai")  # kept by an import, refused by the preferences page
+    make_notice(db, person, note="<script>alert(1)</script>")
+    skipped = make_notice(db, imported)
+
+    assert send_daily_digests(MORNING).sent == 1
+
+    [(recipients, raw)] = mail_on.messages
+    message, _text, html = parsed(raw)
+    assert recipients == ["huong@yenbai.gov.vn"] and "Bcc" not in message
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert emailed(db, imported)[skipped.id] == MORNING
+
+
+def test_a_digest_that_cannot_be_composed_is_skipped_and_the_others_still_go(db, make, mail_on, person, monkeypatch):
+    from app.mail import digest
+
+    broken = make.user(email="hong@yenbai.gov.vn")
+    kept = make_notice(db, broken)
+    make_notice(db, person)
+    compose = digest._digest_message
+    monkeypatch.setattr(digest, "_digest_message", lambda user, *args: (
+        1 / 0 if user.id == broken.id else compose(user, *args)))
+
+    run = send_daily_digests(MORNING)
+
+    assert run.sent == 1 and run.failures == ["Lỗi khi soạn thư (xem nhật ký máy chủ)."]
+    assert [recipients for recipients, _raw in mail_on.messages] == [["huong@yenbai.gov.vn"]]
+    assert emailed(db, broken)[kept.id] is None
+    assert db.session.get(EmailPreference, broken.id).digest_claimed_at is None  # tried again next run
