@@ -69,6 +69,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .documents.views import document_panel
     from .exchange.failed_views import bp as exchange_outbox_bp
     from .exchange.views import bp as exchange_bp
+    from .mail.views import bp as mail_bp
     from .reports.views import bp as reports_bp
     from .signing.views import bp as signing_keys_bp
     from .web.views import bp as web_bp
@@ -78,6 +79,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     app.register_blueprint(web_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(mail_bp)
     app.register_blueprint(directory_bp)
     app.register_blueprint(delegation_bp)
     app.register_blueprint(tasks_bp)
@@ -126,4 +128,6 @@ def create_app(config: dict | None = None) -> Flask:
     app.cli.add_command(worker_command)
     from .exchange.cli import exchange_cli
     app.cli.add_command(exchange_cli)
+    from .mail.cli import mail_cli
+    app.cli.add_command(mail_cli)
     return app

@@ -96,6 +96,21 @@ def settings_from_environment(instance_path: str) -> dict:
         "EXCHANGE_AGENCIES_SYNC_HOURS": float(env.get("EXCHANGE_AGENCIES_SYNC_HOURS", "24")),
         # "Chậm tiếp nhận" on an outgoing document: a recipient's 01 not followed by 03 within these working days.
         "EXCHANGE_SLOW_ACCEPT_WORKING_DAYS": int(env.get("EXCHANGE_SLOW_ACCEPT_WORKING_DAYS", "1")),
+        # Email (SMTP). Nothing is sent unless MAIL_DIGEST_ENABLED=1 and SMTP_HOST is set; SMTP_TLS is
+        # none, starttls or ssl. The daily digest goes out once a day at or after MAIL_DIGEST_HOUR
+        # (Vietnam time); its links start with PUBLIC_BASE_URL, the address people open the site at.
+        "SMTP_HOST": env.get("SMTP_HOST") or None,
+        "SMTP_PORT": int(env.get("SMTP_PORT", "25")),
+        "SMTP_TLS": (env.get("SMTP_TLS") or "none").strip().lower(),
+        "SMTP_USERNAME": env.get("SMTP_USERNAME") or None,
+        "SMTP_PASSWORD": env.get("SMTP_PASSWORD") or None,
+        "SMTP_CA_FILE": env.get("SMTP_CA_FILE") or None,
+        "SMTP_TIMEOUT_SECONDS": float(env.get("SMTP_TIMEOUT_SECONDS", "30")),
+        "MAIL_FROM_ADDRESS": env.get("MAIL_FROM_ADDRESS") or "lienthong@localhost",
+        "MAIL_FROM_NAME": env.get("MAIL_FROM_NAME") or "Liên Thông",
+        "MAIL_DIGEST_ENABLED": env.get("MAIL_DIGEST_ENABLED", "0") == "1",
+        "MAIL_DIGEST_HOUR": int(env.get("MAIL_DIGEST_HOUR", "7")),
+        "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000",
         # Set by the wiring in create_app when the axis is configured (objects, not environment values).
         "EXCHANGE_TRANSPORT": None,
         "EXCHANGE_IMPORT": None,

@@ -8,6 +8,7 @@ from app.documents.outgoing import models as outgoing_models  # noqa: F401
 from app.exchange import directory as exchange_directory  # noqa: F401
 from app.exchange import messages as exchange_messages  # noqa: F401
 from app.exchange import received as exchange_received_models  # noqa: F401
+from app.mail import models as mail_models  # noqa: F401
 from app.notifications import models as notification_models  # noqa: F401
 from app.reports import models as report_models  # noqa: F401
 from app.signing import models as signing_models  # noqa: F401

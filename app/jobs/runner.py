@@ -23,6 +23,8 @@ from app.exchange.jobs import (
 )
 from app.exchange.jobs import JOB_NAMES as EXCHANGE_JOBS
 from app.extensions import db
+from app.mail.digest import send_daily_digests_job
+from app.mail.sending import digest_enabled
 from app.reports.facts import refresh_document_facts
 
 from .timers import fire_due_timers
@@ -45,6 +47,7 @@ JOBS: dict[str, Callable] = {
     "poll_exchange_inbox": poll_exchange_inbox,
     "sync_exchange_agencies": sync_exchange_agencies,
     "refresh_document_facts": refresh_document_facts,
+    "send_email_digests": send_daily_digests_job,
 }
 
 # Seconds between runs of the periodic jobs (Celery beat uses the same table), before configuration.
@@ -56,18 +59,22 @@ SCHEDULE: dict[str, float] = {
     "sync_exchange_agencies": 86400.0,
     # The reports' numbers are at most this old (app.reports.facts).
     "refresh_document_facts": 60.0,
+    # Each run sends the day's digests that are due (app.mail.digest): at most one a person a day.
+    "send_email_digests": 900.0,
 }
 
 
 def schedule_for(config) -> dict[str, float]:
     """SCHEDULE with the configured intervals (`flask audit verify` holds the anchors to theirs); the
-    exchange's jobs only when a transport is configured, the directory's sync only with an axis."""
+    exchange's jobs only when a transport is configured, the directory's sync only with an axis, the email
+    digest only when it is switched on."""
     configured = {"anchor_audit_chain": 60.0 * config["AUDIT_ANCHOR_INTERVAL_MINUTES"],
                   "send_outbox_messages": float(config.get("EXCHANGE_OUTBOX_INTERVAL_SECONDS") or 30),
                   "poll_exchange_inbox": float(config.get("EXCHANGE_INBOX_INTERVAL_SECONDS") or 60),
                   "sync_exchange_agencies": 3600.0 * float(config.get("EXCHANGE_AGENCIES_SYNC_HOURS") or 24)}
     skipped = (() if exchange_configured(config) else EXCHANGE_JOBS) + (
-        () if axis_configured(config) else AXIS_JOB_NAMES)
+        () if axis_configured(config) else AXIS_JOB_NAMES) + (
+        () if digest_enabled(config) else ("send_email_digests",))
     return {name: configured.get(name, seconds) for name, seconds in SCHEDULE.items() if name not in skipped}
 
 

@@ -52,6 +52,9 @@ EXPECTED = {
     "POST auth.change_password_page": {"": SIGNED_IN},
     "GET signing_keys.my_key": {"": SIGNED_IN},
     "POST signing_keys.my_key": {"": WRITERS},
+    # One's own email address and notice kinds; auditors look and change nothing.
+    "GET mail.preferences_page": {"": SIGNED_IN},
+    "POST mail.preferences_page": {"": WRITERS},
     "GET signing_keys.my_image": {"": frozenset({"leader"})},  # the only one with a stored signature
     "GET signing_keys.agency_key": {"": ADMIN},
     "POST signing_keys.agency_key": {"": ADMIN},
