@@ -56,6 +56,7 @@ def create_app(config: dict | None = None) -> Flask:
         exchange_views,
         outgoing_views,
         report_board_views,
+        report_chart_views,
         report_views,
         task_views,
     )

@@ -179,6 +179,7 @@ EXPECTED = {
     "GET api.report_statistics": {"": REPORTERS},
     "GET api.report_performance": {"": REPORTERS},
     "GET api.report_outgoing_timeline": {"": BOARD_READERS},
+    "GET api.report_charts": {"": REPORTERS},
 }
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 
