@@ -19,6 +19,8 @@ EXTERNAL = ("000.00.00.G22", "Bộ Nội vụ")
 # their external statuses, the delivered documents and their statuses; the secret ones among the page and those
 # the reader may open; the recipient choices; the layout's delegations banner and task count.
 PAGE_STATEMENTS = 12
+# The token, its user and roles, then the page's own reads (no layout, no agency name).
+API_STATEMENTS = 11
 
 
 @pytest.fixture
@@ -171,3 +173,14 @@ def test_a_page_costs_the_same_statements_for_any_number_of_documents(app, db, m
         page = client.get("/bao-cao/theo-doi-van-ban-di", query_string={**NOVEMBER, **filters})
     assert page.status_code == 200 and page.get_data(as_text=True).count('data-document="') == 2 * documents
     assert len(counted.statements) == PAGE_STATEMENTS, "\n".join(counted.statements)
+
+
+@pytest.mark.parametrize("documents", [2, 8])
+def test_an_api_page_costs_the_same_statements_for_any_number_of_documents(app, db, make, client, count_queries,
+                                                                           documents):
+    headers = bearer_headers(client, _many(db, make, documents))
+    db.session.expunge_all()  # the test client's requests share the test's session: start as a request does
+    with count_queries() as counted:
+        answer = client.get("/api/v1/reports/outgoing-timeline", query_string=NOVEMBER, headers=headers)
+    assert answer.status_code == 200 and len(answer.get_json()["items"]) == documents
+    assert len(counted.statements) == API_STATEMENTS, "\n".join(counted.statements)
