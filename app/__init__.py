@@ -51,7 +51,15 @@ def create_app(config: dict | None = None) -> Flask:
     init_catalogue(app, app.config.get("PROCESS_CATALOGUE") or CATALOGUE)
 
     from . import models_registry  # noqa: F401  (every table known to Alembic and the mapper)
-    from .api import document_views, exchange_views, outgoing_views, report_views, task_views  # noqa: F401  (routes on api_bp)
+    from .api import (  # noqa: F401  (routes on api_bp)
+        document_views,
+        exchange_views,
+        outgoing_views,
+        report_board_views,
+        report_chart_views,
+        report_views,
+        task_views,
+    )
     from .api import views as api_views  # noqa: F401
     from .api.blueprint import bp as api_bp
     from .auditing.instance_views import bp as audit_instances_bp
@@ -70,6 +78,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .exchange.failed_views import bp as exchange_outbox_bp
     from .exchange.views import bp as exchange_bp
     from .mail.views import bp as mail_bp
+    from .reports import board_views  # noqa: F401  (adds its routes to reports_bp)
     from .reports.views import bp as reports_bp
     from .signing.views import bp as signing_keys_bp
     from .web.views import bp as web_bp

@@ -1,10 +1,14 @@
 """Settings from the environment; the defaults are the embedded mode (SQLite under instance/)."""
 import os
 import secrets
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class SettingRefused(ValueError):
+    """An environment setting that cannot be meant; the message names it, in Vietnamese and English."""
 
 
 def settings_from_environment(instance_path: str) -> dict:
@@ -72,6 +76,9 @@ def settings_from_environment(instance_path: str) -> dict:
         "DOCUMENT_PLACE_NAME": env.get("DOCUMENT_PLACE_NAME", "Yên Bái"),
         # Handling deadline proposed to the leader for an incoming document, in working days.
         "INCOMING_DEFAULT_DEADLINE_DAYS": int(env.get("INCOMING_DEFAULT_DEADLINE_DAYS", "10")),
+        # Days off besides weekends, for deadlines and the reports' working days (app.workflow.workdays):
+        # "2026-01-01,2026-04-30,…" (or dd/mm/yyyy). Changing them recomputes the report facts.
+        "PUBLIC_HOLIDAYS": public_holidays(env.get("PUBLIC_HOLIDAYS", "")),
         # The national axis (or the stand-in, `flask exchange hub`): no endpoint = no axis transport.
         # Requests are signed with the secret (HMAC), which never travels itself.
         "AXIS_ENDPOINT": env.get("AXIS_ENDPOINT") or None,
@@ -115,6 +122,23 @@ def settings_from_environment(instance_path: str) -> dict:
         "EXCHANGE_TRANSPORT": None,
         "EXCHANGE_IMPORT": None,
     }
+
+
+def public_holidays(text: str) -> tuple[str, ...]:
+    """"2026-01-01, 30/04/2026" -> ("2026-01-01", "2026-04-30"), sorted, each once; SettingRefused for a day
+    that does not exist, so a typo stops the start instead of silently moving every deadline."""
+    days = set()
+    for item in (part.strip() for part in text.split(",")):
+        if not item:
+            continue
+        try:
+            day = datetime.strptime(item, "%d/%m/%Y").date() if "/" in item else date.fromisoformat(item)
+        except ValueError:
+            raise SettingRefused(
+                f"PUBLIC_HOLIDAYS: “{item[:40]}” không phải là một ngày (yyyy-mm-dd hoặc dd/mm/yyyy, cách nhau "
+                f"bởi dấu phẩy). / “{item[:40]}” is not a date (yyyy-mm-dd or dd/mm/yyyy, comma-separated).") from None
+        days.add(day.isoformat())
+    return tuple(sorted(days))
 
 
 def _code_pairs(text: str | None) -> dict[str, str] | None:

@@ -60,6 +60,7 @@ class IncomingFilters:
     lead_department: int | str | None = None
     lead_user: int | str | None = None
     outcome: str = ""
+    doc_type: str = ""  # from the statistics' table by type
 
     @classmethod
     def from_args(cls, args) -> "IncomingFilters":
@@ -74,7 +75,8 @@ class IncomingFilters:
                    descending=args.get("dir", "desc") != "asc", agency=_id_or_none(args.get("agency")),
                    lead_department=_id_or_none(args.get("lead_department"), unset_allowed=True),
                    lead_user=_id_or_none(args.get("lead_user"), unset_allowed=True),
-                   outcome=args.get("outcome", "") if args.get("outcome") in OUTCOMES else "")
+                   outcome=args.get("outcome", "") if args.get("outcome") in OUTCOMES else "",
+                   doc_type=(args.get("doc_type") or "")[:8])
 
     def as_args(self) -> dict:
         args = {"q": self.q, "from": self.date_from.isoformat() if self.date_from else "",
@@ -83,7 +85,7 @@ class IncomingFilters:
                 "sort": self.sort, "dir": ("desc" if self.descending else "asc") if self.sort else "",
                 "agency": "" if self.agency is None else str(self.agency), "outcome": self.outcome,
                 "lead_department": "" if self.lead_department is None else str(self.lead_department),
-                "lead_user": "" if self.lead_user is None else str(self.lead_user)}
+                "lead_user": "" if self.lead_user is None else str(self.lead_user), "doc_type": self.doc_type}
         return {k: v for k, v in args.items() if v}
 
 
@@ -104,6 +106,8 @@ def incoming_query(actor, filters: IncomingFilters):
         statement = statement.where(Document.status_code == filters.status)
     if filters.urgency is not None:
         statement = statement.where(Document.urgency == filters.urgency)
+    if filters.doc_type:
+        statement = statement.where(Document.doc_type == filters.doc_type)
     if filters.overdue:
         statement = statement.where(overdue_condition())
     if filters.agency is not None:

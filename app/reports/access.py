@@ -29,3 +29,19 @@ def report_agency_ids(actor, agency_id: int | None = None) -> tuple[int, ...] | 
     if (visible is not None and agency_id not in visible) or db.session.get(Agency, agency_id) is None:
         raise AgencyNotVisible(agency_id)
     return (agency_id,)
+
+
+# The board of outgoing documents (Theo dõi văn bản đi) names documents: the sending agency's leaders and
+# clerks follow what it sent, not the province-wide auditors and administrators who read counts.
+BOARD_ROLES = (LEADER, CLERK)
+
+
+def reads_board(actor) -> bool:
+    return actor.has_role(*BOARD_ROLES)
+
+
+def board_agency_id(actor, agency_id: int | None = None) -> int:
+    """The sending agency a board shows: the one asked for when the actor may see it, else the actor's own."""
+    if agency_id is None:
+        return actor.agency_id
+    return report_agency_ids(actor, agency_id)[0]

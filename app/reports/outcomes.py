@@ -5,6 +5,7 @@ from datetime import date
 from sqlalchemy import and_, literal, select
 
 from app.documents.models import ACCEPTED, ASSIGNED, IN_PROGRESS, RECEIVED
+from app.vietnam_time import vietnam_today
 
 from .models import DocumentFact
 
@@ -44,3 +45,24 @@ def documents_of_person(user_id: int | None):
     """Ids of the incoming documents the reports count for a person (None: for nobody yet)."""
     person = DocumentFact.user_id.is_(None) if user_id is None else DocumentFact.user_id == user_id
     return select(DocumentFact.document_id).where(DocumentFact.direction == "incoming", person)
+
+
+# The statistics' columns of outgoing documents (counted on their release day).
+OUTGOING_OUTCOMES = ("counted", "signed", "unsigned", "axis", "secret")
+
+
+def outgoing_documents_with(outcome: str, start: date | None, end: date | None, doc_type: str = "",
+                            urgency: int | None = None):
+    """Ids of the released documents the statistics count in that column, released within [start, end]
+    and of that type and urgency when given, as a subquery for the outgoing list."""
+    f = DocumentFact
+    statement = select(f.document_id).where(f.direction == "outgoing", outcome_condition(outcome, vietnam_today()))
+    if start is not None:
+        statement = statement.where(f.day >= start)
+    if end is not None:
+        statement = statement.where(f.day <= end)
+    if doc_type:
+        statement = statement.where(f.doc_type == doc_type)
+    if urgency is not None:
+        statement = statement.where(f.urgency == urgency)
+    return statement

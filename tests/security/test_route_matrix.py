@@ -28,6 +28,8 @@ REASSIGNERS = frozenset({"leader", "unit_head"})
 NOBODY = frozenset()
 # Báo cáo, thống kê: leaders and clerks for their agency, auditors and administrators for the province.
 REPORTERS = frozenset({"clerk", "leader", "auditor", "admin"})
+# Theo dõi văn bản đi names documents: the sending agency's leaders and clerks only.
+BOARD_READERS = frozenset({"clerk", "leader"})
 
 # A document route: the agency's readers see the ordinary document; the secret one only its registering
 # clerk; another agency's only the province-wide auditor. Designers and administrators never.
@@ -91,6 +93,7 @@ EXPECTED = {
     "GET registers.outgoing_register": {"": REGISTER_READERS},
     "GET reports.statistics": {"": REPORTERS},
     "GET reports.performance": {"": REPORTERS},
+    "GET reports.outgoing_board": {"": BOARD_READERS},
     # Outgoing documents
     "GET outgoing.released_list": {"": READERS},
     "GET outgoing.drafts_list": {"": READERS},
@@ -178,6 +181,8 @@ EXPECTED = {
     "POST api.update_outgoing": {"outgoing": WORKERS},
     "GET api.report_statistics": {"": REPORTERS},
     "GET api.report_performance": {"": REPORTERS},
+    "GET api.report_outgoing_timeline": {"": BOARD_READERS},
+    "GET api.report_charts": {"": REPORTERS},
 }
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 

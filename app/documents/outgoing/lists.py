@@ -12,6 +12,7 @@ from app.documents.models import Document
 from app.exchange.messages import OutboxMessage
 from app.extensions import db
 
+from .list_filters import ReleasedFilters
 from .models import CLOSED_STAGES, ISSUED_STAGES, ExternalRecipientStatus, OutgoingDraft, OutgoingRecipient
 from .page import timeline_order
 
@@ -22,11 +23,13 @@ SENDING_LABELS = {"sent": _l("đã gửi"), "pending": _l("chờ gửi"), "dead"
 ALL_DRAFTS_ROLES = ("leader", "unit_head", "clerk", "format_checker")
 
 
-def released_query(actor, text: str = ""):
+def released_query(actor, text: str = "", filters: ReleasedFilters | None = None):
     statement = (visible_documents(actor).join(OutgoingDraft, OutgoingDraft.document_id == Document.id)
                  .where(Document.direction == "outgoing", OutgoingDraft.stage.in_(ISSUED_STAGES)))
     for word in fold(text).split():
         statement = statement.where(Document.search_text.contains(word, autoescape=True))
+    if filters is not None:
+        statement = filters.apply(statement)
     return statement.order_by(Document.document_date.desc(), Document.arrival_number.desc(), Document.id.desc())
 
 

@@ -17,6 +17,7 @@ from app.workflow.models import HumanTask
 from app.workflow.runtime import start_instance
 
 from .letter import render_letter
+from .list_filters import ReleasedFilters
 from .lists import drafts_by_document, drafts_query, external_sending, released_query
 from .models import OutgoingDraft
 from .recall import request_recall
@@ -34,9 +35,10 @@ PROCESS_ID = "outgoing_document"
 def released_list():
     actor = signed_in_user()
     text = request.args.get("q", "").strip()[:200]
-    page = db.paginate(released_query(actor, text), page=request.args.get("page", 1, type=bounded_int), per_page=PER_PAGE,
+    filters = ReleasedFilters.from_args(request.args)
+    page = db.paginate(released_query(actor, text, filters), page=request.args.get("page", 1, type=bounded_int), per_page=PER_PAGE,
                        error_out=False)
-    return render_template("documents/outgoing_list.html", page=page, q=text, drafts=drafts_by_document(page.items),
+    return render_template("documents/outgoing_list.html", page=page, q=text, filters=filters, drafts=drafts_by_document(page.items),
                            sending=external_sending(page.items))
 
 
