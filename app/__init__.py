@@ -69,6 +69,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .documents.views import document_panel
     from .exchange.failed_views import bp as exchange_outbox_bp
     from .exchange.views import bp as exchange_bp
+    from .notifications.views import bp as notifications_bp
     from .reports.views import bp as reports_bp
     from .signing.views import bp as signing_keys_bp
     from .web.views import bp as web_bp
@@ -83,6 +84,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(tasks_bp)
     app.register_blueprint(documents_bp)
     app.register_blueprint(exchange_bp)
+    app.register_blueprint(notifications_bp)
     app.register_blueprint(leader_bp)
     app.register_blueprint(registers_bp)
     app.register_blueprint(reports_bp)
@@ -102,6 +104,8 @@ def create_app(config: dict | None = None) -> Flask:
     from .documents.outgoing.signing_steps import sign_outgoing_step
     from .workflow.signing_node import register_signing_handler
     register_signing_handler(app, "document", sign_outgoing_step)
+    from .notifications.events import init_notifications
+    init_notifications(app)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)  # the API authenticates by bearer token, never by cookie
 
