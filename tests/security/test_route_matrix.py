@@ -71,6 +71,11 @@ EXPECTED = {
     "GET delegation.delegations": {"": SIGNED_IN},
     "POST delegation.new_delegation": {"": WRITERS},
     "POST delegation.revoke": {"": frozenset({"leader", "admin"})},
+    # Thông báo: each person's own notices; đôn đốc only on an overdue document (the world's are not)
+    "GET notifications.centre": {"": SIGNED_IN},
+    "GET notifications.open_one": {"": frozenset({"specialist"})},
+    "POST notifications.mark_read": {"": WRITERS},
+    "POST notifications.remind": {"": NOBODY, "secret": NOBODY, "other_agency": NOBODY},
     # Incoming documents
     "GET documents.incoming_list": {"": READERS},
     "POST documents.clear_filters": {"": WORKERS},
