@@ -156,6 +156,8 @@ EXPECTED = {
     "GET api.openapi": {"": EVERYONE},
     "POST api.api_login": {"": EVERYONE},
     "GET api.me": {"": SIGNED_IN},
+    "GET api.list_notifications": {"": SIGNED_IN},
+    "POST api.read_notification": {"": frozenset({"specialist"})},
     "POST api.post_package": {"": CLERK},
     "POST api.api_logout": {"": SIGNED_IN},
     "GET api.get_user": {"": SIGNED_IN},
