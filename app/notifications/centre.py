@@ -64,6 +64,17 @@ def _text(notice: Notification, actor_name: str, task_title: str) -> str:
     return kind
 
 
+def notice_target(notice: Notification, reader) -> tuple[str, dict]:
+    """Where opening a notice leads: the task while it is still the reader's, else the document (whose
+    page applies the access rule), else the centre."""
+    if notice.task_uuid and db.session.scalar(select(HumanTask.id).where(
+            HumanTask.task_uuid == notice.task_uuid, HumanTask.assigned_user_id == reader.id)):
+        return "tasks.task", {"task_uuid": notice.task_uuid}
+    if notice.document_id:
+        return "documents.document_detail", {"document_id": notice.document_id}
+    return "notifications.centre", {}
+
+
 def notice_rows(notices: list[Notification], reader) -> list[NoticeRow]:
     """Rows for a page of the reader's notices: three lookups for the whole page, none per notice."""
     document_ids = {n.document_id for n in notices if n.document_id}

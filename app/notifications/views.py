@@ -6,9 +6,8 @@ from flask_login import current_user, login_required
 from app.auth.session import signed_in_user
 from app.extensions import db
 from app.web.routing import bounded_int
-from app.workflow.models import HumanTask
 
-from .centre import notice_rows
+from .centre import notice_rows, notice_target
 from .reminders import ReminderRefused, remind_handlers
 from .services import mark_all_read, my_notices, open_notice, unread_count
 
@@ -34,15 +33,13 @@ def centre():
 @bp.route("/thong-bao/<int:notice_id>")
 @login_required
 def open_one(notice_id: int):
-    notice = open_notice(notice_id, actor=signed_in_user())
+    actor = signed_in_user()
+    notice = open_notice(notice_id, actor=actor)
     if notice is None:
         abort(404)
     db.session.commit()
-    if notice.task_uuid and db.session.query(HumanTask.id).filter_by(task_uuid=notice.task_uuid).first():
-        return redirect(url_for("tasks.task", task_uuid=notice.task_uuid))
-    if notice.document_id:
-        return redirect(url_for("documents.document_detail", document_id=notice.document_id))
-    return redirect(url_for("notifications.centre"))
+    endpoint, arguments = notice_target(notice, actor)
+    return redirect(url_for(endpoint, **arguments))
 
 
 @bp.route("/thong-bao/da-doc", methods=["POST"])

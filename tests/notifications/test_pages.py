@@ -54,6 +54,17 @@ def test_opening_a_notice_marks_it_read_and_another_users_notice_is_not_found(of
     assert client.get("/thong-bao/99999999").status_code == 404
 
 
+def test_a_task_notice_leads_to_the_task_while_it_is_mine(office, bring_in, db, login, client, notices):
+    from .test_events import handled_by_specialist
+
+    document = bring_in(office).document
+    handle = handled_by_specialist(db, office, document)
+    specialist = office.units[0][2]
+    notice = db.session.scalars(select(Notification).where(Notification.user_id == specialist.id)).one()
+    login(specialist)
+    assert client.get(f"/thong-bao/{notice.id}").location.endswith(f"/cong-viec/{handle.task_uuid}")
+
+
 def test_mark_all_read_touches_only_my_notices(office, bring_in, db, login, client):
     document = bring_in(office).document
     specialist = office.units[0][2]
