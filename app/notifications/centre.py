@@ -75,6 +75,14 @@ def notice_target(notice: Notification, reader) -> tuple[str, dict]:
     return "notifications.centre", {}
 
 
+def latest_unread(reader, limit: int = 5) -> list[NoticeRow]:
+    """The newest unread notices, for the home page."""
+    notices = db.session.scalars(select(Notification).where(Notification.user_id == reader.id,
+                                                            Notification.read_at.is_(None))
+                                 .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit))
+    return notice_rows(list(notices), reader)
+
+
 def notice_rows(notices: list[Notification], reader) -> list[NoticeRow]:
     """Rows for a page of the reader's notices: three lookups for the whole page, none per notice."""
     document_ids = {n.document_id for n in notices if n.document_id}

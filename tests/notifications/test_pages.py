@@ -1,4 +1,6 @@
 """The notification centre and the navbar's bell: own notices only, secret subjects never shown."""
+from types import SimpleNamespace
+
 from flask import g
 from sqlalchemy import select
 
@@ -97,3 +99,34 @@ def test_the_bell_costs_one_statement(office, db, login, client, count_queries):
         notify(office.clerk.id, NEW_TASK, dedupe_key=f"k{number}")
     db.session.flush()
     assert len(statements("/thong-bao")) == few
+
+
+def test_home_lists_my_newest_unread_notices_in_a_fixed_number_of_statements(office, bring_in, db, login, client,
+                                                                             count_queries):
+    from .test_events import handled_by_specialist
+
+    ordinary = bring_in(office).document
+    secret = bring_in(office, number="7", secrecy="1", subject="Kế hoạch mật về nhân sự").document
+    handle = handled_by_specialist(db, office, ordinary)  # a new-task notice with its task
+    specialist = office.units[0][2]
+    _notice(db, specialist, REMINDER, document_id=secret.id, actor=office.leader, note="Khẩn trương")
+    ids = {"specialist": specialist.id, "head": SimpleNamespace(id=office.units[0][1].id), "document": ordinary.id,
+           "task": handle.task_uuid}
+    login(specialist)
+
+    def statements():
+        db.session.expunge_all()
+        g.pop("_login_user", None)
+        with count_queries() as counted:
+            page = client.get("/")
+        assert page.status_code == 200
+        return len(counted.statements), page.get_data(as_text=True)
+
+    few, html = statements()
+    assert "Thông báo mới" in html and "Khẩn trương" in html and "Kế hoạch mật" not in html
+    for number in range(20):
+        notify(ids["specialist"], REMINDER, document_id=ids["document"], task_uuid=ids["task"], actor=ids["head"],
+               dedupe_key=f"r{number}")
+    db.session.flush()
+    many, html = statements()
+    assert many == few  # the page's notices with a document, an actor and a task each: one lookup for each kind and html.count("home-notice") == 5
