@@ -11,6 +11,7 @@ from app.notifications.models import (
     OVERDUE,
     RECALL_REQUESTED,
     STATUS_RECEIVED,
+    Notification,
 )
 from app.notifications.services import notify
 from app.sqltypes import utcnow
@@ -60,6 +61,8 @@ def test_the_sweep_tells_a_deadline_once_and_overdue_once(office, bring_in, db, 
     assert sweep_task_deadlines() == {"due_tomorrow": 1, "overdue": 0}
     assert sweep_task_deadlines() == {"due_tomorrow": 0, "overdue": 0}
     assert notices(kind=DUE_TOMORROW) == [(specialist.id, DUE_TOMORROW, document.id)]
+    key = db.session.scalars(select(Notification.dedupe_key).where(Notification.kind == DUE_TOMORROW)).one()
+    assert key == f"{DUE_TOMORROW}:{handle.task_uuid}:{handle.due_at:%Y-%m-%d}"  # the deadline's day names it
     late = handle.due_at + timedelta(hours=1)
     assert sweep_task_deadlines(late)["overdue"] == 1
     assert sweep_task_deadlines(late + timedelta(days=1))["overdue"] == 0
