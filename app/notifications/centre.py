@@ -65,12 +65,13 @@ def _text(notice: Notification, actor_name: str, task_title: str) -> str:
 
 
 def notice_target(notice: Notification, reader) -> tuple[str, dict]:
-    """Where opening a notice leads: the task while it is still the reader's, else the document (whose
-    page applies the access rule), else the centre."""
+    """Where opening a notice leads: the task while it is still the reader's, else the document while
+    the reader may read it (its page audits a secret one's opening), else the centre."""
     if notice.task_uuid and db.session.scalar(select(HumanTask.id).where(
             HumanTask.task_uuid == notice.task_uuid, HumanTask.assigned_user_id == reader.id)):
         return "tasks.task", {"task_uuid": notice.task_uuid}
-    if notice.document_id:
+    if notice.document_id and db.session.scalar(visible_documents(
+            reader, select(Document.id).where(Document.id == notice.document_id))):
         return "documents.document_detail", {"document_id": notice.document_id}
     return "notifications.centre", {}
 

@@ -39,6 +39,8 @@ def open_one(notice_id: int):
         abort(404)
     db.session.commit()
     endpoint, arguments = notice_target(notice, actor)
+    if endpoint == "notifications.centre" and notice.document_id:
+        flash(_("Bạn không còn được xem văn bản của thông báo này."), "info")
     return redirect(url_for(endpoint, **arguments))
 
 

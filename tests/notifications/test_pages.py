@@ -54,6 +54,10 @@ def test_opening_a_notice_marks_it_read_and_another_users_notice_is_not_found(of
     db.session.refresh(mine)
     assert mine.read_at is not None
     assert client.get("/thong-bao/99999999").status_code == 404
+    # A document the reader may not read (a secret one not given to them) leads back to the centre.
+    secret = bring_in(office, number="7", secrecy="1").document
+    hidden = _notice(db, specialist, REMINDER, document_id=secret.id, actor=office.leader)
+    assert client.get(f"/thong-bao/{hidden.id}").location.endswith("/thong-bao")
 
 
 def test_a_task_notice_leads_to_the_task_while_it_is_mine(office, bring_in, db, login, client, notices):
