@@ -22,15 +22,16 @@ RECALL_PROCESS = "recall_request"
 
 
 def ask_recipient_to_recall(delivered: Document, *, sender_name: str, reason: str, actor) -> bool:
-    """Status 13 on the recipient's copy and a decision task for its clerk; False if already recalled."""
+    """Status 13 on the recipient's copy and a decision task its clerks are told of; False if already recalled."""
     if delivered.status_code in (RECALL_ASKED, RECALL_AGREED):
         return False
     change_status(delivered, RECALL_ASKED, actor=actor, note=reason)
-    instance = start_instance(RECALL_PROCESS, actor=None, agency_id=delivered.agency_id,
-                   title=_("Thu hồi %(symbol)s", symbol=delivered.symbol), subject=(SUBJECT_TYPE, delivered.id), data={
-                       "document_id": delivered.id, "subject_type": "document", "subject_id": str(delivered.id),
-                       "symbol": delivered.symbol, "sender_name": sender_name, "recall_reason": reason,
-                       "urgency": delivered.urgency, "lane_owners": {}})
+    instance = start_instance(
+        RECALL_PROCESS, actor=None, agency_id=delivered.agency_id, title=_("Thu hồi %(symbol)s", symbol=delivered.symbol),
+        subject=(SUBJECT_TYPE, delivered.id), data={
+            "document_id": delivered.id, "subject_type": "document", "subject_id": str(delivered.id),
+            "symbol": delivered.symbol, "sender_name": sender_name, "recall_reason": reason,
+            "urgency": delivered.urgency, "lane_owners": {}})
     tell_recall_requested(delivered, instance.id, actor=actor)
     return True
 
