@@ -54,6 +54,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .api import (  # noqa: F401  (routes on api_bp)
         document_views,
         exchange_views,
+        notification_views,
         outgoing_views,
         report_board_views,
         report_chart_views,
@@ -78,6 +79,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .exchange.failed_views import bp as exchange_outbox_bp
     from .exchange.views import bp as exchange_bp
     from .mail.views import bp as mail_bp
+    from .notifications.views import bp as notifications_bp
     from .reports import board_views  # noqa: F401  (adds its routes to reports_bp)
     from .reports.views import bp as reports_bp
     from .signing.views import bp as signing_keys_bp
@@ -94,6 +96,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(tasks_bp)
     app.register_blueprint(documents_bp)
     app.register_blueprint(exchange_bp)
+    app.register_blueprint(notifications_bp)
     app.register_blueprint(leader_bp)
     app.register_blueprint(registers_bp)
     app.register_blueprint(reports_bp)
@@ -113,6 +116,8 @@ def create_app(config: dict | None = None) -> Flask:
     from .documents.outgoing.signing_steps import sign_outgoing_step
     from .workflow.signing_node import register_signing_handler
     register_signing_handler(app, "document", sign_outgoing_step)
+    from .notifications.events import init_notifications
+    init_notifications(app)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)  # the API authenticates by bearer token, never by cookie
 

@@ -261,6 +261,19 @@ class TaskOut(Strict):
     created_at: str
 
 
+class NotificationOut(Strict):
+    id: int
+    kind: str
+    label: str
+    text: str
+    # The document's subject through the document access rule; a neutral label for a secret or unreadable one.
+    subject: str
+    document_id: int | None
+    task_id: str | None
+    created_at: str
+    read_at: str | None
+
+
 class TaskDetail(TaskOut):
     schema_: dict[str, Any] | None = Field(alias="schema")
     ui_schema: dict[str, Any] | None

@@ -8,6 +8,7 @@ in the audit chain.
 from flask_babel import gettext as _
 
 from app.audit.services import record
+from app.notifications.events import tell_recall_requested
 from app.workflow.case_changes import cancel_instance
 from app.workflow.errors import OperatorRefused
 from app.workflow.registry import OperatorContext
@@ -21,15 +22,17 @@ RECALL_PROCESS = "recall_request"
 
 
 def ask_recipient_to_recall(delivered: Document, *, sender_name: str, reason: str, actor) -> bool:
-    """Status 13 on the recipient's copy and a decision task for its clerk; False if already recalled."""
+    """Status 13 on the recipient's copy and a decision task its clerks are told of; False if already recalled."""
     if delivered.status_code in (RECALL_ASKED, RECALL_AGREED):
         return False
     change_status(delivered, RECALL_ASKED, actor=actor, note=reason)
-    start_instance(RECALL_PROCESS, actor=None, agency_id=delivered.agency_id,
-                   title=_("Thu hồi %(symbol)s", symbol=delivered.symbol), subject=(SUBJECT_TYPE, delivered.id), data={
-                       "document_id": delivered.id, "subject_type": "document", "subject_id": str(delivered.id),
-                       "symbol": delivered.symbol, "sender_name": sender_name, "recall_reason": reason,
-                       "urgency": delivered.urgency, "lane_owners": {}})
+    instance = start_instance(
+        RECALL_PROCESS, actor=None, agency_id=delivered.agency_id, title=_("Thu hồi %(symbol)s", symbol=delivered.symbol),
+        subject=(SUBJECT_TYPE, delivered.id), data={
+            "document_id": delivered.id, "subject_type": "document", "subject_id": str(delivered.id),
+            "symbol": delivered.symbol, "sender_name": sender_name, "recall_reason": reason,
+            "urgency": delivered.urgency, "lane_owners": {}})
+    tell_recall_requested(delivered, instance.id, actor=actor)
     return True
 
 

@@ -94,7 +94,7 @@ def receive_document(*, agency_id: int, metadata: IncomingMetadata, main_file: S
     change_status(document, RECEIVED, actor=actor)
     instance = start_instance(INCOMING_PROCESS, actor=None, agency_id=agency_id,
                               title=_title(document), data=_process_data(document, actor),
-                              subject=(SUBJECT_TYPE, document.id))
+                              subject=(SUBJECT_TYPE, document.id), caused_by=actor)
     document.instance_id = instance.id
     record("document_received", actor=actor, subject=("document", str(document.id)), agency_id=agency_id,
            origin=origin, metadata=metadata.as_data(), file_sha256=main_file.sha256,

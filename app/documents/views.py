@@ -23,6 +23,7 @@ from app.auth.session import signed_in_user
 from app.directory.roles import CLERK, DOCUMENT_READERS
 from app.extensions import db
 from app.filestore import path_for
+from app.notifications.reminders import reminder_state
 from app.rendering.formats import format_datetime
 from app.rendering.registers import render_register_pdf
 from app.signing.validation import VERDICT_LABELS
@@ -120,7 +121,8 @@ def document_detail(document_id: int):
     # "Kiểm tra lại chữ ký": the signatures judged again now, against today's roots and CRLs.
     checked = verify_signatures(document, actor) if request.args.get("kiem_tra") == "1" else None
     db.session.commit()  # keeps the audit events (a secret document's opening, a signature check)
-    return render_template("documents/detail.html", page=document_page(document, actor), checked_verdicts=checked)
+    return render_template("documents/detail.html", page=document_page(document, actor), checked_verdicts=checked,
+                           reminder=reminder_state(document, actor))
 
 
 @bp.route("/van-ban/<int:document_id>/tep/<int:file_id>")

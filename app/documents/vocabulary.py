@@ -37,7 +37,7 @@ LINK_LABELS = {"reply": _l("Văn bản trả lời"), "replaces": _l("Thay thế
 NOTE_LABELS = {"direction": _l("Ý kiến chỉ đạo"), "progress": _l("Tiến độ xử lý"),
                "contribution": _l("Ý kiến phối hợp"), "result": _l("Kết quả xử lý"), "deadline": _l("Hạn xử lý"),
                "review": _l("Ý kiến duyệt"), "return": _l("Trả lại dự thảo"), "recall": _l("Thu hồi"),
-               "update": _l("Cập nhật")}
+               "update": _l("Cập nhật"), "reminder": _l("Đôn đốc")}
 
 
 def note_label(kind: str) -> str:

@@ -19,6 +19,7 @@ from app.directory.models import Agency
 from app.documents.models import Document
 from app.documents.outgoing.models import ExternalRecipientStatus, OutgoingRecipient
 from app.extensions import db
+from app.notifications.events import tell_status_received
 from app.signing.validation import crls_from_config, trust_roots_from_config
 from app.sqltypes import utcnow
 
@@ -108,5 +109,6 @@ def apply_status(parsed: Parsed, data: bytes, *, actor=None, warnings: list[str]
     record("external_status_received", actor=actor, subject=("document", str(document.id)),
            agency_id=document.agency_id, recipient=recipient.code, code=status.status_code,
            at=at.isoformat(), package_sha256=sha256, signature=verdict.verdict)
+    tell_status_received(document.id, status.status_code, recipient.name, dedupe_key=f"xstatus:{sha256[:40]}")
     db.session.flush()
     return document.id

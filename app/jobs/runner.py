@@ -25,6 +25,7 @@ from app.exchange.jobs import JOB_NAMES as EXCHANGE_JOBS
 from app.extensions import db
 from app.mail.digest import send_daily_digests_job
 from app.mail.sending import digest_enabled
+from app.notifications.deadlines import sweep_task_deadlines
 from app.reports.facts import refresh_document_facts
 
 from .timers import fire_due_timers
@@ -48,6 +49,7 @@ JOBS: dict[str, Callable] = {
     "sync_exchange_agencies": sync_exchange_agencies,
     "refresh_document_facts": refresh_document_facts,
     "send_email_digests": send_daily_digests_job,
+    "sweep_task_deadlines": sweep_task_deadlines,
 }
 
 # Seconds between runs of the periodic jobs (Celery beat uses the same table), before configuration.
@@ -61,6 +63,8 @@ SCHEDULE: dict[str, float] = {
     "refresh_document_facts": 60.0,
     # Each run sends the day's digests that are due (app.mail.digest): at most one a person a day.
     "send_email_digests": 900.0,
+    # Deadlines are told once per task and day (dedupe keys): hourly catches a new deadline the same day.
+    "sweep_task_deadlines": 3600.0,
 }
 
 

@@ -4,7 +4,7 @@ A notice keeps references (document, task, who caused it), not the document's su
 looked up when the notice is shown, through the document access rule, so a notice never outlives the
 reader's right to see it and a secret subject never reaches an email.
 """
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -40,4 +40,7 @@ class Notification(db.Model):
     __table_args__ = (
         Index("ix_notification_user_created", "user_id", "created_at"),
         Index("uq_notification_user_dedupe", "user_id", "dedupe_key", unique=True),
+        # The navbar's bell on every page: counted from the unread rows alone, however many a person kept.
+        Index("ix_notification_user_unread", "user_id", postgresql_where=text("read_at IS NULL"),
+              sqlite_where=text("read_at IS NULL")),
     )

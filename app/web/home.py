@@ -18,6 +18,7 @@ from app.documents.access import visible_documents
 from app.documents.models import ACCEPTED, RECEIVED, Document
 from app.documents.search import overdue_condition
 from app.extensions import db
+from app.notifications.centre import latest_unread
 from app.vietnam_time import last_day_of_working_week, start_of_day, vietnam_today
 from app.workflow.access import INBOX_ORDERS, my_tasks_query
 from app.workflow.case_secrecy import case_labels
@@ -65,6 +66,7 @@ class Home:
     runs: list[TestRun] = field(default_factory=list)
     audit: AuditState | None = None
     failed_instances: int | None = None
+    notices: list = field(default_factory=list)  # the newest unread notices (NoticeRow)
 
 
 def week_end(today) -> datetime:
@@ -79,6 +81,7 @@ def home_of(actor, *, now: datetime) -> Home:
     labels = case_labels(actor, [t.instance for t in tasks])
     ends = week_end(vietnam_today())
     home = Home(tasks, labels.titles, labels.secret, _task_counts(mine, now, ends), ends)
+    home.notices = latest_unread(actor)
     if actor.has_role(CLERK):
         home.to_receive, home.to_receive_count = _waiting_to_receive(actor)
     if actor.has_role(LEADER, UNIT_HEAD):

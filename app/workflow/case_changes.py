@@ -42,7 +42,7 @@ def cancel_from_task(locked: "LockedTask", *, actor: User, reason: str) -> None:
 
 def _cancel(instance, workflow, indexed, *, actor, reason: str, on_behalf_of=None, **extra) -> None:
     workflow.cancel()
-    with saved(instance, workflow, indexed, status="cancelled"):
+    with saved(instance, workflow, indexed, actor=actor, status="cancelled"):
         record("instance_cancelled", actor=actor, subject=instance, agency_id=instance.agency_id,
                on_behalf_of=on_behalf_of, instance_id=instance.id, reason=reason,
                version_sha256=instance.version.content_sha256, **extra)
@@ -58,7 +58,7 @@ def change_case_values(instance_id: int, values: dict, *, actor: User | None, re
     moved = set_case_values(workflow, values)
     fired = FiredTimers()
     run_engine(lambda: (workflow.refresh_timers(), workflow.do_engine_steps(did_complete_task=fired)))
-    with saved(instance, workflow, indexed):
+    with saved(instance, workflow, indexed, actor=actor):
         record("case_values_changed", actor=actor, subject=instance, agency_id=instance.agency_id,
                instance_id=instance.id, values=values, timers=moved, reason=reason,
                version_sha256=instance.version.content_sha256)

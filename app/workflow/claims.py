@@ -6,6 +6,8 @@ from app.audit.services import record
 from app.directory.models import User
 from app.directory.roles import LEADER, SPECIALIST, UNIT_HEAD
 from app.extensions import db
+from app.notifications.models import NEW_TASK
+from app.notifications.services import notify, subject_document_id
 from app.vietnamese_order import vietnamese
 
 from .access import task_access
@@ -129,6 +131,8 @@ def reassign_task(task_uuid: str, to_user: User, *, actor: User) -> HumanTask:
     _set_assignee(row, expected=previous, new=to_user.id)
     if not any(c.user_id == to_user.id for c in row.candidates):
         db.session.add(HumanTaskCandidate(task_id=row.id, user_id=to_user.id))
+    notify(to_user.id, NEW_TASK, task_uuid=task_uuid, actor=actor, dedupe_key=f"{NEW_TASK}:{task_uuid}",
+           document_id=subject_document_id(row.subject_type, row.subject_id))
     record("task_reassigned", actor=actor, subject=("task", task_uuid), instance_id=row.instance_id,
            task_spec=row.spec_id, task_title=row.title, from_user_id=previous, to_user_id=to_user.id)
     db.session.flush()

@@ -9,6 +9,7 @@ from sqlalchemy import String, bindparam, delete, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.extensions import db
+from app.notifications.services import notify_new_task_holder, subject_document_id
 from app.sqltypes import utcnow
 from app.vietnam_time import VIETNAM
 
@@ -101,10 +102,11 @@ def inbox_change(instance: ProcessInstance, workflow, *, indexed: Collection[str
     return change
 
 
-def write_inbox(change: InboxChange) -> None:
+def write_inbox(change: InboxChange, *, actor_id: int | None = None) -> None:
     """Write the change with statements whose answers nobody waits for (database.pipelined_writes):
     the holder, the candidates and the subject's participants are selected by the database from the
-    assignment rule, the candidates finding their task by its task id."""
+    assignment rule, the candidates finding their task by its task id. A new task's holder is told of
+    it (app.notifications), unless they are the actor whose step made it."""
     if change.drop:
         # Candidates go by ON DELETE CASCADE; a claim on a kept row stays.
         db.session.execute(_DROP_ROWS_NOT_KEPT, {"instance_id": change.instance_id, "kept": change.kept})
@@ -112,6 +114,9 @@ def write_inbox(change: InboxChange) -> None:
     for row, assignment in change.new:
         kind, people = assignment.kind, assignment.parameters
         db.session.execute(_insert_task_held_by_sole_owner() if kind == OWNERS else _INSERT_TASK, {**row, **people})
+        if kind == OWNERS:  # only named owners give a row a holder; role tasks wait to be claimed
+            notify_new_task_holder(row["task_uuid"], actor_id=actor_id,
+                                   document_id=subject_document_id(row["subject_type"], row["subject_id"]))
         db.session.execute(_insert_candidates(kind), {"task_uuid": row["task_uuid"], **people})
         if row["subject_type"] and row["subject_id"]:
             # Whoever is given work on a subject keeps seeing it afterwards (secret documents rely on it).

@@ -79,7 +79,8 @@ _CARRIED = ("title", "subject_type", "subject_id")
 
 
 @contextmanager
-def saved(instance: ProcessInstance, workflow, indexed: IndexedState, *, bump: bool = True, status: str = ""):
+def saved(instance: ProcessInstance, workflow, indexed: IndexedState, *, actor: User | None,
+          bump: bool = True, status: str = ""):
     """Store the state and rewrite the inbox and timer index; the block's own writes (its audit events)
     join them. `bump` moves lock_version in the same UPDATE (the instance is locked, so the value read at
     lock time is the stored one); `status` ends the instance otherwise than by completing.
@@ -97,7 +98,7 @@ def saved(instance: ProcessInstance, workflow, indexed: IndexedState, *, bump: b
     for key, value in carried.items():
         set_committed_value(instance, key, value)  # written by the UPDATE below, not flushed on its own
     with pipelined_writes():
-        write_inbox(inbox)
+        write_inbox(inbox, actor_id=actor.id if actor is not None else None)
         index_timers(instance, workflow, indexed=indexed.timers)
         now = utcnow()
         values = {"state_json": state_to_json(workflow), "serializer_version": SERIALIZER_VERSION,

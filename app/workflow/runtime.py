@@ -67,12 +67,14 @@ def _engine_message(error: SpiffWorkflowException) -> str:
 
 
 def start_instance(process_id: str, *, actor: User | None, data: dict | None = None, title: str = "",
-                   agency_id: int | None = None, subject: tuple[str, object] | None = None) -> ProcessInstance:
+                   agency_id: int | None = None, subject: tuple[str, object] | None = None,
+                   caused_by: User | None = None) -> ProcessInstance:
     """Start the latest version of a catalogued process in the actor's agency.
 
     Without an actor the system starts it in `agency_id` (a document delivered by another agency):
     the calling service is then the gate, and the starter lane stays open to every role holder.
     `subject` (type, id) names what the case is about when it exists already (see name_subject).
+    `caused_by`, who made the system start it (a clerk receiving), is not told of the tasks it gives them.
     """
     definition = catalogue().processes.get(process_id)
     if definition is None:
@@ -97,7 +99,7 @@ def start_instance(process_id: str, *, actor: User | None, data: dict | None = N
     workflow = new_workflow(spec, subprocess_specs, script_engine_for(instance, actor), initial)
     fired = FiredTimers()
     run_engine(lambda: workflow.do_engine_steps(did_complete_task=fired))
-    with saved(instance, workflow, NOTHING_INDEXED, bump=False):
+    with saved(instance, workflow, NOTHING_INDEXED, actor=actor or caused_by, bump=False):
         record("instance_started", actor=actor, subject=instance, agency_id=instance.agency_id,
                process_id=process_id, version=version.number, content_sha256=version.content_sha256, data=initial)
         record_timers_fired(instance, fired)
@@ -168,7 +170,7 @@ def fire_timers(instance_id: int) -> list[str]:
     run_engine(lambda: (workflow.refresh_timers(), workflow.do_engine_steps(did_complete_task=fired)))
     if not fired:
         return []
-    with saved(instance, workflow, indexed):
+    with saved(instance, workflow, indexed, actor=None):
         record_timers_fired(instance, fired)
     return list(fired)
 
@@ -186,7 +188,7 @@ def deliver_message(instance_id: int, message_name: str, payload, *, actor: User
         raise TaskConflict(_("Hồ sơ không chờ thông điệp %(name)s.", name=message_name)) from None
     fired = FiredTimers()
     run_engine(lambda: workflow.do_engine_steps(did_complete_task=fired))
-    with saved(instance, workflow, indexed):
+    with saved(instance, workflow, indexed, actor=actor):
         record("message_delivered", actor=actor, subject=instance, agency_id=instance.agency_id,
                instance_id=instance.id, message=message_name, payload=payload,
                version_sha256=instance.version.content_sha256)
@@ -288,7 +290,7 @@ def run_task(locked: LockedTask, data: dict, *, actor: User, prepare: Callable[[
     _retitle(instance, task.data)
     fired = FiredTimers()
     run_engine(lambda: (task.run(), workflow.do_engine_steps(did_complete_task=fired)))
-    with saved(instance, workflow, locked.indexed):
+    with saved(instance, workflow, locked.indexed, actor=actor):
         extra = {"channel": channel} if channel else {}
         record("task_completed", actor=actor, subject=("task", str(task.id)), agency_id=instance.agency_id,
                on_behalf_of=locked.acting_for, instance_id=instance.id, task_spec=task.task_spec.name,

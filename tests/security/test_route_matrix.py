@@ -76,6 +76,11 @@ EXPECTED = {
     "GET delegation.delegations": {"": SIGNED_IN},
     "POST delegation.new_delegation": {"": WRITERS},
     "POST delegation.revoke": {"": frozenset({"leader", "admin"})},
+    # Thông báo: each person's own notices; đôn đốc only on an overdue document (the world's are not)
+    "GET notifications.centre": {"": SIGNED_IN},
+    "GET notifications.open_one": {"": frozenset({"specialist"})},
+    "POST notifications.mark_read": {"": WRITERS},
+    "POST notifications.remind": {"": NOBODY, "secret": NOBODY, "other_agency": NOBODY},
     # Incoming documents
     "GET documents.incoming_list": {"": READERS},
     "POST documents.clear_filters": {"": WORKERS},
@@ -157,6 +162,8 @@ EXPECTED = {
     "GET api.openapi": {"": EVERYONE},
     "POST api.api_login": {"": EVERYONE},
     "GET api.me": {"": SIGNED_IN},
+    "GET api.list_notifications": {"": SIGNED_IN},
+    "POST api.read_notification": {"": frozenset({"specialist"})},
     "POST api.post_package": {"": CLERK},
     "POST api.api_logout": {"": SIGNED_IN},
     "GET api.get_user": {"": SIGNED_IN},

@@ -15,6 +15,8 @@ from app.documents.receiving import receive_document
 from app.exchange.outbox import queue_message
 from app.exchange.received import ReceivedPackage
 from app.filestore import store_pdf
+from app.notifications.models import NEW_TASK, Notification
+from app.notifications.services import notify
 from app.signing.demo_keys import issue_demo_agency_key, issue_demo_person_key
 from app.signing.demo_pki import ensure_demo_pki
 from app.vietnam_time import vietnam_today
@@ -78,7 +80,9 @@ def build_world(app, db, make) -> World:
     outgoing_instance = start_draft(app, db, sender)
     outgoing = db.session.scalars(select(HumanTask).where(HumanTask.instance_id == outgoing_instance)).first()
     task = db.session.scalars(select(HumanTask).where(HumanTask.instance_id == normal.instance_id)).first()
-    values = {"agency_id": home.id, "user_id": users["specialist"].id, "department_id": unit.id,
+    notify(users["specialist"].id, NEW_TASK, document_id=normal.id, task_uuid=task.task_uuid)
+    notice_id = db.session.scalars(select(Notification.id).where(Notification.user_id == users["specialist"].id)).first()
+    values = {"notice_id": notice_id, "agency_id": home.id, "user_id": users["specialist"].id, "department_id": unit.id,
               "document_id": normal.id, "file_id": normal.main_file.id, "instance_id": normal.instance_id,
               "task_uuid": task.task_uuid, "task_id": task.task_uuid, "process_id": "incoming_document",
               "run_id": run.id, "number": 1, "delegation_id": delegation.id, "session_id": "khong-co",

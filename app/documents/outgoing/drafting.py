@@ -16,6 +16,8 @@ from app.documents.models import Document, DocumentFile, DocumentLink, DocumentN
 from app.documents.receiving import searchable_text
 from app.documents.vocabulary import DOCUMENT_TYPES
 from app.extensions import db
+from app.notifications.models import DRAFT_RETURNED
+from app.notifications.services import notify
 from app.vietnam_time import vietnam_today
 from app.workflow.errors import OperatorRefused
 from app.workflow.registry import OperatorContext
@@ -191,6 +193,8 @@ def _review(context: OperatorContext, *, approved_stage: str, kind: str) -> dict
         db.session.add(DocumentNote(document_id=draft.document_id, kind="return" if returned else kind,
                                     text=comment or "-", author_id=context.actor.id if context.actor else None))
     draft.stage = "drafting" if returned else approved_stage
+    if returned:
+        notify(draft.drafter_id, DRAFT_RETURNED, document_id=draft.document_id, actor=context.actor)
     return {"returned": returned}
 
 
