@@ -16,10 +16,9 @@ from sqlalchemy import or_, select, true, update
 from sqlalchemy.exc import IntegrityError
 
 from app.directory.models import User
-from app.documents.access import visible_documents
-from app.documents.models import Document
 from app.extensions import db
 from app.notifications.models import Notification
+from app.notifications.subjects import NO_DOCUMENT, notice_subjects
 from app.sqltypes import utcnow
 from app.vietnam_time import VIETNAM
 
@@ -168,21 +167,14 @@ def _digest_message(user, notices, config):
 def _lines(user, notices, config) -> list[DigestLine]:
     """What each notice says; a document's subject (and the note about it) only when the person may still
     read it through the document access rule and it is not secret."""
-    document_ids = {notice.document_id for notice in notices if notice.document_id is not None}
-    readable = {document.id: document for document in db.session.scalars(
-        visible_documents(user).where(Document.id.in_(document_ids)))} if document_ids else {}
+    subjects = notice_subjects(user, (notice.document_id for notice in notices))
     actor_ids = {notice.actor_id for notice in notices if notice.actor_id is not None}
     actors = dict(db.session.execute(select(User.id, User.full_name).where(User.id.in_(actor_ids))).all()) \
         if actor_ids else {}
     lines = []
     for notice in notices:
-        title, note = "", notice.note
-        if notice.document_id is not None:
-            document = readable.get(notice.document_id)
-            if document is None or document.secrecy > 0:
-                title, note = _("Văn bản mật"), ""
-            else:
-                title = document.subject
+        subject = subjects.get(notice.document_id, NO_DOCUMENT)
+        title, note = subject.text, "" if subject.withheld else notice.note
         if notice.task_uuid:
             url = _absolute_url(config, "tasks.task", {"task_uuid": notice.task_uuid})
         elif notice.document_id is not None:

@@ -28,6 +28,7 @@ from .models import (
     STATUS_RECEIVED,
     Notification,
 )
+from .subjects import NO_DOCUMENT, notice_subjects
 
 KIND_LABELS = {NEW_TASK: _l("Việc mới"), DUE_TOMORROW: _l("Sắp đến hạn"), OVERDUE: _l("Quá hạn"),
                DRAFT_RETURNED: _l("Dự thảo bị trả lại"), STATUS_RECEIVED: _l("Trạng thái văn bản đi"),
@@ -86,11 +87,7 @@ def latest_unread(reader, limit: int = 5) -> list[NoticeRow]:
 
 def notice_rows(notices: list[Notification], reader) -> list[NoticeRow]:
     """Rows for a page of the reader's notices: three lookups for the whole page, none per notice."""
-    document_ids = {n.document_id for n in notices if n.document_id}
-    documents = {}
-    if document_ids:
-        documents = {row.id: row for row in db.session.execute(visible_documents(
-            reader, select(Document.id, Document.subject, Document.secrecy).where(Document.id.in_(document_ids))))}
+    subjects = notice_subjects(reader, (n.document_id for n in notices))
     actor_ids = {n.actor_id for n in notices if n.actor_id}
     names = dict(db.session.execute(select(User.id, User.full_name).where(User.id.in_(actor_ids))).tuples().all()
                  ) if actor_ids else {}
@@ -99,16 +96,8 @@ def notice_rows(notices: list[Notification], reader) -> list[NoticeRow]:
         HumanTask.task_uuid.in_(task_uuids))).tuples().all()) if task_uuids else {}
     rows = []
     for notice in notices:
-        document = documents.get(notice.document_id)
-        if notice.document_id is None:
-            subject = ""
-        elif document is None:
-            subject = _("Văn bản")
-        elif document.secrecy > 0:
-            subject = _("Văn bản mật")
-        else:
-            subject = document.subject
+        subject = subjects.get(notice.document_id, NO_DOCUMENT)
         rows.append(NoticeRow(notice, str(KIND_LABELS.get(notice.kind, notice.kind)),
                               _text(notice, names.get(notice.actor_id, ""),
-                                    process_text(titles.get(notice.task_uuid, "")) or ""), subject))
+                                    process_text(titles.get(notice.task_uuid, "")) or ""), subject.text))
     return rows
