@@ -88,6 +88,7 @@ EXPECTED = {
     "GET registers.outgoing_register": {"": REGISTER_READERS},
     "GET reports.statistics": {"": REPORTERS},
     "GET reports.performance": {"": REPORTERS},
+    "GET reports.outgoing_handling": {"": REPORTERS},
     # Outgoing documents
     "GET outgoing.released_list": {"": READERS},
     "GET outgoing.drafts_list": {"": READERS},
@@ -175,6 +176,7 @@ EXPECTED = {
     "POST api.update_outgoing": {"outgoing": WORKERS},
     "GET api.report_statistics": {"": REPORTERS},
     "GET api.report_performance": {"": REPORTERS},
+    "GET api.report_outgoing_handling": {"": REPORTERS},
 }
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 
