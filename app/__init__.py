@@ -55,7 +55,7 @@ def create_app(config: dict | None = None) -> Flask:
         document_views,
         exchange_views,
         outgoing_views,
-        report_handling_views,  # noqa: F401  (routes on api_bp)
+        report_handling_views,
         report_views,
         task_views,
     )
@@ -76,7 +76,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .documents.views import document_panel
     from .exchange.failed_views import bp as exchange_outbox_bp
     from .exchange.views import bp as exchange_bp
-    from .reports import handling_views  # noqa: F401  (each adds its routes to reports_bp)
+    from .reports import handling_views, monthly_views  # noqa: F401  (each adds its routes to reports_bp)
     from .reports.views import bp as reports_bp
     from .signing.views import bp as signing_keys_bp
     from .web.views import bp as web_bp
@@ -134,4 +134,6 @@ def create_app(config: dict | None = None) -> Flask:
     app.cli.add_command(worker_command)
     from .exchange.cli import exchange_cli
     app.cli.add_command(exchange_cli)
+    from .reports.cli import reports_cli
+    app.cli.add_command(reports_cli)
     return app

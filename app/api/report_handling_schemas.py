@@ -1,5 +1,5 @@
 """Bodies of the outgoing handling report and the monthly reports list (/api/v1/reports/...)."""
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from .report_schemas import PerformanceQuery, ReportPeriod
 from .schemas import Strict
@@ -34,3 +34,26 @@ class OutgoingHandlingOut(Strict):
     group: str = Field(description="agency | unit")
     rows: list[OutgoingRowOut]
     total: OutgoingRowOut
+
+
+class MonthlyQuery(BaseModel):
+    month: str = Field("", max_length=7, description="YYYY-MM; trống: mọi tháng")
+
+
+class MonthlyReportOut(Strict):
+    id: int
+    agency_id: int
+    agency_code: str
+    agency_name: str
+    month: str
+    done: bool
+    signed_at: str | None
+    signer_subject: str
+    sha256: str | None
+    size: int | None
+    failure: str = Field(description="lý do chưa lập được (sẽ thử lại)")
+    file_url: str | None
+
+
+class MonthlyReportsOut(Strict):
+    reports: list[MonthlyReportOut]

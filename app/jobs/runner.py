@@ -24,6 +24,7 @@ from app.exchange.jobs import (
 from app.exchange.jobs import JOB_NAMES as EXCHANGE_JOBS
 from app.extensions import db
 from app.reports.facts import refresh_document_facts
+from app.reports.monthly import make_monthly_reports
 
 from .timers import fire_due_timers
 
@@ -45,6 +46,7 @@ JOBS: dict[str, Callable] = {
     "poll_exchange_inbox": poll_exchange_inbox,
     "sync_exchange_agencies": sync_exchange_agencies,
     "refresh_document_facts": refresh_document_facts,
+    "make_monthly_reports": make_monthly_reports,
 }
 
 # Seconds between runs of the periodic jobs (Celery beat uses the same table), before configuration.
@@ -56,6 +58,8 @@ SCHEDULE: dict[str, float] = {
     "sync_exchange_agencies": 86400.0,
     # The reports' numbers are at most this old (app.reports.facts).
     "refresh_document_facts": 60.0,
+    # Each agency's signed report of the month that ended (app.reports.monthly); a no-op once made.
+    "make_monthly_reports": 3600.0,
 }
 
 

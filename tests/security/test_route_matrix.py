@@ -89,6 +89,9 @@ EXPECTED = {
     "GET reports.statistics": {"": REPORTERS},
     "GET reports.performance": {"": REPORTERS},
     "GET reports.outgoing_handling": {"": REPORTERS},
+    "GET reports.monthly_reports": {"": REPORTERS},
+    # Another agency's monthly report: only the province-wide readers.
+    "GET reports.monthly_report_file": {"": REPORTERS, "other_agency": frozenset({"auditor", "admin"})},
     # Outgoing documents
     "GET outgoing.released_list": {"": READERS},
     "GET outgoing.drafts_list": {"": READERS},
@@ -177,6 +180,8 @@ EXPECTED = {
     "GET api.report_statistics": {"": REPORTERS},
     "GET api.report_performance": {"": REPORTERS},
     "GET api.report_outgoing_handling": {"": REPORTERS},
+    "GET api.report_monthly": {"": REPORTERS},
+    "GET api.report_monthly_file": {"": REPORTERS, "other_agency": frozenset({"auditor", "admin"})},
 }
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 

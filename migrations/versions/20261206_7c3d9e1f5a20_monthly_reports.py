@@ -1,0 +1,40 @@
+"""Monthly reports: each agency's signed report of a month, or why it is not made yet
+
+Revision ID: 7c3d9e1f5a20
+Revises: 5b8e2f4a9c61
+Create Date: 2026-12-06 07:00:00
+
+"""
+import sqlalchemy as sa
+from alembic import op
+
+import app.sqltypes
+
+revision = "7c3d9e1f5a20"
+down_revision = "5b8e2f4a9c61"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table(
+        "monthly_report",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("agency_id", sa.Integer(), nullable=False),
+        sa.Column("month", sa.String(length=7), nullable=False),
+        sa.Column("file_sha256", sa.String(length=64), nullable=True),
+        sa.Column("file_size", sa.Integer(), nullable=True),
+        sa.Column("signed_at", app.sqltypes.UtcDateTime(), nullable=True),
+        sa.Column("signer_subject", sa.String(length=255), nullable=False),
+        sa.Column("failure", sa.Text(), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("created_at", app.sqltypes.UtcDateTime(), nullable=False),
+        sa.Column("attempted_at", app.sqltypes.UtcDateTime(), nullable=True),
+        sa.ForeignKeyConstraint(["agency_id"], ["agency.id"], name=op.f("fk_monthly_report_agency_id_agency")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_monthly_report")),
+        sa.UniqueConstraint("agency_id", "month", name=op.f("uq_monthly_report_agency_id_month")),
+    )
+
+
+def downgrade():
+    op.drop_table("monthly_report")
