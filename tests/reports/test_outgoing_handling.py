@@ -97,3 +97,11 @@ def total_row(text: str) -> list[int]:
     """The numbers after "Tổng cộng" in the PDF's text (thousands written 4.129)."""
     after = text.split("Tổng cộng", 1)[1].split()
     return [int(word.replace(".", "")) for word in after[:len(COLUMN_ORDER)]]
+
+
+def test_a_year_of_the_province_is_three_statements(app, db, sent, count_queries):
+    """The documents, the recipients (grouped by days), the names: however many documents and recipients."""
+    year = Period("year", PERIOD_START.replace(month=1, day=1), PERIOD_END.replace(month=12, day=31))
+    with count_queries() as counted:
+        build_outgoing_handling(year, None, "agency")
+    assert len(counted.statements) == 3, counted.statements
