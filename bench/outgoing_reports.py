@@ -30,6 +30,7 @@ from app.directory.models import Agency
 from app.documents.outgoing.models import ExternalRecipientStatus, OutgoingDraft, OutgoingRecipient
 from app.extensions import db
 from app.reports.monthly import run_monthly_reports
+from app.reports.recipient_facts import refresh_recipient_facts
 from app.signing.demo_keys import issue_demo_agency_key
 from app.signing.demo_pki import ensure_demo_pki
 from app.vietnam_time import vietnam_today
@@ -71,6 +72,11 @@ def bench(url: str, args) -> None:
                   f"{time.perf_counter() - started:.0f} s", flush=True)
             db.session.remove()
             timed_refresh(app, full=True)
+            started = time.perf_counter()
+            documents = refresh_recipient_facts(full=True)
+            db.session.commit()
+            print(f"{backend}: recipient facts, full run: {documents:,} documents in "
+                  f"{time.perf_counter() - started:.1f} s", flush=True)
             analyze()
         db.session.remove()
         largest = max(world["agencies"], key=lambda a: world["weights"][a] * len(world["units"][a]))

@@ -25,6 +25,7 @@ from app.exchange.jobs import JOB_NAMES as EXCHANGE_JOBS
 from app.extensions import db
 from app.reports.facts import refresh_document_facts
 from app.reports.monthly import make_monthly_reports
+from app.reports.recipient_facts import refresh_recipient_facts
 
 from .timers import fire_due_timers
 
@@ -47,6 +48,7 @@ JOBS: dict[str, Callable] = {
     "sync_exchange_agencies": sync_exchange_agencies,
     "refresh_document_facts": refresh_document_facts,
     "make_monthly_reports": make_monthly_reports,
+    "refresh_recipient_facts": refresh_recipient_facts,
 }
 
 # Seconds between runs of the periodic jobs (Celery beat uses the same table), before configuration.
@@ -60,6 +62,8 @@ SCHEDULE: dict[str, float] = {
     "refresh_document_facts": 60.0,
     # Each agency's signed report of the month that ended (app.reports.monthly); a no-op once made.
     "make_monthly_reports": 3600.0,
+    # The outgoing handling report's recipients (app.reports.recipient_facts), as fresh as the facts above.
+    "refresh_recipient_facts": 60.0,
 }
 
 

@@ -38,6 +38,7 @@ from .monthly_models import MonthlyReport
 from .outgoing_handling import build_outgoing_handling
 from .performance import build_performance
 from .periods import Period
+from .recipient_facts import refresh_recipient_facts
 
 log = logging.getLogger(__name__)
 MONTH_TEXT = re.compile(r"\d{4}-\d{2}")
@@ -169,6 +170,7 @@ def run_monthly_reports(month: str | None = None, agency_code: str | None = None
     if not agencies:  # the hourly run after the month's reports are made: nothing to read
         return []
     refresh_document_facts(now=now)
+    refresh_recipient_facts(now=now)
     db.session.commit()
     config = current_app.config
     return [_one(agency, first, config, now) for agency in agencies]

@@ -1,4 +1,4 @@
-"""Monthly reports: each agency's signed report of a month, or why it is not made yet
+"""Monthly reports (each agency's signed report of a month, or why not yet) and recipient facts
 
 Revision ID: 7c3d9e1f5a20
 Revises: 5b8e2f4a9c61
@@ -34,7 +34,32 @@ def upgrade():
         sa.PrimaryKeyConstraint("id", name=op.f("pk_monthly_report")),
         sa.UniqueConstraint("agency_id", "month", name=op.f("uq_monthly_report_agency_id_month")),
     )
+    op.create_table(
+        "recipient_fact",
+        sa.Column("recipient_id", sa.Integer(), nullable=False),
+        sa.Column("document_id", sa.Integer(), nullable=False),
+        sa.Column("agency_id", sa.Integer(), nullable=False),
+        sa.Column("department_id", sa.Integer(), nullable=True),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("electronic", sa.Boolean(), nullable=False),
+        sa.Column("arrived_day", sa.Date(), nullable=True),
+        sa.Column("answered_day", sa.Date(), nullable=True),
+        sa.Column("completed", sa.Boolean(), nullable=False),
+        sa.ForeignKeyConstraint(["recipient_id"], ["outgoing_recipient.id"], ondelete="CASCADE",
+                                name=op.f("fk_recipient_fact_recipient_id_outgoing_recipient")),
+        sa.ForeignKeyConstraint(["document_id"], ["document.id"], ondelete="CASCADE",
+                                name=op.f("fk_recipient_fact_document_id_document")),
+        sa.ForeignKeyConstraint(["agency_id"], ["agency.id"], name=op.f("fk_recipient_fact_agency_id_agency")),
+        sa.ForeignKeyConstraint(["department_id"], ["department.id"],
+                                name=op.f("fk_recipient_fact_department_id_department")),
+        sa.PrimaryKeyConstraint("recipient_id", name=op.f("pk_recipient_fact")),
+    )
+    op.create_index("ix_recipient_fact_document_id", "recipient_fact", ["document_id"])
+    op.create_index("ix_recipient_fact_day_agency", "recipient_fact", ["day", "agency_id"])
 
 
 def downgrade():
+    op.drop_index("ix_recipient_fact_day_agency", table_name="recipient_fact")
+    op.drop_index("ix_recipient_fact_document_id", table_name="recipient_fact")
+    op.drop_table("recipient_fact")
     op.drop_table("monthly_report")

@@ -1,15 +1,19 @@
 """Tình hình giải quyết văn bản đi: the numbers equal hand counts (both databases); page, downloads, API."""
 import csv
 import io
+from datetime import timedelta
 
 import pytest
 
+from app.documents.outgoing.models import ExternalRecipientStatus, OutgoingDraft, OutgoingRecipient
 from app.reports.facts import refresh_document_facts
 from app.reports.outgoing_handling import build_outgoing_handling
 from app.reports.periods import Period
+from app.reports.recipient_facts import refresh_recipient_facts
+from app.sqltypes import utcnow
 
 from ..factories import bearer_headers
-from .conftest import PERIOD_END, PERIOD_START, YEAR
+from .conftest import PERIOD_END, PERIOD_START, YEAR, vn_day
 from .recipients import add_recipients, hand_counts
 
 QUARTER = Period("quarter", PERIOD_START, PERIOD_END)
@@ -20,6 +24,7 @@ QUARTER_ARGS = {"period": "quarter", "year": YEAR, "quarter": 2}
 def sent(app, db, province):
     add_recipients(db, province)
     refresh_document_facts()
+    refresh_recipient_facts()
     return province
 
 
@@ -99,9 +104,31 @@ def total_row(text: str) -> list[int]:
     return [int(word.replace(".", "")) for word in after[:len(COLUMN_ORDER)]]
 
 
-def test_a_year_of_the_province_is_three_statements(app, db, sent, count_queries):
-    """The documents, the recipients (grouped by days), the names: however many documents and recipients."""
+def test_a_year_of_the_province_is_four_statements(app, db, sent, count_queries):
+    """Documents, documents sent electronically, recipients (grouped by days), names: however many there are."""
     year = Period("year", PERIOD_START.replace(month=1, day=1), PERIOD_END.replace(month=12, day=31))
     with count_queries() as counted:
         build_outgoing_handling(year, None, "agency")
-    assert len(counted.statements) == 3, counted.statements
+    assert len(counted.statements) == 4, counted.statements
+
+
+def test_a_status_received_later_reaches_the_report_on_the_next_run(app, db, sent):
+    agency = sent.agencies[0]
+    before = build_outgoing_handling(QUARTER, (agency.id,), "agency").total.counts
+    # A document of the quarter already sent over the axis: one more recipient there, answering later.
+    draft = next(d for d in db.session.query(OutgoingDraft).order_by(OutgoingDraft.document_id)
+                 if d.released_at is not None and d.document.agency_id == agency.id
+                 and PERIOD_START <= vn_day(d.released_at) <= PERIOD_END and any(r.exchange_state for r in d.recipients))
+    target = OutgoingRecipient(draft_id=draft.document_id, position=9, code="000.00.99.H98", name="Nhận sau",
+                               exchange_state="sent")
+    db.session.add(target)
+    db.session.flush()
+    released = draft.released_at
+    db.session.add_all([ExternalRecipientStatus(recipient_id=target.id, code=code, at=released + timedelta(hours=hours),
+                                                received_at=utcnow(), package_sha256="1" * 64)
+                        for code, hours in (("01", 2), ("03", 3), ("06", 4))])
+    db.session.flush()
+    refresh_recipient_facts()
+    after = build_outgoing_handling(QUARTER, (agency.id,), "agency").total.counts
+    assert after == hand_counts(db, sent, {agency.id}, PERIOD_START, PERIOD_END)
+    assert [after[k] - before[k] for k in ("recipients", "completed", "accepted_on_time")] == [1, 1, 1]
