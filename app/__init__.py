@@ -58,6 +58,7 @@ def create_app(config: dict | None = None) -> Flask:
         outgoing_views,
         report_board_views,
         report_chart_views,
+        report_handling_views,
         report_views,
         task_views,
     )
@@ -80,7 +81,11 @@ def create_app(config: dict | None = None) -> Flask:
     from .exchange.views import bp as exchange_bp
     from .mail.views import bp as mail_bp
     from .notifications.views import bp as notifications_bp
-    from .reports import board_views  # noqa: F401  (adds its routes to reports_bp)
+    from .reports import (  # noqa: F401  (each adds its routes to reports_bp)
+        board_views,  # noqa: F401  (adds its routes to reports_bp)
+        handling_views,
+        monthly_views,
+    )
     from .reports.views import bp as reports_bp
     from .signing.views import bp as signing_keys_bp
     from .web.views import bp as web_bp
@@ -144,4 +149,6 @@ def create_app(config: dict | None = None) -> Flask:
     app.cli.add_command(exchange_cli)
     from .mail.cli import mail_cli
     app.cli.add_command(mail_cli)
+    from .reports.cli import reports_cli
+    app.cli.add_command(reports_cli)
     return app

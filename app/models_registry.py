@@ -11,5 +11,7 @@ from app.exchange import received as exchange_received_models  # noqa: F401
 from app.mail import models as mail_models  # noqa: F401
 from app.notifications import models as notification_models  # noqa: F401
 from app.reports import models as report_models  # noqa: F401
+from app.reports import monthly_models as monthly_report_models  # noqa: F401
+from app.reports import recipient_models as recipient_fact_models  # noqa: F401
 from app.signing import models as signing_models  # noqa: F401
 from app.workflow import models as workflow_models  # noqa: F401

@@ -27,6 +27,8 @@ from app.mail.digest import send_daily_digests_job
 from app.mail.sending import digest_enabled
 from app.notifications.deadlines import sweep_task_deadlines
 from app.reports.facts import refresh_document_facts
+from app.reports.monthly import make_monthly_reports
+from app.reports.recipient_facts import refresh_recipient_facts
 
 from .timers import fire_due_timers
 
@@ -50,6 +52,8 @@ JOBS: dict[str, Callable] = {
     "refresh_document_facts": refresh_document_facts,
     "send_email_digests": send_daily_digests_job,
     "sweep_task_deadlines": sweep_task_deadlines,
+    "make_monthly_reports": make_monthly_reports,
+    "refresh_recipient_facts": refresh_recipient_facts,
 }
 
 # Seconds between runs of the periodic jobs (Celery beat uses the same table), before configuration.
@@ -65,6 +69,10 @@ SCHEDULE: dict[str, float] = {
     "send_email_digests": 900.0,
     # Deadlines are told once per task and day (dedupe keys): hourly catches a new deadline the same day.
     "sweep_task_deadlines": 3600.0,
+    # Each agency's signed report of the month that ended (app.reports.monthly); a no-op once made.
+    "make_monthly_reports": 3600.0,
+    # The outgoing handling report's recipients (app.reports.recipient_facts), as fresh as the facts above.
+    "refresh_recipient_facts": 60.0,
 }
 
 

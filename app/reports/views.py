@@ -70,6 +70,9 @@ def performance():
     asked, error = _read(actor)
     report = build_performance(asked.period, asked.agency_ids, asked.group, asked.department_id)
     output = request.args.get(OUTPUT_ARG)
+    if output == "pdf":  # the Decree 30 layout; imported here, that module adds its routes to this blueprint
+        from .handling_views import incoming_decree_pdf
+        return incoming_decree_pdf(actor, asked, performance_columns(asked.group), performance_rows(report))
     if output in FORMATS:
         return download(output=output, title="TÌNH HÌNH GIẢI QUYẾT VĂN BẢN ĐẾN", name="giai-quyet-van-ban-den",
                         columns=performance_columns(asked.group), rows=performance_rows(report), period=asked.period,

@@ -99,6 +99,10 @@ EXPECTED = {
     "GET reports.statistics": {"": REPORTERS},
     "GET reports.performance": {"": REPORTERS},
     "GET reports.outgoing_board": {"": BOARD_READERS},
+    "GET reports.outgoing_handling": {"": REPORTERS},
+    "GET reports.monthly_reports": {"": REPORTERS},
+    # Another agency's monthly report: only the province-wide readers.
+    "GET reports.monthly_report_file": {"": REPORTERS, "other_agency": frozenset({"auditor", "admin"})},
     # Outgoing documents
     "GET outgoing.released_list": {"": READERS},
     "GET outgoing.drafts_list": {"": READERS},
@@ -190,6 +194,9 @@ EXPECTED = {
     "GET api.report_performance": {"": REPORTERS},
     "GET api.report_outgoing_timeline": {"": BOARD_READERS},
     "GET api.report_charts": {"": REPORTERS},
+    "GET api.report_outgoing_handling": {"": REPORTERS},
+    "GET api.report_monthly": {"": REPORTERS},
+    "GET api.report_monthly_file": {"": REPORTERS, "other_agency": frozenset({"auditor", "admin"})},
 }
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 

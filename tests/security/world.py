@@ -17,6 +17,7 @@ from app.exchange.received import ReceivedPackage
 from app.filestore import store_pdf
 from app.notifications.models import NEW_TASK, Notification
 from app.notifications.services import notify
+from app.reports.monthly_models import MonthlyReport
 from app.signing.demo_keys import issue_demo_agency_key, issue_demo_person_key
 from app.signing.demo_pki import ensure_demo_pki
 from app.vietnam_time import vietnam_today
@@ -43,6 +44,16 @@ def _receive(app, agency, clerk, **overrides):
     stored = store_pdf(io.BytesIO(minimal_pdf()), "van-ban.pdf", files_dir=app.config["FILES_DIR"], max_bytes=1 << 20)
     return receive_document(agency_id=agency.id, metadata=parse_metadata(metadata_values(**overrides)),
                             main_file=stored, origin="paper", actor=clerk).document
+
+
+def _monthly_report(app, db, agency) -> int:
+    """A kept monthly report of the agency (its file a plain PDF: the matrix walks access, not signatures)."""
+    stored = store_pdf(io.BytesIO(minimal_pdf()), "bao-cao.pdf", files_dir=app.config["FILES_DIR"], max_bytes=1 << 20)
+    row = MonthlyReport(agency_id=agency.id, month="2026-01", file_sha256=stored.sha256, file_size=stored.size,
+                        signer_subject="", failure="", attempts=1)
+    db.session.add(row)
+    db.session.flush()
+    return row.id
 
 
 def build_world(app, db, make) -> World:
@@ -87,11 +98,12 @@ def build_world(app, db, make) -> World:
               "task_uuid": task.task_uuid, "task_id": task.task_uuid, "process_id": "incoming_document",
               "run_id": run.id, "number": 1, "delegation_id": delegation.id, "session_id": "khong-co",
               "code": "vi", "name": "bootstrap.min.css", "filename": "site.css", "message_id": messages[0].id}
+    values["report_id"], other_report_id = (_monthly_report(app, db, agency) for agency in (home, other))
     outgoing_document = db.session.scalars(select(Document).where(Document.instance_id == outgoing_instance)).one()
     variants = {
         "secret": {"document_id": secret.id, "file_id": secret.main_file.id, "instance_id": secret.instance_id},
         "other_agency": {"document_id": foreign.id, "file_id": foreign.main_file.id, "instance_id": foreign.instance_id,
-                         "agency_id": other.id, "message_id": messages[1].id},
+                         "agency_id": other.id, "message_id": messages[1].id, "report_id": other_report_id},
         "outgoing": {"document_id": outgoing_document.id, "file_id": outgoing_document.main_file.id
                      if outgoing_document.main_file else 0, "instance_id": outgoing_instance,
                      "task_uuid": outgoing.task_uuid, "task_id": outgoing.task_uuid, "process_id": "outgoing_document"},
