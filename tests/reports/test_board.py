@@ -17,8 +17,8 @@ from .board_setup import NOVEMBER, release, vn
 EXTERNAL = ("000.00.00.G22", "Bộ Nội vụ")
 # The session's user with roles and agency; the period's documents; the recipients with their outbox messages,
 # their external statuses, the delivered documents and their statuses; the secret ones among the page and those
-# the reader may open; the recipient choices; the layout's delegations banner and task count.
-PAGE_STATEMENTS = 12
+# the reader may open; the recipient choices; the layout's delegations banner, task count and unread notices.
+PAGE_STATEMENTS = 13
 # The token, its user and roles, then the page's own reads (no layout, no agency name).
 API_STATEMENTS = 11
 
