@@ -3,6 +3,7 @@ from contextlib import contextmanager
 
 from flask import Flask
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 
 from .extensions import db
@@ -123,3 +124,12 @@ def _keep_prepared_statements(app: Flask, engine) -> None:
             session.commit()
         except DBAPIError:
             session.rollback()
+
+
+# INSERT constructs that can say ON CONFLICT, by dialect name (keyed so statements can be cached per dialect).
+CONFLICT_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
+def conflict_insert(table):
+    """An INSERT into `table` for the session's database that can say ON CONFLICT DO NOTHING / DO UPDATE."""
+    return CONFLICT_INSERTS[db.session.get_bind().dialect.name](table)

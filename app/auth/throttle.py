@@ -10,9 +10,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import case, delete, literal, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from app.database import conflict_insert
 from app.extensions import db
 from app.sqltypes import UtcDateTime, utcnow
 
@@ -54,8 +53,7 @@ def _count(key: str, limit: Limit) -> tuple[int, object]:
     """Add one attempt to `key`'s window (a new window once the old one is over); return count and start."""
     now = utcnow()
     expired = LoginThrottle.window_started <= now - timedelta(seconds=limit.window_seconds)
-    insert = postgresql_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = insert(LoginThrottle).values(key=key, attempts=1, window_started=now)
+    statement = conflict_insert(LoginThrottle).values(key=key, attempts=1, window_started=now)
     statement = statement.on_conflict_do_update(index_elements=[LoginThrottle.key], set_={
         "attempts": case((expired, 1), else_=LoginThrottle.attempts + 1),
         "window_started": case((expired, literal(now, UtcDateTime())), else_=LoginThrottle.window_started),

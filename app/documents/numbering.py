@@ -6,14 +6,12 @@ so a registration that rolls back gives its number back instead of leaving a gap
 from datetime import datetime, timezone
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 
+from app.database import conflict_insert
 from app.extensions import db
 from app.vietnam_time import VIETNAM
 
 from .models import NumberSequence, RegisterBook
-
-_UPSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 def register_year(moment: datetime | None = None) -> int:
@@ -24,9 +22,8 @@ def register_year(moment: datetime | None = None) -> int:
 def take_number(book: RegisterBook, *, year: int | None = None) -> int:
     """Take the next number of the book for the year, in the caller's transaction."""
     year = year or register_year()
-    upsert = _UPSERTS[db.session.get_bind().dialect.name]
     table = NumberSequence.__table__
-    statement = (upsert(table).values(book_id=book.id, year=year, last_number=1)
+    statement = (conflict_insert(table).values(book_id=book.id, year=year, last_number=1)
                  .on_conflict_do_update(index_elements=[table.c.book_id, table.c.year],
                                         set_={"last_number": table.c.last_number + 1})
                  .returning(table.c.last_number))
@@ -52,10 +49,9 @@ def default_books(agency_id: int) -> list[RegisterBook]:
 
 def ensure_default_books(agency_id: int) -> None:
     """Create the agency's default books if it has none yet; safe when two clerks do it at once."""
-    insert = _UPSERTS[db.session.get_bind().dialect.name]
     rows = [{"agency_id": b.agency_id, "code": b.code, "name": b.name, "direction": b.direction,
              "secret": bool(b.secret), "active": True} for b in default_books(agency_id)]
-    db.session.execute(insert(RegisterBook.__table__).values(rows).on_conflict_do_nothing())
+    db.session.execute(conflict_insert(RegisterBook.__table__).values(rows).on_conflict_do_nothing())
 
 
 def incoming_book_for(agency_id: int, *, secret: bool) -> RegisterBook:

@@ -7,8 +7,8 @@ the event that caused it. Nobody is told of what they did themselves.
 from functools import cache
 
 from sqlalchemy import Integer, String, bindparam, func, literal, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
+from app.database import CONFLICT_INSERTS, conflict_insert
 from app.extensions import db
 from app.sqltypes import UtcDateTime, utcnow
 from app.workflow.models import HumanTask, HumanTaskCandidate
@@ -16,7 +16,6 @@ from app.workflow.models import HumanTask, HumanTaskCandidate
 from .models import NEW_TASK, Notification
 
 _NOTICES = Notification.__table__
-_INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 NOTE_LIMIT = 500
 
 
@@ -26,7 +25,7 @@ def _dialect() -> str:
 
 def notice_insert():
     """INSERT into the notices, in the dialect that can say ON CONFLICT DO NOTHING."""
-    return _INSERT[_dialect()](_NOTICES)
+    return conflict_insert(_NOTICES)
 
 
 def notify(user_id: int | None, kind: str, *, document_id: int | None = None, task_uuid: str | None = None,
@@ -75,7 +74,7 @@ def _new_task_notice(dialect: str):
         tasks.c.task_uuid == bindparam("task_uuid"), tasks.c.assigned_user_id.is_not(None),
         # Ids start at 1: a step without an actor (a timer) excludes nobody.
         tasks.c.assigned_user_id != func.coalesce(bindparam("actor_id", type_=Integer), 0))
-    return _INSERT[dialect](_NOTICES).inline().from_select(
+    return CONFLICT_INSERTS[dialect](_NOTICES).inline().from_select(
         ["user_id", "kind", "document_id", "task_uuid", "note", "dedupe_key", "created_at"], chosen
     ).on_conflict_do_nothing()
 

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import String, cast, delete, func, insert, select, union
 
+from app.database import conflict_insert
 from app.documents.models import (
     ASSIGNED,
     COMPLETED,
@@ -44,15 +45,27 @@ def calendar_key(calendar: WorkCalendar) -> str:
     return hashlib.sha256(days.encode()).hexdigest()
 
 
+def lock_refresh_mark(mark_id: int, now: datetime) -> tuple[FactRefresh, bool]:
+    """The refresh mark, row-locked so that two runners (the embedded thread, a Celery worker) take turns,
+    and whether this is the first run. The first runs of two runners both create it: ON CONFLICT DO NOTHING
+    makes the second wait for the first's commit and then find its mark, instead of failing on the key."""
+    # RETURNING, not rowcount: psycopg's rowcount for this INSERT does not say whether a row went in.
+    created = db.session.execute(conflict_insert(FactRefresh.__table__).values(
+        id=mark_id, refreshed_at=now, calendar_key="").on_conflict_do_nothing()
+        .returning(FactRefresh.id)).scalar() is not None
+    mark = db.session.scalars(select(FactRefresh).where(FactRefresh.id == mark_id).with_for_update()
+                              .execution_options(populate_existing=True)).one()
+    return mark, created
+
+
 def refresh_document_facts(*, full: bool = False, now: datetime | None = None) -> int:
     """Bring the facts up to date (all of them when asked, the first time, or after a holiday change);
     return how many documents were read again."""
     now = now or utcnow()
     calendar = work_calendar()
     key = calendar_key(calendar)
-    # The row lock makes two runners (the embedded thread and a Celery worker) take turns.
-    mark = db.session.scalars(select(FactRefresh).where(FactRefresh.id == 1).with_for_update()).first()
-    if full or mark is None or mark.calendar_key != key:
+    mark, first = lock_refresh_mark(1, now)
+    if full or first or mark.calendar_key != key:
         db.session.execute(delete(DocumentFact))
         ids = select(Document.id)
     else:
@@ -60,10 +73,7 @@ def refresh_document_facts(*, full: bool = False, now: datetime | None = None) -
     document_ids = sorted(_core().execute(ids).scalars())
     for start in range(0, len(document_ids), CHUNK):
         _replace_facts(document_ids[start:start + CHUNK], calendar)
-    if mark is None:
-        db.session.add(FactRefresh(id=1, refreshed_at=now, calendar_key=key))
-    else:
-        mark.refreshed_at, mark.calendar_key = now, key
+    mark.refreshed_at, mark.calendar_key = now, key
     db.session.flush()
     return len(document_ids)
 

@@ -18,8 +18,7 @@ from app.documents.outgoing.models import ExternalRecipientStatus, OutgoingDraft
 from app.extensions import db
 from app.sqltypes import utcnow
 
-from .facts import CHUNK, OVERLAP
-from .models import FactRefresh
+from .facts import CHUNK, OVERLAP, lock_refresh_mark
 from .recipient_models import RecipientFact
 
 # FactRefresh row 1 marks DocumentFact; this one marks RecipientFact.
@@ -48,9 +47,9 @@ def refresh_recipient_facts(*, full: bool = False, now: datetime | None = None) 
     """Bring the recipients' facts up to date (all of them when asked or the first time); return how many
     documents were read again."""
     now = now or utcnow()
-    mark = db.session.scalars(select(FactRefresh).where(FactRefresh.id == MARK_ID).with_for_update()).first()
+    mark, first = lock_refresh_mark(MARK_ID, now)
     connection = db.session.connection()
-    if full or mark is None:
+    if full or first:
         connection.execute(delete(RecipientFact.__table__))
         ids = select(OutgoingDraft.document_id).where(OutgoingDraft.released_at.is_not(None))
     else:
@@ -60,10 +59,7 @@ def refresh_recipient_facts(*, full: bool = False, now: datetime | None = None) 
         chunk = document_ids[start:start + CHUNK]
         connection.execute(delete(RecipientFact.__table__).where(RecipientFact.document_id.in_(chunk)))
         connection.execute(insert(RecipientFact.__table__).from_select(_COLUMNS, _recipients_of(chunk)))
-    if mark is None:
-        db.session.add(FactRefresh(id=MARK_ID, refreshed_at=now, calendar_key=""))
-    else:
-        mark.refreshed_at = now
+    mark.refreshed_at = now
     db.session.flush()
     return len(document_ids)
 

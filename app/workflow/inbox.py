@@ -6,8 +6,8 @@ from functools import cache
 
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import String, bindparam, delete, insert, select
-from sqlalchemy.dialects import postgresql, sqlite
 
+from app.database import CONFLICT_INSERTS
 from app.extensions import db
 from app.notifications.services import notify_new_task_holder, subject_document_id
 from app.sqltypes import utcnow
@@ -50,13 +50,10 @@ def _insert_candidates(kind: str):
     return insert(_CANDIDATES).inline().from_select(["task_id", "user_id"], people_select(kind, task_id))
 
 
-_INSERT_IGNORE = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
-
-
 @cache
 def _insert_participants(kind: str, dialect: str):
     subject = (bindparam("subject_type", type_=String), bindparam("subject_id", type_=String))
-    return _INSERT_IGNORE[dialect](SubjectParticipant.__table__).inline().from_select(
+    return CONFLICT_INSERTS[dialect](SubjectParticipant.__table__).inline().from_select(
         ["subject_type", "subject_id", "user_id"], people_select(kind, *subject)).on_conflict_do_nothing()
 
 

@@ -18,7 +18,7 @@ def test_two_workers_make_one_report(app, committed_db):
     db.session.add(agency)
     db.session.flush()
     issue_demo_agency_key(ensure_demo_pki(Path(app.config["PKI_DIR"])), agency, app.config["SIGNING_KEY_PASSPHRASE"])
-    refresh_document_facts()  # the facts job has run before (its own first run is not this test's subject)
+    refresh_document_facts()  # the facts are up to date, as the hourly job finds them
     db.session.commit()
     files_before = set(Path(app.config["FILES_DIR"]).rglob("*"))
     start, made, errors = threading.Barrier(2), [], []
