@@ -10,6 +10,7 @@ from datetime import date
 
 import pytest
 
+from app import models_registry  # noqa: F401  (every mapper known before a module builds a statement)
 from app.documents.models import COMPLETED, Document, DocumentFile
 from app.documents.outgoing.models import OutgoingDraft
 from app.dossiers import services
