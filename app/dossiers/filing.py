@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 
 from app.audit.services import record
 from app.directory.roles import CLERK, LEADER, SPECIALIST
-from app.documents.access import hidden_document_ids
+from app.documents.access import hidden_document_ids, visible_documents
 from app.documents.models import COMPLETED, Document
 from app.documents.outgoing.models import OutgoingDraft
 from app.extensions import db
@@ -78,7 +78,10 @@ def dossier_ids_from(values: list[str]) -> list[int]:
 
 def file_document(document: Document, dossier_ids: list[int], *, actor) -> list[DossierDocument]:
     """File the (opened) document into each dossier, all or none; each gets the dossier's next number."""
-    if not may_file(document, actor):
+    # The caller opened the document; asked again here, so that no other channel files a secret one.
+    readable = db.session.scalar(select(exists(visible_documents(actor, select(Document.id).where(
+        Document.id == document.id)))))
+    if not (readable and may_file(document, actor)):
         raise DossierRefused({"__form__": _("Bạn không có quyền lưu văn bản này vào hồ sơ.")})
     if not is_handled(document):
         raise DossierRefused({"__form__": _("Chỉ lưu hồ sơ văn bản đã xử lý xong (văn bản đến: Hoàn thành; "

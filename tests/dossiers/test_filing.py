@@ -180,3 +180,12 @@ def test_the_same_document_filed_twice_at_once_is_filed_once(app, committed_db):
     errors = run_in_parallel(app, 2, file_same)
     assert len(errors) == 1 and "Văn bản đã có trong hồ sơ" in errors[0]
     assert committed_db.session.scalar(select(func.count()).where(DossierDocument.dossier_id == dossier_id)) == 1
+
+
+def test_the_service_itself_refuses_a_secret_document_to_a_leader_who_may_not_read_it(app, db, office, document,
+                                                                                      dossier):
+    secret = document(office.agency, secrecy=1, clerk=office.clerk)
+    target = dossier(office)
+    with app.test_request_context():
+        assert "__form__" in _refusal(lambda: filing.file_document(secret, [target.id], actor=office.leader))
+        assert filing.file_document(secret, [target.id], actor=office.clerk)[0].position == 1
