@@ -1,7 +1,9 @@
 """The dossier pages as people use them: list, form, copy, contents, Lưu hồ sơ, retention periods; attacks."""
+from flask import g
 from sqlalchemy import func, select
 
 from app.audit.models import AuditChainHead
+from app.dossiers.filing import file_document
 from app.dossiers.models import Dossier, DossierDocument, RetentionPeriod
 
 from ..conftest import csrf_token_from
@@ -150,3 +152,33 @@ def test_the_administrator_keeps_the_retention_periods(login, client, make, db, 
     assert client.post(f"/quan-tri/thoi-han-bao-quan/{period.id}", data={
         "csrf_token": token, "name": "15 năm", "years": "15", "examples": "Hồ sơ dự án"}).status_code == 302
     assert not period.active  # the box was left unticked
+
+
+def test_list_and_contents_cost_the_same_statements_for_few_rows_and_many(login, client, office, document, dossier,
+                                                                           app, db, count_queries):
+    """No statement per row: units, people, periods and counts load once per page, documents once per contents."""
+    (unit, person), (other_unit, other_person) = office.units
+    small = dossier(office, "TC.01", year=2026, department_id=unit.id, responsible_id=person.id)
+    large = [dossier(office, f"TC.{n:02d}", year=2027, department_id=(unit, other_unit)[n % 2].id,
+                     responsible_id=(person, other_person)[n % 2].id) for n in range(1, 12)]
+    with app.test_request_context():
+        for secrecy in (0, 1):  # a secret one in each: asking which are hidden costs one statement, once
+            file_document(document(office.agency, secrecy=secrecy, clerk=office.clerk), [small.id], actor=office.clerk)
+        for n in range(11):
+            file_document(document(office.agency, secrecy=int(n % 3 == 0), clerk=office.clerk), [large[0].id],
+                          actor=office.clerk)
+    urls = ["/ho-so?nam=2026", f"/ho-so/{small.id}", "/ho-so?nam=2027", f"/ho-so/{large[0].id}"]
+    login(office.leader)
+
+    def cost(url: str) -> int:
+        # The test's session is the requests' session: emptied, so that rows made above are loaded as in a
+        # server, where nothing is known before the request.
+        db.session.expunge_all()
+        for name in list(g):  # and the signed-in user Flask-Login kept on the shared app context's g
+            g.pop(name)
+        with count_queries() as counted:
+            assert client.get(url).status_code == 200
+        return len(counted.statements)
+
+    few_list, few_contents, many_list, many_contents = (cost(url) for url in urls)
+    assert (many_list, many_contents) == (few_list, few_contents)
