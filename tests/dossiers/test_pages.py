@@ -182,3 +182,21 @@ def test_list_and_contents_cost_the_same_statements_for_few_rows_and_many(login,
 
     few_list, few_contents, many_list, many_contents = (cost(url) for url in urls)
     assert (many_list, many_contents) == (few_list, few_contents)
+
+
+def test_a_clerk_edits_an_open_dossier_but_not_a_closed_one(login, client, office, dossier, db):
+    target = dossier(office, "TC.01")
+    login(office.clerk)
+    page = client.get(f"/ho-so/{target.id}/sua").get_data(as_text=True)
+    token = csrf_token_from(page)
+    fields = {"csrf_token": token, "notation": "TC.01", "title": "Hồ sơ tổ chức bộ máy",
+              "retention_id": str(office.period.id), "access": "secret", "department_id": "0", "responsible_id": "0"}
+    assert client.post(f"/ho-so/{target.id}/sua", data=fields).status_code == 302
+    assert (target.title, target.access) == ("Hồ sơ tổ chức bộ máy", "secret")
+    target.status = "closed"
+    db.session.flush()
+    refused = client.get(f"/ho-so/{target.id}/sua", follow_redirects=True).get_data(as_text=True)
+    assert "Hồ sơ đã đóng, không sửa được nữa." in refused
+    before = _chain_seq(db)
+    assert client.post(f"/ho-so/{target.id}/sua", data={**fields, "title": "Khác"}).status_code == 302
+    assert target.title == "Hồ sơ tổ chức bộ máy" and _chain_seq(db) == before
