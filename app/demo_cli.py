@@ -38,6 +38,7 @@ def seed_demo_command(province: str):
     # Loaded only when asked for: the documents bring WeasyPrint and pyHanko with them.
     from app.documents.demo import seed_demo_documents
     from app.documents.demo.outgoing import seed_demo_outgoing
+    from app.dossiers.demo import seed_demo_dossiers
     from app.exchange.demo import seed_demo_packages
 
     started = time.perf_counter()
@@ -45,6 +46,7 @@ def seed_demo_command(province: str):
     documents = seed_demo_documents()
     keys, outgoing = seed_demo_outgoing()
     packages = seed_demo_packages()
+    dossiers = seed_demo_dossiers()
     db.session.commit()
     anchor = _anchor()
     click.echo(f"Đã tạo tỉnh minh họa: {summary.agencies} cơ quan, {summary.departments} phòng ban, "
@@ -57,6 +59,8 @@ def seed_demo_command(province: str):
                f"(mã PIN: {current_app.config['DEMO_SIGNING_PIN']}). "
                f"Tổng cộng {time.perf_counter() - started:.1f} giây.")
     click.echo(f"Đã nhận {packages} văn bản của bộ, ngành qua gói tin edXML (có gói gốc, chữ ký tiêu đề, cảnh báo).")
+    click.echo(f"Đã lập danh mục hồ sơ năm trước và năm nay cho {dossiers.agencies} cơ quan ({dossiers.dossiers} hồ sơ) "
+               f"và lưu {dossiers.filed} văn bản đã xử lý vào hồ sơ.")
     _report_anchor(anchor)
 
 

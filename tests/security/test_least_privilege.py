@@ -33,6 +33,9 @@ def test_the_menu_offers_documents_and_audit_only_to_their_readers(app, db, make
     assert not any('href="/van-ban-den"' in pages[role] or 'href="/du-thao"' in pages[role]
                    for role in ("designer", "admin"))
     assert 'href="/kiem-toan"' in pages["auditor"] and 'href="/kiem-toan"' not in pages["admin"]
+    # Hồ sơ hold documents: the same readers.
+    assert all('href="/ho-so"' in pages[role] for role in ("clerk", "auditor"))
+    assert not any('href="/ho-so"' in pages[role] for role in ("designer", "admin"))
     assert 'href="/quan-tri/ho-so-loi"' in pages["admin"]
 
 

@@ -40,6 +40,14 @@ CASE = {"": frozenset({"auditor", "leader"}), "secret": NOBODY, "other_agency": 
 API_CASE = {"": READERS, "secret": CLERK, "other_agency": frozenset({"auditor"})}
 OUTGOING = {"outgoing": READERS}
 
+# Hồ sơ: the agency's readers see its dossiers (auditors any agency's); its clerks and leaders keep the list.
+LIST_KEEPERS = frozenset({"clerk", "leader"})
+DOSSIER = {"": READERS, "other_agency": frozenset({"auditor"})}
+OWN_DOSSIER = {"": LIST_KEEPERS, "other_agency": NOBODY}
+# Lưu hồ sơ: clerks and leaders of a document they may open, and the specialist who handled it (here the
+# outgoing document's drafter).
+FILING = {"": LIST_KEEPERS, "secret": CLERK, "other_agency": NOBODY, "outgoing": LIST_KEEPERS | {"specialist"}}
+
 # "METHOD endpoint" -> {variant of the world's ids ("" = the defaults): roles allowed}.
 EXPECTED = {
     "GET static": {"": EVERYONE},
@@ -103,6 +111,16 @@ EXPECTED = {
     "GET reports.monthly_reports": {"": REPORTERS},
     # Another agency's monthly report: only the province-wide readers.
     "GET reports.monthly_report_file": {"": REPORTERS, "other_agency": frozenset({"auditor", "admin"})},
+    # Hồ sơ
+    "GET dossiers.dossier_list": {"": READERS},
+    "GET dossiers.new_dossier": {"": LIST_KEEPERS},
+    "POST dossiers.new_dossier": {"": LIST_KEEPERS},
+    "POST dossiers.copy_previous_year": {"": LIST_KEEPERS},
+    "GET dossiers.dossier_detail": DOSSIER,
+    "GET dossiers.edit_dossier": OWN_DOSSIER,
+    "POST dossiers.edit_dossier": OWN_DOSSIER,
+    "GET dossiers.file_document": FILING,
+    "POST dossiers.file_document": FILING,
     # Outgoing documents
     "GET outgoing.released_list": {"": READERS},
     "GET outgoing.drafts_list": {"": READERS},
@@ -142,6 +160,10 @@ EXPECTED = {
     "GET directory.import_users_page": {"": ADMIN},
     "POST directory.import_users_page": {"": ADMIN},
     "GET tasks.failed_instances": {"": ADMIN},
+    "GET dossiers.retention_periods": {"": ADMIN},
+    "POST dossiers.new_retention_period": {"": ADMIN},
+    "GET dossiers.retention_period": {"": ADMIN},
+    "POST dossiers.retention_period": {"": ADMIN},
     "POST tasks.retry": {"": ADMIN},
     # Process design: definitions and test runs only
     "GET designer.process_list": {"": DESIGN},

@@ -1,5 +1,5 @@
 """A small province for walking every route: two agencies, every demo role, a normal, a secret and an
-outgoing document, an open task, a delegation and a designer's test run."""
+outgoing document, an open task, a delegation, a designer's test run, and a dossier in each agency."""
 import io
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -12,6 +12,7 @@ from app.directory.delegation import create_delegation
 from app.documents.metadata import parse_metadata
 from app.documents.models import Document
 from app.documents.receiving import receive_document
+from app.dossiers.models import Dossier, RetentionPeriod
 from app.exchange.outbox import queue_message
 from app.exchange.received import ReceivedPackage
 from app.filestore import store_pdf
@@ -100,10 +101,19 @@ def build_world(app, db, make) -> World:
               "code": "vi", "name": "bootstrap.min.css", "filename": "site.css", "message_id": messages[0].id}
     values["report_id"], other_report_id = (_monthly_report(app, db, agency) for agency in (home, other))
     outgoing_document = db.session.scalars(select(Document).where(Document.instance_id == outgoing_instance)).one()
+    period = RetentionPeriod(name="Thử thế giới", years=10, examples="")
+    db.session.add(period)
+    db.session.flush()
+    dossiers = [Dossier(agency_id=agency.id, year=2026, notation="TH.01", title="Hồ sơ thử", retention_id=period.id)
+                for agency in (home, other)]
+    db.session.add_all(dossiers)
+    db.session.flush()
+    values.update({"dossier_id": dossiers[0].id, "period_id": period.id})
     variants = {
         "secret": {"document_id": secret.id, "file_id": secret.main_file.id, "instance_id": secret.instance_id},
         "other_agency": {"document_id": foreign.id, "file_id": foreign.main_file.id, "instance_id": foreign.instance_id,
-                         "agency_id": other.id, "message_id": messages[1].id, "report_id": other_report_id},
+                         "agency_id": other.id, "message_id": messages[1].id, "report_id": other_report_id,
+                         "dossier_id": dossiers[1].id},
         "outgoing": {"document_id": outgoing_document.id, "file_id": outgoing_document.main_file.id
                      if outgoing_document.main_file else 0, "instance_id": outgoing_instance,
                      "task_uuid": outgoing.task_uuid, "task_id": outgoing.task_uuid, "process_id": "outgoing_document"},
