@@ -153,4 +153,6 @@ def create_app(config: dict | None = None) -> Flask:
     app.cli.add_command(mail_cli)
     from .reports.cli import reports_cli
     app.cli.add_command(reports_cli)
+    from .dossiers.package_cli import dossiers_cli
+    app.cli.add_command(dossiers_cli)
     return app
