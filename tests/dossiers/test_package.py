@@ -23,6 +23,7 @@ from app.signing.demo_keys import issue_demo_agency_key
 from app.signing.demo_pki import ensure_demo_pki
 from app.signing.validation import crls_from_config, trust_roots_from_config, validate_pdf_signatures
 
+from ..conftest import csrf_token_from
 from ..pdf_samples import minimal_pdf
 
 NOW = datetime(2027, 1, 15, 3, 0, tzinfo=timezone.utc)
@@ -222,3 +223,25 @@ def test_a_secret_document_is_packaged_only_by_someone_who_may_read_it(app, db, 
                                                 "--dossier", target.code, "--out", str(tmp_path / "goi.zip")])
     assert result.exit_code == 1 and "văn bản mật" in result.output
     assert _leftovers(tmp_path) == []
+
+
+def test_the_closed_dossier_page_offers_the_package_and_downloads_it(app, db, office, closed, login, tmp_path):
+    first = closed[0]
+    client = login(office.clerk)
+    page = client.get(f"/ho-so/{first.id}").get_data(as_text=True)
+    assert "Lập gói nộp lưu" in page
+    response = client.post(f"/ho-so/{first.id}/goi-nop-luu", data={"csrf_token": csrf_token_from(page)})
+    assert response.status_code == 200 and response.mimetype == "application/zip"
+    (tmp_path / "tai-ve.zip").write_bytes(response.get_data())
+    response.close()
+    assert verify_package(tmp_path / "tai-ve.zip") == []
+
+
+def test_an_open_dossier_offers_no_package_and_is_refused(app, db, office, dossier, login):
+    target = dossier(office, "TC.05", year=2026)
+    client = login(office.clerk)
+    page = client.get(f"/ho-so/{target.id}").get_data(as_text=True)
+    assert "Lập gói nộp lưu" not in page
+    token = csrf_token_from(client.get("/doi-mat-khau").get_data(as_text=True))
+    response = client.post(f"/ho-so/{target.id}/goi-nop-luu", data={"csrf_token": token}, follow_redirects=True)
+    assert "chưa đóng" in response.get_data(as_text=True)
