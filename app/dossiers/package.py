@@ -133,13 +133,22 @@ def representation_files(representation: str, folder: str, entries: list[tuple[s
 
 
 def _events(collected: Collected) -> tuple[dict, dict, dict[str, str]]:
-    """Audit events of each dossier and document (by id), and the people acting in them."""
-    document_ids = {str(document.id) for rows in collected.documents.values() for _p, document in rows}
-    dossier_ids = {str(dossier.id) for dossier in collected.dossiers}
-    conditions = [and_(AuditEvent.subject_type == "dossier", AuditEvent.subject_id.in_(sorted(dossier_ids)))]
-    if document_ids:
+    """Audit events of each dossier and document (by id) — the document's own, its filing, and its process
+    history (the instance and its tasks, as app.workflow.history reads them) — and the people acting."""
+    documents = [document for rows in collected.documents.values() for _p, document in rows]
+    by_instance: dict[int, list[int]] = {}
+    for document in documents:
+        if document.instance_id is not None:
+            by_instance.setdefault(document.instance_id, []).append(document.id)
+    conditions = [and_(AuditEvent.subject_type == "dossier",
+                       AuditEvent.subject_id.in_(sorted(str(d.id) for d in collected.dossiers)))]
+    if documents:
         conditions.append(and_(AuditEvent.subject_type == SUBJECT_TYPE,
-                               AuditEvent.subject_id.in_(sorted(document_ids))))
+                               AuditEvent.subject_id.in_(sorted({str(d.id) for d in documents}))))
+    if by_instance:
+        conditions.append(and_(AuditEvent.subject_type == "process_instance",
+                               AuditEvent.subject_id.in_(sorted(str(i) for i in by_instance))))
+        conditions.append(AuditEvent.data["instance_id"].as_integer().in_(sorted(by_instance)))
     rows = db.session.execute(select(AuditEvent, User.username, User.full_name)
                               .outerjoin(User, User.id == AuditEvent.actor_id)
                               .where(or_(*conditions)).order_by(AuditEvent.seq)).all()
@@ -147,14 +156,17 @@ def _events(collected: Collected) -> tuple[dict, dict, dict[str, str]]:
     for event, username, full_name in rows:
         if username:
             agents[username] = full_name
-        entry = (event, username)
+        entry, data = (event, username), event.data or {}
         if event.subject_type == "dossier":
             of_dossier.setdefault(int(event.subject_id), []).append(entry)
-            filed = (event.data or {}).get("document_id")
-            if event.event_type == "document_filed" and filed is not None:
-                of_document.setdefault(int(filed), []).append(entry)
-        else:
+            if event.event_type == "document_filed" and data.get("document_id") is not None:
+                of_document.setdefault(int(data["document_id"]), []).append(entry)
+        elif event.subject_type == SUBJECT_TYPE:
             of_document.setdefault(int(event.subject_id), []).append(entry)
+        else:
+            instance_id = int(event.subject_id) if event.subject_type == "process_instance" else data.get("instance_id")
+            for document_id in by_instance.get(instance_id, []):
+                of_document.setdefault(document_id, []).append(entry)
     return of_dossier, of_document, agents
 
 

@@ -245,3 +245,43 @@ def test_an_open_dossier_offers_no_package_and_is_refused(app, db, office, dossi
     token = csrf_token_from(client.get("/doi-mat-khau").get_data(as_text=True))
     response = client.post(f"/ho-so/{target.id}/goi-nop-luu", data={"csrf_token": token}, follow_redirects=True)
     assert "chưa đóng" in response.get_data(as_text=True)
+
+
+def test_the_process_history_of_a_document_is_in_its_premis_events(app, db, office, closed, deployed, tmp_path):
+    from app.audit.services import record
+    from app.workflow.runtime import start_instance
+
+    first, _second, documents = closed
+    with app.test_request_context():
+        instance = start_instance("assign_work", actor=office.leader)
+        task_event = record("task_claimed", actor=office.clerk, subject=("task", "t-1"), instance_id=instance.id)
+    documents[1].instance_id = instance.id
+    db.session.flush()
+    started = db.session.scalars(select(AuditEvent).where(AuditEvent.event_type == "instance_started",
+                                                          AuditEvent.subject_id == str(instance.id))).one()
+    _build(app, office, [first.code], tmp_path / "goi.zip")
+    root = _mets(tmp_path / "goi.zip")
+    ns = {"mets": METS}
+    document_div = root.find("mets:structMap//mets:div[@TYPE='van-ban'][@ORDER='2']", ns)
+    linked = set(document_div.get("ADMID").split())
+    assert {f"ev-{started.seq}", f"ev-{task_event.seq}"} <= linked
+    other = root.find("mets:structMap//mets:div[@TYPE='van-ban'][@ORDER='1']", ns)
+    assert f"ev-{started.seq}" not in other.get("ADMID").split()
+
+
+def test_the_premis_part_is_checked_by_the_schema_too(app, db, office, closed, tmp_path):
+    _build(app, office, [closed[0].code], tmp_path / "goi.zip")
+    with zipfile.ZipFile(tmp_path / "goi.zip") as archive:
+        mets = archive.read("METS.xml")
+    assert schema_errors(mets) == []
+    assert schema_errors(mets.replace(b"premis:messageDigestAlgorithm>", b"premis:digestAlgorithm>"))
+    assert schema_errors(mets.replace(b"<hs:TongSoTaiLieu>3<", b"<hs:TongSoTaiLieu>ba<"))
+    assert schema_errors(b"<mets") and "không đọc được" in schema_errors(b"<mets")[0]
+
+
+def test_an_agency_without_a_key_gets_no_package(app, db, office, dossier, tmp_path):
+    target = dossier(office, "TC.07", year=2026)
+    _close(db, target)
+    with pytest.raises(PackageRefused, match="chưa có chứng thư số"):
+        _build(app, office, [target.code], tmp_path / "goi.zip")
+    assert _leftovers(tmp_path) == []
