@@ -121,6 +121,7 @@ EXPECTED = {
     "POST dossiers.edit_dossier": OWN_DOSSIER,
     "GET dossiers.file_document": FILING,
     "POST dossiers.file_document": FILING,
+    "POST dossier_packages.download_package": OWN_DOSSIER,
     # Outgoing documents
     "GET outgoing.released_list": {"": READERS},
     "GET outgoing.drafts_list": {"": READERS},
