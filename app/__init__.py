@@ -77,6 +77,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .documents.register_views import bp as registers_bp
     from .documents.views import bp as documents_bp
     from .documents.views import document_panel
+    from .dossiers.closing_views import bp as dossier_closing_bp
     from .dossiers.views import bp as dossiers_bp
     from .exchange.failed_views import bp as exchange_outbox_bp
     from .exchange.views import bp as exchange_bp
@@ -107,6 +108,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(registers_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(dossiers_bp)
+    app.register_blueprint(dossier_closing_bp)
     app.register_blueprint(outgoing_bp)
     app.register_blueprint(signing_keys_bp)
     app.register_blueprint(exchange_outbox_bp)
@@ -153,4 +155,6 @@ def create_app(config: dict | None = None) -> Flask:
     app.cli.add_command(mail_cli)
     from .reports.cli import reports_cli
     app.cli.add_command(reports_cli)
+    from .dossiers.cli import dossiers_cli
+    app.cli.add_command(dossiers_cli)
     return app

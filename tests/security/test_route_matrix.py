@@ -121,6 +121,9 @@ EXPECTED = {
     "POST dossiers.edit_dossier": OWN_DOSSIER,
     "GET dossiers.file_document": FILING,
     "POST dossiers.file_document": FILING,
+    "POST dossier_closing.close_dossier": OWN_DOSSIER,
+    "POST dossier_closing.legal_hold": OWN_DOSSIER,
+    "GET dossier_closing.export_dossier": DOSSIER,
     # Outgoing documents
     "GET outgoing.released_list": {"": READERS},
     "GET outgoing.drafts_list": {"": READERS},
