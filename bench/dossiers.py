@@ -5,7 +5,7 @@ Without URLs: a temporary SQLite file. A PostgreSQL URL's public schema is DROPP
 its own. Fills one agency, N handled documents (each its own PDF: a two-page letter rendered by WeasyPrint
 with the bundled fonts; every fourth one PAdES-signed by a demo person, every fifth one with a one-page
 attachment written in unembedded Helvetica), files them into one dossier, and times `run_closing`:
-conversion (outside any transaction) and the closing transaction, separately. Target: closing and
+conversion alone, the whole closing, and the export of the closed dossier. Target: closing and
 packaging < 60 s.
 
 --package: also times the preservation package (app.dossiers.package, built in another branch); the hook
@@ -25,6 +25,7 @@ from app.auth.passwords import hash_password
 from app.directory.models import Agency, User
 from app.documents.models import COMPLETED, Document, DocumentFile
 from app.dossiers import closing, preservation
+from app.dossiers.export import export_dossier
 from app.dossiers.filing import file_document
 from app.dossiers.models import Dossier, RetentionPeriod
 from app.dossiers.services import create_dossier
@@ -125,8 +126,13 @@ def bench(url: str, args) -> None:
             result = closing.run_closing(db.session.get(Dossier, dossier_id), actor=clerk,
                                          files_dir=Path(files_dir), workers=args.workers)
             total = time.perf_counter() - started
+            started = time.perf_counter()
+            exported = export_dossier(db.session.get(Dossier, dossier_id), actor=clerk, files_dir=Path(files_dir))
+            exporting = time.perf_counter() - started
+            db.session.rollback()
         print(f"  {files} files; conversion alone {converting:.1f} s; closing (convert + transaction) {total:.1f} s; "
               f"{result.converted} PDF/A copies, {len(result.failures)} not converted")
+        print(f"  export (PDF + XML, ZIP of {len(exported.data) / 1e6:.1f} MB): {exporting:.1f} s")
         if args.package:
             time_packaging(app, dossier_id)
 
