@@ -77,6 +77,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .documents.register_views import bp as registers_bp
     from .documents.views import bp as documents_bp
     from .documents.views import document_panel
+    from .dossiers.closing_views import bp as dossier_closing_bp
     from .dossiers.handover_views import bp as dossier_packages_bp
     from .dossiers.views import bp as dossiers_bp
     from .exchange.failed_views import bp as exchange_outbox_bp
@@ -109,6 +110,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(reports_bp)
     app.register_blueprint(dossiers_bp)
     app.register_blueprint(dossier_packages_bp)
+    app.register_blueprint(dossier_closing_bp)
     app.register_blueprint(outgoing_bp)
     app.register_blueprint(signing_keys_bp)
     app.register_blueprint(exchange_outbox_bp)
@@ -155,6 +157,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.cli.add_command(mail_cli)
     from .reports.cli import reports_cli
     app.cli.add_command(reports_cli)
-    from .dossiers.package_cli import dossiers_cli
+    from .dossiers import package_cli  # noqa: F401  (adds its commands to dossiers_cli)
+    from .dossiers.cli import dossiers_cli
     app.cli.add_command(dossiers_cli)
     return app

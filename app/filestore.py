@@ -129,3 +129,26 @@ class UploadBatch:
                 _place(temporary, self.files_dir, sha256)
             else:
                 _remove(temporary)
+
+
+def keep_file(temporary: Path, files_dir: Path) -> tuple[StoredFile, bool]:
+    """Move a file made beside the store (same directory tree) under its hash; True when it was not there yet.
+
+    Only a file this call placed may be taken back (`discard_placed`): an existing blob may be another's.
+    """
+    files_dir = Path(files_dir)
+    digest, size = hashlib.sha256(), 0
+    with open(temporary, "rb") as source:
+        while chunk := source.read(CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+    sha256 = digest.hexdigest()
+    final = path_for(files_dir, sha256)
+    new = not final.exists()
+    _place(str(temporary), files_dir, sha256)
+    return _stored(sha256, size, Path(temporary).name), new
+
+
+def discard_placed(files_dir: Path, sha256: str) -> None:
+    """Remove a blob that `keep_file` just placed and that no committed row names (a failed transaction)."""
+    _remove(str(path_for(Path(files_dir), sha256)))

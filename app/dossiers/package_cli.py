@@ -6,16 +6,15 @@ import click
 from flask import current_app
 from sqlalchemy import select
 
-from app.cli_failure import VietnameseGroup, fail
+from app.cli_failure import fail
 from app.directory.models import User
 from app.extensions import db
 from app.sqltypes import utcnow
 
+from .cli import dossiers_cli
 from .handover import build_package
 from .package import PackageRefused
 from .package_verify import verify_package
-
-dossiers_cli = VietnameseGroup("dossiers", help="Hồ sơ và nộp lưu.")
 
 
 @dossiers_cli.command("package")

@@ -122,6 +122,9 @@ EXPECTED = {
     "GET dossiers.file_document": FILING,
     "POST dossiers.file_document": FILING,
     "POST dossier_packages.download_package": OWN_DOSSIER,
+    "POST dossier_closing.close_dossier": OWN_DOSSIER,
+    "POST dossier_closing.legal_hold": OWN_DOSSIER,
+    "GET dossier_closing.export_dossier": DOSSIER,
     # Outgoing documents
     "GET outgoing.released_list": {"": READERS},
     "GET outgoing.drafts_list": {"": READERS},
