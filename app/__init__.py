@@ -53,6 +53,7 @@ def create_app(config: dict | None = None) -> Flask:
     from . import models_registry  # noqa: F401  (every table known to Alembic and the mapper)
     from .api import (  # noqa: F401  (routes on api_bp)
         document_views,
+        dossier_views,
         exchange_views,
         notification_views,
         outgoing_views,
@@ -77,6 +78,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .documents.register_views import bp as registers_bp
     from .documents.views import bp as documents_bp
     from .documents.views import document_panel
+    from .dossiers.retention_views import bp as dossier_retention_bp
     from .dossiers.views import bp as dossiers_bp
     from .exchange.failed_views import bp as exchange_outbox_bp
     from .exchange.views import bp as exchange_bp
@@ -107,6 +109,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(registers_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(dossiers_bp)
+    app.register_blueprint(dossier_retention_bp)
     app.register_blueprint(outgoing_bp)
     app.register_blueprint(signing_keys_bp)
     app.register_blueprint(exchange_outbox_bp)

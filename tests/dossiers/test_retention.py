@@ -56,7 +56,9 @@ def test_the_sweep_tells_the_clerk_the_responsible_person_and_the_unit_head_once
 
 
 def test_expired_dossiers_are_proposed_once_never_a_hold_or_a_permanent_one(app, db, office, dossier):
-    permanent = db.session.scalar(select(RetentionPeriod).where(RetentionPeriod.years.is_(None)))
+    permanent = RetentionPeriod(name="Vĩnh viễn (thử)", years=None, examples="")
+    db.session.add(permanent)
+    db.session.flush()
     closed_2015 = datetime(2015, 6, 1, tzinfo=timezone.utc)
     expired = _close(db, dossier(office, "TC.01", year=2015), closed_2015)  # 10 years: ended 31/12/2025
     held = _close(db, dossier(office, "TC.02", year=2015), closed_2015, hold=True)
@@ -136,3 +138,54 @@ def test_a_hold_after_the_proposal_refuses_approval(app, db, office, dossier, do
                          today=date(2026, 2, 1))
     assert "phong tỏa" in refused.value.fields["decision"]
     assert proposal.state == PROPOSED
+
+
+# The page "Hồ sơ hết thời hạn bảo quản".
+
+def test_the_page_lists_proposals_and_a_leader_decides_in_vietnamese(app, db, login, client, office, dossier,
+                                                                      document):
+    from ..conftest import csrf_token_from
+    proposal = _proposal(app, db, office, dossier, document)
+    code = proposal.dossier.code
+    db.session.commit()
+    login(office.clerk)
+    page = client.get("/ho-so/het-thoi-han").get_data(as_text=True)
+    assert code in page and "Ghi quyết định" not in page  # the clerk sees, does not decide
+    assert client.post(f"/ho-so/{proposal.dossier_id}/quyet-dinh-bao-quan").status_code in (400, 403)
+    client.post("/dang-xuat", data={"csrf_token": csrf_token_from(page)})
+
+    login(office.leader)
+    page = client.get("/ho-so/het-thoi-han?trang-thai=x&page=99999999999999999999").get_data(as_text=True)
+    page = client.get("/ho-so/het-thoi-han").get_data(as_text=True)
+    assert code in page and "Ghi quyết định" in page
+    token = csrf_token_from(page)
+    url = f"/ho-so/{proposal.dossier_id}/quyet-dinh-bao-quan"
+    bad = client.post(url, data={"csrf_token": token, "decision": "kept", "reason": "",
+                                 "keep_until_year": "99999999999999999999"})
+    text = bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "Nhập năm gồm 4 chữ số." in text and "Nhập lý do giữ lại hồ sơ." in text
+    assert client.post(url, data={"csrf_token": token, "decision": "kept", "reason": "a\x00"}).status_code == 400
+    wrong = client.post(url, data={"csrf_token": token, "decision": ["delete", "approved"], "reason": "x" * 3000})
+    assert wrong.status_code == 422 and "Chọn giữ lại hoặc đưa ra xét hủy." in wrong.get_data(as_text=True)
+    db.session.refresh(proposal)
+    assert proposal.state == PROPOSED
+    assert client.post("/ho-so/99999999/quyet-dinh-bao-quan", data={"csrf_token": token}).status_code == 404
+    done = client.post(url, data={"csrf_token": token, "decision": "approved", "reason": "Hết giá trị"},
+                       follow_redirects=True)
+    assert "Đã đưa hồ sơ" in done.get_data(as_text=True)
+    db.session.refresh(proposal)
+    assert proposal.state == APPROVED and db.session.get(Dossier, proposal.dossier_id) is not None
+    decided = client.get("/ho-so/het-thoi-han?trang-thai=approved").get_data(as_text=True)
+    assert code in decided and "Hết giá trị" in decided
+
+
+def test_another_agencys_leader_neither_sees_nor_decides(app, db, make, login, client, office, dossier, document):
+    from ..conftest import csrf_token_from
+    proposal = _proposal(app, db, office, dossier, document)
+    db.session.commit()
+    login(make.user(agency=office.other_agency, roles=("leader",)))
+    page = client.get("/ho-so/het-thoi-han").get_data(as_text=True)
+    assert proposal.dossier.code not in page
+    answer = client.post(f"/ho-so/{proposal.dossier_id}/quyet-dinh-bao-quan",
+                         data={"csrf_token": csrf_token_from(page), "decision": "approved"})
+    assert answer.status_code == 404
