@@ -118,8 +118,10 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(designer_bp)
     app.register_blueprint(designer_forms_bp)
     app.register_blueprint(designer_runs_bp)
-    from .workflow.subject_panels import register_subject_panel
+    from .dossiers.filing_offer import filing_offer
+    from .workflow.subject_panels import register_completion_note, register_subject_panel
     register_subject_panel(app, "document", document_panel)
+    register_completion_note(app, "document", filing_offer)
     from .documents.access import hidden_document_ids, secret_document_ids
     from .workflow.case_secrecy import register_subject_secrecy
     register_subject_secrecy(app, "document", hidden_document_ids, secret_document_ids)
