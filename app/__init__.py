@@ -53,6 +53,7 @@ def create_app(config: dict | None = None) -> Flask:
     from . import models_registry  # noqa: F401  (every table known to Alembic and the mapper)
     from .api import (  # noqa: F401  (routes on api_bp)
         document_views,
+        dossier_views,
         exchange_views,
         notification_views,
         outgoing_views,
@@ -79,6 +80,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .documents.views import document_panel
     from .dossiers.closing_views import bp as dossier_closing_bp
     from .dossiers.handover_views import bp as dossier_packages_bp
+    from .dossiers.retention_views import bp as dossier_retention_bp
     from .dossiers.views import bp as dossiers_bp
     from .exchange.failed_views import bp as exchange_outbox_bp
     from .exchange.views import bp as exchange_bp
@@ -111,6 +113,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(dossiers_bp)
     app.register_blueprint(dossier_packages_bp)
     app.register_blueprint(dossier_closing_bp)
+    app.register_blueprint(dossier_retention_bp)
     app.register_blueprint(outgoing_bp)
     app.register_blueprint(signing_keys_bp)
     app.register_blueprint(exchange_outbox_bp)
@@ -119,8 +122,10 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(designer_bp)
     app.register_blueprint(designer_forms_bp)
     app.register_blueprint(designer_runs_bp)
-    from .workflow.subject_panels import register_subject_panel
+    from .dossiers.filing_offer import filing_offer
+    from .workflow.subject_panels import register_completion_note, register_subject_panel
     register_subject_panel(app, "document", document_panel)
+    register_completion_note(app, "document", filing_offer)
     from .documents.access import hidden_document_ids, secret_document_ids
     from .workflow.case_secrecy import register_subject_secrecy
     register_subject_secrecy(app, "document", hidden_document_ids, secret_document_ids)

@@ -7,6 +7,7 @@ from app.documents import models as document_models  # noqa: F401
 from app.documents.outgoing import models as outgoing_models  # noqa: F401
 from app.dossiers import models as dossier_models  # noqa: F401
 from app.dossiers import preservation as dossier_preservation  # noqa: F401
+from app.dossiers import retention_models as dossier_retention_models  # noqa: F401
 from app.exchange import directory as exchange_directory  # noqa: F401
 from app.exchange import messages as exchange_messages  # noqa: F401
 from app.exchange import received as exchange_received_models  # noqa: F401

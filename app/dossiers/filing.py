@@ -18,9 +18,10 @@ from sqlalchemy import exists, func, select
 from app.audit.services import record
 from app.directory.roles import CLERK, LEADER, SPECIALIST
 from app.documents.access import hidden_document_ids, visible_documents
-from app.documents.models import COMPLETED, Document
+from app.documents.models import COMPLETED, Document, DocumentNote
 from app.documents.outgoing.models import OutgoingDraft
 from app.extensions import db
+from app.reports.facts import HANDLING_NOTES
 from app.web.routing import MAX_ID
 
 from .models import Dossier, DossierDocument
@@ -39,12 +40,16 @@ def is_handled(document: Document) -> bool:
 
 
 def _handled_by(document: Document, actor) -> bool:
+    """The lead the leader named, or (as the reports count it) who recorded the handling: a unit head's
+    dispatch names no lead on the document; outgoing: the drafter."""
     if document.lead_user_id == actor.id:
         return True
     if document.direction == "outgoing":
         draft = db.session.get(OutgoingDraft, document.id)
         return draft is not None and draft.drafter_id == actor.id
-    return False
+    return bool(db.session.scalar(select(exists().where(
+        DocumentNote.document_id == document.id, DocumentNote.kind.in_(HANDLING_NOTES),
+        DocumentNote.author_id == actor.id))))
 
 
 def may_file(document: Document, actor) -> bool:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from flask import Flask, current_app
 
+from app.dossiers.retention import sweep_dossier_retention
 from app.exchange.jobs import (
     AXIS_JOB_NAMES,
     axis_configured,
@@ -54,6 +55,7 @@ JOBS: dict[str, Callable] = {
     "sweep_task_deadlines": sweep_task_deadlines,
     "make_monthly_reports": make_monthly_reports,
     "refresh_recipient_facts": refresh_recipient_facts,
+    "sweep_dossier_retention": sweep_dossier_retention,
 }
 
 # Seconds between runs of the periodic jobs (Celery beat uses the same table), before configuration.
@@ -73,6 +75,9 @@ SCHEDULE: dict[str, float] = {
     "make_monthly_reports": 3600.0,
     # The outgoing handling report's recipients (app.reports.recipient_facts), as fresh as the facts above.
     "refresh_recipient_facts": 60.0,
+    # Hand-over notices and destruction proposals (app.dossiers.retention): dedupe keys and one proposal
+    # row a dossier make every later run of the day a no-op; a few times a day catches a new closing.
+    "sweep_dossier_retention": 21600.0,
 }
 
 

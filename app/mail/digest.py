@@ -16,6 +16,7 @@ from sqlalchemy import or_, select, true, update
 from sqlalchemy.exc import IntegrityError
 
 from app.directory.models import User
+from app.dossiers.retention import dossier_from_key
 from app.extensions import db
 from app.notifications.models import Notification
 from app.notifications.subjects import NO_DOCUMENT, notice_subjects
@@ -179,6 +180,8 @@ def _lines(user, notices, config) -> list[DigestLine]:
             url = _absolute_url(config, "tasks.task", {"task_uuid": notice.task_uuid})
         elif notice.document_id is not None:
             url = _absolute_url(config, "documents.document_detail", {"document_id": notice.document_id})
+        elif dossier_from_key(notice.dedupe_key) is not None:  # a dossier due for hand-over (its page checks scope)
+            url = _absolute_url(config, "dossiers.dossier_detail", {"dossier_id": dossier_from_key(notice.dedupe_key)})
         else:
             url = _absolute_url(config, "web.dashboard", {})
         lines.append(DigestLine(kind=str(KIND_LABELS.get(notice.kind, notice.kind)), title=title, note=note,

@@ -18,6 +18,7 @@ KIND_LABELS = {
     notices.DRAFT_RETURNED: _l("Dự thảo bị trả lại"),
     notices.STATUS_RECEIVED: _l("Trạng thái văn bản đi từ nơi nhận"),
     notices.RECALL_REQUESTED: _l("Yêu cầu thu hồi văn bản"),
+    notices.DOSSIER_DUE: _l("Hồ sơ đến hạn nộp lưu cơ quan"),
 }
 
 MAX_ADDRESS_LENGTH = 254  # RFC 5321's limit for a path

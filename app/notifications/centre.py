@@ -11,14 +11,18 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.directory.models import User
+from app.directory.scoping import get_visible
 from app.documents.access import visible_documents
 from app.documents.models import Document
 from app.documents.vocabulary import STATUS_LABELS
+from app.dossiers.models import Dossier
+from app.dossiers.retention import dossier_from_key
 from app.extensions import db
 from app.web.process_texts import process_text
 from app.workflow.models import HumanTask
 
 from .models import (
+    DOSSIER_DUE,
     DRAFT_RETURNED,
     DUE_TOMORROW,
     NEW_TASK,
@@ -32,7 +36,8 @@ from .subjects import NO_DOCUMENT, notice_subjects
 
 KIND_LABELS = {NEW_TASK: _l("Việc mới"), DUE_TOMORROW: _l("Sắp đến hạn"), OVERDUE: _l("Quá hạn"),
                DRAFT_RETURNED: _l("Dự thảo bị trả lại"), STATUS_RECEIVED: _l("Trạng thái văn bản đi"),
-               RECALL_REQUESTED: _l("Đề nghị thu hồi"), REMINDER: _l("Đôn đốc")}
+               RECALL_REQUESTED: _l("Đề nghị thu hồi"), REMINDER: _l("Đôn đốc"),
+               DOSSIER_DUE: _l("Hồ sơ đến hạn nộp lưu")}
 
 
 @dataclass
@@ -62,18 +67,25 @@ def _text(notice: Notification, actor_name: str, task_title: str) -> str:
     if kind == REMINDER:
         said = _("%(name)s đôn đốc xử lý văn bản.", name=actor_name or _("Lãnh đạo"))
         return f"{said} {notice.note}" if notice.note else said
+    if kind == DOSSIER_DUE:
+        code, _sep, due = notice.note.partition(" ")
+        return _("Hồ sơ %(code)s đến hạn nộp lưu vào Lưu trữ cơ quan trước ngày %(date)s.", code=code, date=due)
     return kind
 
 
 def notice_target(notice: Notification, reader) -> tuple[str, dict]:
     """Where opening a notice leads: the task while it is still the reader's, else the document while
-    the reader may read it (its page audits a secret one's opening), else the centre."""
+    the reader may read it (its page audits a secret one's opening), else a dossier of the reader's
+    agency, else the centre."""
     if notice.task_uuid and db.session.scalar(select(HumanTask.id).where(
             HumanTask.task_uuid == notice.task_uuid, HumanTask.assigned_user_id == reader.id)):
         return "tasks.task", {"task_uuid": notice.task_uuid}
     if notice.document_id and db.session.scalar(visible_documents(
             reader, select(Document.id).where(Document.id == notice.document_id))):
         return "documents.document_detail", {"document_id": notice.document_id}
+    dossier_id = dossier_from_key(notice.dedupe_key) if notice.kind == DOSSIER_DUE else None
+    if dossier_id is not None and get_visible(Dossier, dossier_id, actor=reader) is not None:
+        return "dossiers.dossier_detail", {"dossier_id": dossier_id}
     return "notifications.centre", {}
 
 

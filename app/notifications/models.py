@@ -18,7 +18,10 @@ DRAFT_RETURNED = "draft_returned"
 STATUS_RECEIVED = "status_received"
 RECALL_REQUESTED = "recall_requested"
 REMINDER = "reminder"  # đôn đốc: a leader chases an overdue document
-KINDS = (NEW_TASK, DUE_TOMORROW, OVERDUE, DRAFT_RETURNED, STATUS_RECEIVED, RECALL_REQUESTED, REMINDER)
+# A closed dossier is due for hand-over to the agency archive (app.dossiers.retention): its dedupe key names
+# the dossier, its note the dossier's code and due date.
+DOSSIER_DUE = "dossier_due"
+KINDS = (NEW_TASK, DUE_TOMORROW, OVERDUE, DRAFT_RETURNED, STATUS_RECEIVED, RECALL_REQUESTED, REMINDER, DOSSIER_DUE)
 
 
 class Notification(db.Model):

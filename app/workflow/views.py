@@ -29,7 +29,7 @@ from .readable_history import readable_history
 from .registry import catalogue
 from .runtime import settle_refused_completion, start_instance
 from .signing_node import SIGNATURE_RESULT_KEY
-from .subject_panels import subject_panel
+from .subject_panels import completion_note, subject_panel
 from .submission import AnswerInvalid, PostedForm
 from .task_pages import find_my_task, picker_choices, task_view
 from .task_rounds import earlier_rounds
@@ -99,6 +99,9 @@ def submit_task(task_uuid: str):
     db.session.commit()
     signed = completion.prepared.get(SIGNATURE_RESULT_KEY)
     flash(signed["summary"] if signed else _("Đã hoàn thành: %(title)s.", title=completion.task_title), "success")
+    note = completion_note(completion.instance.subject_type, completion.instance.subject_id, actor)
+    if note:
+        flash(note, "info")
     return redirect(url_for("tasks.inbox"))
 
 

@@ -125,6 +125,9 @@ EXPECTED = {
     "POST dossier_closing.close_dossier": OWN_DOSSIER,
     "POST dossier_closing.legal_hold": OWN_DOSSIER,
     "GET dossier_closing.export_dossier": DOSSIER,
+    # Hồ sơ hết thời hạn bảo quản: the agency's clerks and leaders see the proposals, its leaders decide.
+    "GET dossier_retention.expired_dossiers": {"": LIST_KEEPERS},
+    "POST dossier_retention.decide": {"": frozenset({"leader"}), "other_agency": NOBODY},
     # Outgoing documents
     "GET outgoing.released_list": {"": READERS},
     "GET outgoing.drafts_list": {"": READERS},
@@ -209,6 +212,11 @@ EXPECTED = {
     "GET api.search_documents": {"": READERS},
     "POST api.post_incoming": {"": CLERK},
     "GET api.get_document": DOCUMENT,
+    "GET api.list_dossiers": {"": READERS},
+    "GET api.get_dossier": DOSSIER,
+    # Filing through the API: the dossier's agency's clerks, leaders and specialists (the service then asks
+    # whether the specialist handled the document); another agency's dossier is not found for anyone.
+    "POST api.file_into_dossier": {"": frozenset({"clerk", "leader", "specialist"}), "other_agency": NOBODY},
     "GET api.document_file": DOCUMENT,
     "GET api.check_signatures": DOCUMENT,
     "GET api.list_outgoing": {"": READERS},
