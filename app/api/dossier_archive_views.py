@@ -83,8 +83,9 @@ def _kept_dossier(dossier_id: int) -> Dossier | None:
     return dossier if dossier is not None and services.keeps_list_of(dossier, g.api_user) else None
 
 
-def _fields(body: BaseModel) -> dict:
-    values = body.model_dump(exclude_unset=True)
+def _fields(body: BaseModel, *, sent_only: bool) -> dict:
+    """The service's fields from a body, spaces tidied as the form does; `sent_only`: those the caller sent."""
+    values = body.model_dump(exclude_unset=sent_only)
     text = {key: " ".join(values[key].split()) for key in ("notation", "title") if key in values}
     if "notation" in text:
         text["notation"] = text["notation"].upper()
@@ -106,7 +107,7 @@ def _body_schema(model: type[BaseModel]) -> dict:
 @keepers_required
 @documented("Thêm hồ sơ vào danh mục hồ sơ của cơ quan", body=NewDossierBody, response=DossierOut, status=201)
 def create_dossier(body: NewDossierBody):
-    fields = {"department_id": None, "responsible_id": None, **_fields(body)}
+    fields = _fields(body, sent_only=False)
     year = fields.pop("year")
     try:
         dossier = services.create_dossier(actor=g.api_user, year=year, **fields)
@@ -130,7 +131,7 @@ def update_dossier(dossier_id: int):
         return error
     current = {key: getattr(dossier, key) for key in services.DOSSIER_FIELDS}
     try:
-        services.update_dossier(dossier, actor=g.api_user, **{**current, **_fields(body)})
+        services.update_dossier(dossier, actor=g.api_user, **{**current, **_fields(body, sent_only=True)})
     except services.DossierRefused as refused:
         return _refused(refused)
     db.session.commit()
