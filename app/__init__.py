@@ -53,6 +53,7 @@ def create_app(config: dict | None = None) -> Flask:
     from . import models_registry  # noqa: F401  (every table known to Alembic and the mapper)
     from .api import (  # noqa: F401  (routes on api_bp)
         document_views,
+        dossier_archive_views,
         dossier_views,
         exchange_views,
         notification_views,

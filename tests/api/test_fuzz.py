@@ -7,6 +7,7 @@ and the examples are derandomized so a run is repeatable; FUZZ_EXAMPLES raises t
 import io
 import os
 import re
+from datetime import date
 
 import pytest
 import schemathesis
@@ -23,6 +24,8 @@ from sqlalchemy import select
 from app.documents.metadata import parse_metadata
 from app.documents.models import Document
 from app.documents.receiving import receive_document
+from app.dossiers.models import Dossier, RetentionPeriod
+from app.dossiers.retention_models import DestructionProposal
 from app.filestore import store_pdf
 from app.workflow.models import HumanTask
 
@@ -48,6 +51,14 @@ def people(app, db, make, deployed, client):
         received = receive_document(agency_id=sender.agency.id, metadata=parse_metadata(metadata_values()),
                                     main_file=stored, origin="paper", actor=sender.clerk,
                                     refuse_broken_signatures=True).document
+    period = RetentionPeriod(name="Thử fuzz", years=10, examples="")
+    db.session.add(period)
+    db.session.flush()
+    dossier = Dossier(agency_id=sender.agency.id, year=2026, notation="TH.01", title="Hồ sơ thử", retention_id=period.id)
+    db.session.add(dossier)
+    db.session.flush()
+    proposal = DestructionProposal(agency_id=sender.agency.id, dossier_id=dossier.id, retention_ended_on=date(2025, 12, 31))
+    db.session.add(proposal)
     db.session.commit()
     found = []
     for user, document in ((sender.leader, draft), (sender.clerk, received)):
@@ -55,7 +66,8 @@ def people(app, db, make, deployed, client):
         task = db.session.scalars(select(HumanTask).where(HumanTask.instance_id == document.instance_id)).first()
         found.append(({"Authorization": f"Bearer {answer.get_json()['token']}"}, {
             "document_id": document.id, "instance_id": document.instance_id, "task_id": task.task_uuid,
-            "user_id": user.id, "department_id": sender.unit.id, "process_id": "outgoing_document"}))
+            "user_id": user.id, "department_id": sender.unit.id, "process_id": "outgoing_document",
+            "dossier_id": dossier.id, "proposal_id": proposal.id}))
     return found
 
 

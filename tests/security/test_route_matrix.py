@@ -217,6 +217,17 @@ EXPECTED = {
     # Filing through the API: the dossier's agency's clerks, leaders and specialists (the service then asks
     # whether the specialist handled the document); another agency's dossier is not found for anyone.
     "POST api.file_into_dossier": {"": frozenset({"clerk", "leader", "specialist"}), "other_agency": NOBODY},
+    # Keeping the list, closing, legal hold, packages: the agency's clerks and leaders (the pages' rule);
+    # export: any reader of the dossier; retention: clerks and leaders see, leaders decide.
+    "POST api.create_dossier": {"": LIST_KEEPERS},
+    "PATCH api.update_dossier": OWN_DOSSIER,
+    "POST api.copy_previous_year": {"": LIST_KEEPERS},
+    "POST api.close_dossier": OWN_DOSSIER,
+    "POST api.legal_hold": OWN_DOSSIER,
+    "GET api.export_dossier": DOSSIER,
+    "POST api.build_dossier_package": {"": LIST_KEEPERS},
+    "GET api.list_proposals": {"": LIST_KEEPERS},
+    "POST api.decide_proposal": {"": frozenset({"leader"}), "other_agency": NOBODY},
     "GET api.document_file": DOCUMENT,
     "GET api.check_signatures": DOCUMENT,
     "GET api.list_outgoing": {"": READERS},

@@ -2,7 +2,7 @@
 outgoing document, an open task, a delegation, a designer's test run, and a dossier in each agency."""
 import io
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
@@ -13,6 +13,7 @@ from app.documents.metadata import parse_metadata
 from app.documents.models import Document
 from app.documents.receiving import receive_document
 from app.dossiers.models import Dossier, RetentionPeriod
+from app.dossiers.retention_models import DestructionProposal
 from app.exchange.outbox import queue_message
 from app.exchange.received import ReceivedPackage
 from app.filestore import store_pdf
@@ -108,12 +109,16 @@ def build_world(app, db, make) -> World:
                 for agency in (home, other)]
     db.session.add_all(dossiers)
     db.session.flush()
-    values.update({"dossier_id": dossiers[0].id, "period_id": period.id})
+    proposals = [DestructionProposal(agency_id=dossier.agency_id, dossier_id=dossier.id,
+                                     retention_ended_on=date(2025, 12, 31)) for dossier in dossiers]
+    db.session.add_all(proposals)
+    db.session.flush()
+    values.update({"dossier_id": dossiers[0].id, "period_id": period.id, "proposal_id": proposals[0].id})
     variants = {
         "secret": {"document_id": secret.id, "file_id": secret.main_file.id, "instance_id": secret.instance_id},
         "other_agency": {"document_id": foreign.id, "file_id": foreign.main_file.id, "instance_id": foreign.instance_id,
                          "agency_id": other.id, "message_id": messages[1].id, "report_id": other_report_id,
-                         "dossier_id": dossiers[1].id},
+                         "dossier_id": dossiers[1].id, "proposal_id": proposals[1].id},
         "outgoing": {"document_id": outgoing_document.id, "file_id": outgoing_document.main_file.id
                      if outgoing_document.main_file else 0, "instance_id": outgoing_instance,
                      "task_uuid": outgoing.task_uuid, "task_id": outgoing.task_uuid, "process_id": "outgoing_document"},
