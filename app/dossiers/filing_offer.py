@@ -22,7 +22,7 @@ def filing_offer(subject_id: str, actor) -> Markup | None:
     if not str(subject_id).isdigit():
         return None
     document = db.session.get(Document, int(subject_id))
-    if document is None or not (filing.may_file(document, actor) and filing.is_handled(document)):
+    if document is None or not (filing.is_handled(document) and filing.may_file(document, actor)):
         return None
     if filing.dossiers_of(document) or not filing.open_dossiers_for(document):
         return None

@@ -31,6 +31,7 @@ def register_completion_note(app: Flask, subject_type: str, render: Callable[[st
 
 
 def completion_note(subject_type: str | None, subject_id: str | None, actor) -> Markup | None:
-    """What the subject's domain adds to a completion's confirmation, read after the completion committed."""
+    """What the subject's domain adds to a completion's confirmation, read in the completion's transaction
+    after its changes (so it sees the document it left handled)."""
     render = current_app.extensions.get(_NOTES_KEY, {}).get(subject_type or "")
     return render(subject_id, actor) if render and subject_id else None

@@ -96,10 +96,12 @@ def submit_task(task_uuid: str):
                                 refused.errors, 422)
         flash(refused.message, "danger")
         return _render_task(view, history, view.values, {}, refused.status)
+    # Before the commit expires them, from the objects the completion already holds: no statement when the
+    # step did not finish its subject.
+    note = completion_note(completion.instance.subject_type, completion.instance.subject_id, actor)
     db.session.commit()
     signed = completion.prepared.get(SIGNATURE_RESULT_KEY)
     flash(signed["summary"] if signed else _("Đã hoàn thành: %(title)s.", title=completion.task_title), "success")
-    note = completion_note(completion.instance.subject_type, completion.instance.subject_id, actor)
     if note:
         flash(note, "info")
     return redirect(url_for("tasks.inbox"))
