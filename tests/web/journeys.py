@@ -28,23 +28,29 @@ class Journey:
 
 TASK = 'main a[href^="/cong-viec/"]'
 DOCUMENT = 'main a[href^="/van-ban/"]'
+DOSSIER = 'main td a[href^="/ho-so/"]'
 
 JOURNEYS = (
     Journey("vanthu.snv", "clerk", (
         Stop("/", name="home"), Stop("/viec-cua-toi", name="inbox"), Stop("/viec-cua-toi", TASK, "task"),
         Stop("/van-ban-den", name="incoming"), Stop("/van-ban-den", DOCUMENT, "document"),
-        Stop("/so-van-ban/den", name="register"), Stop("/lien-thong/nhan-goi", name="receive-package")),
+        Stop("/so-van-ban/den", name="register"), Stop("/lien-thong/nhan-goi", name="receive-package"),
+        Stop("/thong-bao", name="notices"), Stop("/ho-so", name="dossiers"), Stop("/ho-so", DOSSIER, "dossier"),
+        Stop("/ho-so/het-thoi-han", name="expired-dossiers")),
         expect={"home": ("Việc của tôi", "Văn bản chờ tiếp nhận, vào sổ", "Sổ văn bản"),
                 "register": ("SỔ ĐĂNG KÝ VĂN BẢN ĐẾN",)}),
     Journey("lanhdao.snv", "leader", (
         Stop("/", name="home"), Stop("/viec-cua-toi", TASK, "task"), Stop("/van-ban-den/theo-doi", name="dashboard"),
-        Stop("/van-ban-den", DOCUMENT, "document"), Stop("/viec-cua-co-quan", name="agency-tasks")),
+        Stop("/van-ban-den", DOCUMENT, "document"), Stop("/viec-cua-co-quan", name="agency-tasks"),
+        Stop("/bao-cao/theo-doi-van-ban-di", name="board"), Stop("/bao-cao/giai-quyet-van-ban-di", name="outgoing-report"),
+        Stop("/bao-cao/dinh-ky", name="monthly-reports"), Stop("/ho-so", DOSSIER, "dossier")),
         expect={"home": ("Theo dõi của cơ quan", "Văn bản quá hạn"), "dashboard": ("Chờ phân công",)}),
     Journey("truongphong.snv", "unit head", (
         Stop("/", name="home"), Stop("/viec-cua-toi", TASK, "task"), Stop("/van-ban-den", name="incoming"))),
     Journey("chuyenvien.snv", "specialist", (
         Stop("/", name="home"), Stop("/viec-cua-toi", name="inbox"), Stop("/viec-cua-toi", TASK, "task"),
-        Stop("/van-ban-den", DOCUMENT, "document"), Stop("/du-thao", name="drafts")),
+        Stop("/van-ban-den", DOCUMENT, "document"), Stop("/du-thao", name="drafts"), Stop("/thong-bao", name="notices"),
+        Stop("/tai-khoan/thong-bao-email", name="email-preferences")),
         # Registers are for those who keep or oversee them: no button that leads to a refusal.
         absent={"home": ("Sổ văn bản", "Theo dõi của cơ quan"), "inbox": ("Sổ văn bản",)}),
     Journey("vanthu.ubnd", "clerk (outgoing)", (
@@ -60,7 +66,7 @@ JOURNEYS = (
         expect={"home": ("Kiểm toán", "Sổ văn bản")}),
     Journey("quantri", "admin", (
         Stop("/", name="home"), Stop("/quan-tri/co-quan", name="agencies"), Stop("/quan-tri/nguoi-dung", name="users"),
-        Stop("/quan-tri/con-dau-so", name="seals")),
+        Stop("/quan-tri/con-dau-so", name="seals"), Stop("/quan-tri/thoi-han-bao-quan", name="retention-periods")),
         expect={"home": ("Quản trị",)}, absent={"home": ("Sổ văn bản",)}),
 )
 
