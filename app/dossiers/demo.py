@@ -2,7 +2,7 @@
 handled documents, and those documents filed in them, through the same services people use; and Sở Nội vụ's
 closed dossiers of last year, one handed over in a preservation package (seed_demo_handover)."""
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from io import BytesIO
 from pathlib import Path
 
@@ -10,11 +10,11 @@ from sqlalchemy import select
 
 from app.directory.models import Agency, Department, User, UserRole
 from app.directory.roles import CLERK
-from app.documents.models import COMPLETED, Document, DocumentFile
+from app.documents.models import COMPLETED, Document, DocumentFile, StatusChange
 from app.extensions import db
 from app.filestore import store_pdf
 from app.sqltypes import utcnow
-from app.vietnam_time import vietnam_today
+from app.vietnam_time import VIETNAM, vietnam_today
 
 from . import closing, filing, preservation, services
 from .handover import build_package
@@ -142,10 +142,14 @@ def seed_demo_handover(config) -> DemoHandover | None:
         pdf = render_pdf(LETTER.format(number=100 + index, day=day.replace(year=year), subject=subject))
         stored = store_pdf(BytesIO(pdf), f"van-ban-{year}-{index + 1}.pdf", files_dir=files_dir,
                            max_bytes=config["MAX_CONTENT_LENGTH"])
+        received = datetime.combine(day.replace(year=year), time(9), tzinfo=VIETNAM)
         document = Document(agency_id=agency.id, direction="incoming", doc_type="BC" if "Báo cáo" in title else "KH",
                             number=str(100 + index), notation="SNV-VP", issuer_name=agency.name,
                             document_date=day.replace(year=year), subject=subject, status_code=COMPLETED,
-                            page_count=1, received_by_id=clerk.id, registered_by_id=clerk.id)
+                            page_count=1, received_by_id=clerk.id, registered_by_id=clerk.id, received_at=received,
+                            registered_at=received, completed_at=received + timedelta(days=5))
+        document.statuses.extend([StatusChange(code="01", at=received, actor_id=clerk.id),
+                                  StatusChange(code=COMPLETED, at=received + timedelta(days=5), actor_id=clerk.id)])
         document.files.append(DocumentFile(role="main", sha256=stored.sha256, name=stored.name, size=stored.size))
         db.session.add(document)
         db.session.flush()
