@@ -121,7 +121,8 @@ def packages_dir(config) -> Path:
 def seed_demo_handover(config) -> DemoHandover | None:
     """Sở Nội vụ's last-year dossiers: two get documents of that year, are closed (PDF/A copies made) and are
     ready to hand over; the first is handed over in one package written to packages_dir. Nothing when the
-    agency is not there or already handed something over; flushes only (the package file is written)."""
+    agency is not there, already handed something over, or Ghostscript is missing; flushes only (the package
+    file is written)."""
     from app.rendering.pdf import render_pdf  # WeasyPrint only when the demo is seeded
 
     agency = db.session.scalars(select(Agency).where(Agency.short_name == HANDOVER_AGENCY)).first()
@@ -136,6 +137,10 @@ def seed_demo_handover(config) -> DemoHandover | None:
                                  .order_by(Dossier.notation).limit(2)).all()
     if clerk is None or len(targets) < 2:
         return None
+    try:
+        preservation.converter_name()
+    except preservation.ConverterMissing:
+        return None  # no Ghostscript here: the demo goes without closed dossiers rather than failing
     files_dir = Path(config["FILES_DIR"])
     for index, (title, day) in enumerate(HANDOVER_LETTERS):
         subject = f"{title} {year}"
