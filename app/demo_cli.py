@@ -38,7 +38,7 @@ def seed_demo_command(province: str):
     # Loaded only when asked for: the documents bring WeasyPrint and pyHanko with them.
     from app.documents.demo import seed_demo_documents
     from app.documents.demo.outgoing import seed_demo_outgoing
-    from app.dossiers.demo import seed_demo_dossiers
+    from app.dossiers.demo import seed_demo_dossiers, seed_demo_handover
     from app.exchange.demo import seed_demo_packages
 
     started = time.perf_counter()
@@ -47,6 +47,9 @@ def seed_demo_command(province: str):
     keys, outgoing = seed_demo_outgoing()
     packages = seed_demo_packages()
     dossiers = seed_demo_dossiers()
+    handover_started = time.perf_counter()
+    handover = seed_demo_handover(current_app.config)
+    handover_seconds = time.perf_counter() - handover_started
     db.session.commit()
     anchor = _anchor()
     click.echo(f"Đã tạo tỉnh minh họa: {summary.agencies} cơ quan, {summary.departments} phòng ban, "
@@ -61,6 +64,9 @@ def seed_demo_command(province: str):
     click.echo(f"Đã nhận {packages} văn bản của bộ, ngành qua gói tin edXML (có gói gốc, chữ ký tiêu đề, cảnh báo).")
     click.echo(f"Đã lập danh mục hồ sơ năm trước và năm nay cho {dossiers.agencies} cơ quan ({dossiers.dossiers} hồ sơ) "
                f"và lưu {dossiers.filed} văn bản đã xử lý vào hồ sơ.")
+    if handover is not None:
+        click.echo(f"Đã đóng {handover.closed} hồ sơ năm trước của Sở Nội vụ (bản PDF/A) và nộp lưu một hồ sơ: gói "
+                   f"{handover.package_id} tại {handover.path} ({handover_seconds:.1f} giây).")
     _report_anchor(anchor)
 
 

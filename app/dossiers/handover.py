@@ -95,5 +95,5 @@ def build_package(agency_code: str, codes: list[str], out: Path, *, actor=None, 
                              receiver=receiver)
     write_package(collected, out, package_id=package_id, files_dir=Path(config["FILES_DIR"]), now=now,
                   documentation=papers)
-    record_packaged(collected, package_id, actor=actor)
+    record_packaged(collected, package_id, actor=actor, now=now)
     return Built(package_id, *_counts(collected))

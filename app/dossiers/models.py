@@ -44,6 +44,10 @@ class Dossier(AgencyScoped, db.Model):
     closed_at = mapped_column(UtcDateTime)
     # Kept beyond its retention period whatever the schedule says (a dispute, an inspection).
     legal_hold: Mapped[bool] = mapped_column(default=False)
+    # Handed over to the agency archive: the preservation package that carried it (its signed Biên bản giao
+    # nhận) and when; the latest package when it was packaged again. None: not handed over yet.
+    handed_over_at = mapped_column(UtcDateTime)
+    handover_package_id: Mapped[str | None] = mapped_column(String(64))
     created_at = mapped_column(UtcDateTime, default=utcnow, nullable=False)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     copied_from_id: Mapped[int | None] = mapped_column(ForeignKey("dossier.id"))

@@ -19,7 +19,7 @@ import hashlib
 import os
 import tempfile
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -38,11 +38,13 @@ from app.filestore import CHUNK, StoredFile, path_for
 
 from .models import CLOSED, Dossier, DossierDocument
 from .package_mets import DocumentEntry, DossierEntry, Event, PackageFile, build_mets
+from .preservation import PreservationCopy
 from .services import keeps_dossiers
 
 MAX_DOSSIERS = 200
 CODE_MAX = 80
 ORIGINAL = "original"
+PRESERVATION = "preservation"  # the PDF/A-2b copies made when the dossier closed (app.dossiers.preservation)
 ACCESS_NAMES = {"public": "Công khai", "restricted": "Hạn chế", "secret": "Mật"}
 
 
@@ -118,11 +120,13 @@ def _check_secret(dossiers, documents, actor) -> None:
                                "phải do người được đọc văn bản mật lập.", codes=codes))
 
 
-def representation_files(representation: str, folder: str, entries: list[tuple[str, StoredFile]]) -> list[PackageFile]:
-    """The files of one document in one representation (ORIGINAL; a PDF/A copy would be a second one),
-    from its (role, stored file) list, named by their place in the package."""
+def representation_files(representation: str, folder: str, entries: list[tuple[str, StoredFile]], *,
+                         numbers: list[int] | None = None) -> list[PackageFile]:
+    """The files of one document in one representation (ORIGINAL, or PRESERVATION for the PDF/A copies),
+    from its (role, stored file) list, named by their place in the package (`numbers`: each file's number,
+    so a copy carries its original's; 1, 2, … otherwise)."""
     files = []
-    for number, (role, stored) in enumerate(entries, 1):
+    for number, (role, stored) in zip(numbers or range(1, len(entries) + 1), entries):
         extension = os.path.splitext(stored.name)[1].lower() or ".bin"
         file_id = f"f-{representation}-{folder.replace('/', '-')}-{number}"
         files.append(PackageFile(file_id=file_id,
@@ -193,20 +197,45 @@ def _document_fields(dossier: Dossier, position: int, document: Document) -> dic
             "SoTrang": document.page_count or 0, "NgonNgu": "Tiếng Việt"}
 
 
+def _copies(collected: Collected) -> dict[int, PreservationCopy]:
+    """The PDF/A copies of the documents' files, by document file id (files that were converted only)."""
+    file_ids = sorted({f.id for rows in collected.documents.values() for _p, document in rows for f in document.files})
+    if not file_ids:
+        return {}
+    return {copy.document_file_id: copy for copy in db.session.scalars(select(PreservationCopy).where(
+        PreservationCopy.document_file_id.in_(file_ids), PreservationCopy.pdfa_sha256.is_not(None)))}
+
+
+def _preservation_files(folder: str, files, originals: list[PackageFile], copies) -> list[PackageFile]:
+    """The PRESERVATION representation: each converted file's copy, numbered as its original, linked to it."""
+    numbered = [(number, f, original) for number, (f, original) in enumerate(zip(files, originals), 1)
+                if f.id in copies]
+    stored = [(f.role, StoredFile(copies[f.id].pdfa_sha256, copies[f.id].pdfa_size,
+                                  f"{os.path.splitext(f.name)[0]}.pdfa.pdf", "application/pdf"))
+              for _n, f, _o in numbered]
+    made = representation_files(PRESERVATION, folder, stored, numbers=[n for n, _f, _o in numbered])
+    return [replace(item, derived_from=original.path, converter=copies[f.id].converter,
+                    migrated_at=copies[f.id].made_at) for item, (_n, f, original) in zip(made, numbered)]
+
+
 def entries_of(collected: Collected) -> tuple[list[DossierEntry], dict[str, str]]:
-    """The dossiers as METS entries with the ORIGINAL representation of each document's stored files."""
+    """The dossiers as METS entries: the ORIGINAL representation of each document's stored files, and the
+    PRESERVATION representation of their PDF/A copies."""
     of_dossier, of_document, agents = _events(collected)
+    copies = _copies(collected)
     entries = []
     for index, dossier in enumerate(collected.dossiers, 1):
         rows = collected.documents[dossier.id]
         entry = DossierEntry(f"dmd-hs-{index}", dossier.code, _dossier_fields(dossier, rows),
                              events=[_event(e, dossier.code) for e in of_dossier.get(dossier.id, [])])
         for position, document in rows:
-            stored = [(f.role, StoredFile(f.sha256, f.size, f.name, f.content_type))
-                      for f in sorted(document.files, key=lambda f: (f.role != "main", f.position, f.id))]
+            files = sorted(document.files, key=lambda f: (f.role != "main", f.position, f.id))
+            folder = f"{dossier.code}/{position:04d}"
+            originals = representation_files(ORIGINAL, folder, [
+                (f.role, StoredFile(f.sha256, f.size, f.name, f.content_type)) for f in files])
             entry.documents.append(DocumentEntry(
                 f"dmd-tl-{index}-{position}", position, _document_fields(dossier, position, document),
-                files=representation_files(ORIGINAL, f"{dossier.code}/{position:04d}", stored),
+                files=originals + _preservation_files(folder, files, originals, copies),
                 events=[_event(e, f"{dossier.code}/{position}") for e in of_document.get(document.id, [])]))
         entries.append(entry)
     return entries, agents
@@ -259,6 +288,9 @@ def write_package(collected: Collected, out: Path, *, package_id: str, files_dir
         raise
 
 
-def record_packaged(collected: Collected, package_id: str, *, actor=None) -> None:
+def record_packaged(collected: Collected, package_id: str, *, actor=None, now: datetime) -> None:
+    """Building the package is the dossiers' hand-over (its Biên bản giao nhận is signed): recorded on each
+    dossier and in the audit chain."""
     for dossier in collected.dossiers:
+        dossier.handed_over_at, dossier.handover_package_id = now, package_id
         record("dossier_packaged", actor=actor, subject=dossier, agency_id=dossier.agency_id, package=package_id)

@@ -30,6 +30,10 @@ class PackageFile:
     content_type: str
     original_name: str
     use: str  # fileGrp USE: a representation's name or "Documentation"
+    # A preservation copy: the package path of the original it was migrated from, by which converter, when.
+    derived_from: str | None = None
+    converter: str | None = None
+    migrated_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -108,6 +112,40 @@ def _premis_file(amd, item: PackageFile) -> None:
     designation = _sub(_sub(characteristics, _q(PREMIS, "format")), _q(PREMIS, "formatDesignation"))
     _sub(designation, _q(PREMIS, "formatName"), item.content_type)
     _sub(obj, _q(PREMIS, "originalName"), item.original_name)
+    if item.derived_from:
+        relationship = _sub(obj, _q(PREMIS, "relationship"))
+        _sub(relationship, _q(PREMIS, "relationshipType"), "derivation")
+        _sub(relationship, _q(PREMIS, "relationshipSubType"), "is derived from")
+        related = _sub(relationship, _q(PREMIS, "relatedObjectIdentifier"))
+        _sub(related, _q(PREMIS, "relatedObjectIdentifierType"), "local")
+        _sub(related, _q(PREMIS, "relatedObjectIdentifierValue"), item.derived_from)
+        event = _sub(relationship, _q(PREMIS, "relatedEventIdentifier"))
+        _sub(event, _q(PREMIS, "relatedEventIdentifierType"), "local")
+        _sub(event, _q(PREMIS, "relatedEventIdentifierValue"), f"mig-{item.file_id}")
+
+
+def _premis_migration(amd, item: PackageFile) -> None:
+    """The migration event of a preservation copy: converter and time from preservation_copy, the original
+    as its source and the copy as its outcome."""
+    data = _wrap(_sub(amd, _q(METS, "digiprovMD"), ID=f"mig-{item.file_id}"), "PREMIS:EVENT")
+    element = _sub(data, _q(PREMIS, "event"))
+    identifier = _sub(element, _q(PREMIS, "eventIdentifier"))
+    _sub(identifier, _q(PREMIS, "eventIdentifierType"), "local")
+    _sub(identifier, _q(PREMIS, "eventIdentifierValue"), f"mig-{item.file_id}")
+    _sub(element, _q(PREMIS, "eventType"), "migration")
+    _sub(element, _q(PREMIS, "eventDateTime"), item.migrated_at)
+    _sub(_sub(element, _q(PREMIS, "eventDetailInformation")), _q(PREMIS, "eventDetail"),
+         f"Chuyển sang PDF/A-2b khi đóng hồ sơ bằng {item.converter}")
+    _sub(_sub(element, _q(PREMIS, "eventOutcomeInformation")), _q(PREMIS, "eventOutcome"), "thành công")
+    agent = _sub(element, _q(PREMIS, "linkingAgentIdentifier"))
+    _sub(agent, _q(PREMIS, "linkingAgentIdentifierType"), "phan-mem")
+    _sub(agent, _q(PREMIS, "linkingAgentIdentifierValue"), item.converter)
+    _sub(agent, _q(PREMIS, "linkingAgentRole"), "executing program")
+    for path, role in ((item.derived_from, "source"), (item.path, "outcome")):
+        linked = _sub(element, _q(PREMIS, "linkingObjectIdentifier"))
+        _sub(linked, _q(PREMIS, "linkingObjectIdentifierType"), "local")
+        _sub(linked, _q(PREMIS, "linkingObjectIdentifierValue"), path)
+        _sub(linked, _q(PREMIS, "linkingObjectRole"), role)
 
 
 def _premis_event(amd, event: Event) -> str:
@@ -175,6 +213,9 @@ def build_mets(*, package_id: str, agency_name: str, agency_code: str, created_a
             if event.seq not in written:
                 written.add(event.seq)
                 _premis_event(amd, event)
+    for item in every_file:
+        if item.derived_from:
+            _premis_migration(amd, item)
     _premis_agents(amd, agents)
     file_sec = _sub(root, _q(METS, "fileSec"))
     for use in dict.fromkeys(item.use for item in every_file):

@@ -77,7 +77,8 @@ def _people_to_tell(dossier: Dossier) -> set[int]:
 
 
 def notify_due_dossiers(today: date) -> int:
-    """Tell who must hand over each closed dossier due within NOTICE_DAYS (and not yet past due); returns
+    """Tell who must hand over each closed dossier due within NOTICE_DAYS (and not yet past due, nor handed
+    over already: its package was built); returns
     how many dossiers were due. Closing years are bounded so the query reads only the two candidate years."""
     told = 0
     # Due within [today, today + 30]: closed in the year before the due year (one or two candidate years).
@@ -86,7 +87,7 @@ def notify_due_dossiers(today: date) -> int:
     latest = datetime(max(due_years), 1, 1, tzinfo=VIETNAM)
     candidates = db.session.scalars(select(Dossier).where(
         Dossier.status == CLOSED, Dossier.closed_at.is_not(None), Dossier.closed_at >= earliest,
-        Dossier.closed_at < latest).order_by(Dossier.id))
+        Dossier.closed_at < latest, Dossier.handed_over_at.is_(None)).order_by(Dossier.id))
     for dossier in candidates:
         due = handover_due_on(dossier.closed_at)
         if not today <= due <= today + timedelta(days=NOTICE_DAYS):

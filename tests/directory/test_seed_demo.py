@@ -1,6 +1,7 @@
 """`flask seed-demo` builds the customer's province: 90 agencies under H63 and 4,129 accounts."""
 from collections import Counter
 from datetime import timedelta
+from pathlib import Path
 
 from sqlalchemy import func, select
 
@@ -13,9 +14,13 @@ from app.directory.roles import ROLES
 from app.documents.models import Document
 from app.documents.outgoing.models import OutgoingDraft, OutgoingRecipient
 from app.documents.outgoing.page import recipient_statuses
+from app.dossiers.models import CLOSED, Dossier
+from app.dossiers.package_verify import verify_package
+from app.dossiers.preservation import PreservationCopy
 from app.exchange.received import ReceivedPackage
 from app.signing.models import SigningCredential
 from app.sqltypes import utcnow
+from app.vietnam_time import vietnam_today
 
 from ..conftest import csrf_token_from
 
@@ -74,9 +79,23 @@ def test_seed_demo_builds_the_province(app, db, client):
     assert snv.agency.short_name == "SNV" and "leader" in snv.roles
     assert db.session.scalars(select(User).where(User.username == "quantri")).one().province_wide
 
+    # Sở Nội vụ: two closed dossiers of last year (PDF/A copies made), the first handed over in one package.
+    closed = db.session.scalars(select(Dossier).where(Dossier.agency_id == snv.agency_id, Dossier.status == CLOSED)
+                                .order_by(Dossier.notation)).all()
+    assert len(closed) == 2 and {d.year for d in closed} == {vietnam_today().year - 1}
+    assert closed[0].handed_over_at is not None and closed[1].handed_over_at is None
+    assert db.session.scalar(select(func.count(PreservationCopy.id)).where(
+        PreservationCopy.dossier_id.in_([d.id for d in closed]), PreservationCopy.pdfa_sha256.is_not(None))) == 4
+    packages = Path(app.config["FILES_DIR"]) / "goi-nop-luu"
+    package = packages / f"{closed[0].handover_package_id}.zip"
+    assert f"gói {closed[0].handover_package_id} tại {package}" in result.output
+    assert verify_package(package) == []
+    kept = sorted(packages.iterdir())
+
     again = app.test_cli_runner().invoke(args=["seed-demo"])
     assert again.exit_code == 0 and "bỏ qua" in again.output
     assert db.session.scalar(select(func.count(User.id))) == 4129
+    assert sorted(packages.iterdir()) == kept
 
 
 def test_create_province_starts_a_real_installation(app, db):

@@ -26,3 +26,26 @@ def test_demo_lists_and_filed_documents(app, db, office, document):
     kept = {d.retention.name for d in db.session.scalars(select(Dossier).where(Dossier.agency_id == office.agency.id))}
     assert kept == {"10 năm", "Vĩnh viễn"}
     assert db.session.scalar(select(RetentionPeriod.years).where(RetentionPeriod.name == "Vĩnh viễn")) is None
+
+
+def test_demo_hand_over_closes_last_years_dossiers_and_packages_one(app, db, office, document):
+    from app.dossiers.demo import packages_dir, seed_demo_handover
+    from app.dossiers.models import CLOSED
+    from app.dossiers.package_verify import verify_package
+
+    from .test_package import _give_key
+
+    _give_key(app, office.agency)  # the demo's outgoing letters give Sở Nội vụ its seal key
+    document(office.agency, lead_user=office.units[0][1])
+    with app.test_request_context():
+        seed_demo_dossiers()
+        handover = seed_demo_handover(app.config)
+    closed = db.session.scalars(select(Dossier).where(Dossier.agency_id == office.agency.id,
+                                                      Dossier.status == CLOSED).order_by(Dossier.notation)).all()
+    assert [(d.notation, d.year) for d in closed] == [("CCHC.02", vietnam_today().year - 1),
+                                                       ("TC.02", vietnam_today().year - 1)]
+    assert closed[0].handover_package_id == handover.package_id and closed[1].handed_over_at is None
+    assert handover.path.parent == packages_dir(app.config) and verify_package(handover.path) == []
+    with app.test_request_context():
+        assert seed_demo_handover(app.config) is None  # once only
+    handover.path.unlink()
