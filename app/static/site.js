@@ -162,6 +162,20 @@ document.addEventListener("click", function (event) {
   focusField(form.querySelector("[aria-invalid='true']") || summary);
 })();
 
+// The document viewer is hidden below the lg width; a hidden <object> would still download the whole PDF, so
+// it gets its document only on a wide screen (and when a window is widened).
+(function () {
+  var wide = window.matchMedia("(min-width: 992px)");
+  function load() {
+    if (!wide.matches) return;
+    document.querySelectorAll("object[data-pdf-src]:not([data])").forEach(function (viewer) {
+      viewer.setAttribute("data", viewer.dataset.pdfSrc);
+    });
+  }
+  load();
+  wide.addEventListener("change", load);
+})();
+
 // "In" prints the PDF itself (the browser's viewer in a hidden frame) rather than the page around it; on
 // phones, which show no PDF inside a page, the link opens the document where the system can print it.
 document.addEventListener("click", function (event) {
