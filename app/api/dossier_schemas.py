@@ -40,6 +40,7 @@ class DossierOut(Strict):
     status: Literal["open", "closed"]
     legal_hold: bool
     closed_at: str | None
+    handed_over_at: str | None = Field(description="nộp lưu: when the latest preservation package was built")
     document_count: int
 
 

@@ -34,6 +34,7 @@ def dossier_json(dossier: Dossier, document_count: int) -> dict:
             "retention": {"name": dossier.retention.name, "years": dossier.retention.years},
             "access": dossier.access, "status": dossier.status, "legal_hold": dossier.legal_hold,
             "closed_at": dossier.closed_at.isoformat() if dossier.closed_at else None,
+            "handed_over_at": dossier.handed_over_at.isoformat() if dossier.handed_over_at else None,
             "document_count": document_count}
 
 

@@ -16,6 +16,7 @@ from app.dossiers.package_verify import verify_package
 from app.dossiers.preservation import PreservationCopy
 from app.notifications.models import DOSSIER_DUE, Notification
 
+from ..factories import bearer_headers
 from ..pdf_samples import minimal_pdf
 from .test_package import NOW, _give_key, _rewrite
 
@@ -112,6 +113,9 @@ def test_the_package_is_the_hand_over_recorded_shown_and_no_longer_due(app, db, 
     assert "Đã nộp lưu ngày 15/01/2027 10:00" in page and built.package_id in page
     listing = client.get(f"/ho-so?nam={target.year}").get_data(as_text=True)
     assert listing.count("Đã nộp lưu ngày 15/01/2027 10:00") == 1
+    headers = bearer_headers(client, office.clerk)
+    assert client.get(f"/api/v1/dossiers/{target.id}", headers=headers).get_json()["handed_over_at"] == NOW.isoformat()
+    assert client.get(f"/api/v1/dossiers/{other.id}", headers=headers).get_json()["handed_over_at"] is None
 
     # the sweep tells about the closed dossier not handed over, and not about the handed-over one
     for item, day in ((target, 20), (other, 21)):
