@@ -65,7 +65,7 @@ def test_specialist_drafts_and_the_document_reaches_the_recipient_with_statuses_
     page = client.get(f"/cong-viec/{review.task_uuid}").get_data(as_text=True)
     assert f"/van-ban-di/{document.id}/xem-truoc" in page  # the preview beside the review form
     # At the page's width, with open, print and download beside it.
-    assert f'<object data="/van-ban-di/{document.id}/xem-truoc#view=FitH"' in page
+    assert f'<object data-pdf-src="/van-ban-di/{document.id}/xem-truoc#view=FitH"' in page
     assert f'href="/van-ban-di/{document.id}/xem-truoc" target="_blank" rel="noopener" data-print-pdf>In</a>' in page
     download = client.get(f"/van-ban-di/{document.id}/xem-truoc?download=1")
     assert download.headers["Content-Disposition"].startswith("attachment;")

@@ -85,7 +85,7 @@ def test_a_pdf_with_scripts_is_warned_about_and_only_downloaded(app, client, off
     api_file.close()
     login(office.clerk)
     page = client.get(f"/van-ban/{body['id']}").get_data(as_text=True)
-    assert "có chứa mã JavaScript hoặc lệnh tự chạy" in page and '<object data="/van-ban/' not in page
+    assert "có chứa mã JavaScript hoặc lệnh tự chạy" in page and '<object data-pdf-src="/van-ban/' not in page
     web_file = client.get(f"/van-ban/{body['id']}/tep/{body['files'][0]['id']}")
     assert web_file.headers["Content-Disposition"].startswith("attachment")
     web_file.close()
@@ -100,7 +100,7 @@ def test_a_plain_pdf_is_shown_inline_without_warning(app, client, office, login)
     api_file.close()
     login(office.clerk)
     page = client.get(f"/van-ban/{body['id']}").get_data(as_text=True)
-    assert "lệnh tự chạy" not in page and '<object data="/van-ban/' in page
+    assert "lệnh tự chạy" not in page and '<object data-pdf-src="/van-ban/' in page
 
 
 def test_documents_files_and_api_json_are_never_cached(app, client, office, login):
