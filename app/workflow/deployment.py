@@ -14,7 +14,14 @@ from app.extensions import db
 
 from .assignment import lane_role
 from .bpmn_lint import lint
-from .engine import SERIALIZER_VERSION, BpmnDefinitionError, parse_process, read_bpmn, spec_to_json
+from .engine import (
+    SERIALIZER_VERSION,
+    STORAGE_FORMAT,
+    BpmnDefinitionError,
+    parse_process,
+    read_bpmn,
+    spec_to_json,
+)
 from .forms import FormDefinitionError, FormFiles, form_files, load_form
 from .instructions import check_instructions
 from .models import ProcessVersion
@@ -176,6 +183,7 @@ def deploy(candidate: Candidate, *, actor=None, note: str = "", source: str = "f
     version = ProcessVersion(process_id=process_id, number=number, content_sha256=candidate.content_sha256,
                              bpmn_xml=candidate.bpmn.decode("utf-8"), forms=candidate.forms,
                              spec_json=candidate.spec_json, serializer_version=SERIALIZER_VERSION,
+                             spec_format=STORAGE_FORMAT,
                              created_by_id=actor.id if actor else None, note=note, source=source)
     db.session.add(version)
     db.session.flush()

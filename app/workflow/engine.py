@@ -22,8 +22,17 @@ from SpiffWorkflow.spiff.specs.defaults import UserTask
 
 from .signing_node import SigningAwareUserTaskParser, SigningTask, SigningTaskConverter
 
-__all__ = ["SERIALIZER_VERSION", "BpmnDefinitionError", "ParsedProcess", "parse_process",
-           "spec_to_json", "specs_from_json", "state_to_json", "workflow_from_state", "new_workflow"]
+__all__ = ["SERIALIZER_VERSION", "STORAGE_FORMAT", "BpmnDefinitionError", "ParsedProcess", "parse_process",
+           "spec_to_json", "specs_to_json", "specs_from_json", "state_to_json", "workflow_from_state", "new_workflow"]
+
+
+# How we store what SpiffWorkflow's serializer (SERIALIZER_VERSION) gives us; raise it with every change
+# and add a fixture (tests/workflow/fixtures/states/README.md). Each change keeps reading the older ones:
+#   1 (f755fed) the state without its spec keys, as plain JSON text; the signing node's kind and document
+#   2 (40c65df) the state zlib-compressed ("z1:", app.sqltypes.CompressedText)
+#   3 (995f920) the signing node's spec also carries return_condition
+# Rows written before the format was recorded hold NULL; `flask processes upgrade-states` rewrites them.
+STORAGE_FORMAT = 3
 
 
 class LienThongBpmnParser(SpiffBpmnParser):
@@ -122,10 +131,15 @@ def explain_parser_error(text: str) -> str:
 
 
 def spec_to_json(parsed: ParsedProcess) -> str:
+    return specs_to_json(parsed.spec, parsed.subprocess_specs)
+
+
+def specs_to_json(spec, subprocess_specs: dict) -> str:
+    """Serialise a process version's spec objects in the current format (specs_from_json reads them)."""
     serializer = workflow_serializer()
     return json.dumps({
-        "spec": serializer.to_dict(parsed.spec),
-        "subprocess_specs": {name: serializer.to_dict(s) for name, s in parsed.subprocess_specs.items()},
+        "spec": serializer.to_dict(spec),
+        "subprocess_specs": {name: serializer.to_dict(s) for name, s in subprocess_specs.items()},
     })
 
 

@@ -12,7 +12,7 @@ from app.directory.models import User
 from app.extensions import db
 from app.sqltypes import utcnow
 
-from .engine import SERIALIZER_VERSION, specs_from_json, state_to_json, workflow_from_state
+from .engine import SERIALIZER_VERSION, STORAGE_FORMAT, specs_from_json, state_to_json, workflow_from_state
 from .inbox import inbox_change, ready_manual_tasks, write_inbox
 from .models import ProcessInstance, ProcessVersion
 from .scripting_runtime import script_engine_for
@@ -102,7 +102,7 @@ def saved(instance: ProcessInstance, workflow, indexed: IndexedState, *, actor: 
         index_timers(instance, workflow, indexed=indexed.timers)
         now = utcnow()
         values = {"state_json": state_to_json(workflow), "serializer_version": SERIALIZER_VERSION,
-                  "updated_at": now, "lock_version": instance.lock_version + (1 if bump else 0), **carried}
+                  "state_format": STORAGE_FORMAT, "updated_at": now, "lock_version": instance.lock_version + (1 if bump else 0), **carried}
         if status or workflow.is_completed():
             values.update(status=status or "completed", completed_at=now)
         db.session.execute(_instance_update(tuple(values)), {"instance_id": instance.id, **values})

@@ -18,7 +18,10 @@ class ProcessVersion(db.Model):
     bpmn_xml: Mapped[str] = mapped_column(Text)
     forms: Mapped[dict] = mapped_column(JSON, default=dict)
     spec_json: Mapped[str] = mapped_column(Text)
+    # Two versions name how spec_json was written: SpiffWorkflow's serializer and ours around it
+    # (engine.STORAGE_FORMAT; NULL = written before it was recorded).
     serializer_version: Mapped[str] = mapped_column(String(16))
+    spec_format: Mapped[int | None] = mapped_column(Integer)
     created_at = mapped_column(UtcDateTime, default=utcnow, nullable=False)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     note: Mapped[str] = mapped_column(String(500), default="")
@@ -40,7 +43,9 @@ class ProcessInstance(AgencyScoped, db.Model):
     title: Mapped[str] = mapped_column(String(500), default="")
     status: Mapped[str] = mapped_column(String(16), default="running", index=True)
     state_json: Mapped[str] = mapped_column(CompressedText)
+    # As for the version's spec: SpiffWorkflow's serializer version and ours (NULL = not recorded yet).
     serializer_version: Mapped[str] = mapped_column(String(16))
+    state_format: Mapped[int | None] = mapped_column(Integer)
     # Optimistic check on top of the row lock: a stale writer is refused, never merged.
     lock_version: Mapped[int] = mapped_column(Integer, default=1)
     started_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
