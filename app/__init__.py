@@ -146,9 +146,11 @@ def create_app(config: dict | None = None) -> Flask:
     register_security_headers(app)
 
     from .auditing.cli import audit_cli
+    from .backup.cli import backup_cli
     from .demo_cli import seed_demo_command
     from .directory.cli import create_province_command
     app.cli.add_command(audit_cli)
+    app.cli.add_command(backup_cli)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_province_command)
     from .workflow.cli import processes_cli

@@ -1,0 +1,1 @@
+"""Backup and restore of a whole installation: `flask backup create PATH`, `flask backup restore PATH`."""
