@@ -6,14 +6,14 @@ readers. The callers (`flask processes upgrade-states`) commit each batch.
 """
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import bindparam, func, or_, select, update
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 
 from .engine import SERIALIZER_VERSION, STORAGE_FORMAT, specs_from_json, specs_to_json, state_to_json
 from .instance_state import load_workflow
 from .models import ProcessInstance, ProcessVersion
-from .runtime import lock_instance
 
 _INSTANCES = ProcessInstance.__table__
 _OUTDATED_INSTANCE = or_(ProcessInstance.state_format.is_(None), ProcessInstance.state_format != STORAGE_FORMAT,
@@ -57,28 +57,41 @@ def upgrade_versions(*, dry_run: bool = False) -> tuple[int, list[tuple[int, str
 
 
 def upgrade_state_batch(*, after_id: int, limit: int, dry_run: bool = False) -> BatchResult | None:
-    """Load and store again (under each instance's lock) up to `limit` outdated states after `after_id`;
-    None when none is left. A state that does not load is reported and left as it was."""
-    ids = db.session.scalars(select(ProcessInstance.id).where(_OUTDATED_INSTANCE, ProcessInstance.id > after_id)
-                             .order_by(ProcessInstance.id).limit(limit)).all()
-    if not ids:
+    """Load and store again up to `limit` outdated states after `after_id`, their rows locked for the batch;
+    None when none is left. A state that does not load is reported and left as it was.
+
+    Not a step of any case: lock_version and updated_at stay, and the inbox and timer index (the same
+    tasks and timers before and after) are not touched.
+    """
+    instances = db.session.scalars(_LOCK_OUTDATED, {"after_id": after_id, "limit": limit}).all()
+    if not instances:
         return None
-    result = BatchResult(last_id=ids[-1])
-    for instance_id in ids:
+    result, rewritten = BatchResult(last_id=instances[-1].id), []
+    for instance in instances:
         try:
-            with db.session.begin_nested():
-                instance = lock_instance(instance_id)
-                state_json = state_to_json(load_workflow(instance, None))
-                if not dry_run:
-                    # Not a step of the case: its lock_version and updated_at stay.
-                    db.session.execute(update(_INSTANCES).where(_INSTANCES.c.id == instance_id).values(
-                        state_json=state_json, serializer_version=SERIALIZER_VERSION, state_format=STORAGE_FORMAT))
+            state_json = state_to_json(load_workflow(instance, None))
         except Exception as error:  # noqa: BLE001 — any state that does not load is reported, the rest go on
-            result.failed.append((instance_id, _technical(error)))
+            result.failed.append((instance.id, _technical(error)))
             continue
-        result.upgraded += 1
+        rewritten.append({"instance_id": instance.id, "state_json": state_json})
+    if rewritten and not dry_run:
+        db.session.execute(_REWRITE, rewritten)
+    result.upgraded = len(rewritten)
     db.session.expire_all()
     return result
+
+
+# Built once: the batch's rows (with their version, without its BPMN and spec JSON) locked in one statement,
+# and one UPDATE sent for all of them.
+_LOCK_OUTDATED = (
+    select(ProcessInstance).where(_OUTDATED_INSTANCE, ProcessInstance.id > bindparam("after_id"))
+    .order_by(ProcessInstance.id).limit(bindparam("limit"))
+    .options(joinedload(ProcessInstance.version, innerjoin=True).load_only(
+        ProcessVersion.process_id, ProcessVersion.number, ProcessVersion.content_sha256))
+    .with_for_update(of=ProcessInstance).execution_options(populate_existing=True))
+_REWRITE = (update(_INSTANCES).where(_INSTANCES.c.id == bindparam("instance_id"))
+            .values(state_json=bindparam("state_json"), serializer_version=SERIALIZER_VERSION,
+                    state_format=STORAGE_FORMAT))
 
 
 def _technical(error: Exception) -> str:
