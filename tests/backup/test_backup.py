@@ -191,3 +191,12 @@ def test_backup_refuses_a_target_with_files(app, db, tmp_path):
     (tmp_path / "old" / "x").write_text("x")
     refused = app.test_cli_runner().invoke(args=["backup", "create", str(tmp_path / "old")])
     assert refused.exit_code == 1 and "đã có dữ liệu" in refused.output
+
+
+@pytest.mark.parametrize("args, reason", [
+    (["backup", "restore", "/khong/co"], "Giá trị không hợp lệ cho 'PATH'."),
+    (["backup", "create"], "Thiếu tham số 'PATH'."),
+])
+def test_a_mistyped_command_says_why_in_vietnamese(app, db, args, reason):
+    result = app.test_cli_runner().invoke(args=args)
+    assert result.exit_code == 2 and reason in result.output and "Usage:" not in result.output

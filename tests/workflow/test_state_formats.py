@@ -149,3 +149,8 @@ def test_a_current_spec_round_trips_unchanged():
     parsed = parse_process((FIXTURES / "fixture_sign.bpmn").read_bytes(), "fixture_sign", "fixture_sign.bpmn")
     current = json.loads(RELEASES[-1].read_text(encoding="utf-8"))
     assert json.loads(spec_to_json(parsed)) == json.loads(current["spec_json"])
+
+
+def test_a_batch_size_out_of_bounds_is_refused_in_vietnamese(app, db):
+    result = app.test_cli_runner().invoke(args=["processes", "upgrade-states", "--batch", "0"])
+    assert result.exit_code == 2 and "Giá trị không hợp lệ cho '--batch'." in result.output
