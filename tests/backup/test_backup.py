@@ -140,6 +140,17 @@ def test_tampered_backups_are_refused_then_the_backup_restores_and_verifies(back
     assert again.returncode == 1 and "hệ thống trống" in again.stderr
 
 
+@pytest.mark.skipif(not TEST_DATABASE_URL, reason="a PostgreSQL installation's backup restored into SQLite")
+def test_a_postgresql_backup_restores_into_sqlite(backed_up, tmp_path):
+    # The dump is the application's own: the way between embedded and scaled-out installations.
+    target, database = tmp_path / "embedded", f"sqlite:///{tmp_path / 'embedded.db'}"
+    assert _flask(target, database, "db", "upgrade").returncode == 0
+    restored = _flask(target, database, "backup", "restore", str(backed_up))
+    assert restored.returncode == 0, restored.stderr
+    verify = _flask(target, database, "audit", "verify")
+    assert verify.returncode == 0 and "toàn vẹn" in verify.stdout, verify.stdout + verify.stderr
+
+
 def _refuse_half_written_restore(backed_up: Path, database: str, target: Path, tampered: Path) -> None:
     """A failure while the database is being written (here: a table with other rows than the manifest
     says) takes back the rows written and the files copied so far."""
