@@ -6,6 +6,7 @@ savepoint, so a refused or failing case stays whole on its version and the other
 """
 from dataclasses import dataclass, field
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import delete, exists, select, update
 
@@ -159,12 +160,24 @@ def migrate_cases(plan: VersionPlan, instance_ids: list[int], *, actor: User | N
         try:
             with db.session.begin_nested():
                 outcomes.append(migrate_instance(plan, instance_id, actor=actor))
-        except (MigrationRefused, WorkflowError) as refused:
-            reason = refused.reason if isinstance(refused, MigrationRefused) else refused.message
+        except Exception as failure:  # noqa: BLE001  (any failure: that case stays whole, the others go on)
+            reason = _reason(failure)
             instance = db.session.get(ProcessInstance, instance_id)
+            if instance is not None:
+                # The rolled-back savepoint's values were told to the object (instance_state.saved): forget them.
+                db.session.expire(instance)
             outcomes.append(CaseOutcome(instance_id, instance.title if instance else "", False, reason=reason))
             if stop_on_error:
                 break
         if after_each is not None:
             after_each()
     return outcomes
+
+
+def _reason(failure: Exception) -> str:
+    if isinstance(failure, MigrationRefused):
+        return failure.reason
+    if isinstance(failure, WorkflowError):
+        return failure.message
+    current_app.logger.exception("instance migration failed")
+    return _("Lỗi hệ thống khi chuyển hồ sơ; hồ sơ giữ nguyên phiên bản cũ.")

@@ -156,7 +156,7 @@ def _migrate(workflow, version: ProcessVersion, event):
     if state_digest(workflow) != event.data.get("state_before_sha256"):
         raise Divergence(event.seq, _("Trạng thái hồ sơ trước khi chuyển phiên bản khác trạng thái đã ghi."))
     new = _recorded_version(version.process_id, event, "to")
-    old_spec = specs_with_timers_on_demand(version.spec_json)[0]
+    old_spec = workflow.spec  # the replayed workflow runs on the old version's (on-demand) spec
     new_spec, new_subprocess_specs = specs_with_timers_on_demand(new.spec_json)
     mapping = event.data.get("mapping") if isinstance(event.data.get("mapping"), dict) else {}
     try:
