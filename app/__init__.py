@@ -151,6 +151,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.cli.add_command(audit_cli)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_province_command)
+    from .workflow import migration_cli  # noqa: F401  (adds `migrate` to processes_cli)
     from .workflow.cli import processes_cli
     app.cli.add_command(processes_cli)
     from .jobs.cli import worker_command

@@ -117,3 +117,30 @@ def test_other_agencies_cases_are_not_offered(app, deployed, office, make, db):
         plan = plan_migration("assign_work", old.number, new.number)
         assert running_cases(plan, actor=other_leader) == []
         assert len(running_cases(plan, actor=office["leader"])) == 1
+
+
+def test_the_command_dry_runs_then_moves_and_audit_replay_says_so(app, deployed, office, db):
+    leader, specialist = office["leader"], office["specialist"]
+    with app.test_request_context():
+        old = latest_version("assign_work")
+        instance = case_at_report(db, leader, specialist)
+        start_instance("assign_work", actor=leader)
+        new = publish_edit("assign_work", lambda xml: rename(xml, "report", "report_result"))
+        db.session.commit()
+    runner = app.test_cli_runner()
+    args = ["processes", "migrate", "assign_work", "--from", str(old.number), "--to", str(new.number)]
+    refused = runner.invoke(args=[*args, "--dry-run"])
+    assert refused.exit_code == 1 and "1 chuyển được (chạy thử, chưa ghi), 1 không chuyển được" in refused.output
+    assert "không còn trong phiên bản mới" in refused.output
+    assert db.session.get(ProcessInstance, instance.id).process_version_id == old.id
+    wrong = runner.invoke(args=[*args, "--map", "report"])
+    assert wrong.exit_code == 1 and "BƯỚC_CŨ=BƯỚC_MỚI" in wrong.output
+    moved = runner.invoke(args=[*args, "--map", "report=report_result", "--step", "report",
+                                "--agency", office["agency"].code])
+    assert moved.exit_code == 0, moved.output
+    assert "1 hồ sơ: 1 đã chuyển, 0 không chuyển được." in moved.output
+    db.session.expire_all()
+    assert db.session.get(ProcessInstance, instance.id).process_version_id == new.id
+    replayed = runner.invoke(args=["audit", "replay", "--instance", str(instance.id)])
+    assert replayed.exit_code == 0, replayed.output
+    assert "Trong đó 1 hồ sơ đã chuyển phiên bản quy trình" in replayed.output and "(1 khớp)" in replayed.output
