@@ -8,17 +8,25 @@ from dataclasses import dataclass, field
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import delete, exists, select, update
+from sqlalchemy import delete, exists, func, select, update
 
 from app.audit.services import record
-from app.directory.models import User
-from app.directory.scoping import scoped
+from app.directory.models import Agency, User
+from app.directory.scoping import scoped, visible_agency_ids
 from app.extensions import db
 
 from .errors import TaskConflict, WorkflowError
 from .inbox import _forget as forget_rows
 from .instance_state import IndexedState, load_workflow, saved, version_specs
-from .migration import MigrationRefused, Plan, apply_plan, compute_plan, state_digest, waiting_steps
+from .migration import (
+    MigrationRefused,
+    Plan,
+    apply_plan,
+    compute_plan,
+    state_digest,
+    waiting_step_choices,
+    waiting_steps,
+)
 from .models import HumanTask, ProcessInstance, ProcessVersion, Timer
 from .runtime import lock_instance
 from .scripting_runtime import script_engine_for
@@ -54,8 +62,9 @@ def version_of(process_id: str, number: int) -> ProcessVersion:
 
 def plan_migration(process_id: str, from_number: int, to_number: int, overrides: dict | None = None) -> VersionPlan:
     """The plan from version `from_number` to `to_number` (overrides: old step id -> new step id)."""
-    if from_number == to_number:
-        raise WorkflowError(_("Chọn hai phiên bản khác nhau."))
+    if from_number >= to_number:
+        # Going back is publishing the older content again (a restore), which makes a newer number.
+        raise WorkflowError(_("Chỉ chuyển hồ sơ sang phiên bản mới hơn phiên bản đang chạy."))
     old, new = version_of(process_id, from_number), version_of(process_id, to_number)
     overrides = {str(k): str(v) for k, v in (overrides or {}).items() if v and str(v) != str(k)}
     try:
@@ -63,6 +72,30 @@ def plan_migration(process_id: str, from_number: int, to_number: int, overrides:
     except MigrationRefused as refused:
         raise WorkflowError(refused.reason) from None
     return VersionPlan(old, new, plan)
+
+
+def target_steps(plan: VersionPlan) -> list[tuple[str, str, str]]:
+    """The new version's waiting steps (id, name, kind), to choose a renamed step's counterpart from."""
+    return waiting_step_choices(version_specs(plan.new)[0])
+
+
+def scope_agencies(process_id: str, *, actor: User) -> list[Agency]:
+    """Agencies with running cases of the process that the actor may see (the batch filter's choices)."""
+    having = select(ProcessInstance.agency_id).where(ProcessInstance.process_id == process_id,
+                                                     ProcessInstance.status == "running")
+    return list(db.session.scalars(scoped(select(Agency).where(Agency.id.in_(having)), actor).order_by(Agency.name)))
+
+
+def running_by_version(process_id: str, *, actor: User) -> dict[int, int]:
+    """Version number -> running cases the actor may see."""
+    statement = (select(ProcessVersion.number, func.count(ProcessInstance.id))
+                 .join(ProcessVersion, ProcessVersion.id == ProcessInstance.process_version_id)
+                 .where(ProcessInstance.process_id == process_id, ProcessInstance.status == "running")
+                 .group_by(ProcessVersion.number))
+    agency_ids = visible_agency_ids(actor)
+    if agency_ids is not None:
+        statement = statement.where(ProcessInstance.agency_id.in_(agency_ids))
+    return dict(db.session.execute(statement).all())
 
 
 def running_cases(plan: VersionPlan, *, actor: User | None, agency_id: int | None = None,

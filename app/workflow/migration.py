@@ -128,6 +128,12 @@ def _joins(spec) -> dict:
             if isinstance(task_spec, (ParallelGateway, InclusiveGateway)) and len(task_spec.inputs) > 1}
 
 
+def waiting_step_choices(spec) -> list[tuple[str, str, str]]:
+    """(id, name, kind) of every step a case can wait at in `spec`: what a designer may map a step to."""
+    return sorted(((name, _label(task_spec), _kind(task_spec)) for name, task_spec in spec.task_specs.items()
+                   if _kind(task_spec)), key=lambda choice: choice[1])
+
+
 def compute_plan(old_spec, new_spec, overrides: dict[str, str]) -> Plan:
     """Map every waiting step of `old_spec` to `new_spec`; overrides (old id -> new id) rename steps.
 
