@@ -6,6 +6,7 @@ from app.audit.models import AuditEvent
 from app.audit.verification import verify_chain
 from app.workflow.deployment import latest_version
 from app.workflow.errors import TaskConflict, WorkflowError
+from app.workflow.history import instance_events
 from app.workflow.instance_migration import (
     dry_run,
     migrate_cases,
@@ -14,6 +15,7 @@ from app.workflow.instance_migration import (
     running_cases,
 )
 from app.workflow.models import ProcessInstance, Timer
+from app.workflow.readable_history import readable_history
 from app.workflow.replay import replay
 from app.workflow.runtime import complete_task, start_instance
 
@@ -71,6 +73,8 @@ def test_a_waiting_case_moves_keeps_its_data_and_completes_on_the_new_version(ap
         result = replay(instance)
         assert result.matches, (result.problem, result.details)
         assert verify_chain().intact
+        labels = [e.label for e in readable_history(instance.version, instance_events(instance.id))]
+        assert f"Chuyển từ phiên bản {old.number} sang phiên bản {new.number} của quy trình" in labels
 
 
 def test_plan_refuses_a_removed_waiting_step_and_changed_boundary_events_with_reasons(app, deployed, office, db):
