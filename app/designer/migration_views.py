@@ -78,7 +78,9 @@ def _page(process_id: str, values, action: str | None = None):
         context["outcomes"] = dry_run(plan, ids)
         db.session.rollback()
     elif action == "move":
-        outcomes = migrate_cases(plan, ids, actor=actor, stop_on_error=values.get("dung_khi_loi") == "1")
+        # Each case is its own unit of work: committed as it moves, so no case stays locked for the whole batch.
+        outcomes = migrate_cases(plan, ids, actor=actor, stop_on_error=values.get("dung_khi_loi") == "1",
+                                 after_each=db.session.commit)
         db.session.commit()
         moved = sum(1 for o in outcomes if o.ok)
         flash(_("Đã chuyển %(moved)s hồ sơ sang phiên bản %(new)s; %(refused)s hồ sơ không chuyển được (giữ nguyên "

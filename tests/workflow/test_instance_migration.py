@@ -20,6 +20,8 @@ from app.workflow.replay import replay
 from app.workflow.runtime import complete_task, start_instance
 
 from ..designer import bpmn_edits
+from ..documents.conftest import bring_in  # noqa: F401  (fixture)
+from ..documents.conftest import office as office_docs  # noqa: F401  (fixture)
 from .migration_setup import case_at_report, publish_edit, remove_boundary, rename, task_of
 
 
@@ -148,3 +150,19 @@ def test_the_command_dry_runs_then_moves_and_audit_replay_says_so(app, deployed,
     replayed = runner.invoke(args=["audit", "replay", "--instance", str(instance.id)])
     assert replayed.exit_code == 0, replayed.output
     assert "Trong đó 1 hồ sơ đã chuyển phiên bản quy trình" in replayed.output and "(1 khớp)" in replayed.output
+
+
+def test_an_incoming_document_case_moves_past_a_new_step_and_replays(app, db, office_docs, bring_in):  # noqa: F811
+    with app.test_request_context():
+        old = latest_version("incoming_document")
+        document = bring_in(office_docs).document
+        new = publish_edit("incoming_document", lambda xml: bpmn_edits.set_attribute(
+            xml, "register", "name", "Vào sổ văn bản đến"))
+        plan = plan_migration("incoming_document", old.number, new.number)
+        assert [o.ok for o in migrate_cases(plan, [document.instance_id], actor=office_docs.clerk)] == [True]
+        register = task_of(db, document.instance_id, "register")
+        assert register.title == "Vào sổ văn bản đến"
+        complete_task(register.task_uuid, {"route": "leader"}, actor=office_docs.clerk)
+        instance = db.session.get(ProcessInstance, document.instance_id)
+        result = replay(instance)
+        assert result.matches, (result.problem, result.details)
