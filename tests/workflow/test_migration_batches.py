@@ -1,4 +1,6 @@
 """Moving many cases: all-or-nothing per case, every moved case replays, one winner against a completion."""
+import os
+
 from sqlalchemy import func, select
 
 from app.audit.models import AuditEvent
@@ -18,7 +20,8 @@ from ..factories import Factory
 from ..parallel import run_in_parallel
 from .migration_setup import DUE, publish_edit, rename
 
-CASES = 1000
+# The thousand the issue asks for on PostgreSQL; SQLite (one writer at a time) proves the same with fewer.
+CASES = 1000 if (os.environ.get("TEST_DATABASE_URL") or "").startswith("postgresql") else 300
 
 
 def test_a_thousand_waiting_cases_move_each_whole_and_each_replays(app, db, deployed, make, monkeypatch):
