@@ -70,6 +70,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .auditing.views import bp as audit_bp
     from .auth.views import bp as auth_bp
     from .designer.form_views import bp as designer_forms_bp
+    from .designer.migration_views import bp as designer_migration_bp
     from .designer.test_run_views import bp as designer_runs_bp
     from .designer.views import bp as designer_bp
     from .directory.delegation_views import bp as delegation_bp
@@ -122,6 +123,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(audit_instances_bp)
     app.register_blueprint(designer_bp)
     app.register_blueprint(designer_forms_bp)
+    app.register_blueprint(designer_migration_bp)
     app.register_blueprint(designer_runs_bp)
     from .dossiers.filing_offer import filing_offer
     from .workflow.subject_panels import register_completion_note, register_subject_panel
@@ -153,6 +155,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.cli.add_command(backup_cli)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_province_command)
+    from .workflow import migration_cli  # noqa: F401  (adds `migrate` to processes_cli)
     from .workflow.cli import processes_cli
     app.cli.add_command(processes_cli)
     from .jobs.cli import worker_command

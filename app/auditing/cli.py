@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from app.audit.anchor_log import anchor_log_path
 from app.audit.anchors import AnchorRefused, anchor_chain, start_anchor_log, verify_anchors
+from app.audit.models import AuditEvent
 from app.audit.verification import verify_chain
 from app.cli_failure import USAGE_EXIT_CODE, VietnameseGroup, fail
 from app.directory.models import Agency
@@ -109,5 +110,17 @@ def replay_command(instance_ids, agency_code, since, everything):
     for instance_id, text in mismatched:
         click.echo(f"{instance_id:>8} | {text}")
     click.echo(f"Đã phát lại {len(ids)} hồ sơ: {len(ids) - len(mismatched)} khớp, {len(mismatched)} không khớp.")
+    migrated = _migrated(ids)
+    if migrated:
+        click.echo(f"Trong đó {len(migrated)} hồ sơ đã chuyển phiên bản quy trình: phát lại trên phiên bản cũ đến lần "
+                   f"chuyển, áp dụng lại ánh xạ đã ghi, rồi tiếp tục trên phiên bản mới ({len(migrated - dict(mismatched).keys())} "
+                   "khớp).")
     if mismatched:
         raise SystemExit(1)
+
+
+def _migrated(ids: list[int]) -> set[int]:
+    """The cases among `ids` that were moved to another process version (instance_migrated events)."""
+    moved = db.session.scalars(select(AuditEvent.subject_id).distinct().where(
+        AuditEvent.event_type == "instance_migrated", AuditEvent.subject_type == "process_instance"))
+    return {int(i) for i in moved if i and i.isdigit()} & set(ids)

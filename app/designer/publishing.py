@@ -1,7 +1,7 @@
 """Publish a checked draft as the version new instances start on; restore an older version; compare two.
 
-Running instances keep the version they started on: SpiffWorkflow states are bound to their spec, and
-moving them is not offered (the UI says so). A restore publishes the older content again under a new
+Running instances keep the version they started on until a designer moves them
+(app.workflow.instance_migration). A restore publishes the older content again under a new
 number, so the log of what was in use when stays complete.
 """
 from dataclasses import dataclass

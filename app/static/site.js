@@ -135,6 +135,8 @@ document.addEventListener("submit", function (event) {
   }
   var questions = [];
   if (form.dataset.confirm) questions.push(form.dataset.confirm);
+  // A form with two actions asks only for the one pressed (e.g. a dry run next to the real move).
+  if (event.submitter && event.submitter.dataset.confirm) questions.push(event.submitter.dataset.confirm);
   form.querySelectorAll("input[data-confirm]:checked, option[data-confirm]:checked").forEach(function (el) {
     questions.push(el.dataset.confirm);
   });

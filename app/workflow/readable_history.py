@@ -190,6 +190,8 @@ def _event_label(event: AuditEvent, words: Vocabulary) -> str:
         "instance_retried": _("Chạy lại hồ sơ"),
         "instance_cancelled": _("Hủy hồ sơ"),
         "instance_replayed": _("Phát lại kiểm chứng"),
+        "instance_migrated": _("Chuyển từ phiên bản %(old)s sang phiên bản %(new)s của quy trình",
+                               old=data.get("from_version"), new=data.get("to_version")),
     }
     return labels.get(event.event_type, _("Sự kiện khác của hồ sơ"))
 

@@ -18,17 +18,22 @@ from flask_babel import gettext as _
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select
+
+from app.extensions import db
 
 from .engine import new_workflow, specs_from_json
 from .history import instance_events
 from .instance_state import load_workflow
-from .models import ProcessInstance
+from .migration import MigrationRefused, apply_plan, compute_plan, state_digest
+from .models import ProcessInstance, ProcessVersion
 from .runtime import task_data_digest
 from .scripting import RestrictedScriptEngine
 from .scripting_runtime import OperatorEnvironment, work_calendar
 from .timers import set_case_values
 
-REPLAYED_EVENTS = ("instance_started", "task_completed", "timer_fired", "case_values_changed", "instance_cancelled")
+REPLAYED_EVENTS = ("instance_started", "task_completed", "timer_fired", "case_values_changed", "instance_cancelled",
+                   "instance_migrated")
 
 
 @dataclass
@@ -97,10 +102,13 @@ def replay(instance: ProcessInstance, observe=None) -> ReplayResult:
     if not inputs or inputs[0].event_type != "instance_started":
         return ReplayResult(False, 0, None, _("Không có sự kiện khởi tạo hồ sơ trong nhật ký."))
     try:
-        workflow = _start(instance, inputs[0], answers)
+        version = _starting_version(instance, inputs)
+        workflow = _start(version, inputs[0], answers)
         observe(inputs[0], workflow)
         for event in inputs[1:]:
-            if event.event_type == "task_completed":
+            if event.event_type == "instance_migrated":
+                workflow, version = _migrate(workflow, version, event)
+            elif event.event_type == "task_completed":
                 _complete(workflow, event)
             elif event.event_type == "timer_fired":
                 _fire_recorded_timers(workflow, event)
@@ -109,6 +117,9 @@ def replay(instance: ProcessInstance, observe=None) -> ReplayResult:
             else:
                 _run(event.seq, workflow.cancel)
             observe(event, workflow)
+        if version.id != instance.process_version_id:
+            raise Divergence(None, _("Hồ sơ đang gắn phiên bản quy trình khác phiên bản nhật ký ghi sau lần chuyển "
+                                     "phiên bản cuối."))
         _compare_final_state(instance, workflow)
     except Divergence as divergence:
         return ReplayResult(False, len(inputs), divergence.seq, divergence.problem, divergence.details)
@@ -118,8 +129,49 @@ def replay(instance: ProcessInstance, observe=None) -> ReplayResult:
     return ReplayResult(True, len(inputs))
 
 
-def _start(instance: ProcessInstance, started, answers: deque):
-    version = instance.version
+def _starting_version(instance: ProcessInstance, inputs: list) -> ProcessVersion:
+    """The version the case started on: its own, or the one its first migration moved it from."""
+    moves = [e for e in inputs if e.event_type == "instance_migrated"]
+    if not moves:
+        return instance.version
+    version = _recorded_version(instance.process_id, moves[0], "from")
+    if inputs[0].data.get("content_sha256") not in (None, version.content_sha256):
+        raise Divergence(inputs[0].seq, _("Hồ sơ ghi phiên bản khởi tạo khác phiên bản mà lần chuyển đầu tiên ghi."))
+    return version
+
+
+def _recorded_version(process_id: str, event, end: str) -> ProcessVersion:
+    version = db.session.scalars(select(ProcessVersion).where(
+        ProcessVersion.process_id == process_id, ProcessVersion.number == event.data.get(f"{end}_version"))).first()
+    if version is None or version.content_sha256 != event.data.get(f"{end}_sha256"):
+        raise Divergence(event.seq, _("Không còn phiên bản quy trình mà lần chuyển phiên bản đã ghi."))
+    return version
+
+
+def _migrate(workflow, version: ProcessVersion, event):
+    """Apply the recorded move to the replayed state: it must start and end where the record says."""
+    if event.data.get("from_sha256") != version.content_sha256:
+        raise Divergence(event.seq, _("Lần chuyển phiên bản ghi phiên bản gốc khác phiên bản hồ sơ đang chạy khi phát "
+                                      "lại."))
+    if state_digest(workflow) != event.data.get("state_before_sha256"):
+        raise Divergence(event.seq, _("Trạng thái hồ sơ trước khi chuyển phiên bản khác trạng thái đã ghi."))
+    new = _recorded_version(version.process_id, event, "to")
+    old_spec = workflow.spec  # the replayed workflow runs on the old version's (on-demand) spec
+    new_spec, new_subprocess_specs = specs_with_timers_on_demand(new.spec_json)
+    mapping = event.data.get("mapping") if isinstance(event.data.get("mapping"), dict) else {}
+    try:
+        plan = compute_plan(old_spec, new_spec, mapping)
+        moved, _ids = apply_plan(workflow, plan, new_spec, new_subprocess_specs, workflow.script_engine,
+                                 fresh_ids=False)
+    except MigrationRefused as refused:
+        raise Divergence(event.seq, _("Không áp dụng lại được lần chuyển phiên bản: %(reason)s",
+                                      reason=refused.reason)) from None
+    if state_digest(moved) != event.data.get("state_after_sha256"):
+        raise Divergence(event.seq, _("Trạng thái hồ sơ sau khi chuyển phiên bản khác trạng thái đã ghi."))
+    return moved, new
+
+
+def _start(version: ProcessVersion, started, answers: deque):
     if started.data.get("content_sha256") not in (None, version.content_sha256):
         raise Divergence(started.seq, _("Hồ sơ ghi phiên bản quy trình khác phiên bản đang gắn với hồ sơ."))
     spec, subprocess_specs = specs_with_timers_on_demand(version.spec_json)

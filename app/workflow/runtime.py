@@ -15,7 +15,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import bindparam, exists, select
+from sqlalchemy import Text, bindparam, cast, exists, select
 from sqlalchemy.orm import joinedload
 
 from app.audit.models import AuditEvent
@@ -219,12 +219,23 @@ def _who_completed(task_uuid: str) -> str:
     return completed_by(task_uuid) or _("người khác")
 
 
+def _moved_to_new_version(task_uuid: str, *, agency_id: int) -> bool:
+    """Whether a case migration gave this task a new id (app.workflow.instance_migration): a rare path,
+    read only when a task is not found, so a text search of those events is enough."""
+    return db.session.scalar(select(AuditEvent.seq).where(
+        AuditEvent.event_type == "instance_migrated", AuditEvent.agency_id == agency_id,
+        cast(AuditEvent.data, Text).contains(task_uuid)).limit(1)) is not None
+
+
 def _instance_of_task(task_uuid: str, actor: User) -> int:
     instance_id = db.session.scalar(_TASK_INSTANCE, {"task_uuid": task_uuid})
     if instance_id is not None:
         return instance_id
     done_by = completed_by(task_uuid, agency_id=actor.agency_id)
     if done_by is None:
+        if _moved_to_new_version(task_uuid, agency_id=actor.agency_id):
+            raise TaskConflict(_("Hồ sơ vừa được chuyển sang phiên bản quy trình mới: mở lại công việc từ "
+                                 "\"Việc của tôi\"."))
         raise TaskNotFound(_("Không tìm thấy công việc."))
     raise TaskConflict(_("Công việc này đã được xử lý bởi %(name)s.", name=done_by))
 
