@@ -9,6 +9,7 @@ import hashlib
 import json
 import shutil
 import subprocess
+from collections import OrderedDict
 from pathlib import Path
 
 from flask_babel import force_locale
@@ -18,7 +19,8 @@ from app.directory.roles import ROLE_LABELS, ROLES
 CLI = Path(__file__).resolve().parent / "bpmnlint" / "cli.js"
 OUR_RULES_PREFIX = "lienthong/"
 TIMEOUT_SECONDS = 60
-_verdicts: dict[str, list[tuple[str, str]]] = {}
+KEPT_VERDICTS = 256
+_verdicts: "OrderedDict[str, list[tuple[str, str]]]" = OrderedDict()
 
 
 class JsLintUnavailable(Exception):
@@ -37,13 +39,17 @@ def js_lint(bpmn: bytes, options: dict) -> list[tuple[str, str]]:
     payload = json.dumps({"xml": bpmn.decode("utf-8"), "options": options}, ensure_ascii=False,
                          sort_keys=True).encode("utf-8")
     key = hashlib.sha256(payload).hexdigest()
-    if key not in _verdicts:
+    verdict = _verdicts.get(key)
+    if verdict is None:
         answer = _run(payload)
         if "error" in answer:
             return [("", "Bộ kiểm tra sơ đồ không đọc được tệp BPMN.")]
-        _verdicts[key] = [(r.get("id") or "", r["message"]) for r in answer["reports"]
-                          if r.get("rule", "").startswith(OUR_RULES_PREFIX) and r.get("category") == "error"]
-    return list(_verdicts[key])
+        verdict = [(r.get("id") or "", r["message"]) for r in answer["reports"]
+                   if r.get("rule", "").startswith(OUR_RULES_PREFIX) and r.get("category") == "error"]
+        _verdicts[key] = verdict
+        while len(_verdicts) > KEPT_VERDICTS:
+            _verdicts.popitem(last=False)
+    return list(verdict)
 
 
 def _run(payload: bytes) -> dict:
