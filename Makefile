@@ -5,6 +5,7 @@ PYTHON ?= python3
 PORT ?= 5000
 VENV := .venv
 BIN := $(VENV)/bin
+BUNDLES := app/static/build/bpmn-lint.js app/static/build/bpmn-differ.js
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
 export FLASK_APP := wsgi.py
 
@@ -64,7 +65,7 @@ test: bootstrap
 screenshots: bootstrap
 	$(BIN)/python -m tests.web.screenshots $(OUT)
 
-bootstrap: $(VENV)/.installed node_modules/.installed $(CATALOGS)
+bootstrap: $(VENV)/.installed node_modules/.installed $(CATALOGS) $(BUNDLES)
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Cần Python >= 3.11 / Python 3.11 or newer is required")'
@@ -78,6 +79,12 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt requirements-fonts.txt
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
+
+# The browser's copies of npm modules that have no ready-made browser build: the modeler's lint (bpmnlint,
+# bpmn-js-bpmnlint and our rules, the same files the server runs with node) and bpmn-js-differ. Built here,
+# never committed.
+app/static/build/%.js: app/static/bundles/%.entry.js node_modules/.installed $(wildcard app/workflow/bpmnlint/*.js app/workflow/bpmnlint/rules/*.js)
+	node_modules/.bin/esbuild $< --bundle --minify --format=iife --target=es2019 --log-level=warning --outfile=$@
 
 translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(VENV)/.installed
 	$(BIN)/pybabel compile -i $< -o $@

@@ -12,7 +12,9 @@ DEFINITION = ProcessDefinition(
     title_field="subject",
     operators=OPERATORS,
     samples={"outgoing.save_draft": lambda data: {"document_id": 0, "department_id": None,
-                                                  "signer": data.get("signer") or "lanhdao"}},
+                                                  "signer": data.get("signer") or "lanhdao",
+                                                  "secrecy": int(data.get("secrecy") or 0),
+                                                  "external": bool(data.get("external_recipients"))}},
     sample_start={"lane_owners": {"Chuyên viên": ["chuyenvien"]}},
     # The author may give up a draft while it waits for them (new or returned), never once numbered.
     withdrawal=Withdrawal(tasks=("draft",), label="Hủy dự thảo",

@@ -3,7 +3,7 @@
 Thin: every change goes through app.designer.drafts / publishing with the signed-in designer as actor.
 """
 
-from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -17,6 +17,7 @@ from app.extensions import db
 from app.web.routing import bounded_int
 from app.workflow.deployment import latest_version
 from app.workflow.diagram_layout import diagram_of
+from app.workflow.js_lint import lint_options
 from app.workflow.models import ProcessInstance, ProcessVersion
 from app.workflow.registry import catalogue
 
@@ -69,7 +70,8 @@ def editor(process_id: str):
         lanes = [str(ROLE_LABELS[r]) for r in TASK_ROLES]
     settings = {"lanes": lanes, "operators": sorted(catalogue().operators), "forms": known_forms(process_id),
                 "lockVersion": draft.lock_version if draft else 0, "problems": draft.problems if draft else [],
-                "formEditorUrl": url_for("designer_forms.form_editor", process_id=process_id)}
+                "formEditorUrl": url_for("designer_forms.form_editor", process_id=process_id),
+                "lint": lint_options(catalogue().operators)}
     milestones = [(code, STATUS_LABELS.get(code, code)) for code in definition.status_milestones]
     return render_template("designer/editor.html", definition=definition, draft=draft, settings=settings,
                            current=latest_version(process_id), milestones=milestones)
@@ -162,6 +164,18 @@ def versions(process_id: str):
         compare = (by_number[old], by_number[new], publishing.diff_versions(by_number[old], by_number[new]))
     return render_template("designer/versions.html", definition=definition, versions=versions, running=running,
                            compare=compare)
+
+
+@bp.route("/<process_id>/phien-ban/<int:number>.bpmn")
+@role_required(DESIGNER, ADMIN)
+def version_xml(process_id: str, number: int):
+    """One published version's diagram (laid out when it has no layout), for the visual comparison."""
+    definition_or_404(process_id)
+    version = db.session.scalars(select(ProcessVersion).where(ProcessVersion.process_id == process_id,
+                                                              ProcessVersion.number == number)).first()
+    if version is None:
+        abort(404)
+    return Response(diagram_of(version.bpmn_xml), mimetype="application/xml")
 
 
 @bp.route("/<process_id>/phien-ban/<int:number>/khoi-phuc", methods=["POST"])

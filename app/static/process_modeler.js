@@ -36,13 +36,33 @@
       { name: "returnCondition", isAttr: true, type: "String" }] }]
   };
 
-  var modeler = new window.BpmnJS({ container: container, moddleExtensions: { spiffworkflow: spiff, lienthong: lienthong } });
+  var modeler = new window.BpmnJS(withLinting({ container: container,
+    moddleExtensions: { spiffworkflow: spiff, lienthong: lienthong } }));
   var modeling = modeler.get("modeling");
   var moddle = modeler.get("moddle");
   var canvas = modeler.get("canvas");
   var registry = modeler.get("elementRegistry");
   var selected = null;
   var lockVersion = settings.lockVersion;
+
+  // --- lint: bpmnlint's recommended rules (warnings) and ours (errors, the ones publishing refuses), marked
+  // on the diagram as the designer draws; the same rules run on the server (app/workflow/js_lint.py).
+  function withLinting(options) {
+    var lint = window.LienThongLint;
+    if (!lint) return options;
+    var phrases = {
+      "{errors} Errors, {warnings} Warnings": words.lintCount, "No Issues": words.lintNone,
+      "Toggle linting overlays": words.lintToggle, "Issues for child elements": words.lintChildren
+    };
+    var translate = function (template, replacements) {
+      return (phrases[template] || template).replace(/{([^}]+)}/g, function (_, key) {
+        return replacements && key in replacements ? replacements[key] : "{" + key + "}";
+      });
+    };
+    options.additionalModules = [lint.module, { translate: ["value", translate] }];
+    options.linting = { active: true, bpmnlint: lint.config(settings.lint) };
+    return options;
+  }
 
   // --- extension elements -------------------------------------------------------------------------
   function extensions(element, create) {

@@ -39,6 +39,8 @@ VENDOR_ASSETS = {
     "bpmn-font/font/bpmn.woff2": "bpmn-js/dist/assets/bpmn-font/font/bpmn.woff2",
     "bpmn-font/font/bpmn.woff": "bpmn-js/dist/assets/bpmn-font/font/bpmn.woff",
     "bpmn-font/font/bpmn.ttf": "bpmn-js/dist/assets/bpmn-font/font/bpmn.ttf",
+    # The modeler's lint marks (bpmn-js-bpmnlint; its module is bundled in static/build/bpmn-lint.js).
+    "bpmn-js-bpmnlint.css": "bpmn-js-bpmnlint/dist/assets/css/bpmn-js-bpmnlint.css",
     # Searchable pickers (static/pickers.js); the complete build carries the remove_button plugin.
     "tom-select.js": "tom-select/dist/js/tom-select.complete.min.js",
     "tom-select.css": "tom-select/dist/css/tom-select.bootstrap5.min.css",

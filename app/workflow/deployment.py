@@ -24,6 +24,7 @@ from .engine import (
 )
 from .forms import FormDefinitionError, FormFiles, form_files, load_form
 from .instructions import check_instructions
+from .js_lint import JsLintUnavailable, js_lint, lint_options
 from .models import ProcessVersion
 from .registry import Catalogue, ProcessDefinition
 from .scripting import ScriptPolicyError, compile_script
@@ -76,7 +77,7 @@ def check_process(definition: ProcessDefinition, bpmn: bytes, forms_dir: "Path |
         return None, [Problem(filename, "", f"Tệp không phải XML hợp lệ: {error.msg}")]
     except BpmnDefinitionError as error:
         return None, [Problem(filename, error.element_id, error.message)]
-    problems, forms = [], {}
+    problems, forms = _rule_pack_problems(filename, bpmn, operators), {}
     # Tasks inside (multi-instance) subprocesses live in their own specs: check them too.
     all_task_specs = [t for spec in (parsed.spec, *parsed.subprocess_specs.values()) for t in spec.task_specs.values()]
     for task_spec in all_task_specs:
@@ -96,11 +97,21 @@ def check_process(definition: ProcessDefinition, bpmn: bytes, forms_dir: "Path |
         if reason:
             problems.append(Problem(filename, element, reason))
     if problems:
-        return None, problems
+        # The rule pack and the checks below word a missing form, an unknown lane or operator alike: once.
+        return None, list({(p.element_id, p.message): p for p in problems}.values())
     digest = hashlib.sha256(bpmn)
     for name in sorted(forms):
         digest.update(name.encode() + b"\0" + forms[name].encode())
     return Candidate(definition, bpmn, forms, spec_to_json(parsed), digest.hexdigest()), []
+
+
+def _rule_pack_problems(filename: str, bpmn: bytes, operators: dict) -> list[Problem]:
+    """Our bpmnlint rules, the modeler's own code run by node (app/workflow/js_lint.py)."""
+    try:
+        return [Problem(filename, element, message) for element, message in js_lint(bpmn, lint_options(operators))]
+    except JsLintUnavailable:
+        return [Problem(filename, "", "Không chạy được bộ kiểm tra sơ đồ (node): chưa thể kiểm tra tệp này, "
+                                      "báo quản trị hệ thống.")]
 
 
 def _check_forms(task_spec, filename, element, forms_dir: "Path | FormFiles", forms: dict) -> list[Problem]:

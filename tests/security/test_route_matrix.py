@@ -181,6 +181,7 @@ EXPECTED = {
     "POST designer.publish": {"": DESIGN},
     "POST designer.discard": {"": DESIGN},
     "GET designer.versions": {"": DESIGN},
+    "GET designer.version_xml": {"": DESIGN},
     "POST designer.restore": {"": DESIGN},
     "GET designer_migration.migration_page": {"": DESIGN},
     "POST designer_migration.dry_run_cases": {"": DESIGN},

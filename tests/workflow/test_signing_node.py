@@ -31,6 +31,10 @@ BPMN = """<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
     xmlns:lienthong="https://lienthong.gov.vn/bpmn/1.0" id="d" targetNamespace="t">
   <bpmn:process id="sign_it" isExecutable="true">
+    <bpmn:laneSet id="lanes"><bpmn:lane id="lane_leader" name="Lãnh đạo">
+      <bpmn:flowNodeRef>start</bpmn:flowNodeRef><bpmn:flowNodeRef>sign</bpmn:flowNodeRef>
+      <bpmn:flowNodeRef>end</bpmn:flowNodeRef>
+    </bpmn:lane></bpmn:laneSet>
     <bpmn:startEvent id="start"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
     <bpmn:userTask id="sign" name="Ký số">
       <bpmn:extensionElements><lienthong:signing kind="KIND" document="main"/></bpmn:extensionElements>

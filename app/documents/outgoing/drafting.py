@@ -146,7 +146,9 @@ def save_draft(context: OperatorContext) -> dict:
     draft.stage = "content_review"
     _keep_attachment(document, data.get("attachment"))
     db.session.flush()
-    return {"document_id": document.id, "department_id": draft.department_id, "signer": signer.username}
+    # The diagram's gateway after this step reads both: a secret draft never goes on towards the axis.
+    return {"document_id": document.id, "department_id": draft.department_id, "signer": signer.username,
+            "secrecy": secrecy, "external": any(r.agency_id is None for r in recipients)}
 
 
 def _reply_to(value, agency_id: int) -> int | None:
