@@ -89,6 +89,14 @@ def _first_line(error: Exception) -> str:
     return (str(error).strip().splitlines() or [type(error).__name__])[0][:160]
 
 
+# Kept under instance/ when unset: right for one machine; every machine must share them (or their values).
+SHARED_SETTINGS = ("SECRET_KEY", "SIGNING_KEY_PASSPHRASE", "FILES_DIR", "PKI_DIR", "AUDIT_ANCHOR_LOG")
+
+
+def unshared_settings(env: Mapping[str, str]) -> list[str]:
+    return [name for name in SHARED_SETTINGS if not env.get(name)]
+
+
 def child_environment(env: Mapping[str, str]) -> dict[str, str]:
     """What every child process runs with: the caller's settings, the Flask app, no embedded job thread."""
     return {**env, "FLASK_APP": "wsgi.py", "BACKGROUND_JOBS": "0", "PYTHONUNBUFFERED": "1"}
@@ -197,4 +205,8 @@ def main() -> int:
     if "worker" in roles:
         print(f"Việc nền: Celery {sizing.job_workers} tiến trình" + (", cùng lịch (beat)" if "beat" in roles else "")
               + ".", flush=True)
+    unshared = unshared_settings(env)
+    if unshared:
+        print("Lưu ý: " + ", ".join(unshared) + " chưa đặt nên nằm trong thư mục instance/ của máy này — đủ khi chạy "
+              "một máy; chạy nhiều máy thì đặt chúng giống nhau (thư mục dùng chung) trên mọi máy.", flush=True)
     return Supervisor(commands(roles, sizing), children_env).run()

@@ -6,7 +6,7 @@ import pytest
 from app import create_app
 from app.config import SettingRefused
 from app.serving.sizing import sizing_from_environment
-from app.serving.supervisor import NotReady, commands, required_settings, serve_roles
+from app.serving.supervisor import NotReady, commands, required_settings, serve_roles, unshared_settings
 
 
 def test_sizes_follow_the_cpu_count_unless_set():
@@ -32,6 +32,11 @@ def test_missing_postgresql_or_redis_is_said_in_vietnamese_without_the_password(
     assert "make run" in message and "bi-mat" not in message
     assert required_settings({"DATABASE_URL": "postgresql+psycopg://u@h/d", "CELERY_BROKER_URL": "redis://h:6379/0"}) == (
         "postgresql+psycopg://u@h/d", "redis://h:6379/0")
+
+
+def test_settings_every_machine_must_share_are_named_when_left_to_instance():
+    assert unshared_settings({"SECRET_KEY": "k", "FILES_DIR": "/srv/tep"}) == [
+        "SIGNING_KEY_PASSPHRASE", "PKI_DIR", "AUDIT_ANCHOR_LOG"]
 
 
 def test_roles_choose_the_processes_of_a_machine():
