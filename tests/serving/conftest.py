@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from ..jobs.conftest import due_instance  # noqa: F401  (a fixture the fault tests use)
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 
 
@@ -54,7 +56,8 @@ def server_environment(app, instance_path: Path, **extra) -> dict:
     env.update(DATABASE_URL=config["SQLALCHEMY_DATABASE_URI"], SECRET_KEY=config["SECRET_KEY"],
                FILES_DIR=str(config["FILES_DIR"]), PKI_DIR=str(config["PKI_DIR"]),
                SIGNING_KEY_PASSPHRASE=config["SIGNING_KEY_PASSPHRASE"], AUDIT_ANCHOR_LOG=config["AUDIT_ANCHOR_LOG"],
-               INSTANCE_PATH=str(instance_path), BACKGROUND_JOBS="0", PYTHONUNBUFFERED="1", **extra)
+               INSTANCE_PATH=str(instance_path), BACKGROUND_JOBS="0", PYTHONUNBUFFERED="1")
+    env.update(extra)
     return env
 
 

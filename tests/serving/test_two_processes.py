@@ -1,83 +1,36 @@
 """One person's requests landing on two web processes in turn (production mode, PostgreSQL): the session, its CSRF
 token, task completions, numbering under concurrent requests on both, a version published through one and
 used by the other, and login throttling counted across both."""
-import io
 import re
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import requests
 from sqlalchemy import select
 
-from app.documents.metadata import parse_metadata
 from app.documents.models import Document
-from app.documents.receiving import receive_document
 from app.extensions import db as _db
-from app.filestore import store_pdf
-from app.workflow.deployment import check_process, deploy, sync_processes
 from app.workflow.models import HumanTask, ProcessInstance, ProcessVersion
-from app.workflow.registry import catalogue
 
 from ..conftest import csrf_token_from
-from ..documents.conftest import metadata_values
-from ..factories import Factory
-from ..pdf_samples import minimal_pdf
+from .office import log_in, office_with_registrations, register_tasks
 
 DOCUMENTS = 12
 
 
-def _office(app):
-    """A clerk with DOCUMENTS registrations waiting, a leader, a designer; assign_work in two versions."""
-    make = Factory(_db)
-    agency = make.agency()
-    people = {role: make.user(agency=agency, roles=(role,)) for role in ("clerk", "leader", "designer")}
-    people["stranger"] = make.user(agency=agency, roles=("specialist",))
-    # Version 1 of assign_work differs from the shipped file by a comment; the sync then deploys the file as 2.
-    definition = catalogue().processes["assign_work"]
-    shipped = (Path(app.config["BPMN_DIR"]) / definition.bpmn_file).read_bytes()
-    candidate, problems = check_process(definition, shipped + b"\n<!-- phien ban 1 -->\n",
-                                        Path(app.config["FORMS_DIR"]), catalogue().operators)
-    assert problems == []
-    deploy(candidate)
-    assert sync_processes(catalogue(), app.config["BPMN_DIR"], app.config["FORMS_DIR"]).problems == []
-    stored = store_pdf(io.BytesIO(minimal_pdf()), "cv.pdf", files_dir=app.config["FILES_DIR"], max_bytes=1 << 20)
-    for n in range(DOCUMENTS):
-        receive_document(agency_id=agency.id, metadata=parse_metadata(metadata_values(number=str(200 + n))),
-                         main_file=stored, actor=people["clerk"])
-    _db.session.commit()
-    return agency.id, {role: user.username for role, user in people.items()}
-
-
-def _log_in(session: requests.Session, page_from: str, post_to: str, username: str,
-            password: str = Factory.PASSWORD) -> requests.Response:
-    """The login form read from one process and sent to another."""
-    token = csrf_token_from(session.get(page_from + "/dang-nhap").text)
-    return session.post(post_to + "/dang-nhap", data={"username": username, "password": password, "csrf_token": token},
-                        allow_redirects=False)
-
-
-def _register_tasks(committed_db) -> list[str]:
-    try:
-        return list(committed_db.session.scalars(select(HumanTask.task_uuid).where(HumanTask.spec_id == "register")
-                                                 .order_by(HumanTask.id)))
-    finally:
-        committed_db.session.rollback()
-
-
 def test_one_session_across_two_processes(app, committed_db, web_processes):
     with app.test_request_context():
-        agency_id, names = _office(app)
+        agency_id, names = office_with_registrations(app, DOCUMENTS)
         _db.session.remove()
     a, b = (web.url for web in web_processes(2))
 
     clerk = requests.Session()
-    signed_in = _log_in(clerk, a, b, names["clerk"])
+    signed_in = log_in(clerk, a, b, names["clerk"])
     assert signed_in.status_code == 302, signed_in.text
     inbox = clerk.get(a + "/viec-cua-toi", allow_redirects=False)
     assert inbox.status_code == 200 and "Vào sổ" in inbox.text
 
     # The form read from A, completed on B; then the rest at once, alternately on both, with the same cookie.
-    tasks = _register_tasks(committed_db)
+    tasks = register_tasks(committed_db)
     assert len(tasks) == DOCUMENTS
     page = clerk.get(f"{a}/cong-viec/{tasks[0]}")
     token = csrf_token_from(page.text)
@@ -101,8 +54,8 @@ def test_one_session_across_two_processes(app, committed_db, web_processes):
 
     # A version published through A is the one B starts new cases on, though B had the previous one loaded.
     leader, designer = requests.Session(), requests.Session()
-    assert _log_in(leader, b, b, names["leader"]).status_code == 302
-    assert _log_in(designer, a, a, names["designer"]).status_code == 302
+    assert log_in(leader, b, b, names["leader"]).status_code == 302
+    assert log_in(designer, a, a, names["designer"]).status_code == 302
     start_token = csrf_token_from(leader.get(b + "/quy-trinh/khoi-tao").text)
     started_on = [_start(leader, b, start_token)]
     restore_page = designer.get(a + "/thiet-ke/assign_work/phien-ban")
@@ -122,9 +75,9 @@ def test_one_session_across_two_processes(app, committed_db, web_processes):
     guesser = requests.Session()
     for attempt in range(5):
         target = (a, b)[attempt % 2]
-        assert _log_in(guesser, target, target, names["stranger"], "sai-mat-khau").status_code == 401
+        assert log_in(guesser, target, target, names["stranger"], "sai-mat-khau").status_code == 401
     for target in (a, b):
-        refused = _log_in(guesser, target, target, names["stranger"])
+        refused = log_in(guesser, target, target, names["stranger"])
         assert refused.status_code == 429 and "Đăng nhập sai quá nhiều lần" in refused.text
 
 
