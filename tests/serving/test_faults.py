@@ -1,30 +1,44 @@
 """Faults in production mode: a web process killed (-9) in a burst of completions, database connections cut in
 the middle of requests, Redis gone while jobs wait. Afterwards the audit chain verifies, every case replays,
 the inbox is what the engine says, and numbers have no gap or duplicate."""
+import os
 import shutil
+import signal
 import subprocess
+import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta, timezone
 
 import pytest
 import redis
 import requests
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
+from app.audit.models import AuditEvent
 from app.documents.models import Document
 from app.extensions import db as _db
+from app.jobs.celery_tasks import make_celery, task_name
 from app.jobs.runner import enqueue
+from app.workflow.deployment import sync_processes
 from app.workflow.inbox import ready_manual_tasks
 from app.workflow.instance_state import load_workflow
 from app.workflow.models import HumanTask, ProcessInstance
+from app.workflow.registry import catalogue
+from app.workflow.runtime import complete_task, start_instance
+from app.workflow.scripting import iso_end_of_day
+from app.workflow.scripting import today as vn_today
+from app.workflow.scripting_runtime import work_calendar
 
 from ..conftest import csrf_token_from
+from ..factories import Factory
 from ..jobs.conftest import timers_fired
-from .conftest import free_port
+from .conftest import PROJECT_ROOT, free_port, needs_postgresql, server_environment
 from .office import log_in, office_with_registrations, register_tasks
 
 DOCUMENTS = 40
+WORKER_BROKER = "redis://127.0.0.1:6379/13"  # this test's own database of the shared Redis, emptied around it
 
 
 def _office(app):
@@ -74,6 +88,15 @@ def assert_whole(app, committed_db, agency_id: int) -> int:
         assert numbers == list(range(1, len(numbers) + 1))
         for number, status, instance_id in documents:
             assert (number is None) == (instance_id in waiting) and (status == "03") == (number is not None)
+    finally:
+        committed_db.session.rollback()
+    assert_cases_whole(app, committed_db)
+    return len(numbers)
+
+
+def assert_cases_whole(app, committed_db) -> None:
+    """Every case's inbox is what its engine state says; the chain verifies; every case replays."""
+    try:
         for instance in committed_db.session.scalars(select(ProcessInstance)):
             inbox = set(committed_db.session.scalars(select(HumanTask.task_uuid)
                                                      .where(HumanTask.instance_id == instance.id)))
@@ -86,7 +109,6 @@ def assert_whole(app, committed_db, agency_id: int) -> int:
     replayed = cli.invoke(args=["audit", "replay", "--all"])
     assert replayed.exit_code == 0 and "0 không khớp" in replayed.output, replayed.output
     committed_db.session.remove()
-    return len(numbers)
 
 
 def test_a_web_process_killed_in_a_burst_of_completions(app, committed_db, web_processes):
@@ -186,8 +208,6 @@ def own_redis(tmp_path):
 def test_a_redis_outage_delays_jobs_and_loses_none(app, due_instance, committed_db, own_redis, monkeypatch):
     from celery.contrib.testing.worker import start_worker
 
-    from app.jobs.celery_tasks import make_celery
-
     port, start_redis = own_redis
     broker = f"redis://127.0.0.1:{port}/0"
     monkeypatch.setitem(app.config, "CELERY_BROKER_URL", broker)
@@ -212,3 +232,79 @@ def test_a_redis_outage_delays_jobs_and_loses_none(app, due_instance, committed_
         while timers_fired(committed_db) == 0 and time.monotonic() < deadline:
             time.sleep(0.05)
     assert timers_fired(committed_db) == 1  # done once, late, from the database's own record of what is due
+
+
+TIMER_CASES = 150
+
+
+def _due_cases(app, committed_db) -> datetime:
+    """TIMER_CASES assign_work cases whose deadline timers are all due at the moment returned."""
+    make = Factory(committed_db)
+    agency = make.agency()
+    leader = make.user(agency=agency, roles=("leader",))
+    specialist = make.user(agency=agency, roles=("specialist",))
+    due = work_calendar().add_working_days(vn_today(), 3)
+    with app.test_request_context():
+        sync_processes(catalogue(), app.config["BPMN_DIR"], app.config["FORMS_DIR"])
+        for n in range(TIMER_CASES):
+            instance = start_instance("assign_work", actor=leader)
+            first = committed_db.session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id)).one()
+            complete_task(first.task_uuid, {"work_title": f"Việc nền {n}", "description": "…",
+                                            "assignee": specialist.username, "due_date": due.isoformat()}, actor=leader)
+        committed_db.session.commit()
+    committed_db.session.remove()
+    return datetime.fromisoformat(iso_end_of_day(due)).astimezone(timezone.utc) + timedelta(seconds=1)
+
+
+def test_a_celery_worker_killed_in_the_middle_of_its_jobs(app, committed_db, tmp_path, monkeypatch):
+    needs_postgresql(app)
+    client = redis.Redis.from_url(WORKER_BROKER, socket_connect_timeout=2)
+    client.flushdb()
+    moment = _due_cases(app, committed_db)
+    monkeypatch.setitem(app.config, "CELERY_BROKER_URL", WORKER_BROKER)
+    celery = make_celery(app)
+
+    def worker(name: str) -> subprocess.Popen:
+        env = server_environment(app, tmp_path / name, CELERY_BROKER_URL=WORKER_BROKER)
+        with open(tmp_path / f"{name}.log", "ab") as log:
+            return subprocess.Popen(
+                [sys.executable, "-m", "tests.serving.shifted_worker", moment.isoformat(), "worker", "--pool=solo",
+                 "--without-gossip", "--without-mingle", "--loglevel=INFO", "-n", f"{name}@%h"],
+                cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+
+    first = worker("first")
+    try:
+        celery.send_task(task_name("fire_due_timers"), kwargs={"limit": TIMER_CASES}, ignore_result=True)
+        deadline = time.monotonic() + 120
+        while timers_fired(committed_db) == 0 and time.monotonic() < deadline:
+            assert first.poll() is None, (tmp_path / "first.log").read_text()[-3000:]
+            time.sleep(0.005)
+        os.killpg(first.pid, signal.SIGKILL)  # kill -9 in the middle of the job
+        first.wait()
+    finally:
+        if first.poll() is None:
+            os.killpg(first.pid, signal.SIGKILL)
+            first.wait()
+    fired_before = timers_fired(committed_db)
+    assert 0 < fired_before < TIMER_CASES, (tmp_path / "first.log").read_text()[-3000:]
+    assert_cases_whole(app, committed_db)
+
+    # The next worker, at the schedule's next tick, fires the rest: each case once.
+    second = worker("second")
+    try:
+        celery.send_task(task_name("fire_due_timers"), kwargs={"limit": TIMER_CASES}, ignore_result=True)
+        deadline = time.monotonic() + 180
+        while timers_fired(committed_db) < TIMER_CASES and time.monotonic() < deadline:
+            assert second.poll() is None, (tmp_path / "second.log").read_text()[-3000:]
+            time.sleep(0.1)
+    finally:
+        os.killpg(second.pid, signal.SIGTERM)
+        second.wait(timeout=60)
+        client.flushdb()
+    assert timers_fired(committed_db) == TIMER_CASES
+    fired_per_case = committed_db.session.execute(
+        select(AuditEvent.subject_id, func.count()).where(AuditEvent.event_type == "timer_fired")
+        .group_by(AuditEvent.subject_id)).all()
+    committed_db.session.rollback()
+    assert {count for _instance, count in fired_per_case} == {1}
+    assert_cases_whole(app, committed_db)
