@@ -5,6 +5,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 import redis
@@ -56,8 +57,16 @@ def _wait_until_serving(process, url, log) -> None:
 
 
 def _children(pid: int) -> set[int]:
-    found = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
-    return {int(child) for child in found}
+    """The processes whose parent is `pid`, from /proc (no procps needed)."""
+    children = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):  # ended while listed
+            continue
+        if int(fields[1]) == pid:
+            children.add(int(stat.parent.name))
+    return children
 
 
 def _alive(pid: int) -> bool:
