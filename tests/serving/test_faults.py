@@ -9,7 +9,6 @@ import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta, timezone
 
 import pytest
 import redis
@@ -21,19 +20,12 @@ from app.documents.models import Document
 from app.extensions import db as _db
 from app.jobs.celery_tasks import make_celery, task_name
 from app.jobs.runner import enqueue
-from app.workflow.deployment import sync_processes
 from app.workflow.inbox import ready_manual_tasks
 from app.workflow.instance_state import load_workflow
 from app.workflow.models import HumanTask, ProcessInstance
-from app.workflow.registry import catalogue
-from app.workflow.runtime import complete_task, start_instance
-from app.workflow.scripting import iso_end_of_day
-from app.workflow.scripting import today as vn_today
-from app.workflow.scripting_runtime import work_calendar
 
 from ..conftest import csrf_token_from
-from ..factories import Factory
-from ..jobs.conftest import timers_fired
+from ..jobs.conftest import due_cases, timers_fired
 from .conftest import PROJECT_ROOT, free_port, needs_postgresql, server_environment
 from .office import log_in, office_with_registrations, register_tasks
 
@@ -237,30 +229,12 @@ def test_a_redis_outage_delays_jobs_and_loses_none(app, due_instance, committed_
 TIMER_CASES = 150
 
 
-def _due_cases(app, committed_db) -> datetime:
-    """TIMER_CASES assign_work cases whose deadline timers are all due at the moment returned."""
-    make = Factory(committed_db)
-    agency = make.agency()
-    leader = make.user(agency=agency, roles=("leader",))
-    specialist = make.user(agency=agency, roles=("specialist",))
-    due = work_calendar().add_working_days(vn_today(), 3)
-    with app.test_request_context():
-        sync_processes(catalogue(), app.config["BPMN_DIR"], app.config["FORMS_DIR"])
-        for n in range(TIMER_CASES):
-            instance = start_instance("assign_work", actor=leader)
-            first = committed_db.session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id)).one()
-            complete_task(first.task_uuid, {"work_title": f"Việc nền {n}", "description": "…",
-                                            "assignee": specialist.username, "due_date": due.isoformat()}, actor=leader)
-        committed_db.session.commit()
-    committed_db.session.remove()
-    return datetime.fromisoformat(iso_end_of_day(due)).astimezone(timezone.utc) + timedelta(seconds=1)
-
-
 def test_a_celery_worker_killed_in_the_middle_of_its_jobs(app, committed_db, tmp_path, monkeypatch):
     needs_postgresql(app)
     client = redis.Redis.from_url(WORKER_BROKER, socket_connect_timeout=2)
     client.flushdb()
-    moment = _due_cases(app, committed_db)
+    _cases, moment = due_cases(app, committed_db, TIMER_CASES)
+    committed_db.session.remove()
     monkeypatch.setitem(app.config, "CELERY_BROKER_URL", WORKER_BROKER)
     celery = make_celery(app)
 
