@@ -18,3 +18,6 @@ accesslog = "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
 errorlog = "-"
 proc_name = "lienthong-web"
+# Gunicorn's admin socket has one path per user ($HOME/.gunicorn/gunicorn.ctl): several servers on one machine
+# (installations, test runs) would take it from each other, and nothing here uses it.
+control_socket_disable = True
