@@ -6,6 +6,7 @@ one machine runs beat. Preparing (migrations, the demo data on an empty database
 holds a PostgreSQL advisory lock, so two machines starting at the same moment prepare one after the other,
 and the second finds nothing left to do.
 """
+import ctypes
 import os
 import signal
 import subprocess
@@ -23,6 +24,7 @@ ROLES = ("web", "worker", "beat")
 # pg_advisory_lock key of the preparation ("LTsv"): any constant other code does not use.
 PREPARE_LOCK = 0x4C547376
 STOP_TIMEOUT_SECONDS = 45
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 class NotReady(SystemExit):
@@ -154,15 +156,17 @@ class Supervisor:
     def start(self) -> None:
         for role, line in self.lines.items():
             # Their own session: Ctrl-C reaches this process only, which then stops each child in order.
-            self.children[role] = subprocess.Popen(line, cwd=PROJECT_ROOT, env=self.env, start_new_session=True)
+            self.children[role] = subprocess.Popen(line, cwd=PROJECT_ROOT, env=self.env, start_new_session=True,
+                                                   preexec_fn=_end_with_parent)
 
     def _ask_to_stop(self, _signum, _frame) -> None:
         self._stopping = True
 
     def run(self) -> int:
         """Wait until a child ends or a signal asks to stop; stop the rest; return the exit code."""
-        signal.signal(signal.SIGINT, self._ask_to_stop)
-        signal.signal(signal.SIGTERM, self._ask_to_stop)
+        # SIGHUP too: a closed terminal must stop the children, which are in sessions of their own.
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, self._ask_to_stop)
         self.start()
         ended = None
         while not self._stopping and ended is None:
@@ -186,6 +190,16 @@ class Supervisor:
             except subprocess.TimeoutExpired:
                 child.kill()
                 child.wait()
+
+
+def _end_with_parent() -> None:
+    """In the child before it runs: ask Linux for SIGTERM when this supervisor dies (even by kill -9), so no
+    web or job process outlives it unseen."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):  # not Linux: Ctrl-C and SIGTERM still stop every child
+        pass
 
 
 def main() -> int:

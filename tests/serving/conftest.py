@@ -71,17 +71,25 @@ def start_web(app, instance_path: Path, log_path: Path, **extra) -> WebProcess:
             [sys.executable, "-m", "gunicorn", "-c", "python:app.serving.gunicorn_config", "wsgi:app"],
             cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     web = WebProcess(f"http://127.0.0.1:{port}", process)
+    try:
+        _wait_until_healthy(web, log_path)
+    except BaseException:  # never leave a server behind when the test cannot have it
+        web.stop()
+        raise
+    return web
+
+
+def _wait_until_healthy(web: WebProcess, log_path: Path) -> None:
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"gunicorn ended with {process.returncode}:\n{log_path.read_text()[-3000:]}")
+        if web.process.poll() is not None:
+            raise AssertionError(f"gunicorn ended with {web.process.returncode}:\n{log_path.read_text()[-3000:]}")
         try:
             if requests.get(web.url + "/healthz", timeout=10).status_code == 200:
-                return web
+                return
         except requests.RequestException:  # not listening yet, or the worker still importing the app
             pass
         time.sleep(0.3)
-    web.stop()
     raise AssertionError(f"gunicorn did not answer within 90 s:\n{log_path.read_text()[-3000:]}")
 
 
