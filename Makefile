@@ -1,4 +1,5 @@
-# Two commands: `make run` (the app with demo data) and `make test` (the whole suite).
+# Two commands: `make run` (the app with demo data) and `make test` (the whole suite); `make serve` is production
+# mode (gunicorn, Celery worker and beat on PostgreSQL and Redis: DATABASE_URL, CELERY_BROKER_URL).
 # Both bootstrap themselves and are idempotent: a second run only does what changed.
 # The liên thông demo adds three, each in its own terminal: `make hub`, `make run-axis`, `make run-peer`.
 PYTHON ?= python3
@@ -9,7 +10,7 @@ BUNDLES := app/static/build/bpmn-lint.js app/static/build/bpmn-differ.js
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
 export FLASK_APP := wsgi.py
 
-.PHONY: run test bootstrap check-python translations-extract screenshots hub run-axis run-peer
+.PHONY: run serve test bootstrap check-python translations-extract screenshots hub run-axis run-peer
 
 run: bootstrap
 	$(BIN)/flask db upgrade
@@ -17,6 +18,12 @@ run: bootstrap
 	$(BIN)/flask processes sync
 	@echo "Liên Thông: http://127.0.0.1:$(PORT) — tài khoản demo trong README (mật khẩu lienthong-demo)"
 	$(BIN)/waitress-serve --listen=127.0.0.1:$(PORT) --threads=8 wsgi:app
+
+# Production mode on this machine: web processes, a Celery worker and beat, stopped together by Ctrl-C.
+# Every setting comes from the environment (README "Triển khai nhiều máy"): PORT, HOST, WORKERS, THREADS, ….
+serve: export PORT := $(PORT)
+serve: bootstrap
+	$(BIN)/python -m app.serving
 
 # The liên thông demo: the axis stand-in, then Yên Bái (port 5000, the same data as `make run`) and Lào Cai
 # (port 5001, its own instance folder, database and file store) exchanging documents through it.

@@ -18,6 +18,10 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
     os.makedirs(app.instance_path, exist_ok=True)
+    if app.config.get("TRUSTED_PROXIES"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        proxies = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     from .web.routing import init_routing
     init_routing(app)  # before any route is added: ids in URLs stay within the database's integer
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS",

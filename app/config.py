@@ -19,6 +19,9 @@ def settings_from_environment(instance_path: str) -> dict:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SECRET_KEY": env.get("SECRET_KEY"),
         "PORT": int(env.get("PORT", "5000")),
+        # Proxies in front of the web processes (a load balancer, nginx) whose X-Forwarded-For/-Proto/-Host are
+        # believed: 0 = none, the client's address is the connection's (login throttling counts per address).
+        "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0")),
         "CELERY_BROKER_URL": env.get("CELERY_BROKER_URL") or None,
         "CELERY_RESULT_BACKEND": env.get("CELERY_RESULT_BACKEND") or None,
         # Embedded mode: the server process runs the job thread unless this is 0 (then `flask worker`).

@@ -117,7 +117,7 @@ def enqueue(name: str, **kwargs) -> None:
     app = current_app._get_current_object()
     if app.config.get("CELERY_BROKER_URL"):
         from .celery_tasks import celery_for, task_name
-        celery_for(app).send_task(task_name(name), kwargs=kwargs)
+        celery_for(app).send_task(task_name(name), kwargs=kwargs, ignore_result=True)
         return
     scheduler = app.extensions.get("job_scheduler")
     if scheduler is not None and scheduler.is_alive():

@@ -163,16 +163,29 @@ class DemoPki:
         self._issued: dict[Path, SignerCredentials] = {}
         self._crls: list[asn1_crl.CertificateList] = []
         self._crls_refresh_at = _now()
+        self._crls_stamp: tuple = ()
         self._lock = threading.Lock()
         self.trust_root = asn1_certificate(root.certificate)
         self.ca_chain = (asn1_certificate(issuing.certificate), self.trust_root)
 
     def crls(self) -> list[asn1_crl.CertificateList]:
-        """Current empty CRLs of both CAs, re-signed when they come close to their next update."""
+        """Current CRLs of both CAs, re-signed when they come close to their next update, and read again when
+        another process changed them (a revocation made by a command or another web process)."""
         with self._lock:
-            if _now() >= self._crls_refresh_at:
+            if _now() >= self._crls_refresh_at or self._crl_files_stamp() != self._crls_stamp:
                 self._load_or_refresh_crls()
             return list(self._crls)
+
+    def _crl_files_stamp(self) -> tuple:
+        stamps = []
+        for authority in (self._root, self._issuing):
+            try:
+                status = (self.directory / authority.crl_name).stat()
+            except FileNotFoundError:
+                stamps.append(None)
+            else:
+                stamps.append((status.st_mtime_ns, status.st_size, status.st_ino))
+        return tuple(stamps)
 
     def revoke(self, certificate) -> None:
         """Put an end-entity certificate (asn1crypto) on the issuing CA's CRL, e.g. a key reported lost."""
@@ -284,7 +297,8 @@ class DemoPki:
                 due = current.next_update_utc - CRL_REFRESH_BEFORE
                 refresh_at = due if refresh_at is None else min(refresh_at, due)
                 crls.append(asn1_crl.CertificateList.load(current.public_bytes(serialization.Encoding.DER)))
-        self._crls, self._crls_refresh_at = crls, refresh_at
+            stamp = self._crl_files_stamp()  # inside the lock: what was read is what is stamped
+        self._crls, self._crls_refresh_at, self._crls_stamp = crls, refresh_at, stamp
 
 
 def _create_authorities(directory: Path) -> None:

@@ -18,7 +18,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from app.extensions import db
 from app.sqltypes import utcnow
@@ -151,12 +151,14 @@ def agency_key(agency_id: int, config, *, crls=(), now: datetime | None = None):
 
 def record_wrong_pin(credential_id: int, *, now: datetime | None = None) -> None:
     """Count a wrong PIN; the fifth in a row rests the key for PIN_LOCKOUT."""
-    row = db.session.get(SigningCredential, credential_id)
-    if row is None:
-        return
-    row.failed_pins = (row.failed_pins or 0) + 1
-    if row.failed_pins >= PIN_ATTEMPTS:
-        row.failed_pins, row.locked_until = 0, (now or utcnow()) + PIN_LOCKOUT
+    # Counted in the database in one statement: wrong PINs sent to different web processes at once queue on
+    # the row instead of each adding one to the count it read (a lost update would give extra guesses).
+    this_key = SigningCredential.id == credential_id
+    failed = db.session.execute(update(SigningCredential).where(this_key).values(
+        failed_pins=func.coalesce(SigningCredential.failed_pins, 0) + 1).returning(SigningCredential.failed_pins)).scalar()
+    if failed is not None and failed >= PIN_ATTEMPTS:
+        db.session.execute(update(SigningCredential).where(this_key).values(
+            failed_pins=0, locked_until=(now or utcnow()) + PIN_LOCKOUT))
 
 
 def _open(row: SigningCredential, passphrase: bytes) -> SignerCredentials | None:

@@ -1,7 +1,9 @@
 """Error pages in Vietnamese for people, JSON errors for the API; never a stack trace."""
-from flask import Flask, render_template, request
+from flask import Flask, current_app, render_template, request
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.api.errors import api_error_response
@@ -26,8 +28,18 @@ def _render(status: int, detail: str | None = None):
     title, message = _messages().get(status, _messages()[500])
     if request.path.startswith("/api/") or request.path == "/healthz":
         return api_error_response(status, detail or message)
-    return render_template("errors/error.html", status=status, title=title,
-                           message=detail or message), status
+    try:
+        return render_template("errors/error.html", status=status, title=title,
+                               message=detail or message), status
+    except SQLAlchemyError:
+        # The page's frame reads the signed-in person and their inbox count; with the database gone (restarting,
+        # connections cut) that fails again, and the person would get the server's bare English error. The same
+        # message without the frame, which needs nothing from the database.
+        db.session.rollback()
+        current_app.logger.warning("error page shown without its frame: the database is unreachable")
+        bare = current_app.jinja_env.get_template("errors/bare.html").render(
+            status=status, title=title, message=detail or message, home=_("Về trang chủ"), lang=get_locale())
+        return bare, status
 
 
 def register_error_handlers(app: Flask) -> None:

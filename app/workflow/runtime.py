@@ -16,6 +16,7 @@ from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import Text, bindparam, cast, exists, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import joinedload
 
 from app.audit.models import AuditEvent
@@ -58,7 +59,22 @@ def run_engine(step):
         if isinstance(error.__cause__, WorkflowError):
             # An operator's deliberate refusal (e.g. a draft without recipients): its own words, no wrapping.
             raise error.__cause__ from None
+        database = _database_failure(error)
+        if database is not None:
+            # The database failed under an operator (restarting, connection cut), not the process: raised as
+            # itself, the request's boundary rolls back and says so plainly, and a job defers the case instead
+            # of marking it failed. Its text (SQL, driver words) never reaches a person.
+            raise database from None
         raise ProcessFailed(_("Quy trình gặp lỗi: %(error)s", error=_engine_message(error))) from error
+
+
+def _database_failure(error: BaseException) -> SQLAlchemyError | None:
+    seen = error.__cause__
+    for _depth in range(10):  # a cause chain is short; a cycle must not loop
+        if seen is None or isinstance(seen, SQLAlchemyError):
+            return seen
+        seen = seen.__cause__
+    return None
 
 
 def _engine_message(error: SpiffWorkflowException) -> str:

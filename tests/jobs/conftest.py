@@ -25,22 +25,29 @@ class DueInstance:
     moment: datetime  # when both of its timers are due
 
 
-@pytest.fixture
-def due_instance(app, committed_db, monkeypatch):
-    make = Factory(committed_db)
+def due_cases(app, db, count: int = 1) -> tuple[list[int], datetime]:
+    """`count` committed giao việc cases, and the moment at which all their deadline timers are due."""
+    make = Factory(db)
     agency = make.agency()
     leader = make.user(agency=agency, roles=("leader",))
     specialist = make.user(agency=agency, roles=("specialist",))
     due = work_calendar().add_working_days(vn_today(), 3)
+    instance_ids = []
     with app.test_request_context():
         sync_processes(catalogue(), app.config["BPMN_DIR"], app.config["FORMS_DIR"])
-        instance = start_instance("assign_work", actor=leader)
-        first = committed_db.session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id)).one()
-        complete_task(first.task_uuid, {"work_title": "Việc nền", "description": "…",
-                                        "assignee": specialist.username, "due_date": due.isoformat()}, actor=leader)
-        committed_db.session.commit()
-        instance_id = instance.id
-    moment = datetime.fromisoformat(iso_end_of_day(due)).astimezone(timezone.utc) + timedelta(seconds=1)
+        for n in range(count):
+            instance = start_instance("assign_work", actor=leader)
+            first = db.session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id)).one()
+            complete_task(first.task_uuid, {"work_title": f"Việc nền {n + 1}", "description": "…",
+                                            "assignee": specialist.username, "due_date": due.isoformat()}, actor=leader)
+            instance_ids.append(instance.id)
+        db.session.commit()
+    return instance_ids, datetime.fromisoformat(iso_end_of_day(due)).astimezone(timezone.utc) + timedelta(seconds=1)
+
+
+@pytest.fixture
+def due_instance(app, committed_db, monkeypatch):
+    [instance_id], moment = due_cases(app, committed_db)
     shift_engine_clock(monkeypatch, moment)
     monkeypatch.setattr(timer_job, "utcnow", lambda: moment)  # the job's default `now` too
     committed_db.session.remove()

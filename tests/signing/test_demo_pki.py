@@ -115,3 +115,16 @@ def test_crls_are_signed_again_before_they_run_out(tmp_path, monkeypatch):
     [renewed_root_crl, _] = pki.crls()
     assert renewed_root_crl["tbs_cert_list"]["next_update"].native > first_next_update
     assert (tmp_path / "root.crl").read_bytes() == renewed_root_crl.dump()
+
+
+def test_a_revocation_made_by_another_process_is_seen_at_once(tmp_path, monkeypatch):
+    web = ensure_demo_pki(tmp_path)
+    person = web.issue_person("nguoiky", "Người Ký", "Sở Thử")
+    assert all(len(crl["tbs_cert_list"]["revoked_certificates"]) == 0 for crl in web.crls())
+    forget_loaded_pkis(monkeypatch)
+    command = ensure_demo_pki(tmp_path)  # the same directory loaded by another process (a command, a worker)
+    assert command is not web
+    command.revoke(person.certificate)
+    [_root_crl, issuing_crl] = web.crls()
+    assert [entry["user_certificate"].native for entry in issuing_crl["tbs_cert_list"]["revoked_certificates"]] == [
+        person.certificate.serial_number]

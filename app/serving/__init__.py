@@ -1,0 +1,1 @@
+"""Production mode: gunicorn web processes, Celery workers and one beat on PostgreSQL and Redis (`make serve`)."""
