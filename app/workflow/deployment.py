@@ -15,6 +15,7 @@ from app.extensions import db
 from .assignment import lane_role
 from .bpmn_lint import lint
 from .engine import SERIALIZER_VERSION, BpmnDefinitionError, parse_process, read_bpmn, spec_to_json
+from .failures import retry_problems
 from .forms import FormDefinitionError, FormFiles, form_files, load_form
 from .instructions import check_instructions
 from .models import ProcessVersion
@@ -82,6 +83,8 @@ def check_process(definition: ProcessDefinition, bpmn: bytes, forms_dir: "Path |
         if isinstance(task_spec, ServiceTask) and task_spec.operation_name not in operators:
             problems.append(Problem(filename, element,
                                     f"Thao tác '{task_spec.operation_name}' chưa được đăng ký."))
+        if isinstance(task_spec, ServiceTask):
+            problems.extend(Problem(filename, element, reason) for reason in retry_problems(task_spec))
         problems.extend(_check_code(task_spec, filename, element))
         # Rendered on every view of the task: refused here if it fails even without task data.
         instructions = (getattr(task_spec, "extensions", None) or {}).get("instructionsForEndUser")

@@ -188,6 +188,11 @@ def _event_label(event: AuditEvent, words: Vocabulary) -> str:
         "message_delivered": _("Nhận thông điệp từ bên ngoài"),
         "instance_failed": _("Hồ sơ gặp lỗi"),
         "instance_retried": _("Chạy lại hồ sơ"),
+        "incident_opened": _("Sự cố ở bước: %(step)s", step=step),
+        "incident_failed_again": _("Sự cố lặp lại ở bước: %(step)s", step=step),
+        "incident_retried": _("Chạy lại bước lỗi: %(step)s", step=step),
+        "incident_data_edited": _("Sửa dữ liệu và chạy lại: %(step)s", step=step),
+        "incident_skipped": _("Bỏ qua bước lỗi: %(step)s", step=step),
         "instance_cancelled": _("Hủy hồ sơ"),
         "instance_replayed": _("Phát lại kiểm chứng"),
     }
