@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.audit.services import record
@@ -28,7 +28,7 @@ from .errors import ProcessFailed, TaskConflict, TaskForbidden, TaskNotFound, Wo
 from .failures import INCIDENT_DATA_LIMIT, retry_policy
 from .incident_records import note_failure, resolve_incident
 from .instance_state import load_indexed, saved
-from .models import Incident, ProcessInstance
+from .models import HumanTask, Incident, ProcessInstance, Timer
 from .runtime import lock_instance, record_timers_fired, run_steps
 from .timers import FiredTimers
 
@@ -133,9 +133,23 @@ def cancel_incident_case(incident_id: int, *, actor: User, reason: str, seen_ver
     incident, instance = _locked(incident_id, actor=actor, seen_version=seen_version)
     resolve_incident(incident, "cancelled", actor=actor, reason=reason)
     instance.error_message = None
-    cancel_instance(instance.id, actor=actor, reason=reason)
+    try:
+        cancel_instance(instance.id, actor=actor, reason=reason)
+    except WorkflowError:
+        raise
+    except Exception:  # the state the incident is about cannot be loaded: the case stops without it
+        log.warning("State of instance %s cannot be loaded; cancelled without it", instance.id, exc_info=True)
+        _stop_unloadable(instance, actor=actor, reason=reason)
     record("incident_cancelled", actor=actor, subject=("incident", incident.id), agency_id=instance.agency_id,
            instance_id=instance.id, task_spec=incident.task_spec, reason=reason)
+
+
+def _stop_unloadable(instance: ProcessInstance, *, actor: User, reason: str) -> None:
+    db.session.execute(delete(HumanTask).where(HumanTask.instance_id == instance.id))
+    db.session.execute(delete(Timer).where(Timer.instance_id == instance.id))
+    instance.status, instance.completed_at = "cancelled", utcnow()
+    record("instance_cancelled", actor=actor, subject=instance, agency_id=instance.agency_id, instance_id=instance.id,
+           reason=reason, state_unreadable=True, version_sha256=instance.version.content_sha256)
 
 
 def _failed_tasks(workflow, incident: Incident) -> list:
@@ -178,13 +192,14 @@ def _run_again(incident: Incident, instance: ProcessInstance, *, actor: User | N
                reason=reason, previous_error=incident.message, succeeded=failure is None,
                version_sha256=instance.version.content_sha256, **details)
         record_timers_fired(instance, fired)
-        if failure is None or failure.task_spec != incident.task_spec or skip:
-            resolve_incident(incident, {"incident_retried": "retried", "incident_data_edited": "data_edited",
-                                        "incident_skipped": "skipped"}[event], actor=actor, reason=reason)
-        if failure is not None:
-            note_failure(instance, failure, actor=actor)
-        else:
-            instance.error_message = None
+    # After the pipelined writes of the state: these read and write the incident through the ORM.
+    if failure is None or failure.task_spec != incident.task_spec or skip:
+        resolve_incident(incident, {"incident_retried": "retried", "incident_data_edited": "data_edited",
+                                    "incident_skipped": "skipped"}[event], actor=actor, reason=reason)
+    if failure is not None:
+        note_failure(instance, failure, actor=actor)
+    else:
+        instance.error_message = None
     return failure is None
 
 

@@ -126,8 +126,8 @@ def start_instance(process_id: str, *, actor: User | None, data: dict | None = N
         record("instance_started", actor=actor, subject=instance, agency_id=instance.agency_id,
                process_id=process_id, version=version.number, content_sha256=version.content_sha256, data=initial)
         record_timers_fired(instance, fired)
-        if failure:
-            note_failure(instance, failure, actor=actor)
+    if failure:  # after the pipelined writes of the state: it reads the case's incident
+        note_failure(instance, failure, actor=actor)
     return instance
 
 
@@ -198,8 +198,8 @@ def fire_timers(instance_id: int) -> list[str]:
         return []
     with saved(instance, workflow, indexed, actor=None, status="error" if failure else ""):
         record_timers_fired(instance, fired)
-        if failure:
-            note_failure(instance, failure, actor=None)
+    if failure:
+        note_failure(instance, failure, actor=None)
     return list(fired)
 
 
@@ -221,8 +221,8 @@ def deliver_message(instance_id: int, message_name: str, payload, *, actor: User
                instance_id=instance.id, message=message_name, payload=payload,
                version_sha256=instance.version.content_sha256)
         record_timers_fired(instance, fired)
-        if failure:
-            note_failure(instance, failure, actor=actor)
+    if failure:
+        note_failure(instance, failure, actor=actor)
 
 
 def lock_instance(instance_id: int) -> ProcessInstance:
@@ -331,8 +331,8 @@ def run_task(locked: LockedTask, data: dict, *, actor: User, prepare: Callable[[
                lane=task.task_spec.lane, version_sha256=instance.version.content_sha256, data=data,
                task_data_sha256=task_data_digest(task.data), **extra)
         record_timers_fired(instance, fired)
-        if failure:
-            note_failure(instance, failure, actor=actor)
+    if failure:
+        note_failure(instance, failure, actor=actor)
     return Completion(instance, task.task_spec.name, prepared, locked.row.title, incident=failure is not None)
 
 

@@ -97,3 +97,20 @@ def test_other_agencies_incidents_are_not_found_and_secret_data_is_not_shown(app
                              data={"csrf_token": token, "reason": "x"}).status_code == 404
         db.session.expire_all()
         assert db.session.get(Incident, incident.id).status == "open"
+
+
+def test_the_person_whose_answer_was_kept_is_told_of_the_incident(app, db, tmp_path, make):
+    agency = make.agency()
+    clerk = make.user(agency=agency, roles=("clerk",))
+    with flaky_app(app, db, tmp_path) as other:
+        SERVICE.update(mode="broken")
+        instance = start_instance("flaky", actor=clerk)
+        task = db.session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id)).one()
+        db.session.commit()
+        client = _signed_in(other, clerk)
+        form = client.get(f"/cong-viec/{task.task_uuid}").get_data(as_text=True)
+        done = client.post(f"/cong-viec/{task.task_uuid}", data={"csrf_token": csrf_token_from(form),
+                                                                 "ghi_chu": "gửi"}, follow_redirects=True)
+        text = done.get_data(as_text=True)
+        assert "Đã hoàn thành" in text and "gặp sự cố" in text and "RuntimeError" not in text
+        assert db.session.scalars(select(Incident).where(Incident.instance_id == instance.id)).one().kind == "permanent"

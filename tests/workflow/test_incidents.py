@@ -23,6 +23,7 @@ from app.workflow.incidents import (
     skip_step,
 )
 from app.workflow.models import HumanTask, Incident, ProcessInstance
+from app.workflow.replay import replay
 from app.workflow.runtime import complete_task, start_instance
 
 from .incident_process import SERVICE, flaky_app
@@ -98,6 +99,8 @@ def test_retry_after_a_data_fix_completes_the_case(app, db, tmp_path, office):
         with pytest.raises(TaskConflict, match="đã được"):  # the second of two clicks
             retry_incident(incident.id, actor=admin, seen_version=None)
         assert verify_chain().intact
+        # Replay fails where the case failed, and runs the repairs as they were made.
+        assert replay(instance).matches, replay(instance).problem
 
 
 def test_skip_is_only_where_allowed_and_is_audited_with_the_reason(app, db, tmp_path, office):
@@ -117,6 +120,7 @@ def test_skip_is_only_where_allowed_and_is_audited_with_the_reason(app, db, tmp_
         assert instance.status == "completed" and incident.resolution == "skipped"
         [skipped] = _events(db, "incident_skipped")
         assert skipped.actor_id == office["admin"].id and skipped.data["reason"] == "Trục đã nhận bằng đường khác"
+        assert replay(instance).matches, replay(instance).problem
 
 
 def test_a_step_not_marked_skippable_cannot_be_skipped(app, db, tmp_path, office):
@@ -138,6 +142,7 @@ def test_cancel_is_audited_with_who_and_why(app, db, tmp_path, office):
         [cancelled] = _events(db, "instance_cancelled")
         assert cancelled.actor_id == office["admin"].id and cancelled.data["reason"] == "Văn bản gửi nhầm"
         assert _events(db, "incident_cancelled")[0].data["reason"] == "Văn bản gửi nhầm"
+        assert replay(instance).matches, replay(instance).problem
 
 
 def test_a_transient_failure_is_retried_at_the_backoff_times_and_succeeds(app, db, tmp_path, office):
@@ -159,6 +164,7 @@ def test_a_transient_failure_is_retried_at_the_backoff_times_and_succeeds(app, d
         db.session.refresh(instance)
         assert (incident.status, incident.resolution, incident.resolved_by_id) == ("resolved", "retried", None)
         assert instance.status == "completed" and SERVICE["calls"] == 3
+        assert replay(instance).matches, replay(instance).problem
 
 
 def test_after_the_last_try_the_incident_waits_for_an_operator(app, db, tmp_path, office):
@@ -220,3 +226,86 @@ def test_publishing_refuses_retries_out_of_bounds(app, tmp_path):
         candidate, problems = check_process(definition, bpmn.encode(), tmp_path / "forms", {"test.send": send})
         assert (candidate is None) == refused
         assert [p.element_id for p in problems] == (["send"] if refused else [])
+
+
+def test_a_case_the_timer_job_cannot_load_is_an_incident_retried_once_repaired(deployed, db, make, engine_clock):
+    from app.jobs.timers import fire_due_timers
+    from app.workflow.errors import ProcessFailed
+    from app.workflow.scripting import iso_end_of_day
+    from app.workflow.scripting import today as vn_today
+    from app.workflow.scripting_runtime import work_calendar
+
+    from .test_timers import SECOND, _assign, _branch_data, _utc
+
+    agency = make.agency()
+    office = {"leader": make.user(agency=agency, roles=("leader",)),
+              "specialist": make.user(agency=agency, roles=("specialist",))}
+    admin = make.user(agency=agency, roles=("admin",))
+    due = work_calendar().add_working_days(vn_today(), 3)
+    instance = _assign(db, office, due)
+    good_state, instance.state_json = instance.state_json, '{"tasks": "not a task tree"}'
+    db.session.commit()
+    moment = _utc(iso_end_of_day(due)) + SECOND
+    engine_clock(moment)
+    fire_due_timers(moment)
+    incident = _incident(db, instance)
+    assert (instance.status, incident.kind, incident.status) == ("error", "timer", "open")
+    assert incident.task_spec and "not a task tree" not in incident.message
+    savepoint = db.session.begin_nested()
+    with pytest.raises(ProcessFailed, match="Không nạp được trạng thái"):
+        retry_incident(incident.id, actor=admin)
+    savepoint.rollback()
+    instance.state_json = good_state  # the cause is repaired
+    db.session.flush()
+    assert retry_incident(incident.id, actor=admin)
+    assert instance.status == "running" and incident.resolution == "retried"
+    assert _branch_data(instance) == {"reminded": True, "overdue": True}
+
+
+def test_a_case_whose_state_cannot_be_loaded_can_still_be_cancelled(app, db, tmp_path, office):
+    with flaky_app(app, db, tmp_path):
+        instance, _ = _fail_at_send(db, office, "broken")
+        instance.state_json = '{"tasks": "not a task tree"}'
+        db.session.flush()
+        cancel_incident_case(_incident(db, instance).id, actor=office["admin"], reason="Hỏng trạng thái",
+                             seen_version=None)
+        assert instance.status == "cancelled" and _incident(db, instance).resolution == "cancelled"
+
+
+def test_two_operators_repairing_at_once_one_wins_and_the_other_is_told(app, committed_db, tmp_path):
+    from app.directory.models import User
+    from app.extensions import db as _db
+
+    from ..factories import Factory
+    from ..parallel import run_in_parallel
+
+    make = Factory(committed_db)
+    agency = make.agency()
+    clerk = make.user(agency=agency, roles=("clerk",))
+    admins = [make.user(agency=agency, roles=("admin",)) for _ in range(2)]
+    committed_db.session.commit()
+    clerk_id, admin_ids = clerk.id, [a.id for a in admins]
+    committed_db.session.remove()
+    with flaky_app(app, committed_db, tmp_path) as other:
+        instance, _ = _fail_at_send(committed_db, {"clerk": committed_db.session.get(User, clerk_id)}, "broken")
+        incident = _incident(committed_db, instance)
+        incident_id, instance_id, seen = incident.id, instance.id, instance.lock_version
+        committed_db.session.commit()
+        committed_db.session.remove()
+        SERVICE["mode"] = "ok"
+
+        def repair(worker: int):
+            actor = _db.session.get(User, admin_ids[worker])
+            if worker == 0:
+                retry_incident(incident_id, actor=actor, seen_version=seen)
+            else:
+                cancel_incident_case(incident_id, actor=actor, reason="Trùng", seen_version=seen)
+            _db.session.commit()
+
+        errors = run_in_parallel(other, 2, repair)
+        assert len(errors) == 1 and "TaskConflict" in errors[0], errors
+        status = committed_db.session.get(ProcessInstance, instance_id).status
+        resolution = committed_db.session.get(Incident, incident_id).resolution
+        assert (status, resolution) in {("completed", "retried"), ("cancelled", "cancelled")}
+        assert len(committed_db.session.scalars(select(AuditEvent).where(AuditEvent.event_type.in_(
+            ("incident_retried", "incident_cancelled")))).all()) == 1
