@@ -199,7 +199,8 @@
             { id: line.slice(0, at).trim(), type: "str", value: line.slice(at + 1).trim() });
         });
         modeling.updateModdleProperties(element, op, { parameters: moddle.create("spiffworkflow:Parameters", { parameter: parameters }) });
-      }, "code");      retryFields(element);
+      }, "code");
+      retryFields(element);
     }
     if (type === "bpmn:SequenceFlow") {
       var condition = bo.conditionExpression ? bo.conditionExpression.body : "";

@@ -59,3 +59,44 @@ def test_an_operator_repairs_an_incident(app, browser_page, committed_db, tmp_pa
     committed_db.session.remove()
     assert committed_db.session.get(ProcessInstance, instance_id).status == "completed"
     assert committed_db.session.get(Incident, incident_id).resolved_by.full_name == "Lê Thị Vận Hành"
+
+
+@pytest.mark.browser
+def test_a_designer_declares_retries_on_a_service_task(app, live_server, browser_page, committed_db):
+    from sqlalchemy import select
+
+    from app.designer.models import ProcessDraft
+    from app.workflow.deployment import sync_processes
+    from app.workflow.registry import catalogue
+
+    make = Factory(committed_db)
+    designer = make.user(roles=("designer",), province_wide=True)
+    with app.test_request_context():
+        assert sync_processes(catalogue(), app.config["BPMN_DIR"], app.config["FORMS_DIR"]).problems == []
+    committed_db.session.commit()
+    username = designer.username
+    committed_db.session.remove()
+    page = browser_page
+    _log_in(page, live_server, username)
+    page.get_by_role("link", name="Thiết kế quy trình").first.click()
+    page.locator("tr", has_text="incoming_document").get_by_role("link", name="Sửa").click()
+    page.wait_for_selector("#modeler[data-ready='1']")
+    page.evaluate("""() => { const m = window.lienThongModeler;
+      m.get('selection').select(m.get('elementRegistry').get('register_service')); }""")
+    for label, value in (("Số lần thử khi dịch vụ tạm lỗi (1–10)", "11"), ("Chờ trước lần thử lại đầu (giây)", "30")):
+        # Enter commits the field (change) while the focus stays in the panel, which then keeps its controls.
+        page.get_by_label(label).fill(value)
+        page.get_by_label(label).press("Enter")
+    page.get_by_label("Cho phép quản trị viên bỏ qua bước khi có sự cố").check()
+    page.get_by_role("button", name="Lưu bản nháp và kiểm tra").click()
+    page.wait_for_selector("#problems .list-group-item-danger")
+    assert "retries" in page.inner_text("#problems")  # out of bounds: refused by the server's check
+    page.get_by_label("Số lần thử khi dịch vụ tạm lỗi (1–10)").fill("3")
+    page.get_by_label("Số lần thử khi dịch vụ tạm lỗi (1–10)").press("Enter")
+    page.get_by_role("button", name="Lưu bản nháp và kiểm tra").click()
+    page.wait_for_selector("#problems .list-group-item-success")
+    committed_db.session.remove()
+    draft = committed_db.session.scalars(select(ProcessDraft).where(ProcessDraft.process_id == "incoming_document")).one()
+    snippet = draft.bpmn_xml[draft.bpmn_xml.index('serviceTask id="register_service"'):][:1500]
+    for stored in ('name="retries" value="3"', 'name="retryBackoff" value="30"', 'name="skippable" value="true"'):
+        assert stored in draft.bpmn_xml, snippet

@@ -3,6 +3,7 @@ case the administrator may not see), and a repair through the form; the second o
 from flask import g
 from sqlalchemy import select
 
+from app.notifications.models import Notification
 from app.workflow.case_secrecy import register_subject_secrecy
 from app.workflow.models import HumanTask, Incident
 from app.workflow.runtime import complete_task, start_instance
@@ -114,3 +115,21 @@ def test_the_person_whose_answer_was_kept_is_told_of_the_incident(app, db, tmp_p
         text = done.get_data(as_text=True)
         assert "Đã hoàn thành" in text and "gặp sự cố" in text and "RuntimeError" not in text
         assert db.session.scalars(select(Incident).where(Incident.instance_id == instance.id)).one().kind == "permanent"
+
+
+def test_owners_are_told_and_leaders_see_the_count(app, db, tmp_path, make):
+    agency = make.agency()
+    clerk, admin = make.user(agency=agency, roles=("clerk",)), make.user(agency=agency, roles=("admin",))
+    leader = make.user(agency=agency, roles=("leader",))
+    with flaky_app(app, db, tmp_path) as other:
+        _instance, incident = _failed_case(db, clerk, mode="broken")
+        client = _signed_in(other, admin)
+        centre = client.get("/thong-bao").get_data(as_text=True)
+        assert "Sự cố quy trình" in centre and "Dịch vụ ở bước «Gửi trục» báo lỗi." in centre
+        notice_id = db.session.scalars(select(Notification.id).where(Notification.user_id == admin.id)).one()
+        opened = client.get(f"/thong-bao/{notice_id}")
+        assert opened.headers["Location"].endswith(f"/quan-tri/su-co/{incident.id}")
+        board = _signed_in(other, leader).get("/van-ban-den/theo-doi").get_data(as_text=True)
+        assert 'id="incident-count"' in board and "1 hồ sơ quy trình" in board
+        # The leader reads no incident itself: the pages are the administrators'.
+        assert _signed_in(other, leader).get(f"/quan-tri/su-co/{incident.id}").status_code in (302, 403)
