@@ -100,7 +100,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .reports.views import bp as reports_bp
     from .signing.views import bp as signing_keys_bp
     from .web.views import bp as web_bp
-    from .workflow import claim_views, recovery_views  # noqa: F401  (each adds its routes to tasks_bp)
+    from .workflow import claim_views, incident_views  # noqa: F401  (each adds its routes to tasks_bp)
     from .workflow import views as task_pages  # noqa: F401
     from .workflow.blueprint import bp as tasks_bp
 

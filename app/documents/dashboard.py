@@ -3,8 +3,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from app.directory.scoping import scoped
 from app.extensions import db
 from app.vietnam_time import last_day_of_working_week, vietnam_today
+from app.workflow.models import Incident
 
 from .access import visible_documents
 from .models import ACCEPTED, Document
@@ -41,4 +43,6 @@ def leader_dashboard(actor) -> Dashboard:
         waiting=first(waiting, Document.urgency.desc(), Document.received_at),
         overdue=first(overdue, Document.due_date),
         due_this_week=first(due_soon, Document.due_date),
-        counts={"waiting": count(waiting), "overdue": count(overdue), "due_this_week": count(due_soon)})
+        counts={"waiting": count(waiting), "overdue": count(overdue), "due_this_week": count(due_soon),
+                # Cases of the agency stopped at a failed system step (the administrators repair them).
+                "incidents": count(scoped(select(Incident.id).where(Incident.status != "resolved"), actor))})

@@ -30,6 +30,7 @@ from app.notifications.deadlines import sweep_task_deadlines
 from app.reports.facts import refresh_document_facts
 from app.reports.monthly import make_monthly_reports
 from app.reports.recipient_facts import refresh_recipient_facts
+from app.workflow.incidents import retry_due_incidents
 
 from .timers import fire_due_timers
 
@@ -46,6 +47,7 @@ log = logging.getLogger(__name__)
 # Every job by name: jobs are plain functions taking JSON-friendly keyword arguments.
 JOBS: dict[str, Callable] = {
     "fire_due_timers": fire_due_timers,
+    "retry_failed_steps": retry_due_incidents,
     "anchor_audit_chain": anchor_audit_chain,
     "send_outbox_messages": send_outbox_messages,
     "poll_exchange_inbox": poll_exchange_inbox,
@@ -61,6 +63,9 @@ JOBS: dict[str, Callable] = {
 # Seconds between runs of the periodic jobs (Celery beat uses the same table), before configuration.
 SCHEDULE: dict[str, float] = {
     "fire_due_timers": 30.0,
+    # Service steps that failed transiently wait at least their backoff (whole seconds, ≥ 1): a tick this
+    # often keeps the waits close to what the diagram declares.
+    "retry_failed_steps": 15.0,
     "anchor_audit_chain": 3600.0,
     "send_outbox_messages": 30.0,
     "poll_exchange_inbox": 60.0,

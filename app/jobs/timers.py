@@ -7,7 +7,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from app.extensions import db
 from app.sqltypes import utcnow
 from app.workflow.case_changes import mark_instance_failed
-from app.workflow.errors import TaskConflict, WorkflowError
+from app.workflow.errors import TaskConflict
 from app.workflow.runtime import fire_timers
 from app.workflow.timers import due_instance_ids
 
@@ -17,7 +17,8 @@ log = logging.getLogger(__name__)
 def fire_due_timers(now: datetime | None = None, *, limit: int = 100) -> int:
     """Fire the timers due by `now`, committing per instance; return how many instances moved on.
 
-    A job boundary: a failing instance is rolled back alone, marked failed, and the others go on.
+    A job boundary: a failing step leaves its case in an incident (runtime.fire_timers); a case the
+    engine cannot even load is rolled back alone and put into an incident, and the others go on.
     """
     fired_instances = 0
     for instance_id in due_instance_ids(now or utcnow(), limit=limit):
@@ -38,9 +39,8 @@ def fire_due_timers(now: datetime | None = None, *, limit: int = 100) -> int:
 
 
 def _mark_failed(instance_id: int, error: Exception) -> None:
-    message = error.message if isinstance(error, WorkflowError) else f"{type(error).__name__}: {error}"
     try:
-        mark_instance_failed(instance_id, message)
+        mark_instance_failed(instance_id, error)
         db.session.commit()
     except SQLAlchemyError:
         db.session.rollback()

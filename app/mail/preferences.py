@@ -19,6 +19,7 @@ KIND_LABELS = {
     notices.STATUS_RECEIVED: _l("Trạng thái văn bản đi từ nơi nhận"),
     notices.RECALL_REQUESTED: _l("Yêu cầu thu hồi văn bản"),
     notices.DOSSIER_DUE: _l("Hồ sơ đến hạn nộp lưu cơ quan"),
+    notices.INCIDENT_OPENED: _l("Hồ sơ quy trình gặp sự cố"),
 }
 
 MAX_ADDRESS_LENGTH = 254  # RFC 5321's limit for a path

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.directory.models import User
+from app.directory.roles import ADMIN
 from app.directory.scoping import get_visible
 from app.documents.access import visible_documents
 from app.documents.models import Document
@@ -19,12 +20,13 @@ from app.dossiers.models import Dossier
 from app.dossiers.retention import dossier_from_key
 from app.extensions import db
 from app.web.process_texts import process_text
-from app.workflow.models import HumanTask
+from app.workflow.models import HumanTask, Incident
 
 from .models import (
     DOSSIER_DUE,
     DRAFT_RETURNED,
     DUE_TOMORROW,
+    INCIDENT_OPENED,
     NEW_TASK,
     OVERDUE,
     RECALL_REQUESTED,
@@ -37,7 +39,7 @@ from .subjects import NO_DOCUMENT, notice_subjects
 KIND_LABELS = {NEW_TASK: _l("Việc mới"), DUE_TOMORROW: _l("Sắp đến hạn"), OVERDUE: _l("Quá hạn"),
                DRAFT_RETURNED: _l("Dự thảo bị trả lại"), STATUS_RECEIVED: _l("Trạng thái văn bản đi"),
                RECALL_REQUESTED: _l("Đề nghị thu hồi"), REMINDER: _l("Đôn đốc"),
-               DOSSIER_DUE: _l("Hồ sơ đến hạn nộp lưu")}
+               DOSSIER_DUE: _l("Hồ sơ đến hạn nộp lưu"), INCIDENT_OPENED: _l("Sự cố quy trình")}
 
 
 @dataclass
@@ -70,6 +72,8 @@ def _text(notice: Notification, actor_name: str, task_title: str) -> str:
     if kind == DOSSIER_DUE:
         code, _sep, due = notice.note.partition(" ")
         return _("Hồ sơ %(code)s đến hạn nộp lưu vào Lưu trữ cơ quan trước ngày %(date)s.", code=code, date=due)
+    if kind == INCIDENT_OPENED:
+        return _("Một hồ sơ quy trình gặp sự cố cần xử lý: %(error)s", error=notice.note)
     return kind
 
 
@@ -83,6 +87,10 @@ def notice_target(notice: Notification, reader) -> tuple[str, dict]:
     if notice.document_id and db.session.scalar(visible_documents(
             reader, select(Document.id).where(Document.id == notice.document_id))):
         return "documents.document_detail", {"document_id": notice.document_id}
+    if notice.kind == INCIDENT_OPENED and reader.has_role(ADMIN) and notice.dedupe_key:
+        incident_id = notice.dedupe_key.split(":")[1]
+        if incident_id.isdigit() and get_visible(Incident, incident_id, actor=reader) is not None:
+            return "tasks.incident", {"incident_id": int(incident_id)}
     dossier_id = dossier_from_key(notice.dedupe_key) if notice.kind == DOSSIER_DUE else None
     if dossier_id is not None and get_visible(Dossier, dossier_id, actor=reader) is not None:
         return "dossiers.dossier_detail", {"dossier_id": dossier_id}

@@ -21,7 +21,11 @@ REMINDER = "reminder"  # đôn đốc: a leader chases an overdue document
 # A closed dossier is due for hand-over to the agency archive (app.dossiers.retention): its dedupe key names
 # the dossier, its note the dossier's code and due date.
 DOSSIER_DUE = "dossier_due"
-KINDS = (NEW_TASK, DUE_TOMORROW, OVERDUE, DRAFT_RETURNED, STATUS_RECEIVED, RECALL_REQUESTED, REMINDER, DOSSIER_DUE)
+# A case's system step failed and waits for an operator (app.workflow.incident_records): told to the
+# process's owners; the note is the incident's Vietnamese message, never the case's subject.
+INCIDENT_OPENED = "incident_opened"
+KINDS = (NEW_TASK, DUE_TOMORROW, OVERDUE, DRAFT_RETURNED, STATUS_RECEIVED, RECALL_REQUESTED, REMINDER, DOSSIER_DUE,
+         INCIDENT_OPENED)
 
 
 class Notification(db.Model):

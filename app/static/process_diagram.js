@@ -6,7 +6,8 @@
   if (!container || !source || !window.BpmnJS) return;
   var snapshots = JSON.parse(source.textContent);
   var viewer = new window.BpmnJS({ container: container });
-  var MARKS = { completed: "lt-completed", active: "lt-active", cancelled: "lt-cancelled" };
+  // "failed": the step an incident stopped at (the incident page's one snapshot).
+  var MARKS = { completed: "lt-completed", active: "lt-active", cancelled: "lt-cancelled", failed: "lt-failed" };
   var marked = [];
 
   function snapshotAfter(seq) {
@@ -61,7 +62,7 @@
     marked.forEach(function (m) { canvas.removeMarker(m[0], m[1]); });
     marked = [];
     Object.keys(MARKS).forEach(function (state) {
-      snapshot[state].forEach(function (id) {
+      (snapshot[state] || []).forEach(function (id) {
         if (registry.get(id)) { canvas.addMarker(id, MARKS[state]); marked.push([id, MARKS[state]]); }
       });
     });

@@ -220,6 +220,7 @@
         });
         modeling.updateModdleProperties(element, op, { parameters: moddle.create("spiffworkflow:Parameters", { parameter: parameters }) });
       }, "code");
+      retryFields(element);
     }
     if (type === "bpmn:SequenceFlow") {
       var condition = bo.conditionExpression ? bo.conditionExpression.body : "";
@@ -243,6 +244,22 @@
         modeling.updateModdleProperties(element, timer, { timeDate: expression(v), timeDuration: undefined, timeCycle: undefined });
       });
     }
+  }
+
+  // Retries of a transient failure (app.workflow.failures: tries in all 1–10, first wait 1–86400 s, growth
+  // 1–10; the server refuses out-of-range values at publish) and whether an operator may skip the step.
+  function retryFields(element) {
+    [["retries", words.retries], ["retryBackoff", words.retryBackoff], ["retryMultiplier", words.retryMultiplier]]
+      .forEach(function (pair) {
+        var control = input(pair[1], spiffProperty(element, pair[0]), function (v) { setSpiffProperty(element, pair[0], v); });
+        control.inputMode = "decimal";
+      });
+    var box = document.createElement("input");
+    box.type = "checkbox";
+    box.className = "form-check-input ms-2";
+    box.checked = spiffProperty(element, "skippable") === "true";
+    box.addEventListener("change", function () { setSpiffProperty(element, "skippable", box.checked ? "true" : ""); });
+    field(words.skippable, box);
   }
 
   function signingFields(element) {

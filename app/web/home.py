@@ -22,8 +22,8 @@ from app.notifications.centre import latest_unread
 from app.vietnam_time import last_day_of_working_week, start_of_day, vietnam_today
 from app.workflow.access import INBOX_ORDERS, my_tasks_query
 from app.workflow.case_secrecy import case_labels
+from app.workflow.incidents import unresolved_count
 from app.workflow.models import HumanTask, ProcessInstance
-from app.workflow.recovery import failed_instances_query
 
 TASKS_SHOWN = 8
 DOCUMENTS_SHOWN = 5
@@ -65,7 +65,7 @@ class Home:
     drafts: list[ProcessDraft] = field(default_factory=list)
     runs: list[TestRun] = field(default_factory=list)
     audit: AuditState | None = None
-    failed_instances: int | None = None
+    incidents: int | None = None
     notices: list = field(default_factory=list)  # the newest unread notices (NoticeRow)
 
 
@@ -91,8 +91,7 @@ def home_of(actor, *, now: datetime) -> Home:
     if actor.has_role(AUDITOR):
         home.audit = _audit_state(actor)
     if actor.has_role(ADMIN):
-        home.failed_instances = db.session.scalar(
-            select(func.count()).select_from(failed_instances_query(actor).subquery()))
+        home.incidents = unresolved_count(actor)
     return home
 
 

@@ -1,20 +1,22 @@
 """Changes to a running case that come from outside its tasks' answers: cancelling it (a recall, or the
 person a task waits for abandoning the case), moving the values its timers follow (a new due date decided
-elsewhere), marking it failed. Each takes the instance's lock and saves state, index and audit event
+elsewhere), putting it into an incident. Each takes the instance's lock and saves state, index and audit event
 together, like runtime's completions.
 """
 from typing import TYPE_CHECKING
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from app.audit.services import record
 from app.directory.models import User
 from app.extensions import db
 from app.sqltypes import utcnow
 
+from .failures import unloadable
 from .inbox import due_at
+from .incident_records import note_failure
 from .instance_state import load_indexed, saved
-from .models import HumanTask
+from .models import HumanTask, Timer
 from .runtime import lock_instance, record_timers_fired, run_engine
 from .timers import FiredTimers, set_case_values
 
@@ -70,9 +72,9 @@ def change_case_values(instance_id: int, values: dict, *, actor: User | None, re
     return moved
 
 
-def mark_instance_failed(instance_id: int, message: str, *, actor: User | None = None) -> None:
-    """Put an instance in the error state so jobs skip it until an admin retries it."""
+def mark_instance_failed(instance_id: int, error: Exception, *, actor: User | None = None) -> None:
+    """Put a case whose state the engine could not run into an incident, so jobs skip it until it is repaired."""
     instance = lock_instance(instance_id)
-    instance.status, instance.error_message, instance.updated_at = "error", message, utcnow()
-    record("instance_failed", actor=actor, subject=instance, agency_id=instance.agency_id,
-           instance_id=instance.id, error=message, version_sha256=instance.version.content_sha256)
+    instance.status, instance.updated_at = "error", utcnow()
+    step = db.session.scalar(select(Timer.spec_id).where(Timer.instance_id == instance_id).order_by(Timer.due_at))
+    note_failure(instance, unloadable(error, step=step or ""), actor=actor)

@@ -22,6 +22,7 @@ from .engine import (
     read_bpmn,
     spec_to_json,
 )
+from .failures import retry_problems
 from .forms import FormDefinitionError, FormFiles, form_files, load_form
 from .instructions import check_instructions
 from .js_lint import JsLintUnavailable, js_lint, lint_options
@@ -90,6 +91,8 @@ def check_process(definition: ProcessDefinition, bpmn: bytes, forms_dir: "Path |
         if isinstance(task_spec, ServiceTask) and task_spec.operation_name not in operators:
             problems.append(Problem(filename, element,
                                     f"Thao tác '{task_spec.operation_name}' chưa được đăng ký."))
+        if isinstance(task_spec, ServiceTask):
+            problems.extend(Problem(filename, element, reason) for reason in retry_problems(task_spec))
         problems.extend(_check_code(task_spec, filename, element))
         # Rendered on every view of the task: refused here if it fails even without task data.
         instructions = (getattr(task_spec, "extensions", None) or {}).get("instructionsForEndUser")

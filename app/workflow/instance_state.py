@@ -83,7 +83,8 @@ def saved(instance: ProcessInstance, workflow, indexed: IndexedState, *, actor: 
           bump: bool = True, status: str = ""):
     """Store the state and rewrite the inbox and timer index; the block's own writes (its audit events)
     join them. `bump` moves lock_version in the same UPDATE (the instance is locked, so the value read at
-    lock time is the stored one); `status` ends the instance otherwise than by completing.
+    lock time is the stored one); `status` ends the instance otherwise than by completing, or marks it
+    failed ("error") or repaired ("running").
 
     Nothing is read back: the inbox change is worked out from the engine, and the database resolves the
     people given new tasks inside the writes. The writes go pipelined on PostgreSQL, the index first,
@@ -103,8 +104,11 @@ def saved(instance: ProcessInstance, workflow, indexed: IndexedState, *, actor: 
         now = utcnow()
         values = {"state_json": state_to_json(workflow), "serializer_version": SERIALIZER_VERSION,
                   "state_format": STORAGE_FORMAT, "updated_at": now, "lock_version": instance.lock_version + (1 if bump else 0), **carried}
-        if status or workflow.is_completed():
-            values.update(status=status or "completed", completed_at=now)
+        # "error" keeps the case open (an incident waits); "running" puts a repaired case back, unless the
+        # repair ran it to its end.
+        final = "completed" if workflow.is_completed() and status in ("", "running") else status
+        if final:
+            values.update(status=final, completed_at=None if final in ("running", "error") else now)
         db.session.execute(_instance_update(tuple(values)), {"instance_id": instance.id, **values})
         for key, value in values.items():
             set_committed_value(instance, key, value)

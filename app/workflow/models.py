@@ -115,3 +115,39 @@ class SubjectParticipant(db.Model):
     subject_type: Mapped[str] = mapped_column(String(64), primary_key=True)
     subject_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), primary_key=True, index=True)
+
+
+INCIDENT_KINDS = ("transient", "permanent", "script", "timer", "data")
+# "retrying": the job runner tries the step again at next_try_at; "open": an operator decides; "resolved": done.
+INCIDENT_STATUSES = ("retrying", "open", "resolved")
+
+
+class Incident(AgencyScoped, db.Model):
+    """A step the system ran for a case failed: the case waits (status "error") until the step is retried,
+    skipped or the case cancelled. At most one unresolved incident per case (written under its lock)."""
+
+    __table_args__ = (db.Index("ix_incident_status_next_try", "status", "next_try_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"), index=True)
+    process_id: Mapped[str] = mapped_column(String(64), index=True)
+    task_spec: Mapped[str] = mapped_column(String(128), default="")
+    task_name: Mapped[str] = mapped_column(String(500), default="")
+    kind: Mapped[str] = mapped_column(String(16))
+    # What people read, in Vietnamese; `detail` is the technical account for operators (exception, line).
+    message: Mapped[str] = mapped_column(Text)
+    detail: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16), default="open", index=True)
+    tries: Mapped[int] = mapped_column(Integer, default=1)
+    max_tries: Mapped[int] = mapped_column(Integer, default=1)
+    next_try_at = mapped_column(UtcDateTime)
+    first_seen_at = mapped_column(UtcDateTime, default=utcnow, nullable=False)
+    last_seen_at = mapped_column(UtcDateTime, default=utcnow, nullable=False, index=True)
+    resolved_at = mapped_column(UtcDateTime)
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # How it ended: retried, data_edited, skipped, cancelled, passed (the case moved on to another failure).
+    resolution: Mapped[str | None] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(String(500), default="")
+
+    instance: Mapped[ProcessInstance] = relationship()
+    resolved_by = relationship("User")

@@ -32,8 +32,13 @@ from .scripting import RestrictedScriptEngine
 from .scripting_runtime import OperatorEnvironment, work_calendar
 from .timers import set_case_values
 
+# An incident's failure is an input too: the step failed where the record says (a service whose answer
+# was not recorded before the event, or a script that fails again the same way), and the repairs
+# (retry, edited data, skip) run it again as they did.
+FAILURE_EVENTS = ("incident_opened", "incident_failed_again")
+REPAIR_EVENTS = ("incident_retried", "incident_data_edited", "incident_skipped")
 REPLAYED_EVENTS = ("instance_started", "task_completed", "timer_fired", "case_values_changed", "instance_cancelled",
-                   "instance_migrated")
+                   "instance_migrated", *FAILURE_EVENTS, *REPAIR_EVENTS)
 
 
 @dataclass
@@ -51,14 +56,24 @@ class Divergence(Exception):
         self.seq, self.problem, self.details = seq, problem, list(details)
 
 
+class RecordedFailure(Exception):
+    """The record has no answer for this call before the event being replayed: the call failed then."""
+
+
 class RecordedServices(OperatorEnvironment):
-    """Service tasks answered from the record, in order; asking for another operator is a divergence."""
+    """Service tasks answered from the record, in order; asking for another operator is a divergence.
+
+    An answer is recorded while the engine runs, before the event of the step that ran it: replaying an
+    event hands out only the answers recorded before it (`before_seq`), and a call past them failed."""
 
     def __init__(self, calendar, answers: deque):
         super().__init__(calendar, operators={}, instance=None, actor=None)
         self.answers = answers
+        self.before_seq: int | None = None
 
     def call_service(self, context, operation_name=None, operation_params=None, task_data=None):
+        if self.before_seq is not None and (not self.answers or self.answers[0][0] > self.before_seq):
+            raise RecordedFailure(operation_name)
         if not self.answers:
             raise Divergence(None, _("Bước dịch vụ %(name)s không có kết quả đã ghi.", name=operation_name))
         seq, operator, result = self.answers.popleft()
@@ -103,17 +118,23 @@ def replay(instance: ProcessInstance, observe=None) -> ReplayResult:
         return ReplayResult(False, 0, None, _("Không có sự kiện khởi tạo hồ sơ trong nhật ký."))
     try:
         version = _starting_version(instance, inputs)
-        workflow = _start(version, inputs[0], answers)
+        workflow = _start(version, inputs[0], answers, failing=_fails_next(inputs, 0))
         observe(inputs[0], workflow)
-        for event in inputs[1:]:
+        for index, event in enumerate(inputs[1:], start=1):
+            workflow.script_engine.environment.before_seq = event.seq
+            failing = _fails_next(inputs, index)
             if event.event_type == "instance_migrated":
                 workflow, version = _migrate(workflow, version, event)
             elif event.event_type == "task_completed":
-                _complete(workflow, event)
+                _complete(workflow, event, failing)
             elif event.event_type == "timer_fired":
-                _fire_recorded_timers(workflow, event)
+                _fire_recorded_timers(workflow, event, failing)
             elif event.event_type == "case_values_changed":
                 set_case_values(workflow, event.data.get("values") or {})
+            elif event.event_type in FAILURE_EVENTS:
+                _check_failed(workflow, event)
+            elif event.event_type in REPAIR_EVENTS:
+                _repair(workflow, event, failing)
             else:
                 _run(event.seq, workflow.cancel)
             observe(event, workflow)
@@ -171,23 +192,65 @@ def _migrate(workflow, version: ProcessVersion, event):
     return moved, new
 
 
-def _start(version: ProcessVersion, started, answers: deque):
+def _fails_next(inputs: list, index: int) -> bool:
+    """Whether the record says the steps run for inputs[index] failed (an incident event follows it)."""
+    return index + 1 < len(inputs) and inputs[index + 1].event_type in FAILURE_EVENTS
+
+
+def _check_failed(workflow, event) -> None:
+    spec = event.data.get("task_spec")
+    failed = {t.task_spec.name for t in workflow.get_tasks(state=TaskState.ERROR)}
+    if spec and spec not in failed:
+        raise Divergence(event.seq, _("Nhật ký ghi sự cố ở bước %(step)s nhưng khi phát lại bước đó không lỗi.",
+                                      step=spec))
+
+
+def _repair(workflow, event, failing: bool) -> None:
+    """Run the failed step again as the operator did: as it was, with the data they edited, or skipped."""
+    spec = event.data.get("task_spec")
+    failed = [t for t in workflow.get_tasks(state=TaskState.ERROR) if not spec or t.task_spec.name == spec]
+    if not failed and event.event_type != "incident_retried":
+        raise Divergence(event.seq, _("Nhật ký ghi xử lý sự cố ở bước %(step)s nhưng khi phát lại bước đó không lỗi.",
+                                      step=spec))
+    for task in failed:
+        if event.event_type == "incident_data_edited":
+            edited = event.data.get("data") or {}
+            for key in event.data.get("changed") or []:
+                if key in edited:
+                    task.data[key] = edited[key]
+                else:
+                    task.data.pop(key, None)
+        if event.event_type == "incident_skipped":
+            task.complete()
+        else:
+            task._set_state(TaskState.READY)
+    _run(event.seq, lambda: (workflow.refresh_timers(), workflow.do_engine_steps()), failing)
+
+
+def _start(version: ProcessVersion, started, answers: deque, *, failing: bool = False):
     if started.data.get("content_sha256") not in (None, version.content_sha256):
         raise Divergence(started.seq, _("Hồ sơ ghi phiên bản quy trình khác phiên bản đang gắn với hồ sơ."))
     spec, subprocess_specs = specs_with_timers_on_demand(version.spec_json)
     engine = RestrictedScriptEngine(work_calendar(), environment=RecordedServices(work_calendar(), answers))
+    engine.environment.before_seq = started.seq
     workflow = new_workflow(spec, subprocess_specs, engine, started.data.get("data") or {})
-    _run(started.seq, workflow.do_engine_steps)
+    _run(started.seq, workflow.do_engine_steps, failing)
     return workflow
 
 
-def _run(seq: int, step) -> None:
+def _run(seq: int, step, failing: bool = False) -> None:
+    """Run engine steps; where the record says they failed (`failing`), a failure is what replay expects
+    (the failed step is then checked against the incident's)."""
     try:
         step()
     except Divergence as divergence:
         raise Divergence(divergence.seq or seq, divergence.problem) from None
     except SpiffWorkflowException as error:
         cause = error.__cause__
+        if failing and not isinstance(cause, Divergence):
+            return
+        if isinstance(cause, RecordedFailure):
+            raise Divergence(seq, _("Bước dịch vụ %(name)s không có kết quả đã ghi.", name=str(cause))) from None
         if isinstance(cause, Divergence):
             raise Divergence(cause.seq or seq, cause.problem) from None
         raise Divergence(seq, _("Quy trình báo lỗi khi phát lại: %(error)s", error=str(error).splitlines()[0])) from None
@@ -197,7 +260,7 @@ def _ready(workflow) -> list:
     return [t for t in workflow.get_tasks(state=TaskState.READY, manual=True)]
 
 
-def _complete(workflow, event) -> None:
+def _complete(workflow, event, failing: bool = False) -> None:
     spec_name = event.data.get("task_spec")
     candidates = [t for t in _ready(workflow) if t.task_spec.name == spec_name]
     if not candidates:
@@ -217,7 +280,7 @@ def _complete(workflow, event) -> None:
         raise Divergence(event.seq, _("Người thực hiện %(actor)s không thuộc những người được giao bước %(step)s.",
                                       actor=", ".join(sorted(hands)) or "?", step=spec_name))
     task.data.update(event.data.get("data") or {})
-    _run(event.seq, lambda: (task.run(), workflow.do_engine_steps()))
+    _run(event.seq, lambda: (task.run(), workflow.do_engine_steps()), failing)
     recorded = event.data.get("task_data_sha256")
     if recorded is None:  # every completion records it (since replay exists): someone removed it
         raise Divergence(event.seq, _("Nhật ký không còn mã băm dữ liệu của bước %(step)s (mọi lần hoàn thành đều ghi "
@@ -248,13 +311,13 @@ def fire_timers_now(workflow, timers) -> None:
     workflow.do_engine_steps()
 
 
-def _fire_recorded_timers(workflow, event) -> None:
+def _fire_recorded_timers(workflow, event, failing: bool = False) -> None:
     wanted = set(event.data.get("timers") or [])
     waiting = waiting_timers(workflow, wanted)
     if not waiting:
         raise Divergence(event.seq, _("Nhật ký ghi hẹn giờ %(timers)s đã chạy nhưng khi phát lại không có hẹn giờ đó "
                                       "đang chờ.", timers=", ".join(sorted(wanted))))
-    _run(event.seq, lambda: fire_timers_now(workflow, waiting))
+    _run(event.seq, lambda: fire_timers_now(workflow, waiting), failing)
 
 
 def _compare_final_state(instance: ProcessInstance, workflow) -> None:

@@ -44,6 +44,8 @@ from .errors import (
     TaskNotFound,
     WorkflowError,
 )
+from .failures import PERSON_FIXES, Failure, classify
+from .incident_records import note_failure
 from .instance_state import NOTHING_INDEXED, load_indexed, saved, version_specs
 from .models import HumanTask, HumanTaskCandidate, ProcessInstance, ProcessVersion
 from .registry import catalogue
@@ -66,6 +68,28 @@ def run_engine(step):
             # of marking it failed. Its text (SQL, driver words) never reaches a person.
             raise database from None
         raise ProcessFailed(_("Quy trình gặp lỗi: %(error)s", error=_engine_message(error))) from error
+
+
+def run_steps(step, workflow, *, person_present: bool) -> Failure | None:
+    """Run engine steps; return the failure of a system step for an incident instead of raising.
+
+    A person completing a task is still refused at once where they can fix it (their own data, their
+    own task's scripts): nothing is kept and they are told. Every other failure leaves the failed step in
+    the engine's ERROR state, to save with the case in the "error" status and an incident.
+    """
+    try:
+        step()
+    except SpiffWorkflowException as error:
+        if person_present and isinstance(error.__cause__, WorkflowError):
+            raise error.__cause__ from None
+        database = _database_failure(error)
+        if database is not None:  # not the process's fault: no incident, the caller rolls back (see run_engine)
+            raise database from None
+        failure = classify(error, workflow)
+        if person_present and (failure.kind in PERSON_FIXES or failure.manual):
+            raise ProcessFailed(_("Quy trình gặp lỗi: %(error)s", error=_engine_message(error))) from error
+        return failure
+    return None
 
 
 def _database_failure(error: BaseException) -> SQLAlchemyError | None:
@@ -114,11 +138,15 @@ def start_instance(process_id: str, *, actor: User | None, data: dict | None = N
     initial = starting_data(definition, actor, data)
     workflow = new_workflow(spec, subprocess_specs, script_engine_for(instance, actor), initial)
     fired = FiredTimers()
-    run_engine(lambda: workflow.do_engine_steps(did_complete_task=fired))
-    with saved(instance, workflow, NOTHING_INDEXED, actor=actor or caused_by, bump=False):
+    failure = run_steps(lambda: workflow.do_engine_steps(did_complete_task=fired), workflow,
+                        person_present=actor is not None)
+    with saved(instance, workflow, NOTHING_INDEXED, actor=actor or caused_by, bump=False,
+               status="error" if failure else ""):
         record("instance_started", actor=actor, subject=instance, agency_id=instance.agency_id,
                process_id=process_id, version=version.number, content_sha256=version.content_sha256, data=initial)
         record_timers_fired(instance, fired)
+    if failure:  # after the pipelined writes of the state: it reads the case's incident
+        note_failure(instance, failure, actor=actor)
     return instance
 
 
@@ -183,11 +211,14 @@ def fire_timers(instance_id: int) -> list[str]:
         return []
     workflow, indexed = load_indexed(instance, None)
     fired = FiredTimers()
-    run_engine(lambda: (workflow.refresh_timers(), workflow.do_engine_steps(did_complete_task=fired)))
-    if not fired:
+    failure = run_steps(lambda: (workflow.refresh_timers(), workflow.do_engine_steps(did_complete_task=fired)),
+                        workflow, person_present=False)
+    if not fired and not failure:
         return []
-    with saved(instance, workflow, indexed, actor=None):
+    with saved(instance, workflow, indexed, actor=None, status="error" if failure else ""):
         record_timers_fired(instance, fired)
+    if failure:
+        note_failure(instance, failure, actor=None)
     return list(fired)
 
 
@@ -203,12 +234,14 @@ def deliver_message(instance_id: int, message_name: str, payload, *, actor: User
     except WorkflowException:
         raise TaskConflict(_("Hồ sơ không chờ thông điệp %(name)s.", name=message_name)) from None
     fired = FiredTimers()
-    run_engine(lambda: workflow.do_engine_steps(did_complete_task=fired))
-    with saved(instance, workflow, indexed, actor=actor):
+    failure = run_steps(lambda: workflow.do_engine_steps(did_complete_task=fired), workflow, person_present=False)
+    with saved(instance, workflow, indexed, actor=actor, status="error" if failure else ""):
         record("message_delivered", actor=actor, subject=instance, agency_id=instance.agency_id,
                instance_id=instance.id, message=message_name, payload=payload,
                version_sha256=instance.version.content_sha256)
         record_timers_fired(instance, fired)
+    if failure:
+        note_failure(instance, failure, actor=actor)
 
 
 def lock_instance(instance_id: int) -> ProcessInstance:
@@ -262,6 +295,8 @@ class Completion:
     task_spec_id: str
     prepared: dict = field(default_factory=dict)  # what `prepare` added (e.g. the signature result)
     task_title: str = ""
+    # The answer was kept but a system step after it failed: the case waits in an incident.
+    incident: bool = False
 
 
 @dataclass
@@ -316,8 +351,9 @@ def run_task(locked: LockedTask, data: dict, *, actor: User, prepare: Callable[[
         data = {**data, **prepared}
     _retitle(instance, task.data)
     fired = FiredTimers()
-    run_engine(lambda: (task.run(), workflow.do_engine_steps(did_complete_task=fired)))
-    with saved(instance, workflow, locked.indexed, actor=actor):
+    failure = run_steps(lambda: (task.run(), workflow.do_engine_steps(did_complete_task=fired)), workflow,
+                        person_present=True)
+    with saved(instance, workflow, locked.indexed, actor=actor, status="error" if failure else ""):
         extra = {"channel": channel} if channel else {}
         record("task_completed", actor=actor, subject=("task", str(task.id)), agency_id=instance.agency_id,
                on_behalf_of=locked.acting_for, instance_id=instance.id, task_spec=task.task_spec.name,
@@ -325,7 +361,9 @@ def run_task(locked: LockedTask, data: dict, *, actor: User, prepare: Callable[[
                lane=task.task_spec.lane, version_sha256=instance.version.content_sha256, data=data,
                task_data_sha256=task_data_digest(task.data), **extra)
         record_timers_fired(instance, fired)
-    return Completion(instance, task.task_spec.name, prepared, locked.row.title)
+    if failure:
+        note_failure(instance, failure, actor=actor)
+    return Completion(instance, task.task_spec.name, prepared, locked.row.title, incident=failure is not None)
 
 
 def complete_task(task_uuid: str, data: dict, *, actor: User,

@@ -104,6 +104,9 @@ def submit_task(task_uuid: str):
     flash(signed["summary"] if signed else _("Đã hoàn thành: %(title)s.", title=completion.task_title), "success")
     if note:
         flash(note, "info")
+    if completion.incident:
+        flash(_("Ý kiến của bạn đã được ghi nhận, nhưng bước tự động tiếp theo của hồ sơ gặp sự cố; quản trị viên "
+                "đã được báo để xử lý."), "warning")
     return redirect(url_for("tasks.inbox"))
 
 

@@ -8,7 +8,6 @@ from app.jobs.runner import run_job
 from app.reports.models import FactRefresh
 
 
-
 @pytest.mark.parametrize(("job", "mark_id"), [("refresh_document_facts", 1), ("refresh_recipient_facts", 2)])
 def test_two_first_runs_at_once_both_finish(app, committed_db, job, mark_id):
     assert committed_db.session.get(FactRefresh, mark_id) is None

@@ -36,7 +36,7 @@ def test_the_menu_offers_documents_and_audit_only_to_their_readers(app, db, make
     # Hồ sơ hold documents: the same readers.
     assert all('href="/ho-so"' in pages[role] for role in ("clerk", "auditor"))
     assert not any('href="/ho-so"' in pages[role] for role in ("designer", "admin"))
-    assert 'href="/quan-tri/ho-so-loi"' in pages["admin"]
+    assert 'href="/quan-tri/su-co"' in pages["admin"]
 
 
 

@@ -23,7 +23,7 @@ from app.reports.monthly_models import MonthlyReport
 from app.signing.demo_keys import issue_demo_agency_key, issue_demo_person_key
 from app.signing.demo_pki import ensure_demo_pki
 from app.vietnam_time import vietnam_today
-from app.workflow.models import HumanTask
+from app.workflow.models import HumanTask, Incident
 
 from ..documents.conftest import metadata_values
 from ..documents.outgoing_setup import Sender, start_draft
@@ -114,11 +114,17 @@ def build_world(app, db, make) -> World:
     db.session.add_all(proposals)
     db.session.flush()
     values.update({"dossier_id": dossiers[0].id, "period_id": period.id, "proposal_id": proposals[0].id})
+    incidents = [Incident(agency_id=d.agency_id, instance_id=d.instance_id, process_id="incoming_document",
+                          task_spec="register", kind="permanent", message="Dịch vụ ở bước «Vào sổ» báo lỗi.")
+                 for d in (normal, secret, foreign)]
+    db.session.add_all(incidents)
+    db.session.flush()
+    values["incident_id"] = incidents[0].id
     variants = {
-        "secret": {"document_id": secret.id, "file_id": secret.main_file.id, "instance_id": secret.instance_id},
+        "secret": {"incident_id": incidents[1].id, "document_id": secret.id, "file_id": secret.main_file.id, "instance_id": secret.instance_id},
         "other_agency": {"document_id": foreign.id, "file_id": foreign.main_file.id, "instance_id": foreign.instance_id,
                          "agency_id": other.id, "message_id": messages[1].id, "report_id": other_report_id,
-                         "dossier_id": dossiers[1].id, "proposal_id": proposals[1].id},
+                         "dossier_id": dossiers[1].id, "proposal_id": proposals[1].id, "incident_id": incidents[2].id},
         "outgoing": {"document_id": outgoing_document.id, "file_id": outgoing_document.main_file.id
                      if outgoing_document.main_file else 0, "instance_id": outgoing_instance,
                      "task_uuid": outgoing.task_uuid, "task_id": outgoing.task_uuid, "process_id": "outgoing_document"},

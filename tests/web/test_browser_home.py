@@ -16,8 +16,8 @@ from app.workflow.registry import catalogue
 from ..documents.conftest import metadata_values
 from ..factories import Factory
 from ..pdf_samples import minimal_pdf
-from .test_browser import ARTIFACTS
 from .journeys import sign_out
+from .test_browser import ARTIFACTS
 from .test_browser_tasks import _log_in
 
 LONG_SUBJECT = ("V/v đề nghị rà soát, tổng hợp và báo cáo kết quả thực hiện nhiệm vụ cải cách hành chính "

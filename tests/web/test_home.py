@@ -15,7 +15,7 @@ from app.documents.models import Document
 from app.sqltypes import utcnow
 from app.vietnam_time import vietnam_today
 from app.workflow.deployment import latest_version
-from app.workflow.models import HumanTask, ProcessInstance
+from app.workflow.models import HumanTask, Incident, ProcessInstance
 from app.workflow.runtime import complete_task
 
 from ..documents.conftest import bring_in, office  # noqa: F401  (fixtures)
@@ -171,14 +171,17 @@ def test_auditor_of_another_agency_sees_no_replay_outside_their_scope(office, br
 
 def test_admin_sees_shortcuts_and_failed_cases(office, bring_in, make, login, client, db):  # noqa: F811
     document = bring_in(office).document
-    db.session.get(ProcessInstance, document.instance_id).status = "error"
+    instance = db.session.get(ProcessInstance, document.instance_id)
+    instance.status = "error"
+    db.session.add(Incident(agency_id=instance.agency_id, instance_id=instance.id, process_id=instance.process_id,
+                            kind="permanent", message="Dịch vụ báo lỗi."))
     db.session.flush()
     admin = make.user(roles=("admin",), province_wide=True)
     login(admin)
     page = client.get("/").get_data(as_text=True)
     admin_card = _section(page, "administration")
     assert "/quan-tri/nguoi-dung" in admin_card or "Người dùng" in admin_card
-    assert "Hồ sơ lỗi (1)" in admin_card and "btn-outline-danger" in admin_card
+    assert "Sự cố quy trình (1)" in admin_card and "btn-outline-danger" in admin_card
     assert "Sổ văn bản" not in _menu(page)
 
 

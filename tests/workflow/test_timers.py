@@ -150,8 +150,9 @@ def test_one_broken_instance_does_not_stop_the_others(deployed, office, db, engi
     db.session.refresh(healthy)
     assert broken.status == "error" and broken.error_message
     assert _branch_data(healthy) == {"reminded": True, "overdue": True}
-    [failure] = db.session.scalars(select(AuditEvent).where(AuditEvent.event_type == "instance_failed")).all()
+    [failure] = db.session.scalars(select(AuditEvent).where(AuditEvent.event_type == "incident_opened")).all()
     assert failure.data["instance_id"] == broken.id and failure.actor_id is None
+    assert failure.data["kind"] == "timer" and "Traceback" not in broken.error_message
     assert fire_due_timers(moment) == 0  # failed instances wait for an admin, not for the next tick
     assert verify_chain().intact
 
