@@ -29,6 +29,7 @@ from .incidents import (
     skip_step,
     visible_incident,
 )
+from .registry import process_titles
 
 
 @bp.route("/quan-tri/su-co")
@@ -38,7 +39,7 @@ def incidents():
     page = db.paginate(incidents_query(current_user, filters), per_page=PAGE_SIZE, error_out=False)
     return render_template("workflow/incidents.html", page=page, filters=filters,
                            titles=list_titles(current_user, page.items), choices=filter_choices(current_user),
-                           kinds=INCIDENT_KINDS_LABELS, statuses=STATUS_LABELS)
+                           kinds=INCIDENT_KINDS_LABELS, statuses=STATUS_LABELS, process_titles=process_titles())
 
 
 def _incident_or_404(incident_id: int):
@@ -53,7 +54,7 @@ def _incident_or_404(incident_id: int):
 def incident(incident_id: int):
     shown = incident_page(_incident_or_404(incident_id), current_user)
     return render_template("workflow/incident.html", page=shown, kinds=INCIDENT_KINDS_LABELS,
-                           statuses=STATUS_LABELS, resolutions=RESOLUTION_LABELS)
+                           statuses=STATUS_LABELS, resolutions=RESOLUTION_LABELS, process_titles=process_titles())
 
 
 @bp.route("/quan-tri/su-co/<int:incident_id>/so-do.bpmn")

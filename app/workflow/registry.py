@@ -81,3 +81,8 @@ def init_catalogue(app: Flask, definitions) -> None:
 
 def catalogue() -> Catalogue:
     return current_app.extensions["lienthong.catalogue"]
+
+
+def process_titles() -> dict[str, str]:
+    """Each catalogued process's title by id, for pages that name a case's process (never its raw id)."""
+    return {pid: definition.title for pid, definition in catalogue().processes.items()}
