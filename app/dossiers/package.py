@@ -27,7 +27,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
-from app.audit.models import AuditEvent
+from app.audit.models import AuditEvent, names_instances
 from app.audit.services import record
 from app.directory.models import Agency, User
 from app.documents.access import visible_documents
@@ -152,7 +152,7 @@ def _events(collected: Collected) -> tuple[dict, dict, dict[str, str]]:
     if by_instance:
         conditions.append(and_(AuditEvent.subject_type == "process_instance",
                                AuditEvent.subject_id.in_(sorted(str(i) for i in by_instance))))
-        conditions.append(AuditEvent.data["instance_id"].as_integer().in_(sorted(by_instance)))
+        conditions.append(names_instances(sorted(by_instance)))
     rows = db.session.execute(select(AuditEvent, User.username, User.full_name)
                               .outerjoin(User, User.id == AuditEvent.actor_id)
                               .where(or_(*conditions)).order_by(AuditEvent.seq)).all()

@@ -190,6 +190,7 @@ def _event_label(event: AuditEvent, words: Vocabulary) -> str:
         "instance_retried": _("Chạy lại hồ sơ"),
         "instance_cancelled": _("Hủy hồ sơ"),
         "instance_replayed": _("Phát lại kiểm chứng"),
+        "history_compacted": _("Thu gọn lịch sử xử lý (hồ sơ đã nộp lưu)"),
     }
     return labels.get(event.event_type, _("Sự kiện khác của hồ sơ"))
 
