@@ -17,10 +17,11 @@ import json
 
 from flask_babel import gettext as _
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from app.audit.canonical import canonical_json
 from app.audit.services import record
+from app.directory.models import User
 from app.extensions import db
 from app.sqltypes import utcnow
 
@@ -61,25 +62,28 @@ def final_state(workflow) -> dict:
             "data_sha256": task_data_digest(workflow.data)}
 
 
-def _username(user) -> str | None:
-    return user.username if user is not None else None
-
-
-def _step(event) -> list:
-    return [event.seq, event.event_type, event.occurred_at.isoformat(), _username(event.actor),
-            _username(event.on_behalf_of), event.data.get("task_spec"), event.data.get("task_data_sha256"),
+def _step(event, usernames: dict) -> list:
+    return [event.seq, event.event_type, event.occurred_at.isoformat(), usernames.get(event.actor_id),
+            usernames.get(event.on_behalf_of_id), event.data.get("task_spec"), event.data.get("task_data_sha256"),
             event.hash]
 
 
 def summarise(instance: ProcessInstance, workflow, events) -> tuple[str, dict]:
     """The summary's canonical text, and the facts the chain records about the compaction."""
     state_text = canonical_json(json.loads(instance.state_json))
-    steps = [_step(e) for e in events if e.event_type in STEP_EVENTS]
+    stepped = [e for e in events if e.event_type in STEP_EVENTS]
+    people = {e.actor_id for e in stepped} | {e.on_behalf_of_id for e in stepped}
+    usernames = dict(db.session.execute(select(User.id, User.username).where(User.id.in_(people - {None}))).all())
+    steps = [_step(e, usernames) for e in stepped]
     state = final_state(workflow)
+    # Most tasks share their data (the tree copies it down): each digest is spelt once, tasks point to it.
+    digests = sorted({digest for _name, _state, digest in state["tasks"]})
+    numbers = {digest: number for number, digest in enumerate(digests)}
     summary = {"kind": SUMMARY_KIND, "instance_id": instance.id, "process_id": instance.process_id,
                "version_sha256": instance.version.content_sha256, "status": instance.status,
                "state_sha256": sha256_text(state_text), "state_bytes": len(state_text.encode()),
-               "final_state": state,
+               "final_state": {**state, "task_digests": digests,
+                               "tasks": [[name, task_state, numbers[digest]] for name, task_state, digest in state["tasks"]]},
                "step_fields": ["seq", "event_type", "at", "actor", "on_behalf_of", "task_spec", "task_data_sha256",
                                "event_hash"],
                "steps": steps}
@@ -95,6 +99,7 @@ def compact_instance(instance: ProcessInstance, workflow, *, actor=None) -> dict
     facts recorded, or None when it had been compacted meanwhile or is not ended. Flushes."""
     events = instance_events(instance.id)
     text, facts = summarise(instance, workflow, events)
+    instance_id, agency_id = instance.id, instance.agency_id
     # Of two compactions at once (the job and the command) one wins; the other records nothing.
     won = db.session.execute(update(ProcessInstance).where(
         ProcessInstance.id == instance.id, ProcessInstance.history_compacted_at.is_(None),
@@ -103,8 +108,8 @@ def compact_instance(instance: ProcessInstance, workflow, *, actor=None) -> dict
     if won.rowcount != 1:
         return None
     db.session.expire(instance)
-    record(COMPACTED_EVENT, actor=actor, subject=instance, agency_id=instance.agency_id, instance_id=instance.id,
-           **facts)
+    record(COMPACTED_EVENT, actor=actor, subject=("process_instance", instance_id), agency_id=agency_id,
+           instance_id=instance_id, **facts)
     return facts
 
 
@@ -126,4 +131,6 @@ def compacted_final_state(instance: ProcessInstance, events) -> tuple[int, dict]
             hashes.get(step[0]) != step[-1] for step in summary.get("steps") or []):
         raise SummaryMismatch(event.seq, _("Bản tóm tắt lịch sử xử lý không khớp các sự kiện của hồ sơ trong nhật "
                                            "ký."))
-    return event.seq, summary["final_state"]
+    kept = summary["final_state"]
+    digests = kept["task_digests"]
+    return event.seq, {**kept, "tasks": [[name, task_state, digests[number]] for name, task_state, number in kept["tasks"]]}
