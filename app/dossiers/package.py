@@ -197,7 +197,7 @@ def _document_fields(dossier: Dossier, position: int, document: Document) -> dic
             "SoTrang": document.page_count or 0, "NgonNgu": "Tiếng Việt"}
 
 
-def _copies(collected: Collected) -> dict[int, PreservationCopy]:
+def preservation_copies(collected: Collected) -> dict[int, PreservationCopy]:
     """The PDF/A copies of the documents' files, by document file id (files that were converted only)."""
     file_ids = sorted({f.id for rows in collected.documents.values() for _p, document in rows for f in document.files})
     if not file_ids:
@@ -222,7 +222,7 @@ def entries_of(collected: Collected) -> tuple[list[DossierEntry], dict[str, str]
     """The dossiers as METS entries: the ORIGINAL representation of each document's stored files, and the
     PRESERVATION representation of their PDF/A copies."""
     of_dossier, of_document, agents = _events(collected)
-    copies = _copies(collected)
+    copies = preservation_copies(collected)
     entries = []
     for index, dossier in enumerate(collected.dossiers, 1):
         rows = collected.documents[dossier.id]
