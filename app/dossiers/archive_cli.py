@@ -1,10 +1,17 @@
-"""`flask dossiers compact-history`: compact the process history of archived cases (app.dossiers.compaction)."""
-import click
+"""`flask dossiers compact-history` (compact the process history of archived cases, app.dossiers.compaction)
+and `flask dossiers retry-pdfa` (convert again what failed at closing, app.dossiers.pdfa_retry)."""
+from pathlib import Path
 
+import click
+from flask import current_app
+
+from app.cli_failure import fail
 from app.extensions import db
 
 from .cli import dossiers_cli
 from .compaction import compact_archived_history, compactable_instances, stored_length
+from .pdfa_retry import retry_failed_copies
+from .preservation import ConverterMissing
 
 
 @dossiers_cli.command("compact-history")
@@ -26,3 +33,19 @@ def compact_history_command(dry_run: bool, limit: int | None):
     click.echo(f"Đã thu gọn {len(report.instances)} hồ sơ quy trình: trạng thái {report.state_bytes} byte → bản tóm "
                f"tắt {report.summary_bytes} byte; đang lưu (nén) {report.stored_before} → {report.stored_after} byte. "
                "Mỗi lần thu gọn ghi sự kiện history_compacted vào nhật ký kiểm toán.")
+
+
+@dossiers_cli.command("retry-pdfa")
+def retry_pdfa_command():
+    """Chuyển lại sang PDF/A các tệp chưa chuyển được khi đóng hồ sơ (ghi nhật ký kiểm toán)."""
+    try:
+        report = retry_failed_copies(files_dir=Path(current_app.config["FILES_DIR"]))
+    except ConverterMissing as missing:
+        fail(f"Chưa chuyển lại được: {missing}")
+    if not report.tried:
+        click.echo("Không có tệp nào đang chờ chuyển sang PDF/A.")
+        return
+    click.echo(f"Đã thử chuyển lại {report.tried} tệp: {report.converted} tệp đã có bản PDF/A, "
+               f"{len(report.failures)} tệp vẫn chưa chuyển được.")
+    for file_id, reason in report.failures:
+        click.echo(f"- tệp số {file_id}: {reason}")
