@@ -285,7 +285,7 @@ def bench_compaction_demo(url: str) -> None:
     with fresh_app(url, FILES_DIR=files_dir, PKI_DIR=tempfile.mkdtemp(prefix="bench-pki-")) as app:
         print(f"{url.split('://')[0]}: compaction on the demo province")
         seeded = app.test_cli_runner().invoke(args=["seed-demo"])
-        assert seeded.exit_code == 0, seeded.output
+        assert seeded.exit_code == 0, (seeded.output, seeded.exception)
         out_dir = Path(tempfile.mkdtemp(prefix="bench-goi-"))
         with app.test_request_context():
             rows = db.session.execute(select(Dossier.agency_id, Dossier.id).where(
