@@ -172,7 +172,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.cli.add_command(mail_cli)
     from .reports.cli import reports_cli
     app.cli.add_command(reports_cli)
-    from .dossiers import package_cli  # noqa: F401  (adds its commands to dossiers_cli)
+    from .dossiers import archive_cli, package_cli  # noqa: F401  (add their commands to dossiers_cli)
     from .dossiers.cli import dossiers_cli
     app.cli.add_command(dossiers_cli)
     return app

@@ -155,13 +155,17 @@ def copy_previous_year(body: CopyYearBody):
 @bp.route("/api/v1/dossiers/<int:dossier_id>/close", methods=["POST"])
 @token_required
 @keepers_required
-@documented("Đóng hồ sơ (tạo bản PDF/A bên cạnh bản gốc); hồ sơ đã đóng: 409", response=ClosedOut, errors=(409,))
+@documented("Đóng hồ sơ (tạo bản PDF/A bên cạnh bản gốc); hồ sơ đã đóng: 409; máy chủ chưa chuyển được sang "
+            "PDF/A (chưa cài Ghostscript): 503, hồ sơ vẫn đang lập", response=ClosedOut, errors=(409, 503))
 def close_dossier(dossier_id: int):
     dossier = _kept_dossier(dossier_id)
     if dossier is None:
         return _not_found()
     try:
         result = closing.run_closing(dossier, actor=g.api_user, files_dir=current_app.config["FILES_DIR"])
+    except closing.ConverterUnavailable as unavailable:
+        db.session.rollback()
+        return api_error_response(503, unavailable.fields["__form__"])
     except services.DossierRefused as refused:
         return _refused(refused)
     dossier = db.session.get(Dossier, dossier_id)

@@ -133,4 +133,5 @@ def replay_instance(instance_id: int):
     check = check_instance(instance, g.api_user)
     db.session.commit()
     return jsonify(instance_id=instance.id, matches=check.matches, events=check.events,
-                   divergent_seq=check.divergent_seq, problem=check.problem, summary=verdict_text(check))
+                   divergent_seq=check.divergent_seq, problem=None if check.matches else check.problem,
+                   summary=verdict_text(check))

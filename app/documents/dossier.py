@@ -18,7 +18,7 @@ from flask import current_app
 from sqlalchemy import or_, select
 
 from app.audit.canonical import canonical_json
-from app.audit.models import AuditAnchor, AuditChainHead, AuditEvent
+from app.audit.models import AuditAnchor, AuditChainHead, AuditEvent, names_instances
 from app.audit.services import HEAD_ID, record
 from app.extensions import db
 from app.filestore import path_for
@@ -47,7 +47,7 @@ def _events(document: Document) -> list[AuditEvent]:
     if document.instance_id:
         conditions.append((AuditEvent.subject_type == "process_instance")
                           & (AuditEvent.subject_id == str(document.instance_id)))
-        conditions.append(AuditEvent.data["instance_id"].as_integer() == document.instance_id)
+        conditions.append(names_instances([document.instance_id]))
     return list(db.session.scalars(select(AuditEvent).where(or_(*conditions)).order_by(AuditEvent.seq)))
 
 

@@ -36,6 +36,11 @@ class ClosingResult:
     failures: list[tuple[str, str]]  # (file name, Vietnamese reason)
 
 
+class ConverterUnavailable(DossierRefused):
+    """The server cannot make PDF/A copies now (Ghostscript missing): nothing is wrong with the dossier, which
+    stays open; the API answers 503, the page shows the reason."""
+
+
 def _refuse(message: str) -> DossierRefused:
     return DossierRefused({"__form__": message})
 
@@ -108,7 +113,9 @@ def run_closing(dossier: Dossier, *, actor, files_dir: Path, workers: int | None
     try:
         converted = preservation.convert_files(sources, files_dir, workers=workers)
     except preservation.ConverterMissing as missing:
-        raise _refuse(str(missing)) from missing
+        raise ConverterUnavailable({"__form__": _(
+            "Chưa đóng được hồ sơ: %(reason)s Hồ sơ vẫn đang lập; đóng lại sau khi quản trị hệ thống cài đặt "
+            "Ghostscript.", reason=str(missing))}) from missing
     try:
         result = close_dossier(db.session.get(Dossier, dossier_id), converted, actor=actor)
         db.session.commit()

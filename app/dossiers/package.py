@@ -27,7 +27,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
-from app.audit.models import AuditEvent
+from app.audit.models import AuditEvent, names_instances
 from app.audit.services import record
 from app.directory.models import Agency, User
 from app.documents.access import visible_documents
@@ -152,7 +152,7 @@ def _events(collected: Collected) -> tuple[dict, dict, dict[str, str]]:
     if by_instance:
         conditions.append(and_(AuditEvent.subject_type == "process_instance",
                                AuditEvent.subject_id.in_(sorted(str(i) for i in by_instance))))
-        conditions.append(AuditEvent.data["instance_id"].as_integer().in_(sorted(by_instance)))
+        conditions.append(names_instances(sorted(by_instance)))
     rows = db.session.execute(select(AuditEvent, User.username, User.full_name)
                               .outerjoin(User, User.id == AuditEvent.actor_id)
                               .where(or_(*conditions)).order_by(AuditEvent.seq)).all()
@@ -197,7 +197,7 @@ def _document_fields(dossier: Dossier, position: int, document: Document) -> dic
             "SoTrang": document.page_count or 0, "NgonNgu": "Tiếng Việt"}
 
 
-def _copies(collected: Collected) -> dict[int, PreservationCopy]:
+def preservation_copies(collected: Collected) -> dict[int, PreservationCopy]:
     """The PDF/A copies of the documents' files, by document file id (files that were converted only)."""
     file_ids = sorted({f.id for rows in collected.documents.values() for _p, document in rows for f in document.files})
     if not file_ids:
@@ -222,7 +222,7 @@ def entries_of(collected: Collected) -> tuple[list[DossierEntry], dict[str, str]
     """The dossiers as METS entries: the ORIGINAL representation of each document's stored files, and the
     PRESERVATION representation of their PDF/A copies."""
     of_dossier, of_document, agents = _events(collected)
-    copies = _copies(collected)
+    copies = preservation_copies(collected)
     entries = []
     for index, dossier in enumerate(collected.dossiers, 1):
         rows = collected.documents[dossier.id]

@@ -46,7 +46,7 @@ def package_command(agency_code: str, codes: tuple[str, ...], out: Path, usernam
         out.unlink(missing_ok=True)  # written, but its audit record is not: no package without its record
         raise
     click.echo(f"Đã lập gói {built.package_id}: {built.dossier_count} hồ sơ, {built.document_count} văn bản, "
-               f"{built.file_count} tệp → {out}")
+               f"{built.file_count} tệp gốc, {built.copy_count} bản PDF/A → {out}")
 
 
 @dossiers_cli.command("verify-package")

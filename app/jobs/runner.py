@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from flask import Flask, current_app
 
+from app.dossiers.compaction import compact_archived_history_job
 from app.dossiers.retention import sweep_dossier_retention
 from app.exchange.jobs import (
     AXIS_JOB_NAMES,
@@ -58,6 +59,7 @@ JOBS: dict[str, Callable] = {
     "make_monthly_reports": make_monthly_reports,
     "refresh_recipient_facts": refresh_recipient_facts,
     "sweep_dossier_retention": sweep_dossier_retention,
+    "compact_archived_history": compact_archived_history_job,
 }
 
 # Seconds between runs of the periodic jobs (Celery beat uses the same table), before configuration.
@@ -83,6 +85,8 @@ SCHEDULE: dict[str, float] = {
     # Hand-over notices and destruction proposals (app.dossiers.retention): dedupe keys and one proposal
     # row a dossier make every later run of the day a no-op; a few times a day catches a new closing.
     "sweep_dossier_retention": 21600.0,
+    # Archived cases' process history (app.dossiers.compaction): only cases whose documents were handed over.
+    "compact_archived_history": 86400.0,
 }
 
 

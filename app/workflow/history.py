@@ -1,18 +1,18 @@
 """An instance's history as recorded in the audit chain (the auditors' pages build on this)."""
 from sqlalchemy import or_, select
 
-from app.audit.models import AuditEvent
+from app.audit.models import AuditEvent, names_instances
 from app.extensions import db
 
 # The engine's own steps: kept for replay and auditors, not listed on the staff's task pages.
-ENGINE_EVENTS = ("service_task_completed", "instance_replayed")
+ENGINE_EVENTS = ("service_task_completed", "instance_replayed", "history_compacted")
 
 
 def instance_events(instance_id: int) -> list[AuditEvent]:
     """Events about the instance itself or its tasks, in chain order."""
     return list(db.session.scalars(select(AuditEvent).where(or_(
         (AuditEvent.subject_type == "process_instance") & (AuditEvent.subject_id == str(instance_id)),
-        AuditEvent.data["instance_id"].as_integer() == instance_id,
+        names_instances([instance_id]),
     )).order_by(AuditEvent.seq)))
 
 

@@ -4,6 +4,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 
+from flask_babel import gettext as _
 from sqlalchemy import bindparam, update
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -13,6 +14,7 @@ from app.extensions import db
 from app.sqltypes import utcnow
 
 from .engine import SERIALIZER_VERSION, STORAGE_FORMAT, specs_from_json, state_to_json, workflow_from_state
+from .errors import WorkflowError
 from .inbox import inbox_change, ready_manual_tasks, write_inbox
 from .models import ProcessInstance, ProcessVersion
 from .scripting_runtime import script_engine_for
@@ -41,6 +43,9 @@ def version_forms(version: ProcessVersion) -> dict:
 
 
 def load_workflow(instance: ProcessInstance, actor: User | None):
+    if instance.history_compacted_at is not None:  # state_json holds its summary (app.workflow.compaction)
+        raise WorkflowError(_("Lịch sử xử lý của hồ sơ đã được thu gọn khi nộp lưu: trạng thái chi tiết không "
+                              "còn, chỉ còn bản tóm tắt và nhật ký kiểm toán."))
     spec, subprocess_specs = version_specs(instance.version)
     # The version's spec JSON (large) is read only to migrate a state saved by an older serializer.
     spec_json = instance.version.spec_json if instance.serializer_version != SERIALIZER_VERSION else None

@@ -57,6 +57,9 @@ class ProcessInstance(AgencyScoped, db.Model):
     # its subject, never taken from task data, which is user input.
     subject_type: Mapped[str | None] = mapped_column(String(64))
     subject_id: Mapped[str | None] = mapped_column(String(64))
+    # Set when an ended case's engine state was replaced by its summary (app.workflow.compaction): state_json
+    # then holds the summary, whose SHA-256 the audit chain's history_compacted event carries.
+    history_compacted_at = mapped_column(UtcDateTime)
 
     version: Mapped[ProcessVersion] = relationship()
     started_by = relationship("User")

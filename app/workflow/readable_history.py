@@ -197,6 +197,7 @@ def _event_label(event: AuditEvent, words: Vocabulary) -> str:
         "instance_replayed": _("Phát lại kiểm chứng"),
         "instance_migrated": _("Chuyển từ phiên bản %(old)s sang phiên bản %(new)s của quy trình",
                                old=data.get("from_version"), new=data.get("to_version")),
+        "history_compacted": _("Thu gọn lịch sử xử lý (hồ sơ đã nộp lưu)"),
     }
     return labels.get(event.event_type, _("Sự kiện khác của hồ sơ"))
 

@@ -7,7 +7,9 @@ are never called again: their recorded results are handed back in the order the 
 timers that fired. A replayed workflow fires only the timers the record says fired (the real ones
 fire on the clock; replay runs later, when every deadline has passed). Task ids and times differ between runs by design; replay
 compares meaning: which step, whose lane, whose hand, what data. At the end the stored state must
-hold the same tasks in the same states with the same data, whether the case runs or has ended.
+hold the same tasks in the same states with the same data, whether the case runs or has ended. A case
+whose history was compacted (app.workflow.compaction) no longer has that state: its summary is checked
+against the digest the chain recorded, and the replayed end is compared with the summary instead.
 """
 import json
 from collections import Counter, deque
@@ -22,6 +24,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 
+from .compaction import SummaryMismatch, compacted_final_state, final_state, ready_tasks
 from .engine import new_workflow, specs_from_json
 from .history import instance_events
 from .instance_state import load_workflow
@@ -48,6 +51,14 @@ class ReplayResult:
     divergent_seq: int | None = None
     problem: str | None = None
     details: list[str] = field(default_factory=list)
+    compacted_seq: int | None = None  # the history_compacted event whose summary the end was compared with
+
+    @property
+    def note(self) -> str | None:
+        if self.compacted_seq is None:
+            return None
+        return _("Lịch sử xử lý của hồ sơ đã được thu gọn khi nộp lưu (sự kiện số %(seq)s): kết quả phát lại được "
+                 "so với bản tóm tắt, bản tóm tắt khớp mã băm ghi trong nhật ký.", seq=self.compacted_seq)
 
 
 class Divergence(Exception):
@@ -141,13 +152,13 @@ def replay(instance: ProcessInstance, observe=None) -> ReplayResult:
         if version.id != instance.process_version_id:
             raise Divergence(None, _("Hồ sơ đang gắn phiên bản quy trình khác phiên bản nhật ký ghi sau lần chuyển "
                                      "phiên bản cuối."))
-        _compare_final_state(instance, workflow)
+        compacted_seq = _compare_final_state(instance, workflow, events)
     except Divergence as divergence:
         return ReplayResult(False, len(inputs), divergence.seq, divergence.problem, divergence.details)
     if answers:
         return ReplayResult(False, len(inputs), answers[0][0],
                             _("Nhật ký có kết quả dịch vụ mà quy trình không gọi tới."))
-    return ReplayResult(True, len(inputs))
+    return ReplayResult(True, len(inputs), compacted_seq=compacted_seq)
 
 
 def _starting_version(instance: ProcessInstance, inputs: list) -> ProcessVersion:
@@ -256,15 +267,11 @@ def _run(seq: int, step, failing: bool = False) -> None:
         raise Divergence(seq, _("Quy trình báo lỗi khi phát lại: %(error)s", error=str(error).splitlines()[0])) from None
 
 
-def _ready(workflow) -> list:
-    return [t for t in workflow.get_tasks(state=TaskState.READY, manual=True)]
-
-
 def _complete(workflow, event, failing: bool = False) -> None:
     spec_name = event.data.get("task_spec")
-    candidates = [t for t in _ready(workflow) if t.task_spec.name == spec_name]
+    candidates = [t for t in ready_tasks(workflow) if t.task_spec.name == spec_name]
     if not candidates:
-        ready = ", ".join(sorted(t.task_spec.name for t in _ready(workflow))) or "không có"
+        ready = ", ".join(sorted(t.task_spec.name for t in ready_tasks(workflow))) or "không có"
         raise Divergence(event.seq, _("Nhật ký ghi hoàn thành bước %(step)s nhưng khi phát lại bước đó không sẵn sàng "
                                       "(đang sẵn sàng: %(ready)s).", step=spec_name, ready=ready))
     task = candidates[0]
@@ -320,30 +327,37 @@ def _fire_recorded_timers(workflow, event, failing: bool = False) -> None:
     _run(event.seq, lambda: fire_timers_now(workflow, waiting), failing)
 
 
-def _compare_final_state(instance: ProcessInstance, workflow) -> None:
+def _compare_final_state(instance: ProcessInstance, workflow, events) -> int | None:
     """The stored state against the replayed one: the ready tasks, whether it ended, and then every task's
-    step, state and data and the case's own data, so a completed or cancelled case is compared too."""
-    stored = load_workflow(instance, None)
-    replayed = sorted((t.task_spec.name, task_data_digest(t.data)) for t in _ready(workflow))
-    kept = sorted((t.task_spec.name, task_data_digest(t.data)) for t in _ready(stored))
-    if replayed != kept:
+    step, state and data and the case's own data, so a completed or cancelled case is compared too. A
+    compacted case's summary stands for its state; returns the compaction's event number then."""
+    compacted_seq = None
+    if instance.history_compacted_at is not None:
+        try:
+            compacted_seq, kept = compacted_final_state(instance, events)
+        except SummaryMismatch as mismatch:
+            raise Divergence(mismatch.seq, mismatch.problem) from None
+    else:
+        kept = final_state(load_workflow(instance, None))
+    replayed = final_state(workflow)
+    if replayed["ready"] != kept["ready"]:
         raise Divergence(None, _("Trạng thái đang lưu của hồ sơ khác kết quả phát lại: đang lưu %(kept)s, phát lại "
-                                 "%(replayed)s.", kept=", ".join(n for n, _d in kept) or "không còn bước nào",
-                                 replayed=", ".join(n for n, _d in replayed) or "không còn bước nào"))
-    if stored.is_completed() != workflow.is_completed():
+                                 "%(replayed)s.", kept=", ".join(n for n, _d in kept["ready"]) or "không còn bước nào",
+                                 replayed=", ".join(n for n, _d in replayed["ready"]) or "không còn bước nào"))
+    if kept["completed"] != replayed["completed"]:
         raise Divergence(None, _("Trạng thái kết thúc của hồ sơ khác kết quả phát lại."))
-    replayed_tasks, kept_tasks = _every_task(workflow), _every_task(stored)
+    replayed_tasks, kept_tasks = _every_task(replayed), _every_task(kept)
     differing = sorted({name for name, _state, _digest in (kept_tasks - replayed_tasks) + (replayed_tasks - kept_tasks)})
     if differing:
         raise Divergence(None, _("Trạng thái đang lưu của hồ sơ khác kết quả phát lại ở bước %(steps)s (bước, trạng "
                                  "thái hoặc dữ liệu).", steps=", ".join(differing)))
-    if task_data_digest(stored.data) != task_data_digest(workflow.data):
+    if kept["data_sha256"] != replayed["data_sha256"]:
         raise Divergence(None, _("Trạng thái đang lưu của hồ sơ khác kết quả phát lại: dữ liệu chung của hồ sơ khác."))
+    return compacted_seq
 
 
-def _every_task(workflow) -> Counter:
-    """(step, state, data digest) of every task, subprocesses included: task ids differ between runs."""
-    return Counter((t.task_spec.name, t.state, task_data_digest(t.data)) for t in workflow.get_tasks())
+def _every_task(state: dict) -> Counter:
+    return Counter(tuple(task) for task in state["tasks"])
 
 
 def _data_lines(data: dict) -> list[str]:

@@ -1,7 +1,7 @@
 """The audit chain verifies, detects edits, deletions, reordering and truncation, and never forks."""
 from sqlalchemy import select, text, update
 
-from app.audit.models import AuditEvent
+from app.audit.models import AuditEvent, names_instances
 from app.audit.services import record
 from app.audit.verification import verify_chain
 from app.extensions import db as _db
@@ -123,3 +123,16 @@ def test_quotes_escapes_and_vietnamese_hash_alike_in_python_and_in_postgresql(ma
         assert db.session.execute(verification._POSTGRESQL_CHECK, {"genesis": "0" * 64}).scalar() is True
         assert verification._walk_in_postgresql(100) is None
     assert verify_chain().intact
+
+
+def test_the_events_an_instance_names_are_found_through_the_expression_index(app, db):
+    """The package, replay and the document dossier ask for the events whose data names an instance: the
+    planner must use ix_audit_event_instance_id for that very expression (EXPLAIN), on both databases."""
+    statement = select(AuditEvent.id).where(names_instances([12, 13]))
+    compiled = str(statement.compile(dialect=db.session.get_bind().dialect, compile_kwargs={"literal_binds": True}))
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SET LOCAL enable_seqscan = off"))  # a test table is too small to prefer an index
+        plan = "\n".join(db.session.scalars(text("EXPLAIN " + compiled)))
+    else:
+        plan = "\n".join(str(row[-1]) for row in db.session.execute(text("EXPLAIN QUERY PLAN " + compiled)))
+    assert "ix_audit_event_instance_id" in plan, plan

@@ -128,6 +128,26 @@ def test_close_then_409_legal_hold_and_a_closed_dossier_refuses_changes(app, cli
                        json={"on": False, "reason": "x"}).status_code == 404
 
 
+def test_closing_without_ghostscript_is_503_with_the_reason_and_the_dossier_stays_open(app, client, db, office,
+                                                                                      dossier, document, tmp_path,
+                                                                                      monkeypatch):
+    target = dossier(office)
+    _filed(app, office, target, document(office.agency, pdf=minimal_pdf("Khong co Ghostscript")))
+    db.session.commit()
+    leader = bearer_headers(client, office.leader)
+    seq = _seq(db)
+    monkeypatch.setenv("PATH", str(tmp_path))  # a server where Ghostscript is not installed
+    answer = client.post(f"/api/v1/dossiers/{target.id}/close", headers=leader)
+    assert answer.status_code == 503
+    error = answer.get_json()["error"]
+    assert error["code"] == "service_unavailable" and "Ghostscript" in error["message"]
+    assert "Hồ sơ vẫn đang lập" in error["message"]
+    db.session.expire_all()
+    assert db.session.get(Dossier, target.id).status == "open" and _seq(db) == seq
+    operation = client.get("/api/v1/openapi.json").get_json()["paths"]["/api/v1/dossiers/{dossier_id}/close"]["post"]
+    assert "503" in operation["responses"] and "503" in operation["summary"]
+
+
 def test_two_close_calls_at_once_one_200_one_409(app, committed_db):
     from ..factories import Factory
     from .conftest import Office, add_document, add_dossier

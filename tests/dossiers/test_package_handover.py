@@ -1,6 +1,7 @@
 """A dossier closed through the real closing service (Ghostscript makes the PDF/A copies) is packaged with two
 representations — the signed originals and their PDF/A copies, linked by a PREMIS migration event — and the
 package is its hand-over: recorded on the dossier, shown on its pages, and the retention sweep stops telling."""
+import subprocess
 import zipfile
 from datetime import datetime, timezone
 from pathlib import Path
@@ -9,7 +10,7 @@ from lxml import etree
 from sqlalchemy import select
 
 from app.dossiers import closing, filing, retention
-from app.dossiers.handover import build_package
+from app.dossiers.handover import LIST_NAME, RECORD_NAME, build_package
 from app.dossiers.models import CLOSED, Dossier
 from app.dossiers.package_mets import METS, PREMIS, schema_errors
 from app.dossiers.package_verify import verify_package
@@ -124,3 +125,34 @@ def test_the_package_is_the_hand_over_recorded_shown_and_no_longer_due(app, db, 
     assert retention.notify_due_dossiers(datetime(2027, 12, 10).date()) == 1
     notes = db.session.scalars(select(Notification.note).where(Notification.kind == DOSSIER_DUE)).all()
     assert notes and all(other.code in note and target.code not in note for note in notes)
+
+
+def test_the_hand_over_papers_count_originals_and_pdfa_copies_as_the_package_holds_them(app, db, office, document,
+                                                                                       dossier, tmp_path):
+    target, documents = _closed_for_real(app, db, office, document, dossier)
+    # one more file that could not be converted: an original without a PDF/A copy
+    extra = document(office.agency, clerk=office.clerk, pdf=minimal_pdf("Van ban them"))
+    with app.test_request_context():
+        second = dossier(office, "TC.03", year=2026)
+        filing.file_document(extra, [second.id], actor=office.clerk)
+    db.session.add(PreservationCopy(document_file_id=extra.files[0].id, source_sha256=extra.files[0].sha256,
+                                    converter="Ghostscript", failure="Tệp PDF hỏng", dossier_id=second.id))
+    second.status = CLOSED
+    db.session.commit()
+    out = tmp_path / "goi.zip"
+    built = _build(app, office, [target.code, second.code], out)
+    assert (built.file_count, built.copy_count) == (3, 2)
+    with zipfile.ZipFile(out) as archive:
+        names = archive.namelist()
+        papers = {name: subprocess.run(["pdftotext", "-", "-"], input=archive.read(f"documentation/{name}"),
+                                       capture_output=True, check=True).stdout.decode()
+                  for name in (LIST_NAME, RECORD_NAME)}
+    originals = [n for n in names if n.startswith("representations/original/")]
+    copies = [n for n in names if n.startswith("representations/preservation/")]
+    assert (len(originals), len(copies)) == (built.file_count, built.copy_count)
+    record = " ".join(papers[RECORD_NAME].split())
+    assert "Số lượng tệp gốc (bản gốc, giữ nguyên chữ ký số): 3" in record
+    assert "Số lượng bản sao bảo quản (PDF/A-2b, chuyển từ bản gốc): 2" in record
+    assert "Tổng số tệp tài liệu trong gói: 5" in record
+    listing = " ".join(papers[LIST_NAME].split())
+    assert "3 tệp gốc và 2 bản PDF/A" in listing and "tổng cộng 5 tệp" in listing
