@@ -2,12 +2,12 @@
 import time
 
 import pytest
-import redis
 from celery.contrib.testing.worker import start_worker
 
 from app.jobs.celery_tasks import make_celery, task_name
 from app.jobs.runner import enqueue, schedule_for
 
+from ..redis_broker import emptied_redis_database
 from .conftest import timers_fired
 
 REDIS_URL = "redis://127.0.0.1:6379/15"  # database 15: the tests' own, emptied before use
@@ -15,18 +15,12 @@ REDIS_URL = "redis://127.0.0.1:6379/15"  # database 15: the tests' own, emptied 
 
 @pytest.fixture
 def celery(app, monkeypatch):
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
-    try:
-        client.ping()
-    except redis.ConnectionError:
-        pytest.fail("Redis không chạy trên 127.0.0.1:6379 (.ci/run khởi động nó): redis-server --daemonize yes")
-    client.flushdb()
-    monkeypatch.setitem(app.config, "CELERY_BROKER_URL", REDIS_URL)
-    celery = make_celery(app)
-    # A worker thread in this process: messages still go through Redis both ways.
-    with start_worker(celery, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-        yield celery
-    client.flushdb()
+    with emptied_redis_database(REDIS_URL):
+        monkeypatch.setitem(app.config, "CELERY_BROKER_URL", REDIS_URL)
+        celery = make_celery(app)
+        # A worker thread in this process: messages still go through Redis both ways.
+        with start_worker(celery, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+            yield celery
 
 
 def test_beat_schedule_matches_the_embedded_schedule(app, monkeypatch):

@@ -8,7 +8,6 @@ import time
 from pathlib import Path
 
 import pytest
-import redis
 import requests
 from sqlalchemy import func, select
 
@@ -16,6 +15,7 @@ from app.jobs.celery_tasks import make_celery, task_name
 from app.workflow.models import ProcessVersion
 from app.workflow.registry import catalogue
 
+from ..redis_broker import emptied_redis_database
 from .conftest import PROJECT_ROOT, free_port, needs_postgresql, server_environment
 
 REDIS_URL = "redis://127.0.0.1:6379/14"  # the supervisor tests' own database, emptied before and after
@@ -23,14 +23,8 @@ REDIS_URL = "redis://127.0.0.1:6379/14"  # the supervisor tests' own database, e
 
 @pytest.fixture
 def broker():
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
-    try:
-        client.ping()
-    except redis.ConnectionError:
-        pytest.fail("Redis không chạy trên 127.0.0.1:6379 (.ci/run khởi động nó): redis-server --daemonize yes")
-    client.flushdb()
-    yield REDIS_URL
-    client.flushdb()
+    with emptied_redis_database(REDIS_URL) as url:
+        yield url
 
 
 def _supervisor(app, tmp_path, name: str, **extra) -> tuple[subprocess.Popen, str]:
