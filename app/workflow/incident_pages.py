@@ -31,9 +31,9 @@ def parse_filters(args, actor) -> IncidentFilters:
     agency = args.get("agency", "")
     return IncidentFilters(
         process_id=args.get("process", "")[:64] if args.get("process", "") in catalogue().processes else "",
-        agency_id=int(agency) if agency.isdigit() and actor.province_wide and len(agency) < 10 else None,
+        agency_id=int(agency) if agency.isascii() and agency.isdigit() and actor.province_wide and len(agency) < 10 else None,
         kind=kind if kind in INCIDENT_KINDS_LABELS else "",
-        min_age_days=int(age) if age.isdigit() and 0 < len(age) < 5 else None,
+        min_age_days=int(age) if age.isascii() and age.isdigit() and 0 < len(age) < 5 else None,
         status=status if status in ("unresolved", "open", "retrying", "resolved", "all") else "unresolved")
 
 

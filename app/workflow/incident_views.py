@@ -65,7 +65,7 @@ def incident_diagram(incident_id: int):
 
 def _seen_version() -> int | None:
     value = request.form.get("lock_version", "")
-    return int(value) if value.isdigit() and len(value) < 12 else None
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 12 else None  # "²" is a digit too
 
 
 def _act(incident_id: int, action, done: str, again: str | None = None):

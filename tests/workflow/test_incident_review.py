@@ -29,3 +29,19 @@ def test_edited_data_the_database_cannot_keep_is_refused_and_the_incident_kept(a
         assert "Dữ liệu có" in answer.get_data(as_text=True)
         db.session.expire_all()
         assert db.session.get(Incident, incident.id).status == "open"
+
+
+def test_digits_python_reads_but_int_does_not_are_ignored_not_a_server_error(app, db, tmp_path, make):
+    agency = make.agency()
+    clerk = make.user(agency=agency, roles=("clerk",))
+    admin = make.user(agency=agency, roles=("admin",), province_wide=True)
+    with flaky_app(app, db, tmp_path) as other:
+        instance, incident = _failed_case(db, clerk)
+        client = _signed_in(other, admin)
+        for query in ("age=²", "agency=²", "age=¹²"):
+            listing = client.get(f"/quan-tri/su-co?{query}")
+            assert listing.status_code == 200 and f"/quan-tri/su-co/{incident.id}" in listing.get_data(as_text=True)
+        page = client.get(f"/quan-tri/su-co/{incident.id}").get_data(as_text=True)
+        answer = client.post(f"/quan-tri/su-co/{incident.id}/huy-ho-so", follow_redirects=True,
+                             data={"csrf_token": csrf_token_from(page), "lock_version": "²", "reason": "thử"})
+        assert answer.status_code == 200 and "Đã hủy hồ sơ" in answer.get_data(as_text=True)
