@@ -5,7 +5,7 @@ import pytest
 from app.workflow.models import Incident
 
 from ..conftest import csrf_token_from
-from .incident_process import flaky_app
+from .incident_process import SERVICE, flaky_app
 from .test_incident_pages import _failed_case, _signed_in
 
 
@@ -45,3 +45,20 @@ def test_digits_python_reads_but_int_does_not_are_ignored_not_a_server_error(app
         answer = client.post(f"/quan-tri/su-co/{incident.id}/huy-ho-so", follow_redirects=True,
                              data={"csrf_token": csrf_token_from(page), "lock_version": "²", "reason": "thử"})
         assert answer.status_code == 200 and "Đã hủy hồ sơ" in answer.get_data(as_text=True)
+
+
+def test_edited_data_the_database_refuses_is_told_and_the_incident_kept(app, db, tmp_path, make):
+    agency = make.agency()
+    clerk, admin = make.user(agency=agency, roles=("clerk",)), make.user(agency=agency, roles=("admin",))
+    with flaky_app(app, db, tmp_path) as other:
+        instance, incident = _failed_case(db, clerk)
+        SERVICE.update(mode="database")
+        client = _signed_in(other, admin)
+        page = client.get(f"/quan-tri/su-co/{incident.id}").get_data(as_text=True)
+        form = {"csrf_token": csrf_token_from(page), "lock_version": str(instance.lock_version),
+                "data": _page_data(page).replace('"ghi_chu"', f'"agency_code": "{agency.code}", "ghi_chu"')}
+        answer = client.post(f"/quan-tri/su-co/{incident.id}/sua-du-lieu", data=form, follow_redirects=True)
+        assert answer.status_code == 200 and "Không ghi được" in answer.get_data(as_text=True)
+        db.session.expire_all()
+        assert db.session.get(Incident, incident.id).status == "open"
+        assert "bí danh XYZ" in _page_data(client.get(f"/quan-tri/su-co/{incident.id}").get_data(as_text=True))
