@@ -1,8 +1,16 @@
-"""Adversarial edits of an incident's data: values JSON allows but the database and the state do not
-(infinite numbers, lone surrogates) get a clear refusal and the incident is kept."""
-import pytest
+"""Adversarial repairs of incidents: values JSON allows but the database and the state do not, junk
+numbers, a write the database refuses, an error that quotes a secret case's data."""
+from datetime import timedelta
 
-from app.workflow.models import Incident
+import pytest
+from sqlalchemy import select
+
+from app.notifications.models import Notification
+from app.sqltypes import utcnow
+from app.workflow.case_secrecy import register_subject_secrecy
+from app.workflow.deployment import latest_version
+from app.workflow.incidents import retry_due_incidents
+from app.workflow.models import Incident, ProcessInstance
 
 from ..conftest import csrf_token_from
 from .incident_process import SERVICE, flaky_app
@@ -62,3 +70,26 @@ def test_edited_data_the_database_refuses_is_told_and_the_incident_kept(app, db,
         db.session.expire_all()
         assert db.session.get(Incident, incident.id).status == "open"
         assert "bí danh XYZ" in _page_data(client.get(f"/quan-tri/su-co/{incident.id}").get_data(as_text=True))
+
+
+def test_an_error_quoting_a_secret_cases_data_is_shown_only_to_those_cleared(app, db, tmp_path, make):
+    agency = make.agency()
+    clerk, admin = make.user(agency=agency, roles=("clerk",)), make.user(agency=agency, roles=("admin",))
+    designer = make.user(roles=("designer",))  # of another agency: told of the incident, never of the data
+    with flaky_app(app, db, tmp_path, tries=2) as other:
+        register_subject_secrecy(other, "thu_mat", lambda actor, ids: set(ids), lambda ids: set(ids))
+        latest_version("flaky").created_by_id = designer.id
+        SERVICE.update(down_for=5)
+        instance, incident = _failed_case(db, clerk, mode="down")
+        SERVICE.update(mode="quoting")  # the job's retry meets a refusal that quotes the data
+        retry_due_incidents(utcnow() + timedelta(days=1))
+        db.session.expire_all()
+        incident = db.session.get(Incident, incident.id)
+        assert incident.kind == "data" and "bí danh XYZ" in incident.message  # kept for those cleared
+        notes = db.session.scalars(select(Notification.note).where(Notification.user_id == designer.id)).all()
+        assert notes and not any("bí danh XYZ" in note for note in notes)
+        instance = db.session.get(ProcessInstance, instance.id)
+        instance.subject_type, instance.subject_id = "thu_mat", "1"
+        db.session.commit()
+        page = _signed_in(other, admin).get(f"/quan-tri/su-co/{incident.id}").get_data(as_text=True)
+        assert "bí danh XYZ" not in page and "Dữ liệu của hồ sơ không phù hợp với bước «Gửi trục»" in page
