@@ -243,3 +243,17 @@ def test_a_case_whose_state_cannot_be_loaded_is_skipped_and_reported_the_others_
     result = app.test_cli_runner().invoke(args=["dossiers", "compact-history"])
     assert result.exit_code == 0 and "không nạp được trạng thái" in result.output, result.output
     assert str(documents[0].instance_id) in result.output
+
+
+def test_upgrading_engine_states_leaves_compacted_cases_alone(app, db, archived):
+    # After a SpiffWorkflow upgrade every stored state is outdated; a summary is not an engine state.
+    _target, documents = archived
+    _compact(app)
+    db.session.commit()
+    db.session.execute(update(ProcessInstance).values(serializer_version="1.0"))
+    db.session.commit()
+    summary = db.session.get(ProcessInstance, documents[0].instance_id).state_json
+    result = app.test_cli_runner().invoke(args=["processes", "upgrade-states"])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    assert db.session.get(ProcessInstance, documents[0].instance_id).state_json == summary
