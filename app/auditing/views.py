@@ -60,7 +60,7 @@ def documents_numbered(wanted: str, actor, limit: int = 50) -> list[Document]:
         # Notations are written in capitals; upper() on both sides (SQLite's only folds ASCII, so the stored
         # side stays as written and the typed side is folded here).
         match = match & (func.upper(Document.notation) == notation.strip().upper())
-    if number.strip().isdigit():
+    if number.strip().isdecimal() and len(number.strip()) < 10:  # not "²", within the column
         match = match | (Document.arrival_number == int(number))
     statement = visible_documents(actor, select(Document).where(match))
     return list(db.session.scalars(statement.options(selectinload(Document.agency))

@@ -196,7 +196,7 @@ def read_manifest(source: Path) -> dict:
                               path=source)) from None
     except (OSError, ValueError):
         raise BackupRefused(_("Tệp %(name)s hỏng, không đọc được.", name=MANIFEST)) from None
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT or not isinstance(manifest.get("files"), dict):
+    if not _well_formed(manifest):
         raise BackupRefused(_("Bản sao lưu không đúng định dạng %(format)s.", format=FORMAT))
     listed = manifest["files"]
     for name, entry in listed.items():
@@ -219,6 +219,20 @@ def read_manifest(source: Path) -> dict:
             raise BackupRefused(_("Tệp %(name)s không khớp mã băm SHA-256 trong bản kê: bản sao lưu đã bị sửa hoặc "
                                   "hỏng, không khôi phục.", name=name))
     return manifest
+
+
+def _well_formed(manifest) -> bool:
+    """The manifest has the parts restore reads, of their types (a hand-edited one is refused, not a traceback)."""
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT or not isinstance(manifest.get("files"), dict):
+        return False
+    database, head = manifest.get("database"), manifest.get("audit_head")
+    tables = database.get("tables") if isinstance(database, dict) else None
+    return (isinstance(tables, dict) and isinstance(head, dict) and _count(head.get("seq"))
+            and all(isinstance(entry, dict) and _count(entry.get("rows")) for entry in tables.values()))
+
+
+def _count(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
 def _safe_name(name) -> bool:

@@ -130,7 +130,7 @@ def incoming_query(actor, filters: IncomingFilters):
 def _id_or_none(text, *, unset_allowed: bool = False) -> int | str | None:
     if unset_allowed and text == UNSET:
         return UNSET
-    return int(text) if text and text.isdigit() and len(text) < 10 else None
+    return int(text) if text and text.isdecimal() and len(text) < 10 else None  # "²".isdigit()
 
 
 def overdue_condition():

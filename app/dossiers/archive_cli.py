@@ -27,6 +27,9 @@ def compact_history_command(dry_run: bool, limit: int | None):
         return
     report = compact_archived_history(limit=limit, commit=db.session.commit)
     db.session.commit()
+    if report.skipped:
+        click.echo(f"Bỏ qua {len(report.skipped)} hồ sơ quy trình không nạp được trạng thái (giữ nguyên): "
+                   f"{', '.join(map(str, report.skipped[:50]))}{' …' if len(report.skipped) > 50 else ''}.")
     if not report.instances:
         click.echo("Không có hồ sơ quy trình nào cần thu gọn.")
         return

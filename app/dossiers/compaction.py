@@ -6,6 +6,7 @@ a document is closed, handed over (packaged: the signed Biên bản giao nhận)
 Nothing qualifies by age or on its own: only the command (`flask dossiers compact-history`) or the daily
 job runs this, and both only touch what this rule selects.
 """
+import logging
 from dataclasses import dataclass, field
 
 from sqlalchemy import String, and_, cast, exists, func, or_, select, union_all
@@ -19,6 +20,7 @@ from app.workflow.models import ProcessInstance
 
 from .models import CLOSED, Dossier, DossierDocument
 
+log = logging.getLogger(__name__)
 BATCH = 200  # instances a transaction: a job or command that stops halfway keeps what it finished
 
 
@@ -29,6 +31,7 @@ class CompactionReport:
     summary_bytes: int = 0  # their summaries
     stored_before: int = 0  # the column as stored (compressed), before and after
     stored_after: int = 0
+    skipped: list[int] = field(default_factory=list)  # ended cases whose state does not load: left as they are
 
 
 def _case_documents():
@@ -78,7 +81,14 @@ def compact_batch(instance_ids: list[int], *, actor=None) -> CompactionReport:
     report.stored_before = stored_length(chosen)
     for instance_id in chosen:
         instance = db.session.get(ProcessInstance, instance_id)
-        facts = compact_instance(instance, load_workflow(instance, None), actor=actor)
+        try:
+            workflow = load_workflow(instance, None)
+        except Exception:  # noqa: BLE001 — e.g. a case cancelled from its incident without its state
+            log.warning("State of instance %s cannot be loaded; its history is not compacted", instance_id,
+                        exc_info=True)
+            report.skipped.append(instance_id)
+            continue
+        facts = compact_instance(instance, workflow, actor=actor)
         if facts is not None:
             report.instances.append(instance_id)
             report.state_bytes += facts["state_bytes"]
@@ -96,6 +106,7 @@ def compact_archived_history(*, actor=None, limit: int | None = None, commit=Non
         if commit is not None:
             commit()
         total.instances += done.instances
+        total.skipped += done.skipped
         total.state_bytes += done.state_bytes
         total.summary_bytes += done.summary_bytes
         total.stored_before += done.stored_before

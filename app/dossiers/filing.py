@@ -71,7 +71,7 @@ def dossier_ids_from(values: list[str]) -> list[int]:
     ids = set()
     for value in values:
         value = (value or "").strip()
-        if not value.isdigit() or int(value) > MAX_ID:
+        if not value.isdecimal() or len(value) > 10 or int(value) > MAX_ID:
             raise DossierRefused({FIELD: _("Chọn hồ sơ trong danh mục của cơ quan.")})
         ids.add(int(value))
     if not ids:

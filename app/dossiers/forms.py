@@ -23,7 +23,7 @@ def _optional_id(form: MultiDict, name: str, errors: dict, message: str) -> int 
     value = (form.get(name) or "").strip()
     if value in ("", "0"):
         return None
-    if not value.isdigit() or int(value) > MAX_ID:
+    if not value.isdecimal() or len(value) > 10 or int(value) > MAX_ID:
         errors[name] = message
         return None
     return int(value)
@@ -31,7 +31,7 @@ def _optional_id(form: MultiDict, name: str, errors: dict, message: str) -> int 
 
 def year_from(text: str | None, errors: dict, name: str = "year") -> int | None:
     value = (text or "").strip()
-    if not value.isdigit() or not 1900 <= int(value) <= 2999:
+    if not value.isdecimal() or len(value) > 4 or not 1900 <= int(value) <= 2999:
         errors[name] = _("Nhập năm gồm 4 chữ số.")
         return None
     return int(value)
@@ -59,7 +59,7 @@ def retention_fields(form: MultiDict) -> dict:
     years_text = (form.get("years") or "").strip()
     years = None
     if years_text:
-        if not years_text.isdigit() or len(years_text) > 3:
+        if not years_text.isdecimal() or len(years_text) > 3:
             raise DossierRefused({"years": _("Số năm từ 1 đến 200; để trống nếu bảo quản vĩnh viễn.")})
         years = int(years_text)
     return {"name": " ".join((form.get("name") or "").split()), "years": years,

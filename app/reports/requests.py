@@ -30,7 +30,7 @@ def _id(text) -> int | None:
     text = str(text or "")
     if not text:
         return None
-    if not text.isdigit() or len(text) > 9:
+    if not text.isdecimal() or len(text) > 9:  # "²".isdigit(), int() refuses it
         raise AgencyNotVisible(text)
     return int(text)
 

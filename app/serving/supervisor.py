@@ -71,15 +71,17 @@ def check_reachable(database_url: str, broker_url: str) -> None:
     import redis
     from sqlalchemy import create_engine, text
 
-    engine = create_engine(database_url, connect_args={"connect_timeout": 5})
-    try:
+    engine = None
+    try:  # a URL that does not parse (a port that is not a number) is said the same way, not as a traceback
+        engine = create_engine(database_url, connect_args={"connect_timeout": 5})
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
     except Exception as error:  # any driver error means the same to the person starting the server
         raise NotReady(f"Không kết nối được PostgreSQL theo DATABASE_URL ({_first_line(error)}). Kiểm tra máy chủ "
                        "PostgreSQL đã chạy, tên cơ sở dữ liệu, người dùng và mật khẩu.") from None
     finally:
-        engine.dispose()
+        if engine is not None:
+            engine.dispose()
     try:
         redis.Redis.from_url(broker_url, socket_connect_timeout=3).ping()
     except Exception as error:  # likewise: refused, unknown host, wrong password

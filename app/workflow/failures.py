@@ -163,6 +163,14 @@ def classify(error: BaseException, workflow=None) -> Failure:
                    retry_policy(spec) if _is_service(spec) else RetryPolicy())
 
 
+def plain_message(kind: str, message: str, step: str) -> str:
+    """The failure's message without the error's own words, which may quote the case's data: for notices
+    (a designer of another agency among those told) and for those who may not see the case."""
+    if kind == "data":
+        return _("Dữ liệu của hồ sơ không phù hợp với bước «%(step)s».", step=step or _("không xác định"))
+    return message
+
+
 def _own_words(cause: BaseException) -> str:
     text = cause.message if isinstance(cause, WorkflowError) else str(cause)
     return text.strip().rstrip(".") + "."

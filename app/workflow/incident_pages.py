@@ -11,7 +11,7 @@ from app.directory.models import Agency
 from app.extensions import db
 
 from .case_secrecy import case_titles, may_see_case
-from .failures import INCIDENT_KINDS_LABELS, retry_policy
+from .failures import INCIDENT_KINDS_LABELS, plain_message, retry_policy
 from .incidents import PROTECTED_KEYS, IncidentFilters
 from .instance_state import load_workflow
 from .models import Incident
@@ -31,9 +31,9 @@ def parse_filters(args, actor) -> IncidentFilters:
     agency = args.get("agency", "")
     return IncidentFilters(
         process_id=args.get("process", "")[:64] if args.get("process", "") in catalogue().processes else "",
-        agency_id=int(agency) if agency.isdigit() and actor.province_wide and len(agency) < 10 else None,
+        agency_id=int(agency) if agency.isascii() and agency.isdigit() and actor.province_wide and len(agency) < 10 else None,
         kind=kind if kind in INCIDENT_KINDS_LABELS else "",
-        min_age_days=int(age) if age.isdigit() and 0 < len(age) < 5 else None,
+        min_age_days=int(age) if age.isascii() and age.isdigit() and 0 < len(age) < 5 else None,
         status=status if status in ("unresolved", "open", "retrying", "resolved", "all") else "unresolved")
 
 
@@ -57,12 +57,17 @@ class IncidentPage:
     snapshot: dict = field(default_factory=dict)
     skippable: bool = False
     protected: tuple = PROTECTED_KEYS
+    message: str = ""  # the failure in words; without the error's own words (they may quote the data) when
+    detail: str | None = None  # not allowed, and no technical detail then either
 
 
 def incident_page(incident: Incident, actor) -> IncidentPage:
     instance = incident.instance
     allowed = may_see_case(actor, instance)
-    page = IncidentPage(incident, case_titles(actor, [instance])[instance.id], allowed, None)
+    page = IncidentPage(incident, case_titles(actor, [instance])[instance.id], allowed, None,
+                        message=incident.message if allowed else plain_message(incident.kind, incident.message,
+                                                                                incident.task_name),
+                        detail=incident.detail if allowed else None)
     try:
         workflow = load_workflow(instance, actor)
     except Exception:  # an unloadable state is what the incident is about: shown without diagram marks

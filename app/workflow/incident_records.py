@@ -13,7 +13,7 @@ from app.notifications.models import INCIDENT_OPENED
 from app.notifications.services import notify_people
 from app.sqltypes import utcnow
 
-from .failures import Failure
+from .failures import Failure, plain_message
 from .models import Incident, ProcessInstance
 
 
@@ -55,7 +55,8 @@ def note_failure(instance: ProcessInstance, failure: Failure, *, actor: User | N
            tries=incident.tries, status=incident.status, error=failure.message,
            version_sha256=instance.version.content_sha256)
     if incident.status == "open" and was != "open":
-        notify_people(process_owners(instance), INCIDENT_OPENED, note=failure.message,
+        notify_people(process_owners(instance), INCIDENT_OPENED,
+                      note=plain_message(failure.kind, failure.message, failure.task_name),
                       dedupe_key=f"{INCIDENT_OPENED}:{incident.id}:{incident.tries}")
     return incident
 

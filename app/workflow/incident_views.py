@@ -1,8 +1,9 @@
 """Sự cố (incidents) for administrators: the list, one incident with its diagram and data, and the four
 repairs (retry, edit data then retry, skip the step, cancel the case)."""
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 
 from app.auth.decorators import role_required
 from app.auth.session import signed_in_user
@@ -65,7 +66,7 @@ def incident_diagram(incident_id: int):
 
 def _seen_version() -> int | None:
     value = request.form.get("lock_version", "")
-    return int(value) if value.isdigit() and len(value) < 12 else None
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 12 else None  # "²" is a digit too
 
 
 def _act(incident_id: int, action, done: str, again: str | None = None):
@@ -79,6 +80,14 @@ def _act(incident_id: int, action, done: str, again: str | None = None):
         if refused.status == 404:
             abort(404)
         flash(refused.message, "warning" if refused.status == 409 else "danger")
+        return redirect(url_for("tasks.incident", incident_id=incident_id))
+    except SQLAlchemyError:
+        # The step wrote something the database refused (run_steps raises it, no incident of its own):
+        # nothing is kept, the incident stays, and the operator is told rather than shown a 500.
+        db.session.rollback()
+        current_app.logger.warning("Repair of incident %s refused by the database", incident_id, exc_info=True)
+        flash(_("Không ghi được vào cơ sở dữ liệu khi chạy lại bước (dữ liệu có giá trị cơ sở dữ liệu không nhận); "
+                "không có gì thay đổi, sự cố vẫn còn."), "danger")
         return redirect(url_for("tasks.incident", incident_id=incident_id))
     db.session.commit()
     flash(again if went_on is False and again else done, "warning" if went_on is False and again else "success")

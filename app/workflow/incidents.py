@@ -7,6 +7,7 @@ wins and the other is told what happened.
 """
 import json
 import logging
+import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -239,6 +240,11 @@ def _check_value(value, depth: int) -> None:
     if isinstance(value, str):
         if "\x00" in value:
             raise WorkflowError(_("Dữ liệu có ký tự NUL."))
+        if not value.isascii() and any("\ud800" <= char <= "\udfff" for char in value):
+            raise WorkflowError(_("Dữ liệu có ký tự không hợp lệ."))  # a lone surrogate: no UTF-8 for it
+    elif isinstance(value, float):
+        if not math.isfinite(value):  # 1e999 is read as infinity: no JSON the database keeps
+            raise WorkflowError(_("Dữ liệu có số quá lớn."))
     elif isinstance(value, dict):
         for key, item in value.items():
             _check_value(key, depth + 1)

@@ -121,17 +121,31 @@ def _moved(plan: VersionPlan, instance: ProcessInstance, workflow):
     return apply_plan(workflow, plan.plan, new_spec, new_subprocess_specs, script_engine_for(instance, None))
 
 
+def _loaded(instance: ProcessInstance, actor: User | None):
+    """The case's workflow, or a refusal that says its state cannot be loaded (the case stays as it is)."""
+    try:
+        return load_workflow(instance, actor)
+    except WorkflowError:
+        raise
+    except Exception as error:  # noqa: BLE001 — a broken state is that case's problem, not the batch's
+        current_app.logger.warning("State of instance %s cannot be loaded", instance.id, exc_info=True)
+        raise WorkflowError(_("Không nạp được trạng thái của hồ sơ (%(error)s); hồ sơ giữ nguyên phiên bản cũ.",
+                              error=type(error).__name__)) from error
+
+
 def dry_run(plan: VersionPlan, instance_ids: list[int]) -> list[CaseOutcome]:
-    """Apply the plan to a copy of each case's state; nothing is written."""
+    """Apply the plan to a copy of each case's state; nothing is written. A case that cannot be moved
+    (refused by the plan, or its state unreadable) is reported and the others go on, as in a move."""
     outcomes = []
     for instance_id in instance_ids:
         instance = db.session.get(ProcessInstance, instance_id)
-        workflow = load_workflow(instance, None)
-        outcome = CaseOutcome(instance.id, instance.title, True, waiting_steps(workflow))
+        outcome = CaseOutcome(instance.id, instance.title, True)
         try:
+            workflow = _loaded(instance, None)
+            outcome.steps = waiting_steps(workflow)
             _moved(plan, instance, workflow)
-        except MigrationRefused as refused:
-            outcome.ok, outcome.reason = False, refused.reason
+        except Exception as failure:  # noqa: BLE001  (as migrate_cases: that case is reported, the others go on)
+            outcome.ok, outcome.reason = False, _reason(failure)
         outcomes.append(outcome)
     return outcomes
 
@@ -143,7 +157,7 @@ def migrate_instance(plan: VersionPlan, instance_id: int, *, actor: User | None)
         raise TaskConflict(_("Hồ sơ không còn ở phiên bản %(n)s (có thể vừa được chuyển).", n=plan.old.number))
     if instance.status != "running":
         raise TaskConflict(_("Hồ sơ không còn đang chạy."))
-    workflow = load_workflow(instance, actor)
+    workflow = _loaded(instance, actor)
     steps = waiting_steps(workflow)
     moved, new_ids = _moved(plan, instance, workflow)
     claims = _claims(instance.id)

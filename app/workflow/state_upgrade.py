@@ -6,7 +6,7 @@ readers. The callers (`flask processes upgrade-states`) commit each batch.
 """
 from dataclasses import dataclass, field
 
-from sqlalchemy import bindparam, func, or_, select, update
+from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
@@ -16,8 +16,10 @@ from .instance_state import load_workflow
 from .models import ProcessInstance, ProcessVersion
 
 _INSTANCES = ProcessInstance.__table__
-_OUTDATED_INSTANCE = or_(ProcessInstance.state_format.is_(None), ProcessInstance.state_format != STORAGE_FORMAT,
-                         ProcessInstance.serializer_version != SERIALIZER_VERSION)
+# A compacted case keeps only its summary (app.workflow.compaction), no engine state to rewrite.
+_OUTDATED_INSTANCE = and_(ProcessInstance.history_compacted_at.is_(None), or_(
+    ProcessInstance.state_format.is_(None), ProcessInstance.state_format != STORAGE_FORMAT,
+    ProcessInstance.serializer_version != SERIALIZER_VERSION))
 _OUTDATED_VERSION = or_(ProcessVersion.spec_format.is_(None), ProcessVersion.spec_format != STORAGE_FORMAT)
 
 

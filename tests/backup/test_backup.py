@@ -211,3 +211,16 @@ def test_backup_refuses_a_target_with_files(app, db, tmp_path):
 def test_a_mistyped_command_says_why_in_vietnamese(app, db, args, reason):
     result = app.test_cli_runner().invoke(args=args)
     assert result.exit_code == 2 and reason in result.output and "Usage:" not in result.output
+
+
+@pytest.mark.parametrize("change", [lambda m: m.update(database=[]), lambda m: m["database"].update(tables=[]),
+                                    lambda m: m.pop("audit_head"), lambda m: m.update(audit_head={"seq": "x"}),
+                                    lambda m: next(iter(m["database"]["tables"].values())).pop("rows")])
+def test_a_manifest_of_the_wrong_shape_is_refused_with_a_reason(app, small_backup, tmp_path, change):
+    tampered = tmp_path / "tampered"
+    shutil.copytree(small_backup, tampered)
+    manifest = json.loads((tampered / "manifest.json").read_text(encoding="utf-8"))
+    change(manifest)
+    (tampered / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    refused = app.test_cli_runner().invoke(args=["backup", "restore", str(tampered)])
+    assert refused.exit_code == 1 and "Bản sao lưu không đúng định dạng" in refused.output, refused.output

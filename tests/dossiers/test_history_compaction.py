@@ -227,3 +227,33 @@ def test_the_auditors_page_of_a_compacted_case_replays_and_says_so(app, db, make
     page = client.get(f"/kiem-toan/ho-so/{documents[0].instance_id}?phat_lai=1").get_data(as_text=True)
     assert "Khớp:" in page and "đã được thu gọn khi nộp lưu" in page
     assert "Thu gọn lịch sử xử lý" in page and "Traceback" not in page
+
+
+def test_a_case_whose_state_cannot_be_loaded_is_skipped_and_reported_the_others_compacted(app, db, archived):
+    # A case cancelled from its incident without its state (incidents._stop_unloadable) is such a case.
+    _target, documents = archived
+    broken = db.session.get(ProcessInstance, documents[0].instance_id)
+    broken.state_json = '{"tasks": "not a task tree"}'
+    db.session.commit()
+    report = _compact(app)
+    db.session.commit()
+    db.session.expire_all()
+    assert report.instances == [documents[1].instance_id] and report.skipped == [documents[0].instance_id]
+    assert db.session.get(ProcessInstance, documents[0].instance_id).history_compacted_at is None
+    result = app.test_cli_runner().invoke(args=["dossiers", "compact-history"])
+    assert result.exit_code == 0 and "không nạp được trạng thái" in result.output, result.output
+    assert str(documents[0].instance_id) in result.output
+
+
+def test_upgrading_engine_states_leaves_compacted_cases_alone(app, db, archived):
+    # After a SpiffWorkflow upgrade every stored state is outdated; a summary is not an engine state.
+    _target, documents = archived
+    _compact(app)
+    db.session.commit()
+    db.session.execute(update(ProcessInstance).values(serializer_version="1.0"))
+    db.session.commit()
+    summary = db.session.get(ProcessInstance, documents[0].instance_id).state_json
+    result = app.test_cli_runner().invoke(args=["processes", "upgrade-states"])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    assert db.session.get(ProcessInstance, documents[0].instance_id).state_json == summary

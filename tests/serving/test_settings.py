@@ -6,7 +6,14 @@ import pytest
 from app import create_app
 from app.config import SettingRefused
 from app.serving.sizing import sizing_from_environment
-from app.serving.supervisor import NotReady, commands, required_settings, serve_roles, unshared_settings
+from app.serving.supervisor import (
+    NotReady,
+    check_reachable,
+    commands,
+    required_settings,
+    serve_roles,
+    unshared_settings,
+)
 
 
 def test_sizes_follow_the_cpu_count_unless_set():
@@ -61,3 +68,9 @@ def test_the_client_address_comes_from_trusted_proxies_only(app, proxies, expect
         answer = client.get("/dia-chi-thu", headers={"X-Forwarded-For": "203.0.113.7"},
                             environ_base={"REMOTE_ADDR": "127.0.0.1"})
     assert answer.get_data(as_text=True) == expected
+
+
+def test_a_database_url_that_does_not_parse_is_said_without_a_traceback_or_its_password():
+    with pytest.raises(NotReady) as refused:
+        check_reachable("postgresql+psycopg://lienthong:bi-mat-9@127.0.0.1:54x2/lienthong", "redis://127.0.0.1:1/0")
+    assert "Không kết nối được PostgreSQL" in str(refused.value) and "bi-mat-9" not in str(refused.value)

@@ -1,10 +1,14 @@
 """A small process for incidents: a clerk fills in a form, then a service step calls a flaky operator.
 
 The operator's behaviour is set per test through SERVICE: "ok", "missing" (a bug-like KeyError unless
-the data has `ma_so`), "down" (the far side unreachable for the next `down_for` calls).
+the data has `ma_so`), "down" (the far side unreachable for the next `down_for` calls), "quoting" (a refusal
+that quotes the data), "database" (writes an agency with the
+data's `agency_code`, which the database refuses when the code is taken).
 """
 from contextlib import contextmanager
 
+from app.directory.models import Agency
+from app.extensions import db
 from app.workflow.failures import TransientServiceError
 from app.workflow.registry import ProcessDefinition
 
@@ -56,6 +60,13 @@ def send(context):
         raise TransientServiceError("axis unreachable")
     if SERVICE["mode"] == "broken":
         raise RuntimeError("HTTP 500 from axis")
+    if SERVICE["mode"] == "quoting":
+        # An operator whose refusal quotes the case's data (as date.fromisoformat's ValueError does).
+        raise ValueError(f"Mã không hợp lệ: {context.task_data.get('ghi_chu')}")
+    if SERVICE["mode"] == "database" and "agency_code" in context.task_data:
+        # An operator writing a value from the data that the database refuses (a duplicate, a number too big).
+        db.session.add(Agency(code=str(context.task_data["agency_code"])[:13], name="Trùng mã", short_name="TM"))
+        db.session.flush()
     return {"ok": True}
 
 

@@ -166,3 +166,19 @@ def test_an_incoming_document_case_moves_past_a_new_step_and_replays(app, db, of
         instance = db.session.get(ProcessInstance, document.instance_id)
         result = replay(instance)
         assert result.matches, (result.problem, result.details)
+
+
+def test_a_dry_run_reports_a_case_whose_state_cannot_be_loaded_and_goes_on(app, deployed, office, db):
+    with app.test_request_context():
+        old = latest_version("assign_work")
+        broken = start_instance("assign_work", actor=office["leader"])
+        whole = start_instance("assign_work", actor=office["leader"])
+        broken.state_json = '{"tasks": "not a task tree"}'
+        db.session.flush()
+        new = publish_edit("assign_work", _review_check)
+        plan = plan_migration("assign_work", old.number, new.number)
+        outcomes = {o.instance_id: o for o in dry_run(plan, [broken.id, whole.id])}
+        assert outcomes[whole.id].ok and not outcomes[broken.id].ok
+        assert "Không nạp được trạng thái" in outcomes[broken.id].reason
+        moved = {o.instance_id: o for o in migrate_cases(plan, [broken.id, whole.id], actor=office["leader"])}
+        assert moved[whole.id].ok and "Không nạp được trạng thái" in moved[broken.id].reason

@@ -11,7 +11,7 @@ URGENCIES = ("0", "1", "2", "3")
 
 
 def _id(text) -> int | None:
-    return int(text) if text and text.isdigit() and len(text) < 10 else None
+    return int(text) if text and text.isdecimal() and len(text) < 10 else None  # "²".isdigit()
 
 
 @dataclass(frozen=True)
