@@ -13,7 +13,7 @@ from app.notifications.models import INCIDENT_OPENED
 from app.notifications.services import notify_people
 from app.sqltypes import utcnow
 
-from .failures import Failure, plain_message
+from .failures import MAX_BACKOFF_SECONDS, Failure, plain_message
 from .models import Incident, ProcessInstance
 
 
@@ -59,6 +59,30 @@ def note_failure(instance: ProcessInstance, failure: Failure, *, actor: User | N
                       note=plain_message(failure.kind, failure.message, failure.task_name),
                       dedupe_key=f"{INCIDENT_OPENED}:{incident.id}:{incident.tries}")
     return incident
+
+
+# A retry the database refused waits longer each time: the same refusal every 15 s helps no one.
+DEFERRED_RETRY_SECONDS = 60
+
+
+def count_refused_retry(incident_id: int) -> None:
+    """An automatic retry whose writes the database refused (a value it will not keep, a conflict) counts as
+    a try, so that a refusal that will never go away reaches an operator after the last try instead of being
+    retried for ever. Call in a fresh transaction after rolling back the refused one."""
+    incident = db.session.get(Incident, incident_id, with_for_update=True)
+    if incident is None or incident.status != "retrying":
+        return
+    now = utcnow()
+    incident.tries, incident.last_seen_at = incident.tries + 1, now
+    if incident.tries < incident.max_tries:
+        wait = min(DEFERRED_RETRY_SECONDS * 2 ** (incident.tries - 1), MAX_BACKOFF_SECONDS)
+        incident.next_try_at = now + timedelta(seconds=wait)
+        return
+    incident.status, incident.next_try_at = "open", None
+    instance = db.session.get(ProcessInstance, incident.instance_id)
+    notify_people(process_owners(instance), INCIDENT_OPENED,
+                  note=plain_message(incident.kind, incident.message, incident.task_name),
+                  dedupe_key=f"{INCIDENT_OPENED}:{incident.id}:{incident.tries}")
 
 
 def resolve_incident(incident: Incident, resolution: str, *, actor: User | None, reason: str = "") -> None:

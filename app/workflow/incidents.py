@@ -27,7 +27,7 @@ from .case_changes import cancel_instance
 from .case_secrecy import may_see_case
 from .errors import ProcessFailed, TaskConflict, TaskForbidden, TaskNotFound, WorkflowError
 from .failures import INCIDENT_DATA_LIMIT, retry_policy
-from .incident_records import note_failure, resolve_incident
+from .incident_records import count_refused_retry, note_failure, resolve_incident
 from .instance_state import load_indexed, saved
 from .models import HumanTask, Incident, ProcessInstance, Timer
 from .runtime import lock_instance, record_timers_fired, run_steps
@@ -267,9 +267,17 @@ def retry_due_incidents(now: datetime | None = None, *, limit: int = 50) -> int:
             if retry_incident(incident_id, actor=None, automatic=True):
                 went_on += 1
             db.session.commit()
-        except (TaskConflict, SQLAlchemyError):
+        except TaskConflict:
             db.session.rollback()
             log.warning("Retry of incident %s deferred", incident_id, exc_info=True)
+        except SQLAlchemyError:
+            db.session.rollback()
+            log.warning("Retry of incident %s refused by the database", incident_id, exc_info=True)
+            try:
+                count_refused_retry(incident_id)
+                db.session.commit()
+            except SQLAlchemyError:  # the database is away altogether: the next run tries again
+                db.session.rollback()
         except Exception:
             db.session.rollback()
             log.exception("Retry of incident %s failed", incident_id)

@@ -63,16 +63,17 @@ def send(context):
     if SERVICE["mode"] == "quoting":
         # An operator whose refusal quotes the case's data (as date.fromisoformat's ValueError does).
         raise ValueError(f"Mã không hợp lệ: {context.task_data.get('ghi_chu')}")
-    if SERVICE["mode"] == "database" and "agency_code" in context.task_data:
+    code = context.task_data.get("agency_code", SERVICE.get("agency_code"))
+    if SERVICE["mode"] == "database" and code is not None:
         # An operator writing a value from the data that the database refuses (a duplicate, a number too big).
-        db.session.add(Agency(code=str(context.task_data["agency_code"])[:13], name="Trùng mã", short_name="TM"))
+        db.session.add(Agency(code=str(code)[:13], name="Trùng mã", short_name="TM"))
         db.session.flush()
     return {"ok": True}
 
 
 @contextmanager
 def flaky_app(app, db, folder, *, tries: int = 1, skippable: bool = False):
-    SERVICE.update(mode="ok", down_for=0, calls=0)
+    SERVICE.update(mode="ok", down_for=0, calls=0, agency_code=None)
     definition = ProcessDefinition("flaky", "flaky.bpmn", "Gửi thử", ("clerk",), operators={"test.send": send})
     bpmn = BPMN.replace("TRIES", str(tries)).replace("SKIPPABLE", "true" if skippable else "false")
     with deployed_custom_process(app, db, folder, definition, bpmn, {"flaky/enter.schema.json": SCHEMA}) as other:

@@ -167,6 +167,26 @@ def test_a_transient_failure_is_retried_at_the_backoff_times_and_succeeds(app, d
         assert replay(instance).matches, replay(instance).problem
 
 
+def test_a_retry_the_database_refuses_counts_a_try_and_ends_with_an_operator(app, db, tmp_path, office):
+    with flaky_app(app, db, tmp_path, tries=3):
+        instance, _ = _fail_at_send(db, office, "down", down_for=5)
+        incident = _incident(db, instance)
+        # The service is back but now writes a value the database refuses (another agency's code).
+        SERVICE.update(mode="database", agency_code=office["stranger"].agency.code)
+        retry_due_incidents(incident.next_try_at)
+        db.session.refresh(incident)
+        assert (incident.status, incident.tries) == ("retrying", 2)
+        assert incident.next_try_at - incident.last_seen_at == timedelta(seconds=120)  # not every 15 s
+        assert not db.session.scalars(select(Notification).where(Notification.kind == INCIDENT_OPENED)).all()
+        retry_due_incidents(incident.next_try_at)
+        db.session.refresh(incident)
+        db.session.refresh(instance)
+        assert (incident.status, incident.tries, incident.next_try_at) == ("open", 3, None)
+        assert instance.status == "error"
+        assert db.session.scalars(select(Notification.user_id).where(Notification.kind == INCIDENT_OPENED)).all() == [
+            office["admin"].id]
+
+
 def test_after_the_last_try_the_incident_waits_for_an_operator(app, db, tmp_path, office):
     with flaky_app(app, db, tmp_path, tries=2):
         instance, _ = _fail_at_send(db, office, "down", down_for=5)
