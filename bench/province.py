@@ -234,6 +234,62 @@ class CpuMonitor:
                 "machine_capacity": total_end - self.machine_start[1]}
 
 
+# --- Where the web processes' time goes (py-spy) ---------------------------------------------------
+
+def start_profile(py_spy: str, server_pid: int, seconds: float, output: Path) -> subprocess.Popen:
+    """py-spy sampling every gunicorn worker while it holds the GIL (its CPU in Python) for the window."""
+    master = next(pid for pid in descendants(server_pid) if "gunicorn" in _cmdline(pid))
+    return subprocess.Popen([py_spy, "record", "--pid", str(master), "--subprocesses", "--format", "raw",
+                             "--rate", "50", "--nonblocking", "--gil", "--function", "--duration", str(int(seconds)),
+                             "--output", str(output)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def _frame(frame: str) -> str:
+    """"name (path/file.py:line)" → "name (path/file.py)": one row per function."""
+    return frame.rsplit(":", 1)[0] + ")" if frame.endswith(")") and ":" in frame else frame
+
+
+def _package(frame: str) -> str:
+    """The package a frame's code is in: its path's first part ("sqlalchemy"), "app/<area>" for ours."""
+    path = frame.rpartition("(")[2].rstrip(")")
+    parts = path.split("/")
+    if parts[0] == "app" and len(parts) > 2:
+        return "/".join(parts[:2])
+    return parts[0] if len(parts) > 1 else "stdlib " + path
+
+
+def print_profile(output: Path, top: int = 20) -> None:
+    """Where the web workers' CPU goes: samples holding the GIL, as shares of them, by package of the running
+    function, then the app's functions on the stack (inclusive), then single functions (self)."""
+    inclusive, own, packages, total = defaultdict(int), defaultdict(int), defaultdict(int), 0
+    for line in output.read_text(errors="replace").splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not count.isdigit():
+            continue
+        frames = [_frame(f) for f in stack.split(";") if not f.startswith(("process ", "thread "))]
+        if not frames:
+            continue
+        total += int(count)
+        own[frames[-1]] += int(count)
+        packages[_package(frames[-1])] += int(count)
+        for frame in set(frames):
+            if "(app/" in frame and "app/api/" not in frame and "app/serving/" not in frame:
+                inclusive[frame] += int(count)
+    if not total:
+        print("profile: no samples")
+        return
+
+    def rows(title: str, counts: dict) -> None:
+        print(title)
+        for name, count in sorted(counts.items(), key=lambda item: -item[1])[:top]:
+            print(f"  {100 * count / total:5.1f}%  {name}")
+
+    print(f"\nProfile of the web workers: {total} samples holding the GIL (py-spy, 50 Hz per process)")
+    rows("self time by package:", packages)
+    rows("the app's functions on the stack (inclusive; API glue left out):", inclusive)
+    rows("self time by function:", own)
+
+
 # --- The province's people ---------------------------------------------------------------------------
 
 @dataclass
@@ -526,8 +582,15 @@ def report(args, recorder: Recorder, cpu: dict, window: float, load: tuple) -> N
     print(f"  {'whole machine (all users)':34s} {busy:8.1f} s  {100 * busy / wall:6.1f}% "
           f"of {100 * os.cpu_count()}%")
     if total:
-        web = cpu["groups"].get("web (gunicorn)", 0.0) + cpu["groups"].get("database (this db's backends)", 0.0)
-        print(f"  web + database CPU per document (mixed): {1000 * web / total:.0f} ms")
+        server = sum(cpu["groups"].get(group, 0.0) for group in (
+            "web (gunicorn)", "worker (celery worker + beat)", "database (this db's backends)"))
+        mix = " + ".join(f"{recorder.done[k]} {k}" for k in args.kinds)
+        print(f"  web + worker + database CPU per document ({mix}): {1000 * server / total:.0f} ms")
+        # Other users of the machine (test runs) take CPU from the installation: what both cores would give.
+        alone = os.cpu_count() / (server / total)
+        print(f"  CPU-bound estimate with both cores to the installation: {alone:.2f} documents/s of this mix"
+              + "".join(f"; {k} year {_duration(YEAR[k] / (alone * recorder.done[k] / total))}"
+                        for k in args.kinds if recorder.done[k]))
 
 
 def main(argv=None) -> None:
@@ -549,6 +612,10 @@ def main(argv=None) -> None:
     parser.add_argument("--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432",
                         help="PostgreSQL server URL without the database")
     parser.add_argument("--redis-db", type=int, default=13, help="Redis database number for Celery")
+    parser.add_argument("--profile", action="store_true", help="sample the web workers with py-spy over the "
+                        "window and print where the time goes (py-spy slows them: throughput figures of a profiled "
+                        "run are not the ones to quote)")
+    parser.add_argument("--py-spy", default=shutil.which("py-spy") or "py-spy", help="the py-spy program")
     parser.add_argument("--keep", action="store_true", help="keep the temporary instance directory")
     args = parser.parse_args(argv)
     args.kinds = [k.strip() for k in args.kinds.split(",") if k.strip()]
@@ -572,7 +639,7 @@ def main(argv=None) -> None:
            "SEED_DEMO": "1", "INSTANCE_PATH": str(instance), "SECRET_KEY": "bench-province",
            "SIGNING_KEY_PASSPHRASE": "bench-province-seal", "DEMO_SIGNING_PIN": PIN, "SERVE_ROLES": "web,worker,beat"}
     server = Server(env, instance / "serve.log")
-    people = None
+    people = profiler = None
     threads: list[threading.Thread] = []
     try:
         started = time.monotonic()
@@ -597,6 +664,9 @@ def main(argv=None) -> None:
             threads.append(thread)
             thread.start()
         time.sleep(args.warmup)
+        if args.profile:
+            profile_path = instance / "web-profile.txt"
+            profiler = start_profile(args.py_spy, server.process.pid, args.duration, profile_path)
         cpu = CpuMonitor(server.process.pid, args.database)
         cpu.start()
         window_start = time.monotonic()
@@ -620,12 +690,18 @@ def main(argv=None) -> None:
         stop.set()
         report(args, recorder, figures, window_end - window_start,
                (" ".join(f"{v:.2f}" for v in load_before), " ".join(f"{v:.2f}" for v in load_after)))
+        if profiler is not None:
+            profiler.wait(timeout=120)
+            print_profile(profile_path)
         for thread in threads:
             thread.join(timeout=200)
     except KeyboardInterrupt:
         print("\nInterrupted: stopping production mode.", file=sys.stderr)
     finally:
         stop.set()
+        if profiler is not None and profiler.poll() is None:
+            profiler.kill()
+            profiler.wait()
         if people is not None:
             people.close()
         server.stop()
