@@ -2,7 +2,8 @@
 
 Usage: .venv/bin/python bench/province.py [--clients N] [--duration S | --documents N] [--warmup S]
                                           [--kinds incoming,outgoing] [--workers W] [--threads T]
-                                          [--database NAME] [--redis-db N] [--keep]
+                                          [--offices N] [--units N] [--no-forms] [--database NAME]
+                                          [--redis-db N] [--profile --py-spy PATH] [--keep]
 
 1. Drops and creates its own PostgreSQL database (--database, default bench_province; a name starting with
    "test" is refused: those belong to test runs), then starts production mode (`python -m app.serving`:
@@ -24,7 +25,14 @@ Usage: .venv/bin/python bench/province.py [--clients N] [--duration S | --docume
    request kind, CPU of the web (gunicorn), worker (Celery worker + beat) and database processes (the
    backends of this database; PostgreSQL's shared background processes apart, they also serve other
    databases) and of the whole machine, and the projected time of the customer's year against the targets
-   (incoming ≤ 1 h, i.e. ≥ 51 documents/s; outgoing ≤ 4 h).
+   (incoming ≤ 1 h, i.e. ≥ 51 documents/s; outgoing ≤ 4 h). The machine may be shared (test runs): the
+   CPU measured per document also gives the rate both cores would give to the installation alone.
+   The people (every signing office and --offices others, one head and one specialist in each of --units
+   units) log in before the run, as a day's first login (scrypt: timed apart, not in the window).
+   The documents released to the signing offices wait there at "receive" (not driven further).
+4. --profile: py-spy (`pip install py-spy`, or --py-spy PATH) samples the web workers over the window;
+   prints self time by package and the app's functions on the stack. It slows the server: quote the
+   throughput of a run without it.
 
 Every process it started is stopped at the end, on Ctrl-C and on an error.
 """
@@ -240,13 +248,24 @@ def start_profile(py_spy: str, server_pid: int, seconds: float, output: Path) ->
     """py-spy sampling every gunicorn worker while it holds the GIL (its CPU in Python) for the window."""
     master = next(pid for pid in descendants(server_pid) if "gunicorn" in _cmdline(pid))
     return subprocess.Popen([py_spy, "record", "--pid", str(master), "--subprocesses", "--format", "raw",
-                             "--rate", "50", "--nonblocking", "--gil", "--function", "--duration", str(int(seconds)),
+                             "--rate", "50", "--nonblocking", "--gil", "--function", "--full-filenames", "--duration", str(int(seconds)),
                              "--output", str(output)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def _frame(frame: str) -> str:
-    """"name (path/file.py:line)" → "name (path/file.py)": one row per function."""
-    return frame.rsplit(":", 1)[0] + ")" if frame.endswith(")") and ":" in frame else frame
+    """"name (/full/path/file.py:line)" → "name (package/file.py)": one row per function, its path from the
+    project's root, from site-packages, or "stdlib/…"."""
+    if not (frame.endswith(")") and "(" in frame):
+        return frame
+    name, _, path = frame[:-1].rpartition(" (")
+    path = path.rsplit(":", 1)[0]
+    if "/site-packages/" in path:
+        path = path.split("/site-packages/", 1)[1]
+    elif path.startswith(f"{PROJECT_ROOT}/"):
+        path = path[len(f"{PROJECT_ROOT}/"):]
+    elif path.startswith("/"):
+        path = "stdlib/" + path.rsplit("/", 1)[1]
+    return f"{name} ({path})"
 
 
 def _package(frame: str) -> str:
@@ -255,7 +274,7 @@ def _package(frame: str) -> str:
     parts = path.split("/")
     if parts[0] == "app" and len(parts) > 2:
         return "/".join(parts[:2])
-    return parts[0] if len(parts) > 1 else "stdlib " + path
+    return parts[0] if len(parts) > 1 else path
 
 
 def print_profile(output: Path, top: int = 20) -> None:
