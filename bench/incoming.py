@@ -50,12 +50,12 @@ from app.documents.search import IncomingFilters, incoming_query
 from app.extensions import db
 from app.filestore import store_pdf
 from app.vietnam_time import vietnam_today
+from app.workflow.access import INBOX_ORDERS as INBOX_SORTS
 from app.workflow.access import my_tasks_query
 from app.workflow.deployment import sync_processes
 from app.workflow.models import HumanTask, ProcessInstance
 from app.workflow.registry import catalogue
 from app.workflow.runtime import complete_task
-from app.workflow.views import SORTS as INBOX_SORTS
 from tests.pdf_samples import minimal_pdf
 
 SEARCH_TARGET_MS = 200
