@@ -1,5 +1,8 @@
 """Check an uploaded PDF and judge each of its signatures: Hợp lệ / Không xác định / Không hợp lệ."""
+import hashlib
 import logging
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from functools import cache
@@ -84,6 +87,16 @@ def _open_pdf(pdf_bytes: bytes) -> PdfFileReader:
 
 def inspect_pdf(pdf_bytes: bytes) -> PdfFacts:
     """Return the page and signature counts; PdfRejected for non-PDF, broken or encrypted files."""
+    memo = _reused.get()
+    if memo is None:
+        return _inspected(pdf_bytes)
+    key = ("facts", hashlib.sha256(pdf_bytes).digest())
+    if key not in memo:
+        memo[key] = _inspected(pdf_bytes)  # a refusal raises and is not kept: the next call says it again
+    return memo[key]
+
+
+def _inspected(pdf_bytes: bytes) -> PdfFacts:
     reader = _open_pdf(pdf_bytes)
     try:
         page_count = int(reader.root["/Pages"]["/Count"])
@@ -105,17 +118,56 @@ def validate_pdf_signatures(pdf_bytes: bytes, *, trust_roots: list[x509.Certific
     Each of `expected_fields` that holds no signature is reported "unsigned" after the others: a
     signature stripped from a file (its revision cut off, its field emptied) must show, not vanish.
     """
+    verdicts = _judged(pdf_bytes, trust_roots, crls, revocation_mode)
+    present = {verdict.field_name for verdict in verdicts}
+    # The page names the missing signature by its role (signing.roles); the field's name means nothing to people.
+    return verdicts + [SignatureVerdict(field_name=name, verdict="unsigned", reason=_(
+        "Chưa có chữ ký này; văn bản đã ban hành phải có."))
+        for name in expected_fields if name not in present]
+
+
+# Verdicts judged inside one operation (`verdicts_reused`), by the bytes' SHA-256, the trust roots, the CRLs
+# and the revocation mode, and the facts of `inspect_pdf` by the bytes' SHA-256: one completion keeps the
+# sealed file and releases it to each recipient, each of which inspected and judged the same bytes again.
+_reused: ContextVar[dict | None] = ContextVar("signature_verdicts_reused", default=None)
+
+
+@contextmanager
+def verdicts_reused():
+    """Within the block, the same bytes judged against the same roots and CRLs are judged once (and
+    inspected once).
+
+    Keyed by content, not by where the bytes came from: other bytes (an upload, a file from the axis) are
+    always judged. Opened around one operation (a task completion), so "now" barely moves within it; the
+    outermost block's memo is the one used, and it is dropped when that block ends.
+    """
+    if _reused.get() is not None:
+        yield
+        return
+    token = _reused.set({})
+    try:
+        yield
+    finally:
+        _reused.reset(token)
+
+
+def _judged(pdf_bytes: bytes, trust_roots, crls, revocation_mode: str) -> list[SignatureVerdict]:
+    memo = _reused.get()
+    key = None
+    if memo is not None:
+        key = ("verdicts", hashlib.sha256(pdf_bytes).digest(), tuple(root.sha256 for root in trust_roots),
+               tuple(crl.sha256 for crl in crls), revocation_mode)
+        if key in memo:
+            return list(memo[key])
     reader = _open_pdf(pdf_bytes)
     # A list, never None: None would make certvalidator fall back to the operating system's roots.
     context_settings = {"trust_roots": list(trust_roots), "crls": list(crls), "allow_fetching": False,
                         "revocation_mode": revocation_mode}
     verdicts = [_judge(field_name, signature, reader, context_settings)
                 for field_name, signature in _signatures_in(reader)]
-    present = {verdict.field_name for verdict in verdicts}
-    # The page names the missing signature by its role (signing.roles); the field's name means nothing to people.
-    return verdicts + [SignatureVerdict(field_name=name, verdict="unsigned", reason=_(
-        "Chưa có chữ ký này; văn bản đã ban hành phải có."))
-        for name in expected_fields if name not in present]
+    if key is not None:
+        memo[key] = tuple(verdicts)  # SignatureVerdict is frozen: sharing it is safe
+    return verdicts
 
 
 def _signature_fields(reader: PdfFileReader) -> list[tuple[str, object]]:

@@ -29,6 +29,7 @@ from app.directory.delegation import (
 )
 from app.directory.models import User
 from app.extensions import db
+from app.signing.validation import verdicts_reused
 from app.vietnam_time import vietnam_today
 
 from .access import task_access
@@ -342,6 +343,11 @@ def run_task(locked: LockedTask, data: dict, *, actor: User, prepare: Callable[[
     runs; what it returns joins the data (a signing step signs there, so a second click waits for the
     first and then finds the task done, having signed nothing).
     """
+    with verdicts_reused():  # the seal step's verdicts serve the release to each recipient in the same run
+        return _run_task(locked, data, actor=actor, prepare=prepare, channel=channel)
+
+
+def _run_task(locked: LockedTask, data: dict, *, actor: User, prepare, channel) -> Completion:
     instance, workflow, task = locked.instance, locked.workflow, locked.task
     task.data.update(data)
     prepared = {}

@@ -9,10 +9,13 @@ import pytest
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
+from app.signing import validation
 from app.signing.demo_pki import ensure_demo_pki
 from app.signing.pades import sign_pdf
 from app.signing.roles import signature_role
-from app.signing.validation import validate_pdf_signatures
+from app.signing.validation import validate_pdf_signatures, verdicts_reused
+
+from ..call_count import count_calls
 
 TEXT = "Cong van so 15"
 
@@ -122,3 +125,31 @@ def test_person_then_organisation_gives_two_valid_verdicts_in_signing_order(sign
 
 def test_unsigned_pdf_has_no_verdicts(make_pdf, trust):
     assert validate_pdf_signatures(make_pdf(), **trust) == []
+
+
+@pytest.fixture
+def judged(monkeypatch):
+    """How many times a file's signatures were really judged (pyHanko opened it), whatever the memo did."""
+    return count_calls(monkeypatch, validation, "_signatures_in")
+
+
+def test_within_one_operation_the_same_bytes_and_trust_are_judged_once(signed_pdf, organisation, demo_pki, trust,
+                                                                        judged):
+    sealed = sign_pdf(signed_pdf, organisation, field_name="Signature2")
+    with verdicts_reused():
+        first = validate_pdf_signatures(signed_pdf, **trust)
+        with verdicts_reused():  # an inner block shares the outer one's memo
+            again = validate_pdf_signatures(signed_pdf, **trust, expected_fields=("Signature1", "Missing"))
+        assert len(judged) == 1
+        assert again[:1] == first and [(v.field_name, v.verdict) for v in again[1:]] == [("Missing", "unsigned")]
+        # Other bytes, other roots, other CRLs or another revocation mode are judged afresh.
+        validate_pdf_signatures(sealed, **trust)
+        validate_pdf_signatures(signed_pdf, trust_roots=[], crls=trust["crls"])
+        [unknown] = validate_pdf_signatures(signed_pdf, trust_roots=trust["trust_roots"], crls=[])
+        validate_pdf_signatures(signed_pdf, **trust, revocation_mode="soft-fail")
+        assert len(judged) == 5 and unknown.verdict == "unknown"
+        forged = rewrite_first_page(signed_pdf, "Cong van so 99")
+        assert validate_pdf_signatures(forged, **trust)[0].verdict == "invalid" and len(judged) == 6
+    validate_pdf_signatures(signed_pdf, **trust)  # outside the operation: judged every time
+    validate_pdf_signatures(signed_pdf, **trust)
+    assert len(judged) == 8
