@@ -8,7 +8,7 @@ from app.documents.access import open_case
 from app.extensions import db
 from app.workflow.access import my_tasks_query
 from app.workflow.errors import WorkflowError
-from app.workflow.history import event_json, instance_events
+from app.workflow.history import events_json, instance_events
 from app.workflow.models import HumanTask, ProcessInstance
 from app.workflow.runtime import settle_refused_completion, start_instance
 from app.workflow.signing_node import SIGNATURE_RESULT_KEY
@@ -92,7 +92,7 @@ def instance_json(instance: ProcessInstance, *, with_tasks: bool = False, events
         rows = db.session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id)).all()
         body["active_tasks"] = [{"id": r.task_uuid, "title": r.title, "lane": r.lane} for r in rows]
         events = instance_events(instance.id) if events is None else events
-        body["history"] = [event_json(event) for event in events]
+        body["history"] = events_json(events)
     return body
 
 

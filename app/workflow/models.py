@@ -15,9 +15,12 @@ class ProcessVersion(db.Model):
     number: Mapped[int] = mapped_column(Integer)
     # SHA-256 over the BPMN bytes and the form files it uses: unchanged files make no new version.
     content_sha256: Mapped[str] = mapped_column(String(64))
-    bpmn_xml: Mapped[str] = mapped_column(Text)
-    forms: Mapped[dict] = mapped_column(JSON, default=dict)
-    spec_json: Mapped[str] = mapped_column(Text)
+    # The files and the serialized spec (tens of kilobytes) are read on first use only: most requests
+    # load a version for its number or id, and its spec and forms are cached per process
+    # (instance_state.version_specs / version_forms).
+    bpmn_xml: Mapped[str] = mapped_column(Text, deferred=True)
+    forms: Mapped[dict] = mapped_column(JSON, default=dict, deferred=True)
+    spec_json: Mapped[str] = mapped_column(Text, deferred=True)
     # Two versions name how spec_json was written: SpiffWorkflow's serializer and ours around it
     # (engine.STORAGE_FORMAT; NULL = written before it was recorded).
     serializer_version: Mapped[str] = mapped_column(String(16))

@@ -100,8 +100,9 @@ def _load_choices(kind: str, options: dict, actor) -> list[Choice]:
     if kind == "user":
         return _people(options, actor)
     if kind == "department":
-        return [Choice(d.id, d.name) for d in db.session.scalars(
-            select(Department).where(Department.agency_id == actor.agency_id, Department.active.is_(True))
+        return [Choice(department_id, name) for department_id, name in db.session.execute(
+            select(Department.id, Department.name)
+            .where(Department.agency_id == actor.agency_id, Department.active.is_(True))
             .order_by(vietnamese(Department.name)))]
     agencies = db.session.scalars(select(Agency).where(Agency.active.is_(True)).order_by(vietnamese(Agency.name)))
     # Grouped by kind (Sở, ban, ngành; UBND huyện; UBND xã …), in the order of the directory's kinds.
@@ -111,8 +112,12 @@ def _load_choices(kind: str, options: dict, actor) -> list[Choice]:
 
 def _people(options: dict, actor) -> list[Choice]:
     """Active people of the actor's agency, grouped by department (those without one last); each choice
-    names its department so that a form can narrow the list to the unit chosen beside it."""
-    statement = (select(User, Department.name).outerjoin(Department, Department.id == User.department_id)
+    names its department so that a form can narrow the list to the unit chosen beside it.
+
+    Read as columns, not as people: every opening and every submission of a form with a person picker
+    asks for the whole agency's list."""
+    statement = (select(User.username, User.full_name, User.job_title, User.department_id, Department.name)
+                 .outerjoin(Department, Department.id == User.department_id)
                  .where(User.agency_id == actor.agency_id, User.active.is_(True)))
     if options.get("role"):
         statement = statement.where(User.role_rows.any(UserRole.role == options["role"]))
@@ -121,6 +126,6 @@ def _people(options: dict, actor) -> list[Choice]:
     statement = statement.order_by(Department.id.is_(None), vietnamese(Department.name), vietnamese(User.full_name),
                                    User.id)
     no_department = _("Không thuộc phòng ban")
-    return [Choice(u.username, f"{u.full_name} — {u.job_title}" if u.job_title else u.full_name,
-                   group=department or no_department, unit=str(u.department_id or ""))
-            for u, department in db.session.execute(statement)]
+    return [Choice(username, f"{full_name} — {job_title}" if job_title else full_name,
+                   group=department or no_department, unit=str(department_id or ""))
+            for username, full_name, job_title, department_id, department in db.session.execute(statement)]

@@ -12,9 +12,9 @@ from app.vietnam_time import VIETNAM
 from ..factories import bearer_headers
 
 AT = datetime(2026, 12, 1, 9, 0, tzinfo=VIETNAM)
-# The token, its user and roles, the page's rows and count, the drafts with drafter and signer, the recipients
+# The token with its user and roles (one statement), the page's rows and count, the drafts with drafter and signer, the recipients
 # with their outbox messages, the delivered documents, their statuses and the external statuses.
-LIST_STATEMENTS = 10
+LIST_STATEMENTS = 8
 
 
 def _released(db, sender, recipient_agency, number: int) -> None:
