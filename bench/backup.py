@@ -16,7 +16,8 @@ from fresh_database import fresh_app
 
 from app import create_app
 from app.audit.verification import verify_chain
-from app.backup.services import create_backup, restore_backup
+from app.backup.restore import restore_backup
+from app.backup.services import create_backup
 from app.extensions import db
 
 

@@ -7,7 +7,8 @@ from flask import current_app
 from app.cli_failure import VietnameseGroup, fail
 from app.extensions import db
 
-from .services import BackupRefused, create_backup, restore_backup
+from .restore import restore_backup
+from .services import BackupRefused, create_backup
 
 backup_cli = VietnameseGroup("backup", help="Sao lưu và khôi phục toàn bộ hệ thống.")
 
