@@ -12,12 +12,13 @@ from app.directory.models import User
 from app.extensions import db
 from app.sqltypes import utcnow
 
+from .engine_steps import run_engine
 from .failures import unloadable
 from .inbox import due_at
 from .incident_records import note_failure
 from .instance_state import load_indexed, saved
 from .models import HumanTask, Timer
-from .runtime import lock_instance, record_timers_fired, run_engine
+from .runtime import lock_instance, record_timers_fired
 from .timers import FiredTimers, set_case_values
 
 if TYPE_CHECKING:

@@ -25,12 +25,13 @@ from app.sqltypes import utcnow
 
 from .case_changes import cancel_instance
 from .case_secrecy import may_see_case
+from .engine_steps import run_steps
 from .errors import ProcessFailed, TaskConflict, TaskForbidden, TaskNotFound, WorkflowError
 from .failures import INCIDENT_DATA_LIMIT, retry_policy
 from .incident_records import count_refused_retry, note_failure, resolve_incident
 from .instance_state import load_indexed, saved
 from .models import HumanTask, Incident, ProcessInstance, Timer
-from .runtime import lock_instance, record_timers_fired, run_steps
+from .runtime import lock_instance, record_timers_fired
 from .timers import FiredTimers
 
 log = logging.getLogger(__name__)

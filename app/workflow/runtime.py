@@ -11,12 +11,11 @@ from uuid import UUID
 
 from flask_babel import gettext as _
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
-from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
+from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import Text, bindparam, cast, exists, select
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import joinedload
 
 from app.audit.models import AuditEvent
@@ -34,10 +33,8 @@ from app.vietnam_time import vietnam_today
 
 from .access import task_access
 from .deployment import latest_version
-from .engine import (
-    SERIALIZER_VERSION,
-    new_workflow,
-)
+from .engine import SERIALIZER_VERSION, new_workflow
+from .engine_steps import run_steps
 from .errors import (
     ProcessFailed,
     TaskConflict,
@@ -45,66 +42,12 @@ from .errors import (
     TaskNotFound,
     WorkflowError,
 )
-from .failures import PERSON_FIXES, Failure, classify
 from .incident_records import note_failure
 from .instance_state import NOTHING_INDEXED, load_indexed, saved, version_specs
 from .models import HumanTask, HumanTaskCandidate, ProcessInstance, ProcessVersion
 from .registry import catalogue
 from .scripting_runtime import script_engine_for
 from .timers import FiredTimers
-
-
-def run_engine(step):
-    """Run engine steps; an operator's refusal keeps its own words, any other engine error becomes ProcessFailed."""
-    try:
-        step()
-    except SpiffWorkflowException as error:
-        if isinstance(error.__cause__, WorkflowError):
-            # An operator's deliberate refusal (e.g. a draft without recipients): its own words, no wrapping.
-            raise error.__cause__ from None
-        database = _database_failure(error)
-        if database is not None:
-            # The database failed under an operator (restarting, connection cut), not the process: raised as
-            # itself, the request's boundary rolls back and says so plainly, and a job defers the case instead
-            # of marking it failed. Its text (SQL, driver words) never reaches a person.
-            raise database from None
-        raise ProcessFailed(_("Quy trình gặp lỗi: %(error)s", error=_engine_message(error))) from error
-
-
-def run_steps(step, workflow, *, person_present: bool) -> Failure | None:
-    """Run engine steps; return the failure of a system step for an incident instead of raising.
-
-    A person completing a task is still refused at once where they can fix it (their own data, their
-    own task's scripts): nothing is kept and they are told. Every other failure leaves the failed step in
-    the engine's ERROR state, to save with the case in the "error" status and an incident.
-    """
-    try:
-        step()
-    except SpiffWorkflowException as error:
-        if person_present and isinstance(error.__cause__, WorkflowError):
-            raise error.__cause__ from None
-        database = _database_failure(error)
-        if database is not None:  # not the process's fault: no incident, the caller rolls back (see run_engine)
-            raise database from None
-        failure = classify(error, workflow)
-        if person_present and (failure.kind in PERSON_FIXES or failure.manual):
-            raise ProcessFailed(_("Quy trình gặp lỗi: %(error)s", error=_engine_message(error))) from error
-        return failure
-    return None
-
-
-def _database_failure(error: BaseException) -> SQLAlchemyError | None:
-    seen = error.__cause__
-    for _depth in range(10):  # a cause chain is short; a cycle must not loop
-        if seen is None or isinstance(seen, SQLAlchemyError):
-            return seen
-        seen = seen.__cause__
-    return None
-
-
-def _engine_message(error: SpiffWorkflowException) -> str:
-    cause = error.__cause__ or getattr(error, "error", None)
-    return str(cause) if cause and str(cause) not in str(error) else str(error).splitlines()[0]
 
 
 def start_instance(process_id: str, *, actor: User | None, data: dict | None = None, title: str = "",

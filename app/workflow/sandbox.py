@@ -13,9 +13,9 @@ from flask_babel import gettext as _
 from SpiffWorkflow.util.task import TaskState
 
 from .engine import SERIALIZER_VERSION, new_workflow, state_to_json, workflow_from_state
+from .engine_steps import run_engine
 from .errors import WorkflowError
 from .replay import fire_timers_now, specs_with_timers_on_demand, waiting_timers
-from .runtime import run_engine
 from .scripting import RestrictedScriptEngine
 from .scripting_runtime import OperatorEnvironment, work_calendar
 from .signing_node import SIGNATURE_RESULT_KEY, SigningTask
