@@ -1,5 +1,7 @@
 """Gunicorn's settings in production mode (`gunicorn -c python:app.serving.gunicorn_config wsgi:app`), every one
 from the environment: HOST, PORT, WORKERS, THREADS, WEB_TIMEOUT_SECONDS; GUNICORN_CMD_ARGS adds any other."""
+import gc
+
 from app.serving.sizing import sizing_from_environment
 
 _sizing = sizing_from_environment()
@@ -21,3 +23,11 @@ proc_name = "lienthong-web"
 # Gunicorn's admin socket has one path per user ($HOME/.gunicorn/gunicorn.ctl): several servers on one machine
 # (installations, test runs) would take it from each other, and nothing here uses it.
 control_socket_disable = True
+
+
+def post_worker_init(_worker) -> None:
+    """Once the worker has built the app (~270,000 objects: modules, mappers, the catalogue's process specs), move
+    them to the collector's permanent generation: they live as long as the process, and every full collection
+    would otherwise walk them all again (~100 ms each, taken out of some request's time)."""
+    gc.collect()
+    gc.freeze()

@@ -74,3 +74,20 @@ def test_a_database_url_that_does_not_parse_is_said_without_a_traceback_or_its_p
     with pytest.raises(NotReady) as refused:
         check_reachable("postgresql+psycopg://lienthong:bi-mat-9@127.0.0.1:54x2/lienthong", "redis://127.0.0.1:1/0")
     assert "Không kết nối được PostgreSQL" in str(refused.value) and "bi-mat-9" not in str(refused.value)
+
+
+def test_a_web_worker_keeps_its_start_up_objects_out_of_the_collector():
+    """Gunicorn takes the hook (its name and arity), and after it the app's objects are frozen: full collections no
+    longer walk them between requests."""
+    import gc
+
+    from gunicorn.config import Config
+
+    from app.serving import gunicorn_config
+
+    Config().set("post_worker_init", gunicorn_config.post_worker_init)
+    try:
+        gunicorn_config.post_worker_init(None)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
