@@ -45,5 +45,6 @@ class ReadOnlyRefused(Forbidden):
 def init_read_only(app: Flask) -> None:
     @app.before_request
     def refuse_writes_by_read_only_people():
-        if current_user.is_authenticated and refuses(current_user):
+        # The API refuses by its token's holder (api.auth.token_required); a cookie's user is not loaded for it.
+        if request.blueprint != "api" and current_user.is_authenticated and refuses(current_user):
             raise ReadOnlyRefused()

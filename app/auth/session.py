@@ -68,8 +68,8 @@ def init_login(app: Flask, login_manager: LoginManager) -> None:
 
     @app.before_request
     def require_password_change():
-        if (current_user.is_authenticated and current_user.must_change_password
-                and request.blueprint != "api"
+        # The API is checked first: it never signs in by cookie, so its requests load no cookie session's user.
+        if (request.blueprint != "api" and current_user.is_authenticated and current_user.must_change_password
                 and request.endpoint not in _ALLOWED_BEFORE_PASSWORD_CHANGE):
             return redirect(url_for("auth.change_password_page"))
         return None

@@ -83,3 +83,15 @@ def test_an_auditor_scoped_to_one_agency_sees_nothing_of_another(app, make, logi
     assert client.get(f"/van-ban/{mine.id}").status_code == 200
     assert client.get(f"/van-ban/{theirs.id}").status_code == 404
     assert client.get(f"/van-ban/{theirs.id}/chu-ky").status_code == 404
+
+
+def test_the_api_judges_its_token_never_a_cookie_of_the_same_client(app, auditor, make, login, client):
+    """The API never signs in by cookie: an auditor's page session on the same client does not refuse a clerk's
+    token (nor is it loaded for API requests), while the pages still refuse the auditor."""
+    clerk = make.user(roles=("clerk",))
+    token = client.post("/api/v1/auth/login", json={"username": clerk.username,
+                                                    "password": Factory.PASSWORD}).get_json()["token"]
+    login(auditor)
+    response = client.post("/api/v1/documents/incoming", json={}, headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code != 403, response.get_json()
+    assert client.post("/van-ban-den/1/xoa").status_code == 403
