@@ -80,12 +80,15 @@ def post_incoming():
         return api_error_response(status, refused.fields.get("__form__") or _("Dữ liệu chưa hợp lệ."),
                                   {k: v for k, v in refused.fields.items() if k != "__form__"})
     except DuplicateSuspected as suspected:
+        ids = ", ".join(str(d.id) for d in suspected.duplicates)  # before the rollback expires them
         db.session.rollback()
         return api_error_response(409, _("Có thể trùng văn bản đã tiếp nhận (văn bản %(ids)s); gửi lại với "
-                                         "confirm_duplicate=true nếu đúng là văn bản khác.",
-                                         ids=", ".join(str(d.id) for d in suspected.duplicates)))
+                                         "confirm_duplicate=true nếu đúng là văn bản khác.", ids=ids))
+    # The answer is read before the commit expires the rows this request just wrote: all of it is in the
+    # session still (only the current holders are asked for), and reading it back would take 4 statements.
+    answer = document_json(received.document, full=True)
     db.session.commit()
-    return jsonify(document_json(received.document, full=True)), 201
+    return jsonify(answer), 201
 
 
 @bp.route("/api/v1/documents/<int:document_id>")

@@ -53,4 +53,4 @@ def enter_incoming(actor: User, values, main_upload, attachment_uploads=(), *,
         # The files reach the store only when receiving accepted them (the batch's exit).
         return receive_document(agency_id=actor.agency_id, metadata=metadata, main_file=main_file,
                                 attachments=tuple(attachments), origin="paper", actor=actor,
-                                main_pdf=batch.read_bytes(main_file))
+                                main_pdf=batch.read_bytes(main_file), duplicates=duplicates)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from app.audit.services import record
 from app.directory.models import Agency, User
@@ -21,6 +21,7 @@ from app.signing.validation import (
     trust_roots_from_config,
     validate_pdf_signatures,
 )
+from app.sqltypes import utcnow
 from app.workflow.runtime import start_instance
 
 from .case_subject import SUBJECT_TYPE
@@ -39,26 +40,39 @@ class Received:
     duplicates: list[Document] = field(default_factory=list)
 
 
+def _duplicates_by(issuer):
+    return (select(Document).where(
+        Document.agency_id == bindparam("agency_id"), Document.direction == "incoming", issuer,
+        Document.number == bindparam("number"), Document.notation == bindparam("notation"),
+        Document.document_date == bindparam("document_date"), Document.status_code != REFUSED)
+        .order_by(Document.id).limit(5))
+
+
+# Built once: every intake asks, and building the statement cost more than running it.
+_DUPLICATES_BY_CODE = _duplicates_by(Document.issuer_code == bindparam("issuer"))
+_DUPLICATES_BY_NAME = _duplicates_by(func.lower(Document.issuer_name) == bindparam("issuer"))
+_AGENCY_BY_CODE = select(Agency).where(Agency.code == bindparam("code"))
+
+
 def find_duplicates(agency_id: int, metadata: IncomingMetadata) -> list[Document]:
     """Documents this agency already holds with the same issuer, số/ký hiệu and date (refused ones aside)."""
-    issuer = (Document.issuer_code == metadata.issuer_code if metadata.issuer_code
-              else func.lower(Document.issuer_name) == metadata.issuer_name.lower())
-    return list(db.session.scalars(select(Document).where(
-        Document.agency_id == agency_id, Document.direction == "incoming", issuer,
-        Document.number == metadata.number, Document.notation == metadata.notation,
-        Document.document_date == metadata.document_date, Document.status_code != REFUSED)
-        .order_by(Document.id).limit(5)))
+    statement, issuer = ((_DUPLICATES_BY_CODE, metadata.issuer_code) if metadata.issuer_code
+                         else (_DUPLICATES_BY_NAME, metadata.issuer_name.lower()))
+    return list(db.session.scalars(statement, {
+        "agency_id": agency_id, "issuer": issuer, "number": metadata.number, "notation": metadata.notation,
+        "document_date": metadata.document_date}))
 
 
 def receive_document(*, agency_id: int, metadata: IncomingMetadata, main_file: StoredFile,
                      attachments: tuple[StoredFile, ...] = (), origin: str = "paper", actor: User | None = None,
                      source_document_id: int | None = None, refuse_broken_signatures: bool = True,
-                     main_pdf: bytes | None = None) -> Received:
+                     main_pdf: bytes | None = None, duplicates: list[Document] | None = None) -> Received:
     """Keep an incoming document (status 01) and start its process; raise DocumentRefused for bad input.
 
     The clerk's own upload refuses a broken signature at once; a delivery keeps it, so that the clerk
     sees the verdict at Tiếp nhận and can refuse it with the reason. `main_pdf` is the main file's
-    content when it is not in the store yet (an upload held until accepted).
+    content when it is not in the store yet (an upload held until accepted). `duplicates`: what
+    `find_duplicates` answered the caller in this transaction, so that it is not asked twice.
     """
     issuer = _resolve_issuer(metadata)
     pdf = main_pdf if main_pdf is not None else path_for(
@@ -76,7 +90,8 @@ def receive_document(*, agency_id: int, metadata: IncomingMetadata, main_file: S
     if broken and refuse_broken_signatures:
         raise DocumentRefused({"file": _("Chữ ký số trong tệp không hợp lệ: %(reason)s",
                                          reason=broken[0].get("reason") or "")})
-    duplicates = find_duplicates(agency_id, metadata)
+    if duplicates is None:
+        duplicates = find_duplicates(agency_id, metadata)
     document = Document(
         agency_id=agency_id, direction="incoming", origin=origin, doc_type=metadata.doc_type,
         number=metadata.number, notation=metadata.notation,
@@ -84,13 +99,14 @@ def receive_document(*, agency_id: int, metadata: IncomingMetadata, main_file: S
         issuer_name=metadata.issuer_name or (issuer.name if issuer else ""), document_date=metadata.document_date,
         subject=metadata.subject, urgency=metadata.urgency, secrecy=metadata.secrecy,
         page_count=metadata.page_count or facts.page_count, signer_name=metadata.signer_name,
-        signature_verdicts=verdicts, received_by_id=actor.id if actor else None, due_date=metadata.due_date,
-        source_document_id=source_document_id)
+        signature_verdicts=verdicts, received_at=utcnow(),  # before its first status's time, as it came first
+        received_by_id=actor.id if actor else None, due_date=metadata.due_date,
+        source_document_id=source_document_id, statuses=[])  # a new trail: nothing to load
     document.search_text = searchable_text(document)
     document.files = [_file_row(main_file, "main", 0)] + [
         _file_row(f, "attachment", i + 1) for i, f in enumerate(attachments)]
     db.session.add(document)
-    db.session.flush()
+    # Its flush writes the document, its files and its first status together, and gives the document its id.
     change_status(document, RECEIVED, actor=actor)
     instance = start_instance(INCOMING_PROCESS, actor=None, agency_id=agency_id,
                               title=_title(document), data=_process_data(document, actor),
@@ -112,7 +128,7 @@ def searchable_text(document: Document) -> str:
 def _resolve_issuer(metadata: IncomingMetadata) -> Agency | None:
     if not metadata.issuer_code:
         return None
-    agency = db.session.scalars(select(Agency).where(Agency.code == metadata.issuer_code)).first()
+    agency = db.session.scalars(_AGENCY_BY_CODE, {"code": metadata.issuer_code}).first()
     if agency is None and not metadata.issuer_name:
         raise DocumentRefused({"issuer_code": _(
             "Không có cơ quan mã %(code)s trong hệ thống; nhập tên cơ quan ban hành nếu là cơ quan ngoài tỉnh.",

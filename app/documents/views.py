@@ -100,8 +100,10 @@ def enter_page():
             db.session.rollback()
             errors = refused.fields
         except DuplicateSuspected as suspected:
-            db.session.rollback()
             duplicates = suspected.duplicates
+            for duplicate in duplicates:  # shown as read, not read again one by one after the rollback
+                db.session.expunge(duplicate)
+            db.session.rollback()
         else:
             db.session.commit()
             flash(_("Đã tiếp nhận văn bản %(symbol)s. Mời vào sổ để cấp số đến.", symbol=received.document.symbol),

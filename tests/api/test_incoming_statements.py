@@ -1,6 +1,8 @@
 """The incoming process driven through the API as bench/province.py drives it (open the case, open the
 step's form, submit it): each request reads and writes a pinned number of statements, and opening a case
 costs the same however long its history (the people named in it are read at once)."""
+import io
+import json
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -9,8 +11,9 @@ from app.vietnam_time import vietnam_today
 from app.workflow.instance_state import version_forms, version_specs
 from app.workflow.models import HumanTask, ProcessInstance
 
-from ..documents.conftest import bring_in, office  # noqa: F401  (fixtures)
+from ..documents.conftest import bring_in, metadata_values, office  # noqa: F401  (fixtures)
 from ..factories import bearer_headers
+from ..pdf_samples import minimal_pdf
 
 # Every request: the token's user with their roles (one statement). Opening the case: the instance, its
 # events, its document (the secrecy rule), the version's number, the open tasks, the names in the history
@@ -72,3 +75,33 @@ def test_each_request_of_the_incoming_process_counts(office, bring_in, client, d
         seen = tuple(len(counts[f"{kind} {spec_id}"]) for kind in ("GET instance before", "GET task", "POST task"))
         assert seen == expected, spec_id + "\n" + "\n".join(
             "\n".join(counts[f"{kind} {spec_id}"]) for kind in ("GET instance before", "GET task", "POST task"))
+
+
+# The intake: the token's user, the duplicate check; the document, its file, its status 01 and its audit event;
+# starting the process (its version, instance, first task with its candidates, notification and participants,
+# its state, its audit event); the document's instance; the document_received event; the current holders
+# (the answer is read from the session, not read back). PostgreSQL sends an audit event as one statement.
+INTAKE = {"sqlite": 24, "postgresql": 18}
+
+
+def test_the_intake_of_an_incoming_document_counts(office, client, db, count_queries):  # noqa: F811
+    headers = bearer_headers(client, office.clerk)
+
+    def posted(**metadata):
+        db.session.expunge_all()  # as a fresh request: nothing in the session
+        with count_queries() as seen:
+            answer = client.post("/api/v1/documents/incoming", headers=headers, content_type="multipart/form-data",
+                                 data={"metadata": json.dumps(metadata_values(**metadata)),
+                                       "file": (io.BytesIO(minimal_pdf()), "van-ban.pdf")})
+        # The rollback after a refusal is the test's savepoint here, a connection's rollback in a server.
+        return answer, [s for s in seen.statements if not s.startswith("ROLLBACK TO SAVEPOINT")]
+
+    assert posted(number="1")[0].status_code == 201  # the version's spec read and cached, as in a warm server
+    answer, statements = posted()
+    assert answer.status_code == 201, answer.get_data(as_text=True)
+    assert answer.get_json()["current_holders"] == [office.clerk.full_name]
+    assert len(statements) == INTAKE[db.session.get_bind().dialect.name], "\n".join(statements)
+    answer, statements = posted()  # the same document again: the warning costs the user and the check
+    assert answer.status_code == 409 and len(statements) == 2, "\n".join(statements)
+    answer, statements = posted(confirm_duplicate=True)
+    assert answer.status_code == 201 and len(statements) == INTAKE[db.session.get_bind().dialect.name]
