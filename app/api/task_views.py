@@ -117,7 +117,7 @@ def post_instance(process_id: str):
 @token_required
 @documented("Trạng thái một hồ sơ quy trình, các việc đang mở và lịch sử", response=InstanceOut)
 def get_instance(instance_id: int):
-    case = open_case(instance_id, g.api_user, with_state=False)
+    case = open_case(instance_id, g.api_user, shallow=True)
     if case is None:
         return api_error_response(404, _("Không tìm thấy hồ sơ quy trình."))
     body = instance_json(case.instance, with_tasks=True)

@@ -36,11 +36,12 @@ def scoped(stmt, actor):
         # statement), states its entities in WHERE as above: SQLAlchemy analyses the criterion's lambda
         # once per code location and would bind the parameter object itself as a value.
         return stmt
-    return stmt.options(
-        with_loader_criteria(
-            AgencyScoped, lambda cls: cls.agency_id.in_(agency_ids), include_aliases=True
-        )
-    )
+    return stmt.options(agency_loader_criteria(agency_ids))
+
+
+def agency_loader_criteria(agency_ids):
+    """The criterion scoped() gives every AgencyScoped entity a statement loads, later loads included."""
+    return with_loader_criteria(AgencyScoped, lambda cls: cls.agency_id.in_(agency_ids), include_aliases=True)
 
 
 def get_visible(model, object_id, *, actor):

@@ -27,7 +27,7 @@ from sqlalchemy.orm import aliased, contains_eager, defer
 
 from app.audit.services import record
 from app.directory.roles import DOCUMENT_READERS, REGISTER_READERS
-from app.directory.scoping import scoped, visible_agency_ids
+from app.directory.scoping import agency_loader_criteria, scoped, visible_agency_ids
 from app.extensions import db
 from app.workflow.history import instance_events
 from app.workflow.models import ProcessInstance, SubjectParticipant
@@ -122,13 +122,14 @@ class Case:
         return instance_events(self.instance.id)
 
 
-def open_case(instance_id, actor, *, with_state: bool = True) -> Case | None:
+def open_case(instance_id, actor, *, shallow: bool = False) -> Case | None:
     """A process case with its recorded history, when the actor may read it (None otherwise).
 
     A case's data is its document's contents: the same readers, and a secret document's case only for
     those who may open that document (the opening is audited like any other). The instance, its
-    version and its document as the actor may see it are read in one statement; `with_state=False`
-    leaves the engine state unread (the API's case page shows none of it).
+    version and its document as the actor may see it are read in one statement. `shallow`: the caller
+    reads the instance's own columns and version only (the API's case), so its engine state is left
+    unread, and nothing is loaded from it later that the agency rule would have to reach.
     """
     try:
         instance_id = int(instance_id)
@@ -136,7 +137,11 @@ def open_case(instance_id, actor, *, with_state: bool = True) -> Case | None:
         return None
     if not reads_documents(actor):
         return None
-    found = db.session.execute(_case_statement(actor.province_wide, with_state), {
+    statement = _case_statement(actor.province_wide, shallow)
+    agency_ids = visible_agency_ids(actor)
+    if not shallow and agency_ids is not None:
+        statement = statement.options(agency_loader_criteria(agency_ids))
+    found = db.session.execute(statement, {
         "instance_id": instance_id, "reader_id": actor.id, "reader_agency_id": actor.agency_id}).first()
     if found is None:
         return None
@@ -164,7 +169,7 @@ class _ReaderParameters:
 
 
 @cache
-def _case_statement(province_wide: bool, with_state: bool):
+def _case_statement(province_wide: bool, shallow: bool):
     """The instance, with its version and its document as the reader may see it (NULLs when not)."""
     reader = _ReaderParameters(province_wide)
     document = visible_documents(reader, select(Document.id, Document.secrecy, Document.agency_id)).subquery()
@@ -172,7 +177,7 @@ def _case_statement(province_wide: bool, with_state: bool):
                  .join(ProcessInstance.version).options(contains_eager(ProcessInstance.version))
                  .outerjoin(document, document.c.id == _SUBJECT_DOCUMENT_ID)
                  .where(ProcessInstance.id == bindparam("instance_id")))
-    if not with_state:
+    if shallow:
         statement = statement.options(defer(ProcessInstance.state_json))
     return scoped(statement, reader)
 
