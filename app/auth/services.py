@@ -4,7 +4,7 @@ import secrets
 from datetime import timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import joinedload
 
 from app.audit.services import record
@@ -116,6 +116,15 @@ def revoke_api_token(token: str, *, actor: User) -> None:
     db.session.flush()
 
 
+# Built once: every API request asks it, with the token's digest and the time as parameters.
+_TOKEN_USER = (select(User).join(ApiToken, ApiToken.user_id == User.id).where(
+    ApiToken.token_hash == bindparam("token_hash"),
+    ApiToken.revoked_at.is_(None),
+    ApiToken.expires_at > bindparam("now"),
+    User.active.is_(True),
+).options(joinedload(User.role_rows)))
+
+
 def user_for_api_token(token: str) -> User | None:
     """Return the active user holding this unexpired, unrevoked token.
 
@@ -124,11 +133,4 @@ def user_for_api_token(token: str) -> User | None:
     """
     if not token:
         return None
-    return db.session.scalars(
-        select(User).join(ApiToken, ApiToken.user_id == User.id).where(
-            ApiToken.token_hash == _digest(token),
-            ApiToken.revoked_at.is_(None),
-            ApiToken.expires_at > utcnow(),
-            User.active.is_(True),
-        ).options(joinedload(User.role_rows))
-    ).unique().one_or_none()
+    return db.session.scalars(_TOKEN_USER, {"token_hash": _digest(token), "now": utcnow()}).unique().one_or_none()

@@ -3,7 +3,7 @@
 `scoped(stmt, actor)` adds a criterion to every AgencyScoped entity the statement loads,
 including those reached through joins and relationship loads, so a view cannot forget it.
 """
-from sqlalchemy import select
+from sqlalchemy import BindParameter, select
 from sqlalchemy.orm import with_loader_criteria
 
 from app.extensions import db
@@ -31,11 +31,17 @@ def scoped(stmt, actor):
         # Stated in WHERE as well: the loader criterion does not reach a subquery built from this
         # statement, such as the COUNT behind every paginated total.
         stmt = stmt.where(entity.agency_id.in_(agency_ids))
-    return stmt.options(
-        with_loader_criteria(
-            AgencyScoped, lambda cls: cls.agency_id.in_(agency_ids), include_aliases=True
-        )
-    )
+    if isinstance(agency_ids[0], BindParameter):
+        # A statement built once for every reader, the agency given per request (documents.access's case
+        # statement), states its entities in WHERE as above: SQLAlchemy analyses the criterion's lambda
+        # once per code location and would bind the parameter object itself as a value.
+        return stmt
+    return stmt.options(agency_loader_criteria(agency_ids))
+
+
+def agency_loader_criteria(agency_ids):
+    """The criterion scoped() gives every AgencyScoped entity a statement loads, later loads included."""
+    return with_loader_criteria(AgencyScoped, lambda cls: cls.agency_id.in_(agency_ids), include_aliases=True)
 
 
 def get_visible(model, object_id, *, actor):

@@ -7,19 +7,41 @@ administrators are province-wide for their own work, and every document route (l
 previews, dossiers, registers, search, the API) answers them as if the document did not exist.
 """
 from dataclasses import dataclass
+from functools import cache, cached_property
 
-from sqlalchemy import String, cast, exists, false, literal_column, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import (
+    Integer,
+    String,
+    and_,
+    bindparam,
+    case,
+    cast,
+    exists,
+    false,
+    func,
+    literal_column,
+    or_,
+    select,
+)
+from sqlalchemy.orm import aliased, contains_eager, defer
 
 from app.audit.services import record
 from app.directory.roles import DOCUMENT_READERS, REGISTER_READERS
-from app.directory.scoping import get_visible, scoped, visible_agency_ids
+from app.directory.scoping import agency_loader_criteria, scoped, visible_agency_ids
 from app.extensions import db
 from app.workflow.history import instance_events
 from app.workflow.models import ProcessInstance, SubjectParticipant
 
 from .case_subject import SUBJECT_TYPE
 from .models import Document
+
+# Built once: aliasing Document and casting its id cost more than the rest of a request's statement.
+_SECRET = aliased(Document, name="secret_document")
+_GIVEN_SECRET = (SubjectParticipant.subject_type == SUBJECT_TYPE,
+                 SubjectParticipant.subject_id == cast(_SECRET.id, String))
+# An inline 0, not a bound parameter: only then may SQLite (and a generic PostgreSQL plan) use the
+# partial index on secrecy > 0.
+_SECRET_IDS = select(_SECRET.id).where(_SECRET.secrecy > literal_column("0"))
 
 
 def _secret_documents_visible_to(actor):
@@ -29,17 +51,11 @@ def _secret_documents_visible_to(actor):
     an EXISTS per row, PostgreSQL priced it for every document although only secret ones reach it
     (plans near a million at 200,000 documents, JIT-compiled on every page: bench/incoming.py).
     """
-    secret = aliased(Document)
-    given = exists().where(SubjectParticipant.subject_type == SUBJECT_TYPE,
-                           SubjectParticipant.subject_id == cast(secret.id, String),
-                           SubjectParticipant.user_id == actor.id)
-    # An inline 0, not a bound parameter: only then may SQLite (and a generic PostgreSQL plan) use the
-    # partial index on secrecy > 0.
-    ids = select(secret.id).where(secret.secrecy > literal_column("0"), or_(
-        secret.received_by_id == actor.id, secret.registered_by_id == actor.id, given))
+    given = exists().where(*_GIVEN_SECRET, SubjectParticipant.user_id == actor.id)
+    ids = _SECRET_IDS.where(or_(_SECRET.received_by_id == actor.id, _SECRET.registered_by_id == actor.id, given))
     agency_ids = visible_agency_ids(actor)
     if agency_ids is not None:
-        ids = ids.where(secret.agency_id.in_(agency_ids))
+        ids = ids.where(_SECRET.agency_id.in_(agency_ids))
     return ids
 
 
@@ -70,9 +86,8 @@ def open_document(document_id, actor) -> Document | None:
     if not reads_documents(actor):
         return None
     document = db.session.scalars(visible_documents(actor).where(Document.id == document_id)).first()
-    if document is not None and document.secrecy > 0:
-        record("secret_document_opened", actor=actor, subject=(SUBJECT_TYPE, str(document.id)),
-               agency_id=document.agency_id, secrecy=document.secrecy)
+    if document is not None:
+        _audit_secret_open(actor, document.id, document.secrecy, document.agency_id)
     return document
 
 
@@ -99,26 +114,78 @@ def hidden_document_ids(actor, document_ids: set[str]) -> set[str]:
 @dataclass
 class Case:
     instance: ProcessInstance
-    events: list  # the instance's audit events, in chain order
     document_id: int | None
 
+    @cached_property
+    def events(self) -> list:
+        """The instance's audit events, in chain order (read when first asked: the API reads them as rows)."""
+        return instance_events(self.instance.id)
 
-def open_case(instance_id, actor) -> Case | None:
+
+def open_case(instance_id, actor, *, shallow: bool = False) -> Case | None:
     """A process case with its recorded history, when the actor may read it (None otherwise).
 
     A case's data is its document's contents: the same readers, and a secret document's case only for
-    those who may open that document (the opening is audited like any other).
+    those who may open that document (the opening is audited like any other). The instance, its
+    version and its document as the actor may see it are read in one statement. `shallow`: the caller
+    reads the instance's own columns and version only (the API's case), so its engine state is left
+    unread, and nothing is loaded from it later that the agency rule would have to reach.
     """
+    try:
+        instance_id = int(instance_id)
+    except (TypeError, ValueError):
+        return None
     if not reads_documents(actor):
         return None
-    instance = get_visible(ProcessInstance, instance_id, actor=actor)
-    if instance is None:
+    statement = _case_statement(actor.province_wide, shallow)
+    agency_ids = visible_agency_ids(actor)
+    if not shallow and agency_ids is not None:
+        statement = statement.options(agency_loader_criteria(agency_ids))
+    found = db.session.execute(statement, {
+        "instance_id": instance_id, "reader_id": actor.id, "reader_agency_id": actor.agency_id}).first()
+    if found is None:
         return None
-    events = instance_events(instance.id)
+    instance, visible_id, secrecy, agency_id = found
     document_id = _document_of(instance)
-    if document_id is not None and open_document(document_id, actor) is None:
-        return None
-    return Case(instance, events, document_id)
+    if document_id is not None:
+        if visible_id != document_id:
+            return None
+        _audit_secret_open(actor, document_id, secrecy, agency_id)
+    return Case(instance, document_id)
+
+
+class _ReaderParameters:
+    """A document reader whose id and agency are bound parameters, given per request: the case statement
+    is built once per shape by the one agency rule (scoped) and the one secrecy rule (visible_documents)."""
+
+    id = bindparam("reader_id")
+    agency_id = bindparam("reader_agency_id")
+
+    def __init__(self, province_wide: bool):
+        self.province_wide = province_wide
+
+    def has_role(self, *_roles) -> bool:
+        return True  # open_case has asked the real reader's roles first
+
+
+@cache
+def _case_statement(province_wide: bool, shallow: bool):
+    """The instance, with its version and its document as the reader may see it (NULLs when not)."""
+    reader = _ReaderParameters(province_wide)
+    document = visible_documents(reader, select(Document.id, Document.secrecy, Document.agency_id)).subquery()
+    statement = (select(ProcessInstance, document.c.id, document.c.secrecy, document.c.agency_id)
+                 .join(ProcessInstance.version).options(contains_eager(ProcessInstance.version))
+                 .outerjoin(document, document.c.id == _SUBJECT_DOCUMENT_ID)
+                 .where(ProcessInstance.id == bindparam("instance_id")))
+    if shallow:
+        statement = statement.options(defer(ProcessInstance.state_json))
+    return scoped(statement, reader)
+
+
+def _audit_secret_open(actor, document_id: int, secrecy: int, agency_id: int) -> None:
+    if secrecy > 0:
+        record("secret_document_opened", actor=actor, subject=(SUBJECT_TYPE, str(document_id)),
+               agency_id=agency_id, secrecy=secrecy)
 
 
 def _document_of(instance: ProcessInstance) -> int | None:
@@ -126,3 +193,11 @@ def _document_of(instance: ProcessInstance) -> int | None:
     if instance.subject_type == SUBJECT_TYPE and str(instance.subject_id).isdigit():
         return int(instance.subject_id)
     return None
+
+
+# The instance's document id in SQL, as _document_of reads it: only a "document" subject of plain digits
+# (few enough for an integer) is cast, so no other subject can make PostgreSQL's cast fail.
+_SUBJECT_DOCUMENT_ID = case((and_(ProcessInstance.subject_type == SUBJECT_TYPE,
+                                  func.length(ProcessInstance.subject_id).between(1, 9),
+                                  func.trim(ProcessInstance.subject_id, "0123456789") == ""),
+                             cast(ProcessInstance.subject_id, Integer)))

@@ -3,6 +3,7 @@ its number or subject in lists, exports and the API, and may not hand its tasks 
 import pytest
 from sqlalchemy import select
 
+from app.audit.models import AuditEvent
 from app.workflow.models import HumanTask
 from app.workflow.runtime import complete_task
 
@@ -57,6 +58,27 @@ def test_the_api_answers_404_for_a_secret_case_and_its_replay(client, office, se
     assert client.post(f"/api/v1/instances/{document.instance_id}/replay", headers=headers).status_code == 404
     leader = client.get(f"/api/v1/instances/{document.instance_id}", headers=bearer_headers(client, office.leader))
     assert leader.status_code == 200 and SECRET_SUBJECT in leader.get_json()["title"]
+
+
+def test_a_secret_case_opens_in_pinned_statements_and_is_audited(client, db, office, secret_case,
+                                                                  count_queries):
+    """The token, then the instance with its version and its document as the reader sees it (one statement
+    for both rules), the open tasks and the history; the leader's opening is appended to the audit chain
+    (PostgreSQL in one statement, SQLite in three). Refused: the token and that one statement."""
+    document, _assign = secret_case
+    leader, specialist = bearer_headers(client, office.leader), bearer_headers(client, office.units[0][2])
+    appended = {"sqlite": 3, "postgresql": 1}[db.session.get_bind().dialect.name]
+    path, document_id = f"/api/v1/instances/{document.instance_id}", str(document.id)
+    db.session.expunge_all()
+    with count_queries() as seen:
+        answer = client.get(path, headers=leader)
+    assert answer.status_code == 200 and len(seen.statements) == 4 + appended, "\n".join(seen.statements)
+    db.session.expunge_all()
+    with count_queries() as seen:
+        assert client.get(path, headers=specialist).status_code == 404
+    assert len(seen.statements) == 2, "\n".join(seen.statements)
+    opened = db.session.scalars(select(AuditEvent.subject_id).where(AuditEvent.event_type == "secret_document_opened"))
+    assert list(opened) == [document_id]
 
 
 def test_auditors_lists_and_event_exports_hide_secret_subjects(client, login, make, office, secret_case):
