@@ -68,6 +68,12 @@ def names_instances(instance_ids) -> ColumnElement:
     return _NamedInstance().in_(bindparam("named_instances", [str(int(i)) for i in instance_ids], expanding=True, unique=True))
 
 
+def names_instances_given() -> ColumnElement:
+    """names_instances for a statement built once: the instances' ids (as text) are given per execution
+    under the parameter "named_instances"."""
+    return _NamedInstance().in_(bindparam("named_instances", expanding=True))
+
+
 class AuditChainHead(db.Model):
     """One row naming the last event; appenders lock it, so the chain never forks."""
 

@@ -1,7 +1,7 @@
 """An instance's history as recorded in the audit chain (the auditors' pages build on this)."""
 from sqlalchemy import and_, bindparam, or_, select
 
-from app.audit.models import AuditEvent, names_instances
+from app.audit.models import AuditEvent, names_instances, names_instances_given
 from app.directory.models import User
 from app.extensions import db
 
@@ -11,10 +11,6 @@ ENGINE_EVENTS = ("service_task_completed", "instance_replayed", "history_compact
 _EVENTS = AuditEvent.__table__
 _ACTOR = User.__table__.alias("actor")
 _ON_BEHALF_OF = User.__table__.alias("on_behalf_of")
-# The events naming an instance in their data, through the expression index; its list of one instance is
-# given per request, under the parameter's own name.
-_NAMING = names_instances([0])
-_NAMING_KEY = _NAMING.right.key
 
 
 def _about_instance(instance_id: int):
@@ -30,7 +26,8 @@ _HISTORY_ROWS = (select(_EVENTS.c.seq, _EVENTS.c.event_type, _EVENTS.c.occurred_
                  .outerjoin(_ACTOR, _ACTOR.c.id == _EVENTS.c.actor_id)
                  .outerjoin(_ON_BEHALF_OF, _ON_BEHALF_OF.c.id == _EVENTS.c.on_behalf_of_id)
                  .where(or_(and_(_EVENTS.c.subject_type == "process_instance",
-                                 _EVENTS.c.subject_id == bindparam("instance_text")), _NAMING))
+                                 _EVENTS.c.subject_id == bindparam("instance_text")),
+                            names_instances_given()))
                  .order_by(_EVENTS.c.seq))
 
 
@@ -42,7 +39,7 @@ def instance_events(instance_id: int) -> list[AuditEvent]:
 def events_json(instance_id: int) -> list[dict]:
     """The instance's events for the API, with the people named in them, in one statement."""
     text = str(int(instance_id))
-    rows = db.session.execute(_HISTORY_ROWS, {"instance_text": text, _NAMING_KEY: [text]})
+    rows = db.session.execute(_HISTORY_ROWS, {"instance_text": text, "named_instances": [text]})
     return [{"seq": r.seq, "type": r.event_type, "at": r.occurred_at.isoformat(), "actor": r.actor,
              "on_behalf_of": r.on_behalf_of, "task_spec": r.data.get("task_spec"), "timers": r.data.get("timers")}
             for r in rows]
