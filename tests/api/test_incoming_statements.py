@@ -14,14 +14,15 @@ from ..factories import bearer_headers
 
 # Every request: the token's user with their roles (one statement). Opening the case: the instance, its
 # events, its document (the secrecy rule), the version's number, the open tasks, the names in the history
-# (7; 6 before any step is taken). Opening a form: delegations, the task, its instance and version, and
-# the picker's choices as columns (the agency's departments, its people) where the form has one.
+# (7; 6 before any step is taken). Opening a form: the task with its instance, its version and the
+# entitlement's two answers (app.workflow.task_pages.find_my_task), and the picker's choices as columns
+# (the agency's departments, its people) where the form has one.
 # Submitting: PostgreSQL sends an audit event as one statement, SQLite as three.
 STATEMENTS = {
-    "register": (6, 6, {"sqlite": 27, "postgresql": 21}), "assign": (7, 7, {"sqlite": 29, "postgresql": 23}),
-    "dispatch_lead": (7, 6, {"sqlite": 15, "postgresql": 13}),
-    "dispatch_support": (7, 6, {"sqlite": 13, "postgresql": 11}),
-    "contribute": (7, 5, {"sqlite": 19, "postgresql": 13}), "handle": (7, 5, {"sqlite": 25, "postgresql": 17}),
+    "register": (6, 3, {"sqlite": 27, "postgresql": 21}), "assign": (7, 4, {"sqlite": 29, "postgresql": 23}),
+    "dispatch_lead": (7, 3, {"sqlite": 15, "postgresql": 13}),
+    "dispatch_support": (7, 3, {"sqlite": 13, "postgresql": 11}),
+    "contribute": (7, 2, {"sqlite": 19, "postgresql": 13}), "handle": (7, 2, {"sqlite": 25, "postgresql": 17}),
 }
 
 
