@@ -3,6 +3,7 @@ checking the definitions, and the field views the server renders. Posted answers
 import json
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import NamedTuple
 
@@ -119,6 +120,14 @@ class TaskForm:
     schema: dict
     ui_schema: dict
     name: str
+
+    @cached_property
+    def pickers(self) -> tuple[tuple[str, str, dict], ...]:
+        """(name, widget, ui:options) of the top-level picker fields, as fields() gives them; read without
+        building the views (labels, help, options), which the picker queries do not need."""
+        return tuple((name, widget, dict(sub_ui.get("ui:options") or {}))
+                     for name, sub, sub_ui in ordered_properties(self.schema, self.ui_schema)
+                     if (widget := widget_for(sub, sub_ui)) in PICKERS)
 
     @property
     def file_fields(self) -> list[str]:

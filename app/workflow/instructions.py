@@ -7,6 +7,7 @@ operands go through the scripts' size guards (code_limits), range() is short, an
 render that takes too many steps or too long, so a template shows a placeholder instead of
 stalling the server. Publishing runs the same template once (check_instructions).
 """
+from functools import lru_cache
 from string import Formatter
 
 import nh3
@@ -153,7 +154,7 @@ def _render(environment, text: str, data: dict) -> str:
         raise InstructionsTooComplex(f"dài {len(text):,} ký tự (tối đa {MAX_TEMPLATE_CHARS:,})")
     parts, length = [], 0
     try:
-        template = environment.from_string(text)
+        template = _compiled(environment, text)
         with time_guard(TIME_LIMIT, max_steps=MAX_STEPS, watched_file="<template>"):
             for part in template.generate(**{k: v for k, v in data.items() if isinstance(k, str)}):
                 length += len(part)
@@ -169,6 +170,27 @@ def _render(environment, text: str, data: dict) -> str:
     return "".join(parts)
 
 
+@lru_cache(maxsize=256)
+def _compiled(environment, text: str):
+    """A template compiled once per process: the text comes from a version's files, which never change,
+    and a compiled template keeps no state between renders."""
+    return environment.from_string(text)
+
+
+CACHED_HTML_CHARS = 10_000  # longer texts (rare: data pasted in) are cleaned each time rather than kept
+
+
+@lru_cache(maxsize=512)
+def _cached_html(text: str) -> Markup:
+    return _clean_html(text)
+
+
+def _clean_html(text: str) -> Markup:
+    html = _MARKDOWN.render(text)
+    return Markup(nh3.clean(html, tags=_TAGS, attributes={"a": {"href", "title"}},
+                            url_schemes={"http", "https", "mailto"}))
+
+
 def render_instructions(text: str, data: dict) -> Markup:
     """Return safe HTML for the instructions; a template error shows the text without substitutions."""
     if not text:
@@ -179,9 +201,8 @@ def render_instructions(text: str, data: dict) -> Markup:
         return Markup("<p><em>%s</em></p>") % _("Hướng dẫn quá phức tạp để hiển thị.")
     except TemplateError:
         pass  # a missing variable must not hide the instructions from the person doing the task
-    html = _MARKDOWN.render(text)
-    return Markup(nh3.clean(html, tags=_TAGS, attributes={"a": {"href", "title"}},
-                            url_schemes={"http", "https", "mailto"}))
+    # The same rendered text (most instructions name no data, or the same) gives the same HTML.
+    return _cached_html(text) if len(text) <= CACHED_HTML_CHARS else _clean_html(text)
 
 
 def check_instructions(text: str) -> str | None:

@@ -17,14 +17,15 @@ from ..pdf_samples import minimal_pdf
 
 # Every request: the token's user with their roles (one statement). Opening the case: the instance with its
 # version and its document as the reader may see it (the secrecy rule), the open tasks, the history with
-# the names in it (4). Opening a form: delegations, the task, its instance and version, and
-# the picker's choices as columns (the agency's departments, its people) where the form has one.
+# the names in it (4). Opening a form: the task with its instance, its version and the entitlement's two
+# answers (app.workflow.task_pages.find_my_task), and the picker's choices as columns (the agency's
+# departments, its people) where the form has one.
 # Submitting: PostgreSQL sends an audit event as one statement, SQLite as three.
 STATEMENTS = {
-    "register": (4, 6, {"sqlite": 27, "postgresql": 21}), "assign": (4, 7, {"sqlite": 29, "postgresql": 23}),
-    "dispatch_lead": (4, 6, {"sqlite": 15, "postgresql": 13}),
-    "dispatch_support": (4, 6, {"sqlite": 13, "postgresql": 11}),
-    "contribute": (4, 5, {"sqlite": 19, "postgresql": 13}), "handle": (4, 5, {"sqlite": 25, "postgresql": 17}),
+    "register": (4, 3, {"sqlite": 27, "postgresql": 21}), "assign": (4, 4, {"sqlite": 29, "postgresql": 23}),
+    "dispatch_lead": (4, 3, {"sqlite": 15, "postgresql": 13}),
+    "dispatch_support": (4, 3, {"sqlite": 13, "postgresql": 11}),
+    "contribute": (4, 2, {"sqlite": 19, "postgresql": 13}), "handle": (4, 2, {"sqlite": 25, "postgresql": 17}),
 }
 
 
