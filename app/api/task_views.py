@@ -77,9 +77,12 @@ def post_task(task_id: str):
     except WorkflowError as refused:
         settle_refused_completion(task_id, refused, actor=g.api_user)
         return api_error_response(refused.status, refused.message)
+    # Read before the commit, while the instance holds the values just saved: after it, the expired
+    # object would load its whole row again (the engine state with it) only to say the same.
+    instance = instance_json(completion.instance)
     db.session.commit()
     signed = completion.prepared.get(SIGNATURE_RESULT_KEY)
-    return jsonify(status="completed", task_spec=completion.task_spec_id, instance=instance_json(completion.instance),
+    return jsonify(status="completed", task_spec=completion.task_spec_id, instance=instance,
                    signature=signed, ignored_fields=answer.ignored)
 
 

@@ -7,18 +7,26 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import cache
+from functools import cache, lru_cache
+from uuid import UUID
 
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.BpmnParser import full_tag
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
-from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
+from SpiffWorkflow.bpmn.serializer.default.workflow import (
+    BpmnWorkflowConverter,
+    TaskConverter,
+    WorkflowConverter,
+)
 from SpiffWorkflow.bpmn.serializer.workflow import VERSION as SERIALIZER_VERSION
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.spiff.specs.defaults import UserTask
+from SpiffWorkflow.task import Task, TaskState
+from SpiffWorkflow.util.deep_merge import DeepMerge
 
 from .signing_node import SigningAwareUserTaskParser, SigningTask, SigningTaskConverter
 
@@ -71,10 +79,45 @@ class WorkflowStateConverter(BpmnWorkflowConverter):
         return dct
 
 
+@lru_cache(maxsize=16384)
+def _task_id(text: str) -> UUID:
+    return UUID(text)  # immutable: one object may serve every task and state that spells it
+
+
+class TaskStateConverter(TaskConverter):
+    """The library's task converter, restoring with each id parsed once: a state spells every task id
+    three times (the task's own, in its parent's children, as its children's parent), and parsing them
+    was a fifth of loading a state. Same dictionaries both ways."""
+
+    def from_dict(self, dct, workflow):
+        # TaskConverter.from_dict of SpiffWorkflow 3.2.0 with _task_id for UUID.
+        task_spec = workflow.spec.task_specs.get(dct["task_spec"])
+        task = self.target_class(workflow, task_spec, state=dct["state"], id=_task_id(dct["id"]))
+        task._parent = _task_id(dct["parent"]) if dct["parent"] is not None else None
+        task._children = [_task_id(child) for child in dct["children"]]
+        task.last_state_change = dct["last_state_change"]
+        task.triggered = dct["triggered"]
+        task.internal_data = self.registry.restore(dct["internal_data"])
+        if isinstance(task_spec, CatchingEvent) and task.has_state(TaskState.WAITING):
+            task.workflow.top_workflow.event_manager.add_task(task)
+        delta = dct.get("delta")
+        if delta and task.parent is not None:
+            data = DeepMerge.merge({}, task.parent.data)
+            data.update(self.registry.restore(delta.get("updates", {})))
+            for key in delta.get("deletions", {}):
+                if key in data:
+                    del data[key]
+        else:
+            data = self.registry.restore(dct["data"])
+        task.data = data
+        return task
+
+
 @cache
 def workflow_serializer() -> BpmnWorkflowSerializer:
     config = dict(SPIFF_CONFIG)  # a copy: SPIFF_CONFIG itself stays as the library shipped it
     config[SigningTask] = SigningTaskConverter
+    config[Task] = TaskStateConverter  # same typename: stored states are unaffected
     config[BpmnWorkflow] = WorkflowStateConverter  # same typename: stored states are unaffected
     return BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(config))
 

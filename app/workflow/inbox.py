@@ -5,7 +5,7 @@ from datetime import date, datetime, time, timezone
 from functools import cache
 
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import String, bindparam, delete, insert, select
+from sqlalchemy import String, bindparam, delete, insert, select, true
 
 from app.database import CONFLICT_INSERTS
 from app.extensions import db
@@ -55,6 +55,31 @@ def _insert_participants(kind: str, dialect: str):
     subject = (bindparam("subject_type", type_=String), bindparam("subject_id", type_=String))
     return CONFLICT_INSERTS[dialect](SubjectParticipant.__table__).inline().from_select(
         ["subject_type", "subject_id", "user_id"], people_select(kind, *subject)).on_conflict_do_nothing()
+
+
+# The columns of a new row (InboxChange.new), besides the holder the assignment rule gives.
+_ROW_COLUMNS = ("instance_id", "task_uuid", "spec_id", "title", "lane", "agency_id", "candidate_role",
+                "candidate_department_id", "due_at", "urgency", "subject_type", "subject_id", "created_at")
+
+
+@cache
+def _insert_task_with_people(kind: str, with_subject: bool):
+    """PostgreSQL: a new task's row, its candidates and its subject's participants in one statement, the
+    people selected once. Data-modifying CTEs all run, whether read or not; the candidates take the row's
+    id from its RETURNING (a sibling cannot see the row itself)."""
+    values = {column: bindparam(column, type_=_TASKS.c[column].type) for column in _ROW_COLUMNS}
+    if kind == OWNERS:
+        values["assigned_user_id"] = sole_owner()
+    task = insert(_TASKS).values(values).returning(_TASKS.c.id).cte("new_task")
+    people = people_select(kind).cte("people")
+    candidates = insert(_CANDIDATES).from_select(["task_id", "user_id"], select(task.c.id, people.c.id)
+                                                       .select_from(task.join(people, true())))  # one task: all of them
+    if not with_subject:
+        return candidates.add_cte(task, people)
+    subject = (bindparam("subject_type", type_=String), bindparam("subject_id", type_=String))
+    return (CONFLICT_INSERTS["postgresql"](SubjectParticipant.__table__)
+            .from_select(["subject_type", "subject_id", "user_id"], select(*subject, people.c.id))
+            .on_conflict_do_nothing().add_cte(task, people, candidates.cte("candidates")))
 
 
 def ready_manual_tasks(workflow) -> dict[str, object]:
@@ -108,17 +133,26 @@ def write_inbox(change: InboxChange, *, actor_id: int | None = None) -> None:
         # Candidates go by ON DELETE CASCADE; a claim on a kept row stays.
         db.session.execute(_DROP_ROWS_NOT_KEPT, {"instance_id": change.instance_id, "kept": change.kept})
         _forget(change.instance_id, set(change.kept))
+    dialect = db.session.get_bind().dialect.name if change.new else None
     for row, assignment in change.new:
-        kind, people = assignment.kind, assignment.parameters
-        db.session.execute(_insert_task_held_by_sole_owner() if kind == OWNERS else _INSERT_TASK, {**row, **people})
-        if kind == OWNERS:  # only named owners give a row a holder; role tasks wait to be claimed
+        _insert_task(row, assignment, dialect)
+        if assignment.kind == OWNERS:  # only named owners give a row a holder; role tasks wait to be claimed
             notify_new_task_holder(row["task_uuid"], actor_id=actor_id,
                                    document_id=subject_document_id(row["subject_type"], row["subject_id"]))
-        db.session.execute(_insert_candidates(kind), {"task_uuid": row["task_uuid"], **people})
-        if row["subject_type"] and row["subject_id"]:
-            # Whoever is given work on a subject keeps seeing it afterwards (secret documents rely on it).
-            db.session.execute(_insert_participants(kind, db.session.get_bind().dialect.name),
-                               {"subject_type": row["subject_type"], "subject_id": row["subject_id"], **people})
+
+
+def _insert_task(row: dict, assignment: Assignment, dialect: str) -> None:
+    """Write a new task's row with its candidates and, when the case names a subject, its participants:
+    whoever is given work on a subject keeps seeing it afterwards (secret documents rely on it)."""
+    kind, parameters = assignment.kind, {**row, **assignment.parameters}
+    with_subject = bool(row["subject_type"] and row["subject_id"])
+    if dialect == "postgresql":
+        db.session.execute(_insert_task_with_people(kind, with_subject), parameters)
+        return
+    db.session.execute(_insert_task_held_by_sole_owner() if kind == OWNERS else _INSERT_TASK, parameters)
+    db.session.execute(_insert_candidates(kind), parameters)
+    if with_subject:
+        db.session.execute(_insert_participants(kind, dialect), parameters)
 
 
 def _forget(instance_id: int, kept: set[str]) -> None:
