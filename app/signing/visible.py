@@ -14,6 +14,7 @@ import re
 import unicodedata
 from io import BytesIO
 
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 from flask_babel import gettext as _
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.generic import pdf_name
@@ -94,16 +95,24 @@ def prepare_for_signing(pdf_bytes: bytes, *, signature_box: SignatureBlock,
     return out.getvalue()
 
 
-def _signature_metadata(field: str, reason: str | None = None) -> signers.PdfSignatureMetadata:
+def _signature_metadata(field: str, reason: str | None = None, *, tight: bool = False) -> signers.PdfSignatureMetadata:
     return signers.PdfSignatureMetadata(field_name=field, md_algorithm="sha256", reason=reason,
-                                        subfilter=SigSeedSubFilter.PADES)
+                                        subfilter=SigSeedSubFilter.PADES, tight_size_estimates=tight)
+
+
+def _exact_size_known(credentials, timestamper) -> bool:
+    """True when the signature container's size is known before signing: an RSA signature is exactly as long as
+    the key, and without a timestamp token nothing else varies. The reserved /Contents is then not padded by half
+    again (pyHanko's margin for a TSA's answer): every later reading of the file parses that hex string."""
+    return timestamper is None and isinstance(getattr(credentials, "private_key", None), RSAPrivateKey)
 
 
 def _sign_with_image(pdf: bytes, credentials: SignerCredentials, png: bytes, field: str,
                      timestamper) -> bytes:
     style = StaticStampStyle(background=PdfImage(images.png_image(png)), border_width=0,
                              background_opacity=1.0)
-    pdf_signer = signers.PdfSigner(_signature_metadata(field), signer=credentials.signer,
+    metadata = _signature_metadata(field, tight=_exact_size_known(credentials, timestamper))
+    pdf_signer = signers.PdfSigner(metadata, signer=credentials.signer,
                                    stamp_style=style, timestamper=timestamper)
     return pdf_signer.sign_pdf(IncrementalPdfFileWriter(BytesIO(pdf))).getvalue()
 
