@@ -12,6 +12,7 @@ The pipeline of docs/SIGNING.md, each step one incremental update of the PDF:
 """
 import re
 import unicodedata
+from functools import lru_cache
 from io import BytesIO
 
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
@@ -140,12 +141,19 @@ def _glyph_metrics(font: generic.DictionaryObject) -> tuple[dict[int, int], dict
     are glyph ids, so appearance text can be written with it without shaping (Vietnamese letters
     are precomposed in NFC and each has its own glyph in TeX Gyre Termes).
     """
-    from fontTools.ttLib import TTFont
-
     descendant = font["/DescendantFonts"][0].get_object()
     descriptor = descendant["/FontDescriptor"]
     stream = next(descriptor[key] for key in ("/FontFile3", "/FontFile2", "/FontFile") if key in descriptor)
-    tt = TTFont(BytesIO(stream.data))
+    return _font_file_metrics(stream.data)
+
+
+# Keyed by the font file's bytes: every letter embeds the same TeX Gyre Termes, and reading its tables with
+# fontTools (~10 ms) was done for each filled field. The maps are only read; a different file is a new key.
+@lru_cache(maxsize=4)
+def _font_file_metrics(font_file: bytes) -> tuple[dict[int, int], dict[int, float]]:
+    from fontTools.ttLib import TTFont
+
+    tt = TTFont(BytesIO(font_file))
     cmap = tt.getBestCmap()
     order = {glyph_name: index for index, glyph_name in enumerate(tt.getGlyphOrder())}
     units = tt["head"].unitsPerEm
