@@ -3,6 +3,7 @@
 SIGNING_TSA_URL names a real RFC 3161 service (production). Without it, an install that trusts its
 DEMO PKI stamps with the DEMO TSA certificate in-process; SIGNING_DEMO_TSA=0 signs B-B instead.
 """
+from functools import lru_cache
 from pathlib import Path
 
 from asn1crypto import cms, core, keys
@@ -44,13 +45,20 @@ class DemoTimeStamper(DummyTimeStamper):
 _demo_stampers: dict[Path, DemoTimeStamper] = {}
 
 
+@lru_cache(maxsize=8)
+def _http_stamper(url: str, timeout: float):
+    """One stamper per TSA for the process: pyHanko keeps the first answer it gets as the size sample for
+    every later signature, so a new stamper per signature asked the TSA twice for each (size, then token)."""
+    from pyhanko.sign.timestamps.requests_client import RequestsHTTPTimeStamper
+
+    return RequestsHTTPTimeStamper(url, timeout=timeout)
+
+
 def timestamper_from_config(config):
     """The timestamper signatures use, or None for B-B."""
     url = config.get("SIGNING_TSA_URL")
     if url:
-        from pyhanko.sign.timestamps.requests_client import RequestsHTTPTimeStamper
-
-        return RequestsHTTPTimeStamper(url, timeout=config.get("SIGNING_TSA_TIMEOUT", 10))
+        return _http_stamper(url, config.get("SIGNING_TSA_TIMEOUT", 10))
     if config.get("TRUST_DEMO_PKI") and config.get("SIGNING_DEMO_TSA", True):
         directory = Path(config["PKI_DIR"]).resolve()
         stamper = _demo_stampers.get(directory)

@@ -21,7 +21,12 @@ from pyhanko.sign.validation import DocumentSecurityStore, EmbeddedPdfSignature,
 from pyhanko.sign.validation.errors import NoDSSFoundError
 from pyhanko_certvalidator import ValidationContext
 
+from . import hex_strings
 from .demo_pki import ensure_demo_pki
+
+# Every module here that opens a PDF imports this one (and the app imports it at start), so every pyHanko
+# reader and incremental writer of the process parses hex strings in one go.
+hex_strings.install()
 
 logger = logging.getLogger(__name__)
 # pyHanko and its certificate validator log a warning with a full traceback for every signature they
@@ -98,6 +103,10 @@ def inspect_pdf(pdf_bytes: bytes) -> PdfFacts:
 
 def _inspected(pdf_bytes: bytes) -> PdfFacts:
     reader = _open_pdf(pdf_bytes)
+    return _facts_of(reader, _signature_fields(reader))
+
+
+def _facts_of(reader: PdfFileReader, signed_fields: list) -> PdfFacts:
     try:
         page_count = int(reader.root["/Pages"]["/Count"])
     except Exception as error:
@@ -106,7 +115,7 @@ def _inspected(pdf_bytes: bytes) -> PdfFacts:
     # and it would not fit the page_count column.
     if not 1 <= page_count <= MAX_PAGES:
         raise PdfRejected(_("Tệp PDF khai báo số trang không hợp lệ (%(n)s).", n=page_count))
-    return PdfFacts(page_count=page_count, encrypted=False, signature_count=len(_signature_fields(reader)))
+    return PdfFacts(page_count=page_count, encrypted=False, signature_count=len(signed_fields))
 
 
 def validate_pdf_signatures(pdf_bytes: bytes, *, trust_roots: list[x509.Certificate], crls=(),
@@ -155,19 +164,36 @@ def _judged(pdf_bytes: bytes, trust_roots, crls, revocation_mode: str) -> list[S
     memo = _reused.get()
     key = None
     if memo is not None:
-        key = ("verdicts", hashlib.sha256(pdf_bytes).digest(), tuple(root.sha256 for root in trust_roots),
+        digest = hashlib.sha256(pdf_bytes).digest()
+        key = ("verdicts", digest, tuple(root.sha256 for root in trust_roots),
                tuple(crl.sha256 for crl in crls), revocation_mode)
         if key in memo:
             return list(memo[key])
     reader = _open_pdf(pdf_bytes)
+    signed_fields = _signature_fields(reader)
+    if memo is not None:
+        _note_facts(memo, digest, reader, signed_fields)
     # A list, never None: None would make certvalidator fall back to the operating system's roots.
     context_settings = {"trust_roots": list(trust_roots), "crls": list(crls), "allow_fetching": False,
                         "revocation_mode": revocation_mode}
     verdicts = [_judge(field_name, signature, reader, context_settings)
-                for field_name, signature in _signatures_in(reader)]
+                for field_name, signature in _signatures_in(reader, signed_fields)]
     if key is not None:
         memo[key] = tuple(verdicts)  # SignatureVerdict is frozen: sharing it is safe
     return verdicts
+
+
+def _note_facts(memo: dict, digest: bytes, reader: PdfFileReader, signed_fields: list) -> None:
+    """Keep the facts `inspect_pdf` would find, read from the reader that judges the file: a signed file is
+    then opened once (its signatures' contents are parsed once), not once for the verdicts and again for its
+    page count."""
+    key = ("facts", digest)
+    if key in memo:
+        return
+    try:
+        memo[key] = _facts_of(reader, signed_fields)
+    except PdfRejected:
+        pass  # not kept: inspect_pdf opens the file again and says why
 
 
 def _signature_fields(reader: PdfFileReader) -> list[tuple[str, object]]:
@@ -183,14 +209,14 @@ def _signature_fields(reader: PdfFileReader) -> list[tuple[str, object]]:
         raise PdfRejected(_("Tệp PDF bị hỏng, không đọc được.")) from error
 
 
-def _signatures_in(reader: PdfFileReader) -> list[tuple[str, object]]:
+def _signatures_in(reader: PdfFileReader, signed_fields: list) -> list[tuple[str, object]]:
     """Return (field name, EmbeddedPdfSignature or the error reading it) in signing order.
 
     pyHanko's own `embedded_regular_signatures` silently drops signatures with an unknown SubFilter and
     fails as a whole on one unreadable signature; here each signed field yields one entry.
     """
     entries = []
-    for field_name, field in _signature_fields(reader):
+    for field_name, field in signed_fields:
         try:
             signature = EmbeddedPdfSignature(reader, field, field_name)
             entries.append((signature.signed_revision, field_name, signature))

@@ -12,8 +12,10 @@ The pipeline of docs/SIGNING.md, each step one incremental update of the PDF:
 """
 import re
 import unicodedata
+from functools import lru_cache
 from io import BytesIO
 
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 from flask_babel import gettext as _
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.generic import pdf_name
@@ -94,16 +96,24 @@ def prepare_for_signing(pdf_bytes: bytes, *, signature_box: SignatureBlock,
     return out.getvalue()
 
 
-def _signature_metadata(field: str, reason: str | None = None) -> signers.PdfSignatureMetadata:
+def _signature_metadata(field: str, reason: str | None = None, *, tight: bool = False) -> signers.PdfSignatureMetadata:
     return signers.PdfSignatureMetadata(field_name=field, md_algorithm="sha256", reason=reason,
-                                        subfilter=SigSeedSubFilter.PADES)
+                                        subfilter=SigSeedSubFilter.PADES, tight_size_estimates=tight)
+
+
+def _exact_size_known(credentials, timestamper) -> bool:
+    """True when the signature container's size is known before signing: an RSA signature is exactly as long as
+    the key, and without a timestamp token nothing else varies. The reserved /Contents is then not padded by half
+    again (pyHanko's margin for a TSA's answer): every later reading of the file parses that hex string."""
+    return timestamper is None and isinstance(getattr(credentials, "private_key", None), RSAPrivateKey)
 
 
 def _sign_with_image(pdf: bytes, credentials: SignerCredentials, png: bytes, field: str,
                      timestamper) -> bytes:
     style = StaticStampStyle(background=PdfImage(images.png_image(png)), border_width=0,
                              background_opacity=1.0)
-    pdf_signer = signers.PdfSigner(_signature_metadata(field), signer=credentials.signer,
+    metadata = _signature_metadata(field, tight=_exact_size_known(credentials, timestamper))
+    pdf_signer = signers.PdfSigner(metadata, signer=credentials.signer,
                                    stamp_style=style, timestamper=timestamper)
     return pdf_signer.sign_pdf(IncrementalPdfFileWriter(BytesIO(pdf))).getvalue()
 
@@ -131,12 +141,19 @@ def _glyph_metrics(font: generic.DictionaryObject) -> tuple[dict[int, int], dict
     are glyph ids, so appearance text can be written with it without shaping (Vietnamese letters
     are precomposed in NFC and each has its own glyph in TeX Gyre Termes).
     """
-    from fontTools.ttLib import TTFont
-
     descendant = font["/DescendantFonts"][0].get_object()
     descriptor = descendant["/FontDescriptor"]
     stream = next(descriptor[key] for key in ("/FontFile3", "/FontFile2", "/FontFile") if key in descriptor)
-    tt = TTFont(BytesIO(stream.data))
+    return _font_file_metrics(stream.data)
+
+
+# Keyed by the font file's bytes: every letter embeds the same TeX Gyre Termes, and reading its tables with
+# fontTools (~10 ms) was done for each filled field. The maps are only read; a different file is a new key.
+@lru_cache(maxsize=4)
+def _font_file_metrics(font_file: bytes) -> tuple[dict[int, int], dict[int, float]]:
+    from fontTools.ttLib import TTFont
+
+    tt = TTFont(BytesIO(font_file))
     cmap = tt.getBestCmap()
     order = {glyph_name: index for index, glyph_name in enumerate(tt.getGlyphOrder())}
     units = tt["head"].unitsPerEm

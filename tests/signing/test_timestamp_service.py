@@ -49,3 +49,18 @@ def test_without_a_service_the_demo_tsa_stamps_only_when_the_demo_pki_is_trusted
     assert timestamper_from_config({"TRUST_DEMO_PKI": False, "PKI_DIR": str(tmp_path)}) is None
     assert timestamper_from_config({"TRUST_DEMO_PKI": True, "SIGNING_DEMO_TSA": False, "PKI_DIR": str(tmp_path)}) is None
     assert isinstance(timestamper_from_config({"TRUST_DEMO_PKI": True, "PKI_DIR": str(tmp_path)}), DemoTimeStamper)
+
+
+def test_the_service_is_asked_once_per_signature_after_the_first(demo_pki, person, trust):
+    server, seen = serve_tsa(DemoTimeStamper(demo_pki.issue_timestamping()))
+    config = {"SIGNING_TSA_URL": f"http://127.0.0.1:{server.server_port}/tsa"}
+    try:
+        sign_pdf(minimal_pdf(), person, timestamper=timestamper_from_config(config))
+        first = len(seen)
+        signed = sign_pdf(minimal_pdf(), person, timestamper=timestamper_from_config(config))
+    finally:
+        server.shutdown()
+    # The first signature's size sample serves the next one: one request for its token, no second sample.
+    assert len(seen) - first == 1
+    [verdict] = validate_pdf_signatures(signed, **trust)
+    assert verdict.verdict == "valid" and verdict.timestamp_time is not None

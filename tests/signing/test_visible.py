@@ -180,3 +180,11 @@ def test_the_title_carries_the_number_and_the_signatures_stay_valid(person, orga
     verdicts = validate_pdf_signatures(final, **trust)
     assert [(v.field_name, v.verdict, v.modification_level) for v in verdicts] == [
         (visible.SIGNER_FIELD, "valid", "FORM_FILLING"), (visible.AGENCY_FIELD, "valid", "NONE")]
+
+
+def test_the_field_font_is_read_once_for_every_fill(pipeline):
+    visible._font_file_metrics.cache_clear()
+    for number in ("15", "16"):
+        visible.fill_number_and_date(pipeline["signed"], number_text=number, date_text=DATE_TEXT)
+    info = visible._font_file_metrics.cache_info()
+    assert (info.misses, info.hits) == (2, 2)  # two fields in fonts of their own: each font file read once

@@ -8,6 +8,7 @@ Any refusal raises SigningRefused before the completion commits, so nothing is k
 number (the sequence row rolls back with it).
 """
 import hashlib
+from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 
@@ -16,7 +17,13 @@ from flask_babel import gettext as _
 
 from app.documents.case_subject import NoCaseDocument
 from app.documents.models import Document, DocumentFile
-from app.documents.numbering import formatted_number, outgoing_book_for, register_year, take_number
+from app.documents.numbering import (
+    formatted_number,
+    likely_next_number,
+    outgoing_book_for,
+    register_year,
+    take_number,
+)
 from app.documents.receiving import searchable_text
 from app.filestore import path_for, store_pdf
 from app.signing.attachment import ATTACHMENT_FIELD, sign_attachment
@@ -111,18 +118,59 @@ def _issue_and_seal(draft: OutgoingDraft, actor) -> dict:
         raise _refused(error) from None
 
 
+@dataclass(frozen=True)
+class _Sealed:
+    """The main file and the attachments sealed with one number, not kept yet."""
+
+    number: int
+    pdf: bytes
+    verdicts: dict[str, dict]
+    attachments: list[tuple[DocumentFile, bytes]]
+
+
 def _number_and_seal(draft: OutgoingDraft, actor, credential, credentials) -> dict:
-    """Take the number, fill it in with today's date, seal the document and its attachments."""
+    """Fill in the number and today's date, seal the document and its attachments, keep the number.
+
+    The sealing (the slow part: pyHanko signs and validates) is done before the number is taken, with the
+    number the book will most likely give: taking it locks the book's sequence row until the completion
+    commits, and every other clerk of the agency waits for that lock. Should another clerk take that number
+    first, the document is sealed again with the number taken; the kept number is always take_number's, so
+    numbers stay gap-free and each is given once.
+    """
     document = draft.document
-    config = current_app.config
     book = outgoing_book_for(document.agency_id, secret=document.secrecy > 0)
     year = register_year()
-    number = take_number(book, year=year)
     issued_on = vietnam_today()
-    signed_by_signer = path_for(Path(config["FILES_DIR"]), document.main_file.sha256).read_bytes()
-    filled = fill_number_and_date(signed_by_signer, number_text=formatted_number(number),
-                                  date_text=issue_date_text(issued_on),
-                                  title=letter_title(document, formatted_number(number)))
+    signed_by_signer = path_for(Path(current_app.config["FILES_DIR"]), document.main_file.sha256).read_bytes()
+
+    def sealed_with(number: int) -> _Sealed:
+        return _sealed(document, number, issued_on, signed_by_signer, credential, credentials)
+
+    sealed = sealed_with(likely_next_number(book, year=year))
+    number = take_number(book, year=year)
+    if number != sealed.number:
+        sealed = sealed_with(number)
+    document.number = formatted_number(number)
+    _keep_attachments(document, sealed.attachments)
+    document.book_id, document.arrival_year, document.arrival_number = book.id, year, number
+    document.document_date = issued_on
+    document.registered_at, document.registered_by_id = utcnow(), actor.id
+    document.search_text = searchable_text(document)
+    _keep_main_file(document, sealed.pdf, f"{document.number}-{document.notation}.pdf".replace("/", "-"))
+    document.signature_verdicts = list(sealed.verdicts.values())
+    draft.issued_at = utcnow()
+    return _result("organization", sealed.pdf, _("Đã cấp số %(symbol)s và ký số của cơ quan: hợp lệ.",
+                                                 symbol=document.symbol))
+
+
+def _sealed(document: Document, number: int, issued_on, signed_by_signer: bytes, credential,
+            credentials) -> _Sealed:
+    """The signer's file with `number` and the date filled in and the agency's seal, and the sealed
+    attachments; SigningRefused when a signature does not hold."""
+    config = current_app.config
+    number_text = formatted_number(number)
+    filled = fill_number_and_date(signed_by_signer, number_text=number_text, date_text=issue_date_text(issued_on),
+                                  title=letter_title(document, number_text))
     try:
         sealed = sign_as_agency(filled, credentials, seal_png=credential.image_png,
                                 trust_roots=trust_roots_from_config(config), crls=crls_from_config(config),
@@ -134,33 +182,33 @@ def _number_and_seal(draft: OutgoingDraft, actor, credential, credentials) -> di
     if broken or AGENCY_FIELD not in verdicts:
         raise SigningRefused(_("Chữ ký số sau khi cấp số không hợp lệ (%(reason)s); văn bản chưa được phát hành.",
                                reason=(broken[0].get("reason") or broken[0]["verdict"]) if broken else "?"))
-    document.number = formatted_number(number)
-    _seal_attachments(document, credentials)
-    document.book_id, document.arrival_year, document.arrival_number = book.id, year, number
-    document.document_date = issued_on
-    document.registered_at, document.registered_by_id = utcnow(), actor.id
-    document.search_text = searchable_text(document)
-    _keep_main_file(document, sealed, f"{document.number}-{document.notation}.pdf".replace("/", "-"))
-    document.signature_verdicts = list(verdicts.values())
-    draft.issued_at = utcnow()
-    return _result("organization", sealed, _("Đã cấp số %(symbol)s và ký số của cơ quan: hợp lệ.",
-                                             symbol=document.symbol))
+    symbol = "/".join(part for part in (number_text, document.notation) if part)  # as Document.symbol will say
+    return _Sealed(number, sealed, verdicts, _sealed_attachments(document, symbol, credentials))
 
 
-def _seal_attachments(document: Document, credentials) -> None:
-    """Each separately-filed attachment gets the agency's signature, text only, top right of page 1."""
+def _sealed_attachments(document: Document, symbol: str, credentials) -> list[tuple[DocumentFile, bytes]]:
+    """Each separately-filed attachment with the agency's signature, text only, top right of page 1."""
     files_dir = Path(current_app.config["FILES_DIR"])
     moment = utcnow()
+    sealed_files = []
     for attachment in [f for f in document.files if f.role == "attachment"]:
         try:
             sealed = sign_attachment(path_for(files_dir, attachment.sha256).read_bytes(), credentials,
-                                     symbol=document.symbol, moment=moment,
+                                     symbol=symbol, moment=moment,
                                      timestamper=timestamper_from_config(current_app.config))
         except Exception as error:  # a PDF pyHanko cannot extend: say which file, sign nothing
             raise SigningRefused(_("Không ký số được tài liệu kèm theo %(name)s; hãy thay tệp khác.",
                                    name=attachment.name)) from error
         if _verdicts(sealed).get(ATTACHMENT_FIELD, {}).get("verdict") != "valid":
             raise SigningRefused(_("Chữ ký số trên tài liệu kèm theo %(name)s không hợp lệ.", name=attachment.name))
+        sealed_files.append((attachment, sealed))
+    return sealed_files
+
+
+def _keep_attachments(document: Document, sealed_files: list[tuple[DocumentFile, bytes]]) -> None:
+    """The sealed attachments replace the ones they were made from, which stay as revisions."""
+    files_dir = Path(current_app.config["FILES_DIR"])
+    for attachment, sealed in sealed_files:
         stored = store_pdf(BytesIO(sealed), attachment.name, files_dir=files_dir, max_bytes=MAX_RENDER_PDF_BYTES * 5)
         attachment.role = "revision"
         document.files.append(DocumentFile(role="attachment", position=attachment.position, sha256=stored.sha256,
