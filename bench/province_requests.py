@@ -31,6 +31,7 @@ from province import (  # noqa: E402
     DEMO_PASSWORD,
     PIN,
     SIGNING_OFFICES,
+    People,
     Refused,
     cast,
     drive_incoming,
@@ -61,7 +62,6 @@ class Costs:
         self.statements: dict[str, list[int]] = defaultdict(list)
         self.profile_kind = profile_kind
         self.profiler = cProfile.Profile() if profile_kind else None
-        self.counting = False
         self.count = 0
         self.recording = False
 
@@ -69,10 +69,10 @@ class Costs:
         self.count += 1
 
 
-class InProcessPeople:
+class InProcessPeople(People):
     """bench/province.py's People, sending through the test client; every person logs in once."""
 
-    def __init__(self, client, costs: Costs):
+    def __init__(self, client, costs: Costs):  # not super().__init__: it keeps HTTP sessions
         self.client, self.costs, self.open_forms = client, costs, True
         self.tokens: dict[str, dict] = {}
 
@@ -99,12 +99,6 @@ class InProcessPeople:
             costs.cpu[kind].append(spent * 1000)
             costs.statements[kind].append(costs.count)
         return Answer(response)
-
-    def call(self, who: str, kind: str, method: str, path: str, expect: int = 200, **kwargs):
-        answer = self.send(who, kind, method, path, **kwargs)
-        if answer.status_code != expect:
-            raise Refused(f"{kind} as {who}: {answer.status_code} {answer.text[:300]}")
-        return answer.json()
 
 
 def prepare(app) -> None:
