@@ -7,7 +7,7 @@ from datetime import date
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from app.directory.models import Department, User
 from app.extensions import db
@@ -77,8 +77,8 @@ def _default_deadline() -> date:
 def assign(context: OperatorContext) -> dict:
     """Phân công: lead unit (or person), supporting units, deadline and the directing opinion; status 04."""
     data, document = context.task_data, _document(context)
-    lead = _department(document, data.get("lead_department_id"))
-    supports = [_department(document, d) for d in data.get("support_department_ids") or []]
+    lead, *supports = _departments(document, [data.get("lead_department_id"),
+                                              *(data.get("support_department_ids") or [])])
     supports = [d for d in supports if d is not None and (lead is None or d.id != lead.id)]
     lead_user = _user(document, data.get("lead_user"))
     due = date.fromisoformat(str(data["due_date"])[:10]) if data.get("due_date") else None
@@ -164,19 +164,38 @@ def note_deadline(context: OperatorContext) -> dict:
     return {}
 
 
-def _department(document: Document, value) -> Department | None:
-    if value in (None, ""):
-        return None
-    department = db.session.get(Department, int(value))
-    if department is None or department.agency_id != document.agency_id:
+# The departments an assignment names, and the person: read once each, as (id, name) rows (built once).
+_AGENCY_DEPARTMENTS = select(Department.id, Department.name, Department.agency_id).where(
+    Department.id.in_(bindparam("ids", expanding=True)))
+_AGENCY_USER = select(User.id, User.username, User.full_name).where(
+    User.username == bindparam("username"), User.agency_id == bindparam("agency_id")).limit(1)
+
+
+def _departments(document: Document, values: list) -> list:
+    """Each value's department of the document's agency (None for a blank one), in one statement; the
+    first value that is no number stops it after the ones before it were checked, as one by one did."""
+    ids = []
+    for value in values:
+        try:
+            ids.append(None if value in (None, "") else int(value))
+        except (TypeError, ValueError):
+            _agency_departments(document, ids)
+            raise
+    return _agency_departments(document, ids)
+
+
+def _agency_departments(document: Document, ids: list) -> list:
+    named = [i for i in ids if i is not None]
+    found = {row.id: row for row in db.session.execute(_AGENCY_DEPARTMENTS, {"ids": named})} if named else {}
+    if any(found.get(i) is None or found[i].agency_id != document.agency_id for i in named):
         raise ValueError(_("Đơn vị không thuộc cơ quan."))
-    return department
+    return [found[i] if i is not None else None for i in ids]
 
 
-def _user(document: Document, username) -> User | None:
+def _user(document: Document, username):
     if not username:
         return None
-    user = db.session.query(User).filter_by(username=str(username), agency_id=document.agency_id).first()
+    user = db.session.execute(_AGENCY_USER, {"username": str(username), "agency_id": document.agency_id}).first()
     if user is None:
         raise ValueError(_("Người được chọn không thuộc cơ quan."))
     return user
