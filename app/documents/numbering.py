@@ -4,10 +4,11 @@ One upsert takes the next number and locks the sequence row until the caller's t
 so a registration that rolls back gives its number back instead of leaving a gap.
 """
 from datetime import datetime, timezone
+from functools import cache
 
 from sqlalchemy import bindparam, select
 
-from app.database import conflict_insert
+from app.database import CONFLICT_INSERTS, conflict_insert
 from app.extensions import db
 from app.vietnam_time import VIETNAM
 
@@ -21,13 +22,19 @@ def register_year(moment: datetime | None = None) -> int:
 
 def take_number(book: RegisterBook, *, year: int | None = None) -> int:
     """Take the next number of the book for the year, in the caller's transaction."""
-    year = year or register_year()
+    statement = _take_statement(db.session.get_bind().dialect.name)
+    return db.session.execute(statement, {"number_book": book.id, "number_year": year or register_year()}).scalar_one()
+
+
+@cache
+def _take_statement(dialect_name: str):
+    """The upsert of the next number, built once per database (its ON CONFLICT spelling differs)."""
     table = NumberSequence.__table__
-    statement = (conflict_insert(table).values(book_id=book.id, year=year, last_number=1)
-                 .on_conflict_do_update(index_elements=[table.c.book_id, table.c.year],
-                                        set_={"last_number": table.c.last_number + 1})
-                 .returning(table.c.last_number))
-    return db.session.execute(statement).scalar_one()
+    return (CONFLICT_INSERTS[dialect_name](table)
+            .values(book_id=bindparam("number_book"), year=bindparam("number_year"), last_number=1)
+            .on_conflict_do_update(index_elements=[table.c.book_id, table.c.year],
+                                   set_={"last_number": table.c.last_number + 1})
+            .returning(table.c.last_number))
 
 
 _LAST_NUMBER = select(NumberSequence.last_number).where(NumberSequence.book_id == bindparam("book_id"),
@@ -83,11 +90,24 @@ def book_for(agency_id: int, direction: str, *, secret: bool) -> RegisterBook:
 
     The default books are written only for an agency that has none yet, not on every registration.
     """
-    statement = (select(RegisterBook).where(RegisterBook.agency_id == agency_id, RegisterBook.direction == direction,
-                                            RegisterBook.secret.is_(secret), RegisterBook.active.is_(True))
-                 .order_by(RegisterBook.id))
-    book = db.session.scalars(statement).first()
+    statement = _BOOKS.get((direction, secret))
+    if statement is None:  # a direction registration does not use: built for this call
+        statement = _books_statement(direction, secret)
+    book = db.session.scalars(statement, {"agency_id": agency_id}).first()
     if book is None:
         ensure_default_books(agency_id)
-        book = db.session.scalars(statement).first()
+        book = db.session.scalars(statement, {"agency_id": agency_id}).first()
     return book
+
+
+def _books_statement(direction: str, secret: bool):
+    """An agency's active books of a direction and secrecy, first created first."""
+    return (select(RegisterBook).where(RegisterBook.agency_id == bindparam("agency_id"),
+                                       RegisterBook.direction == direction, RegisterBook.secret.is_(secret),
+                                       RegisterBook.active.is_(True))
+            .order_by(RegisterBook.id))
+
+
+# Built once for the directions registration uses (no statement building per registration).
+_BOOKS = {(direction, secret): _books_statement(direction, secret)
+          for direction in ("incoming", "outgoing") for secret in (False, True)}
