@@ -27,7 +27,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from province import (  # noqa: E402
+from province import recreate_database  # noqa: E402
+from province_people import (  # noqa: E402
     DEMO_PASSWORD,
     PIN,
     SIGNING_OFFICES,
@@ -38,7 +39,6 @@ from province import (  # noqa: E402
     drive_outgoing,
     everyone,
     read_offices,
-    recreate_database,
 )
 from sqlalchemy import event  # noqa: E402
 
