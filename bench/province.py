@@ -2,7 +2,8 @@
 
 Usage: .venv/bin/python bench/province.py [--clients N] [--duration S | --documents N] [--warmup S]
                                           [--kinds incoming,outgoing] [--workers W] [--threads T]
-                                          [--offices N] [--units N] [--no-forms] [--database NAME]
+                                          [--offices N] [--units N] [--client people|lean|integration]
+                                          [--database NAME]
                                           [--redis-db N] [--profile --py-spy PATH] [--keep]
 
 1. Drops and creates its own PostgreSQL database (--database, default bench_province; a name starting with
@@ -16,7 +17,8 @@ Usage: .venv/bin/python bench/province.py [--clients N] [--duration S | --docume
      register (clerk) → assign (a leader: lead + supporting unit, due date) → dispatch_lead and
      dispatch_support (each unit's head names a specialist) → contribute (supporting specialist) → handle
      (lead specialist, finish). Before each step the person opens the case (GET /api/v1/instances/<id>) and
-     the task's form (GET /api/v1/tasks/<id>), then submits it (POST).
+     the task's form (GET /api/v1/tasks/<id>), then submits it (POST). --client lean opens only the case;
+     --client integration opens neither: it posts the step the last answer named (7 requests a document).
    - outgoing: a specialist of Văn phòng UBND tỉnh, Sở Nội vụ, Sở Tài chính or Sở Tư pháp (the offices
      with demo keys) starts the process and drafts a two-page công văn to another of them → the unit head
      reviews → the format checker approves → a leader signs (PAdES, demo key, PIN) → the clerk issues
@@ -53,6 +55,7 @@ import requests
 from incoming import _p
 from province_cpu import CpuMonitor, descendants, print_profile, start_profile
 from province_people import (
+    CLIENTS,
     PIN,
     YEAR,
     People,
@@ -191,8 +194,8 @@ def main(argv=None) -> None:
     parser.add_argument("--offices", type=int, default=16, help="offices receiving incoming documents, besides "
                         "the four signing offices (which receive too)")
     parser.add_argument("--units", type=int, default=3, help="units per office (one head, one specialist each)")
-    parser.add_argument("--no-forms", dest="forms", action="store_false",
-                        help="lean client: no GET of the task's form when the case has one open task")
+    parser.add_argument("--client", choices=CLIENTS, default="people", help="how a client finds each step: "
+                        "people open the case and the form; lean open the case only; integration follow the answers")
     parser.add_argument("--kinds", default="incoming,outgoing", help="incoming, outgoing or both")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1, help="gunicorn processes")
     parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn process")
@@ -237,7 +240,7 @@ def main(argv=None) -> None:
         print(f"ready in {time.monotonic() - started:.0f} s (migrations, demo province, processes)", flush=True)
         offices = cast(read_offices(database_url), args.offices, args.units)
         recorder = Recorder()
-        people = People(base_url, recorder, open_forms=args.forms)
+        people = People(base_url, recorder, client=args.client)
         names = everyone(offices)
         started = time.monotonic()
         with ThreadPoolExecutor(args.clients) as pool:
