@@ -20,6 +20,7 @@ from tests.pdf_samples import minimal_pdf
 
 YEAR = {"incoming": 182_833, "outgoing": 88_350}
 SIGNING_OFFICES = ("VPUBND", "SNV", "STC", "STP")  # the demo seed issues keys to their leaders and seals
+OUTSIDE_KIND = "outgoing via axis"  # Recorder.done's key for outgoing documents released outside
 PIN = "123456"  # DEMO_SIGNING_PIN's default, set for the server by bench/province.py
 
 
@@ -105,6 +106,7 @@ class Recorder:
         self.done: dict[str, int] = defaultdict(int)
         self.errors: list[str] = []
         self.error_count = 0
+        self.released_outside = 0
 
     def inside(self, at: float) -> bool:
         return self.window[0] <= at <= self.window[1]
@@ -114,10 +116,14 @@ class Recorder:
             with self.lock:
                 self.times[kind].append(ended - began)
 
-    def document(self, kind: str, ended: float) -> None:
-        if self.inside(ended):
-            with self.lock:
+    def document(self, kind: str, ended: float, *, outside: bool = False) -> None:
+        """A document's last step ended; `outside`: released to the axis (counted over the whole run too,
+        to compare with what the axis received)."""
+        with self.lock:
+            self.released_outside += outside
+            if self.inside(ended):
                 self.done[kind] += 1
+                self.done[OUTSIDE_KIND] += outside
 
     def error(self, message: str) -> None:
         with self.lock:
@@ -242,7 +248,10 @@ def drive_incoming(people: People, office: Office, rng: random.Random, pdf: byte
         open_tasks = take_task(people, who, instance_id, spec_id, data, open_tasks)
 
 
-def drive_outgoing(people: People, office: Office, recipients: list[Office], rng: random.Random, n: int) -> None:
+def drive_outgoing(people: People, office: Office, recipients: list[Office], rng: random.Random, n: int,
+                   outside: tuple[str, str] | None = None) -> None:
+    """`outside` (code, name): the document goes to that agency outside the installation instead, so its
+    release queues an edXML package for the axis."""
     unit = rng.choice(office.staffed_units())
     specialist = rng.choice(office.units[unit]["specialist"])
     leader = rng.choice(office.leaders)
@@ -252,7 +261,8 @@ def drive_outgoing(people: People, office: Office, recipients: list[Office], rng
     draft = next(t for t in started["active_tasks"])
     drafted = people.call(specialist, "POST task draft", "POST", f"/api/v1/tasks/{draft['id']}", json={
         "doc_type": "CV", "subject": f"Rà soát văn bản đi, văn bản đến năm 2026 (đợt {n})", "body": BODY,
-        "recipients": [rng.choice(recipients).code], "signer": leader, "authority": "TL.",
+        **({"recipients": [], "external_recipients": f"{outside[0]} - {outside[1]}"} if outside
+           else {"recipients": [rng.choice(recipients).code]}), "signer": leader, "authority": "TL.",
         "authority_of": "Chủ tịch", "urgency": 0, "secrecy": 0})
     open_tasks = drafted["instance"]["active_tasks"]
     for who, spec_id, data in [(rng.choice(office.units[unit]["unit_head"]), "review_content", {"decision": "approve"}),
@@ -283,9 +293,13 @@ def client_loop(number: int, args, people: People, recorder: Recorder, offices: 
         try:
             if kind == "incoming":
                 drive_incoming(people, rng.choice(incoming_offices), rng, pdf)
+                recorder.document(kind, time.monotonic())
             else:
                 sender = rng.choice(senders)
-                drive_outgoing(people, sender, [o for o in senders if o is not sender], rng, number * 100000 + n)
-            recorder.document(kind, time.monotonic())
+                # No draw without a share: a run with --axis-share 0 drives the same documents as before.
+                outside = rng.choice(args.outside) if args.axis_share and rng.random() < args.axis_share else None
+                drive_outgoing(people, sender, [o for o in senders if o is not sender], rng, number * 100000 + n,
+                               outside)
+                recorder.document(kind, time.monotonic(), outside=outside is not None)
         except (Refused, requests.RequestException, KeyError, ValueError) as error:
             recorder.error(f"{kind}: {type(error).__name__}: {error}")
