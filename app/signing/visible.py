@@ -19,7 +19,6 @@ from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 from flask_babel import gettext as _
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.generic import pdf_name
-from pyhanko.pdf_utils.images import PdfImage
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
 from pyhanko.sign.fields import FieldMDPAction, FieldMDPSpec, SigFieldSpec, SigSeedSubFilter
@@ -110,7 +109,7 @@ def _exact_size_known(credentials, timestamper) -> bool:
 
 def _sign_with_image(pdf: bytes, credentials: SignerCredentials, png: bytes, field: str,
                      timestamper) -> bytes:
-    style = StaticStampStyle(background=PdfImage(images.png_image(png)), border_width=0,
+    style = StaticStampStyle(background=images.PrecompressedImage(png), border_width=0,
                              background_opacity=1.0)
     metadata = _signature_metadata(field, tight=_exact_size_known(credentials, timestamper))
     pdf_signer = signers.PdfSigner(metadata, signer=credentials.signer,
