@@ -201,3 +201,20 @@ def test_precompressed_image_writes_what_pyhanko_writes(make_pdf):
     for stream, other in ((ours, theirs), (ours["/SMask"].get_object(), theirs["/SMask"].get_object())):
         assert {k: v for k, v in stream.items() if k != "/SMask"} == {k: v for k, v in other.items() if k != "/SMask"}
         assert stream.data == other.data
+
+
+def test_signature_size_estimated_once_per_key(pipeline, person, trust, monkeypatch):
+    visible._estimated_sizes.clear()
+    dry_runs = []
+    real_sign = person.signer.async_sign
+
+    async def counted(*args, **kwargs):
+        dry_runs.append(kwargs.get("dry_run", False))
+        return await real_sign(*args, **kwargs)
+
+    monkeypatch.setattr(person.signer, "async_sign", counted)
+    signed = [visible.sign_as_signer(pipeline["prepared"], person, image_png=images.signature_png("Nguyễn Văn An"))
+              for _ in range(2)]
+    assert dry_runs == [True, False, False]
+    assert len(signed[0]) == len(signed[1])
+    assert [v.verdict for v in validate_pdf_signatures(signed[1], **trust)] == ["valid"]
