@@ -97,6 +97,11 @@ class InboxChange:
     drop: bool  # some row goes: every row of the instance but the kept ones is deleted
     new: list[tuple[dict, Assignment]] = field(default_factory=list)  # a row per new task, and its people
 
+    @property
+    def remaining(self) -> list[str]:
+        """The task ids whose rows stay once the change is written: the kept ones and the new ones."""
+        return self.kept + [row["task_uuid"] for row, _ in self.new]
+
 
 def inbox_change(instance: ProcessInstance, workflow, *, indexed: Collection[str]) -> InboxChange:
     """Compare the engine's ready manual tasks with `indexed`, those ready when the state was loaded.
@@ -124,14 +129,15 @@ def inbox_change(instance: ProcessInstance, workflow, *, indexed: Collection[str
     return change
 
 
-def write_inbox(change: InboxChange, *, actor_id: int | None = None) -> None:
+def write_inbox(change: InboxChange, *, actor_id: int | None = None, drop: bool = True) -> None:
     """Write the change with statements whose answers nobody waits for (database.pipelined_writes):
     the holder, the candidates and the subject's participants are selected by the database from the
     assignment rule, the candidates finding their task by its task id. A new task's holder is told of
-    it (app.notifications), unless they are the actor whose step made it."""
+    it (app.notifications), unless they are the actor whose step made it. `drop=False` leaves the
+    DELETE of the rows that go to the caller, who sends it after these writes keeping `remaining`."""
     if change.drop:
-        # Candidates go by ON DELETE CASCADE; a claim on a kept row stays.
-        db.session.execute(_DROP_ROWS_NOT_KEPT, {"instance_id": change.instance_id, "kept": change.kept})
+        if drop:  # candidates go by ON DELETE CASCADE; a claim on a kept row stays
+            db.session.execute(_DROP_ROWS_NOT_KEPT, {"instance_id": change.instance_id, "kept": change.kept})
         _forget(change.instance_id, set(change.kept))
     dialect = db.session.get_bind().dialect.name if change.new else None
     for row, assignment in change.new:
