@@ -17,7 +17,7 @@ from ..factories import Factory
 # instance is read before the commit (no statement). The web answer's filing offer reads the document again
 # after the commit: the session holds it weakly, and appending the step no longer ties it in a cycle.
 # PostgreSQL deletes the inbox row the step drops inside the instance's UPDATE (instance_state.saved).
-API_COMPLETION = {"sqlite": 25, "postgresql": 17}
+API_COMPLETION = {"sqlite": 26, "postgresql": 17}
 WEB_COMPLETION = {"sqlite": 25, "postgresql": 16}
 
 
