@@ -82,9 +82,12 @@ def _insert_task_with_people(kind: str, with_subject: bool):
             .on_conflict_do_nothing().add_cte(task, people, candidates.cte("candidates")))
 
 
-def ready_manual_tasks(workflow) -> dict[str, object]:
-    """Task id -> task for every ready manual task: what the inbox index holds for this state."""
-    return {str(task.id): task for task in workflow.get_tasks(state=TaskState.READY, manual=True)}
+def ready_manual_tasks(workflow, ready: list | None = None) -> dict[str, object]:
+    """Task id -> task for every ready manual task: what the inbox index holds for this state. `ready` is
+    the workflow's READY tasks when the caller has them (one walk of the tree serves the timers too)."""
+    if ready is None:
+        ready = workflow.get_tasks(state=TaskState.READY)
+    return {str(task.id): task for task in ready if task.task_spec.manual}
 
 
 @dataclass
@@ -103,7 +106,8 @@ class InboxChange:
         return self.kept + [row["task_uuid"] for row, _ in self.new]
 
 
-def inbox_change(instance: ProcessInstance, workflow, *, indexed: Collection[str]) -> InboxChange:
+def inbox_change(instance: ProcessInstance, workflow, *, indexed: Collection[str],
+                 ready: list | None = None) -> InboxChange:
     """Compare the engine's ready manual tasks with `indexed`, those ready when the state was loaded.
 
     Every state change rewrites the index in its own transaction, so those are the rows there are:
@@ -111,7 +115,7 @@ def inbox_change(instance: ProcessInstance, workflow, *, indexed: Collection[str
     still-ready ones (whatever else the instance has, a stray row included, goes); new tasks get
     fresh rows, with the assignment rule their task data gives (the database resolves the people).
     """
-    ready = ready_manual_tasks(workflow)
+    ready = ready_manual_tasks(workflow, ready)
     new = [task for task_uuid, task in ready.items() if task_uuid not in indexed]
     kept = [task_uuid for task_uuid in ready if task_uuid in indexed]
     change = InboxChange(instance.id, kept, drop=bool(new) or len(kept) < len(indexed))

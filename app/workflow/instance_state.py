@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from flask_babel import gettext as _
+from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import String, all_, bindparam, delete, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm.attributes import set_committed_value
@@ -68,7 +69,8 @@ class IndexedState:
 
     @classmethod
     def of(cls, workflow) -> "IndexedState":
-        return cls(frozenset(ready_manual_tasks(workflow)), pending_timers(workflow))
+        ready = workflow.get_tasks(state=TaskState.READY)
+        return cls(frozenset(ready_manual_tasks(workflow, ready)), pending_timers(workflow, ready))
 
 
 NOTHING_INDEXED = IndexedState(frozenset(), {})
@@ -100,8 +102,9 @@ def saved(instance: ProcessInstance, workflow, indexed: IndexedState, *, actor: 
     UPDATE, taken out of the flush that opens the pipelined block. (Writing the index before the
     instance row takes no new lock order: the instance row is locked already.)
     """
-    inbox = inbox_change(instance, workflow, indexed=indexed.tasks)
-    timers = timer_change(instance, workflow, indexed=indexed.timers)
+    ready = workflow.get_tasks(state=TaskState.READY)
+    inbox = inbox_change(instance, workflow, indexed=indexed.tasks, ready=ready)
+    timers = timer_change(instance, workflow, indexed=indexed.timers, ready=ready)
     carried = {key: getattr(instance, key) for key in _CARRIED}
     for key, value in carried.items():
         set_committed_value(instance, key, value)  # written by the UPDATE below, not flushed on its own

@@ -28,12 +28,15 @@ def _due_time(task) -> datetime | None:
     return TimerEventDefinition.get_datetime(value)
 
 
-def pending_timers(workflow) -> dict[str, tuple[str, datetime]]:
-    """Task id -> (timer spec name, due time in UTC) for every timer waiting or fired but not yet run."""
+def pending_timers(workflow, ready: list | None = None) -> dict[str, tuple[str, datetime]]:
+    """Task id -> (timer spec name, due time in UTC) for every timer waiting or fired but not yet run;
+    `ready` is the workflow's READY tasks when the caller has them."""
     # waiting_events() reads the same event manager but drops the task ids the index needs.
     waiting = [task for task in workflow.event_manager.tasks.values() if _is_timer(task.task_spec)]
     # A timer whose time passes in the engine's final refresh is READY but runs only at the next step.
-    ready = [task for task in workflow.get_tasks(state=TaskState.READY, manual=False) if _is_timer(task.task_spec)]
+    if ready is None:
+        ready = workflow.get_tasks(state=TaskState.READY)
+    ready = [task for task in ready if not task.task_spec.manual and _is_timer(task.task_spec)]
     pending = {}
     for task in waiting + ready:
         due = _due_time(task)
@@ -87,10 +90,11 @@ class TimerChange:
     moved: list[dict]  # a cycle timer moves on
 
 
-def timer_change(instance: ProcessInstance, workflow, *, indexed: dict[str, tuple[str, datetime]]) -> TimerChange:
+def timer_change(instance: ProcessInstance, workflow, *, indexed: dict[str, tuple[str, datetime]],
+                 ready: list | None = None) -> TimerChange:
     """Compare the engine's pending timers with `indexed`, `pending_timers` of the state as loaded: the
     rows there are (see inbox), not read back."""
-    pending = {} if workflow.is_completed() else pending_timers(workflow)
+    pending = {} if workflow.is_completed() else pending_timers(workflow, ready)
     new = [{"instance_id": instance.id, "task_uuid": task_uuid, "spec_id": spec_id, "due_at": due_at}
            for task_uuid, (spec_id, due_at) in pending.items() if task_uuid not in indexed]
     kept = [task_uuid for task_uuid in pending if task_uuid in indexed]
