@@ -5,6 +5,7 @@ keys are removed before saving and the cached spec objects are put back when loa
 """
 import json
 import re
+from copy import copy
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache, lru_cache
@@ -26,7 +27,6 @@ from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.spiff.specs.defaults import UserTask
 from SpiffWorkflow.task import Task, TaskState
-from SpiffWorkflow.util.deep_merge import DeepMerge
 
 from .signing_node import SigningAwareUserTaskParser, SigningTask, SigningTaskConverter
 
@@ -87,7 +87,33 @@ def _task_id(text: str) -> UUID:
 class TaskStateConverter(TaskConverter):
     """The library's task converter, restoring with each id parsed once: a state spells every task id
     three times (the task's own, in its parent's children, as its children's parent), and parsing them
-    was a fifth of loading a state. Same dictionaries both ways."""
+    was a fifth of loading a state. Its data is copied from its parent's without the library's general
+    merge, and saving finds a task's parent once. Same dictionaries both ways."""
+
+    def to_dict(self, task):
+        # TaskConverter.to_dict of SpiffWorkflow 3.2.0 with DeepMerge.get_updated_keys and
+        # get_deleted_keys inlined.
+        parent = task.parent
+        if parent is None:
+            data, delta = task.data, {}
+        else:
+            own, inherited = task.data, parent.data
+            data = {}
+            delta = {"updates": {key: value for key, value in own.items()
+                                 if key not in inherited or value != inherited[key]},
+                     "deletions": [key for key in inherited if key not in own]}
+        return {
+            "id": str(task.id),
+            "parent": str(task._parent) if parent is not None else None,
+            "children": [str(child) for child in task._children],
+            "last_state_change": task.last_state_change,
+            "state": task.state,
+            "task_spec": task.task_spec.name,
+            "triggered": task.triggered,
+            "internal_data": self.registry.convert(task.internal_data),
+            "data": data,
+            "delta": delta,
+        }
 
     def from_dict(self, dct, workflow):
         # TaskConverter.from_dict of SpiffWorkflow 3.2.0 with _task_id for UUID.
@@ -101,8 +127,9 @@ class TaskStateConverter(TaskConverter):
         if isinstance(task_spec, CatchingEvent) and task.has_state(TaskState.WAITING):
             task.workflow.top_workflow.event_manager.add_task(task)
         delta = dct.get("delta")
-        if delta and task.parent is not None:
-            data = DeepMerge.merge({}, task.parent.data)
+        parent = task.parent if delta else None
+        if parent is not None:
+            data = _copied(parent.data)
             data.update(self.registry.restore(delta.get("updates", {})))
             for key in delta.get("deletions", {}):
                 if key in data:
@@ -111,6 +138,19 @@ class TaskStateConverter(TaskConverter):
             data = self.registry.restore(dct["data"])
         task.data = data
         return task
+
+
+def _copied(data: dict) -> dict:
+    """What DeepMerge.merge({}, data) gives (SpiffWorkflow 3.2.0): into an empty dict every value goes
+    as is, lists, dicts and sets as shallow copies."""
+    copied = data.copy()
+    for key, value in data.items():
+        kind = type(value)
+        if kind is list or kind is dict:  # most data is text, numbers and lists of ids
+            copied[key] = value.copy()
+        elif kind is not str and isinstance(value, (dict, list, set)):
+            copied[key] = copy(value)
+    return copied
 
 
 @cache

@@ -82,9 +82,12 @@ def _insert_task_with_people(kind: str, with_subject: bool):
                       .on_conflict_do_nothing().add_cte(task, people, candidates.cte("candidates")))
 
 
-def ready_manual_tasks(workflow) -> dict[str, object]:
-    """Task id -> task for every ready manual task: what the inbox index holds for this state."""
-    return {str(task.id): task for task in workflow.get_tasks(state=TaskState.READY, manual=True)}
+def ready_manual_tasks(workflow, ready: list | None = None) -> dict[str, object]:
+    """Task id -> task for every ready manual task: what the inbox index holds for this state. `ready` is
+    the workflow's READY tasks when the caller has them (one walk of the tree serves the timers too)."""
+    if ready is None:
+        ready = workflow.get_tasks(state=TaskState.READY)
+    return {str(task.id): task for task in ready if task.task_spec.manual}
 
 
 @dataclass
@@ -97,8 +100,14 @@ class InboxChange:
     drop: bool  # some row goes: every row of the instance but the kept ones is deleted
     new: list[tuple[dict, Assignment]] = field(default_factory=list)  # a row per new task, and its people
 
+    @property
+    def remaining(self) -> list[str]:
+        """The task ids whose rows stay once the change is written: the kept ones and the new ones."""
+        return self.kept + [row["task_uuid"] for row, _ in self.new]
 
-def inbox_change(instance: ProcessInstance, workflow, *, indexed: Collection[str]) -> InboxChange:
+
+def inbox_change(instance: ProcessInstance, workflow, *, indexed: Collection[str],
+                 ready: list | None = None) -> InboxChange:
     """Compare the engine's ready manual tasks with `indexed`, those ready when the state was loaded.
 
     Every state change rewrites the index in its own transaction, so those are the rows there are:
@@ -106,7 +115,7 @@ def inbox_change(instance: ProcessInstance, workflow, *, indexed: Collection[str
     still-ready ones (whatever else the instance has, a stray row included, goes); new tasks get
     fresh rows, with the assignment rule their task data gives (the database resolves the people).
     """
-    ready = ready_manual_tasks(workflow)
+    ready = ready_manual_tasks(workflow, ready)
     new = [task for task_uuid, task in ready.items() if task_uuid not in indexed]
     kept = [task_uuid for task_uuid in ready if task_uuid in indexed]
     change = InboxChange(instance.id, kept, drop=bool(new) or len(kept) < len(indexed))
@@ -124,14 +133,15 @@ def inbox_change(instance: ProcessInstance, workflow, *, indexed: Collection[str
     return change
 
 
-def write_inbox(change: InboxChange, *, actor_id: int | None = None) -> None:
+def write_inbox(change: InboxChange, *, actor_id: int | None = None, drop: bool = True) -> None:
     """Write the change with statements whose answers nobody waits for (database.pipelined_writes):
     the holder, the candidates and the subject's participants are selected by the database from the
     assignment rule, the candidates finding their task by its task id. A new task's holder is told of
-    it (app.notifications), unless they are the actor whose step made it."""
+    it (app.notifications), unless they are the actor whose step made it. `drop=False` leaves the
+    DELETE of the rows that go to the caller, who sends it after these writes keeping `remaining`."""
     if change.drop:
-        # Candidates go by ON DELETE CASCADE; a claim on a kept row stays.
-        db.session.execute(_DROP_ROWS_NOT_KEPT, {"instance_id": change.instance_id, "kept": change.kept})
+        if drop:  # candidates go by ON DELETE CASCADE; a claim on a kept row stays
+            db.session.execute(_DROP_ROWS_NOT_KEPT, {"instance_id": change.instance_id, "kept": change.kept})
         _forget(change.instance_id, set(change.kept))
     dialect = db.session.get_bind().dialect.name if change.new else None
     for row, assignment in change.new:

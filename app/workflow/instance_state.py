@@ -5,7 +5,9 @@ from dataclasses import dataclass
 from functools import cache
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, update
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import String, all_, bindparam, delete, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.database import pipelined_writes
@@ -16,9 +18,9 @@ from app.sqltypes import utcnow
 from .engine import SERIALIZER_VERSION, STORAGE_FORMAT, specs_from_json, state_to_json, workflow_from_state
 from .errors import WorkflowError
 from .inbox import inbox_change, ready_manual_tasks, write_inbox
-from .models import ProcessInstance, ProcessVersion
+from .models import HumanTask, ProcessInstance, ProcessVersion, Timer
 from .scripting_runtime import script_engine_for
-from .timers import index_timers, pending_timers
+from .timers import pending_timers, timer_change, write_timers
 
 _SPECS: dict[tuple[int, str], tuple] = {}
 
@@ -67,7 +69,8 @@ class IndexedState:
 
     @classmethod
     def of(cls, workflow) -> "IndexedState":
-        return cls(frozenset(ready_manual_tasks(workflow)), pending_timers(workflow))
+        ready = workflow.get_tasks(state=TaskState.READY)
+        return cls(frozenset(ready_manual_tasks(workflow, ready)), pending_timers(workflow, ready))
 
 
 NOTHING_INDEXED = IndexedState(frozenset(), {})
@@ -99,13 +102,17 @@ def saved(instance: ProcessInstance, workflow, indexed: IndexedState, *, actor: 
     UPDATE, taken out of the flush that opens the pipelined block. (Writing the index before the
     instance row takes no new lock order: the instance row is locked already.)
     """
-    inbox = inbox_change(instance, workflow, indexed=indexed.tasks)
+    ready = workflow.get_tasks(state=TaskState.READY)
+    inbox = inbox_change(instance, workflow, indexed=indexed.tasks, ready=ready)
+    timers = timer_change(instance, workflow, indexed=indexed.timers, ready=ready)
     carried = {key: getattr(instance, key) for key in _CARRIED}
     for key, value in carried.items():
         set_committed_value(instance, key, value)  # written by the UPDATE below, not flushed on its own
+    # On PostgreSQL the index rows that go are deleted by the instance UPDATE itself (one statement).
+    merged = db.session.get_bind().dialect.name == "postgresql"
     with pipelined_writes():
-        write_inbox(inbox, actor_id=actor.id if actor is not None else None)
-        index_timers(instance, workflow, indexed=indexed.timers)
+        write_inbox(inbox, actor_id=actor.id if actor is not None else None, drop=not merged)
+        write_timers(timers, drop=not merged)
         now = utcnow()
         values = {"state_json": state_to_json(workflow), "serializer_version": SERIALIZER_VERSION,
                   "state_format": STORAGE_FORMAT, "updated_at": now, "lock_version": instance.lock_version + (1 if bump else 0), **carried}
@@ -114,17 +121,32 @@ def saved(instance: ProcessInstance, workflow, indexed: IndexedState, *, actor: 
         final = "completed" if workflow.is_completed() and status in ("", "running") else status
         if final:
             values.update(status=final, completed_at=None if final in ("running", "error") else now)
-        db.session.execute(_instance_update(tuple(values)), {"instance_id": instance.id, **values})
+        drops = (inbox.drop, timers.drop) if merged else (False, False)
+        db.session.execute(_instance_update(tuple(values), *drops),
+                           {"instance_id": instance.id, "tasks_kept": inbox.remaining,
+                            "timers_kept": timers.remaining, **values})
         for key, value in values.items():
             set_committed_value(instance, key, value)
         yield
 
 
-_INSTANCES = ProcessInstance.__table__
+_INSTANCES, _TASKS, _TIMERS = ProcessInstance.__table__, HumanTask.__table__, Timer.__table__
+
+
+def _drop_rows_not_kept(table, kept: str):
+    """PostgreSQL: a DELETE of the instance's rows of `table` but the `kept` task ids (a text array: one
+    statement text whatever their number), as a CTE of the instance UPDATE. The CTE runs after the
+    block's earlier statements, so it sees the rows they inserted: `kept` names them too."""
+    kept_ids = bindparam(kept, type_=ARRAY(String))
+    return (delete(table).where(table.c.instance_id == bindparam("instance_id"), table.c.task_uuid != all_(kept_ids))
+            .cte(f"dropped_{table.name}"))
 
 
 @cache
-def _instance_update(columns: tuple[str, ...]):
-    """The instance UPDATE of these columns, built once per set of columns (there are two)."""
-    return (update(_INSTANCES).where(_INSTANCES.c.id == bindparam("instance_id"))
-            .values(**{column: bindparam(column) for column in columns}))
+def _instance_update(columns: tuple[str, ...], drop_tasks: bool = False, drop_timers: bool = False):
+    """The instance UPDATE of these columns, built once per set of columns and index deletes it carries."""
+    statement = (update(_INSTANCES).where(_INSTANCES.c.id == bindparam("instance_id"))
+                 .values(**{column: bindparam(column) for column in columns}))
+    ctes = [_drop_rows_not_kept(_TASKS, "tasks_kept")] if drop_tasks else []
+    ctes += [_drop_rows_not_kept(_TIMERS, "timers_kept")] if drop_timers else []
+    return statement.add_cte(*ctes) if ctes else statement

@@ -4,6 +4,7 @@ The engine computes a timer's due time once, when the event starts waiting, and 
 task's internal data; this index mirrors it so the timer job finds due instances with one indexed
 query instead of loading every running instance.
 """
+from dataclasses import dataclass
 from datetime import datetime
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimeDateEventDefinition, TimerEventDefinition
@@ -27,12 +28,15 @@ def _due_time(task) -> datetime | None:
     return TimerEventDefinition.get_datetime(value)
 
 
-def pending_timers(workflow) -> dict[str, tuple[str, datetime]]:
-    """Task id -> (timer spec name, due time in UTC) for every timer waiting or fired but not yet run."""
+def pending_timers(workflow, ready: list | None = None) -> dict[str, tuple[str, datetime]]:
+    """Task id -> (timer spec name, due time in UTC) for every timer waiting or fired but not yet run;
+    `ready` is the workflow's READY tasks when the caller has them."""
     # waiting_events() reads the same event manager but drops the task ids the index needs.
     waiting = [task for task in workflow.event_manager.tasks.values() if _is_timer(task.task_spec)]
     # A timer whose time passes in the engine's final refresh is READY but runs only at the next step.
-    ready = [task for task in workflow.get_tasks(state=TaskState.READY, manual=False) if _is_timer(task.task_spec)]
+    if ready is None:
+        ready = workflow.get_tasks(state=TaskState.READY)
+    ready = [task for task in ready if not task.task_spec.manual and _is_timer(task.task_spec)]
     pending = {}
     for task in waiting + ready:
         due = _due_time(task)
@@ -75,23 +79,39 @@ _INSERT_TIMERS = insert(_TIMERS).inline()  # no RETURNING to wait for (database.
 _MOVE_TIMER = update(_TIMERS).where(_TIMERS.c.task_uuid == bindparam("uuid")).values(due_at=bindparam("due"))
 
 
-def index_timers(instance: ProcessInstance, workflow, *, indexed: dict[str, tuple[str, datetime]]) -> None:
-    """Make the instance's Timer rows match the engine's pending timers.
+@dataclass
+class TimerChange:
+    """How a saved state changes the instance's Timer rows, worked out from the engine alone (see inbox)."""
 
-    `indexed` is `pending_timers` of the state as loaded: the rows there are (see inbox), not read back.
-    """
-    pending = {} if workflow.is_completed() else pending_timers(workflow)
+    instance_id: int
+    remaining: list[str]  # the pending timers' task ids: every other row of the instance goes
+    drop: bool  # some row goes
+    new: list[dict]
+    moved: list[dict]  # a cycle timer moves on
+
+
+def timer_change(instance: ProcessInstance, workflow, *, indexed: dict[str, tuple[str, datetime]],
+                 ready: list | None = None) -> TimerChange:
+    """Compare the engine's pending timers with `indexed`, `pending_timers` of the state as loaded: the
+    rows there are (see inbox), not read back."""
+    pending = {} if workflow.is_completed() else pending_timers(workflow, ready)
     new = [{"instance_id": instance.id, "task_uuid": task_uuid, "spec_id": spec_id, "due_at": due_at}
            for task_uuid, (spec_id, due_at) in pending.items() if task_uuid not in indexed]
     kept = [task_uuid for task_uuid in pending if task_uuid in indexed]
-    if new or len(kept) < len(indexed):
-        db.session.execute(_DROP_TIMERS_NOT_KEPT, {"instance_id": instance.id, "kept": kept})
-    if new:
-        db.session.execute(_INSERT_TIMERS, new)
     moved = [{"uuid": task_uuid, "due": pending[task_uuid][1]} for task_uuid in kept
-             if indexed[task_uuid][1] != pending[task_uuid][1]]  # a cycle timer moves on
-    if moved:
-        db.session.execute(_MOVE_TIMER, moved)
+             if indexed[task_uuid][1] != pending[task_uuid][1]]
+    return TimerChange(instance.id, list(pending), bool(new) or len(kept) < len(indexed), new, moved)
+
+
+def write_timers(change: TimerChange, *, drop: bool = True) -> None:
+    """Make the instance's Timer rows match the engine's pending timers; `drop=False` leaves the DELETE
+    of the rows that go to the caller, who sends it after these writes keeping `remaining`."""
+    if change.drop and drop:  # before the new rows go in: keeping theirs too changes nothing
+        db.session.execute(_DROP_TIMERS_NOT_KEPT, {"instance_id": change.instance_id, "kept": change.remaining})
+    if change.new:
+        db.session.execute(_INSERT_TIMERS, change.new)
+    if change.moved:
+        db.session.execute(_MOVE_TIMER, change.moved)
 
 
 def due_instance_ids(now: datetime, *, limit: int) -> list[int]:

@@ -23,12 +23,13 @@ from ..pdf_samples import minimal_pdf
 # Submitting: PostgreSQL sends an audit event as one statement, SQLite as three, and a new inbox row with
 # its candidates and participants as one statement, SQLite as three; the answer's instance is read from
 # the session, not again after the commit, and the case's open tasks after the step are one statement. A status step is one INSERT (the trail is not read to append it),
-# and an assignment reads the departments it names in one statement.
+# and an assignment reads the departments it names in one statement. PostgreSQL deletes the inbox and timer
+# rows a save drops inside the instance's UPDATE (app.workflow.instance_state.saved), SQLite apart.
 STATEMENTS = {
-    "register": (4, 3, {"sqlite": 26, "postgresql": 18}), "assign": (4, 4, {"sqlite": 27, "postgresql": 17}),
-    "dispatch_lead": (4, 3, {"sqlite": 15, "postgresql": 11}),
-    "dispatch_support": (4, 3, {"sqlite": 13, "postgresql": 9}),
-    "contribute": (4, 2, {"sqlite": 18, "postgresql": 12}), "handle": (4, 2, {"sqlite": 24, "postgresql": 16}),
+    "register": (4, 3, {"sqlite": 26, "postgresql": 17}), "assign": (4, 4, {"sqlite": 27, "postgresql": 16}),
+    "dispatch_lead": (4, 3, {"sqlite": 15, "postgresql": 9}),
+    "dispatch_support": (4, 3, {"sqlite": 13, "postgresql": 8}),
+    "contribute": (4, 2, {"sqlite": 18, "postgresql": 11}), "handle": (4, 2, {"sqlite": 24, "postgresql": 14}),
 }
 
 
@@ -86,7 +87,7 @@ def test_each_request_of_the_incoming_process_counts(office, bring_in, client, d
 # its state, its audit event); the document's instance; the document_received event; the current holders
 # (the answer is read from the session, not read back); the new case's open tasks. PostgreSQL sends an audit event as one statement, and
 # the first task with its candidates and participants as one.
-INTAKE = {"sqlite": 25, "postgresql": 17}
+INTAKE = {"sqlite": 25, "postgresql": 16}
 
 
 def test_the_intake_of_an_incoming_document_counts(office, client, db, count_queries):  # noqa: F811

@@ -13,7 +13,7 @@ from app.workflow.inbox import inbox_change, write_inbox
 from app.workflow.instance_state import load_workflow
 from app.workflow.models import HumanTask, ProcessInstance, ProcessVersion, Timer
 from app.workflow.runtime import complete_task
-from app.workflow.timers import index_timers
+from app.workflow.timers import timer_change, write_timers
 
 FIXTURES = Path(__file__).parent / "fixtures" / "states"
 RELEASES = sorted(FIXTURES.glob("format*.json"), key=lambda path: int(path.stem.split("-")[0][len("format"):]))
@@ -57,7 +57,7 @@ def _stored_case(agency, db, fixture: dict) -> ProcessInstance:
     instance = db.session.get(ProcessInstance, instance.id)
     workflow = load_workflow(instance, None)
     write_inbox(inbox_change(instance, workflow, indexed=frozenset()))
-    index_timers(instance, workflow, indexed={})
+    write_timers(timer_change(instance, workflow, indexed={}))
     return instance
 
 
