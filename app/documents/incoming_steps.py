@@ -7,7 +7,7 @@ from datetime import date
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, insert, select
 
 from app.directory.models import Department, User
 from app.extensions import db
@@ -31,11 +31,16 @@ from .numbering import formatted_number, incoming_book_for, register_year, take_
 from .receiving import searchable_text
 from .status import change_status
 
+# Notes and reply links are written as table rows, built once: no step reads them back as objects, and
+# as ORM objects each would cost the audit event's flush after the operator a unit of work.
+_INSERT_NOTE = insert(DocumentNote.__table__).inline()  # no RETURNING: nobody reads the id
+_INSERT_LINK = insert(DocumentLink.__table__).inline()
+
 
 def _note(document: Document, kind: str, text: str, actor, department_id: int | None = None) -> None:
     if text and text.strip():
-        db.session.add(DocumentNote(document_id=document.id, kind=kind, text=text.strip(),
-                                    author_id=actor.id if actor else None, department_id=department_id))
+        db.session.execute(_INSERT_NOTE, {"document_id": document.id, "kind": kind, "text": text.strip(),
+                                          "author_id": actor.id if actor else None, "department_id": department_id})
 
 
 def refuse(context: OperatorContext) -> dict:
@@ -108,9 +113,9 @@ def record_handling(context: OperatorContext) -> dict:
         note = _("Trả lại lãnh đạo (giao không đúng): %(note)s", note=note)
     _note(document, "result" if action == "finish" else "progress", note, context.actor)
     if action == "finish" and str(data.get("reply_reference") or "").strip():
-        db.session.add(DocumentLink(document_id=document.id, kind="reply",
-                                    reference=str(data["reply_reference"]).strip()[:128],
-                                    created_by_id=context.actor.id if context.actor else None))
+        db.session.execute(_INSERT_LINK, {"document_id": document.id, "kind": "reply",
+                                          "reference": str(data["reply_reference"]).strip()[:128],
+                                          "created_by_id": context.actor.id if context.actor else None})
     return {"action": action}
 
 
