@@ -27,7 +27,7 @@ from .models import (
     DocumentLink,
     DocumentNote,
 )
-from .numbering import formatted_number, incoming_book_for, register_year, take_number
+from .numbering import formatted_number, register_year, take_incoming_number
 from .receiving import searchable_text
 from .status import change_status
 
@@ -55,9 +55,8 @@ def refuse(context: OperatorContext) -> dict:
 def register(context: OperatorContext) -> dict:
     """Vào sổ: the next số đến of the right book (secret documents have their own), status 03."""
     document = operator_document(context)
-    book = incoming_book_for(document.agency_id, secret=document.secrecy > 0)
     year = register_year()
-    number = take_number(book, year=year)
+    book, number = take_incoming_number(document.agency_id, secret=document.secrecy > 0, year=year)
     document.book_id, document.arrival_year, document.arrival_number = book.id, year, number
     document.registered_at, document.registered_by_id = utcnow(), context.actor.id if context.actor else None
     document.search_text = searchable_text(document)
