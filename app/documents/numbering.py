@@ -132,10 +132,8 @@ def take_incoming_number(agency_id: int, *, secret: bool, year: int):
 def _take_in_first_book(direction: str, secret: bool):
     """The upsert of take_number fed by book_for's query, answering with the book (PostgreSQL only)."""
     table = NumberSequence.__table__
-    book = (select(RegisterBook.id, RegisterBook.code, RegisterBook.name)
-            .where(RegisterBook.agency_id == bindparam("agency_id"), RegisterBook.direction == direction,
-                   RegisterBook.secret.is_(secret), RegisterBook.active.is_(True))
-            .order_by(RegisterBook.id).limit(1).cte("book"))
+    book = (_books_statement(direction, secret).with_only_columns(RegisterBook.id, RegisterBook.code,
+                                                                  RegisterBook.name).limit(1).cte("book"))
     taken = (postgresql.insert(table)
              .from_select(["book_id", "year", "last_number"],
                           select(book.c.id, bindparam("number_year", type_=Integer), literal(1, Integer)))
