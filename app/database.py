@@ -1,10 +1,12 @@
 """Per-backend engine settings that a URL cannot carry."""
 from contextlib import contextmanager
+from functools import cache
 
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.sql.cache_key import CacheKey
 
 from .extensions import db
 from .vietnamese_order import SQLITE_COLLATION, compare_vietnamese
@@ -133,3 +135,28 @@ CONFLICT_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 def conflict_insert(table):
     """An INSERT into `table` for the session's database that can say ON CONFLICT DO NOTHING / DO UPDATE."""
     return CONFLICT_INSERTS[db.session.get_bind().dialect.name](table)
+
+
+def built_once(statement):
+    """Let SQLAlchemy keep the compiled SQL of a statement that is built once and reused but has no cache key.
+
+    SQLAlchemy 2.0's dialect INSERTs (the ON CONFLICT ones above) say `inherit_cache = False`, so such a
+    statement was compiled again at every execution: a few ms per step for the inbox's new-task CTE. A
+    statement built once is the same object at every execution, so the object is its own key. Anything
+    derived from it (.values(), .where(), …) is another object, finds no key and is compiled each time,
+    as before: mark only the finished statement.
+    """
+    statement.__class__ = _keyed_by_identity(type(statement))
+    statement.__dict__["_identity_cache_owner"] = statement  # a generative copy carries this, and is not it
+    return statement
+
+
+@cache
+def _keyed_by_identity(cls):
+    def _generate_cache_key(self):
+        if self.__dict__.get("_identity_cache_owner") is not self:
+            return None
+        # No extracted parameters: a hit binds the statement's own values, this very statement's.
+        return CacheKey(("built once", id(self)), [])
+    return type(f"BuiltOnce{cls.__name__}", (cls,), {"_generate_cache_key": _generate_cache_key,
+                                                      "inherit_cache": False})

@@ -2,8 +2,10 @@
 
 Usage: .venv/bin/python bench/province.py [--clients N] [--duration S | --documents N] [--warmup S]
                                           [--kinds incoming,outgoing] [--workers W] [--threads T]
-                                          [--offices N] [--units N] [--no-forms] [--database NAME]
+                                          [--offices N] [--units N] [--client people|lean|integration]
+                                          [--database NAME]
                                           [--redis-db N] [--profile --py-spy PATH] [--keep]
+                                          [--axis-share F] [--outbox-interval S]
 
 1. Drops and creates its own PostgreSQL database (--database, default bench_province; a name starting with
    "test" is refused: those belong to test runs), then starts production mode (`python -m app.serving`:
@@ -16,7 +18,8 @@ Usage: .venv/bin/python bench/province.py [--clients N] [--duration S | --docume
      register (clerk) → assign (a leader: lead + supporting unit, due date) → dispatch_lead and
      dispatch_support (each unit's head names a specialist) → contribute (supporting specialist) → handle
      (lead specialist, finish). Before each step the person opens the case (GET /api/v1/instances/<id>) and
-     the task's form (GET /api/v1/tasks/<id>), then submits it (POST).
+     the task's form (GET /api/v1/tasks/<id>), then submits it (POST). --client lean opens only the case;
+     --client integration opens neither: it posts the step the last answer named (7 requests a document).
    - outgoing: a specialist of Văn phòng UBND tỉnh, Sở Nội vụ, Sở Tài chính or Sở Tư pháp (the offices
      with demo keys) starts the process and drafts a two-page công văn to another of them → the unit head
      reviews → the format checker approves → a leader signs (PAdES, demo key, PIN) → the clerk issues
@@ -30,6 +33,16 @@ Usage: .venv/bin/python bench/province.py [--clients N] [--duration S | --docume
    The people (every signing office and --offices others, one head and one specialist in each of --units
    units) log in before the run, as a day's first login (scrypt: timed apart, not in the window).
    The documents released to the signing offices wait there at "receive" (not driven further).
+   A share of the outgoing documents (--axis-share, default 0.05: the customer sent 4,500 of its 88,350
+   outgoing documents through the national axis, to ministries and other provinces, in the same period)
+   goes instead to an agency outside the installation — a ministry or a Lào Cai office — so its release
+   queues an edXML package that the outbox job (Celery beat → worker, every --outbox-interval s) sends to
+   the axis stand-in, which the bench starts first (`flask exchange hub --demo`, as `make hub`; its own
+   SQLite database in the instance directory) and wires in through the AXIS_* settings it writes. After
+   the window the clients finish their documents, the bench waits for the outbox to drain and reports the
+   documents released outside, the outbox's states, the packages the stand-in received, the release → sent
+   wait and the outbox job's run times (from the worker's log); the stand-in's CPU is a group of its own,
+   not in the installation's CPU per document (the national axis is not the province's machine).
 4. --profile: py-spy (`pip install py-spy`, or --py-spy PATH) samples the web workers over the window;
    prints self time by package and the app's functions on the stack. It slows the server: quote the
    throughput of a run without it.
@@ -51,8 +64,11 @@ from pathlib import Path
 
 import requests
 from incoming import _p
+from province_axis import HUB_GROUP, AxisHub, OutboxMark, outside_agencies, report_axis
 from province_cpu import CpuMonitor, descendants, print_profile, start_profile
 from province_people import (
+    CLIENTS,
+    OUTSIDE_KIND,
     PIN,
     YEAR,
     People,
@@ -163,8 +179,9 @@ def report(args, recorder: Recorder, cpu: dict, window: float, load: tuple) -> N
         print(f"{kind:34s} {len(values):6d} {_p(values, 50):8.1f} {_p(values, 95):8.1f} {max(values) * 1000:8.1f}")
     wall = cpu["wall"]
     print(f"\nCPU over the window ({wall:.0f} s; 100% = one core; the machine has {os.cpu_count()} cores)")
+    hub = (HUB_GROUP,) if HUB_GROUP in cpu["groups"] else ()
     for group in ("web (gunicorn)", "worker (celery worker + beat)", "database (this db's backends)",
-                  "postgres shared/others", "supervisor + flask", "bench (clients)"):
+                  "postgres shared/others", "supervisor + flask", "bench (clients)", *hub):
         seconds = cpu["groups"].get(group, 0.0)
         print(f"  {group:34s} {seconds:8.1f} s  {100 * seconds / wall:6.1f}%")
     busy = cpu["machine_busy"]
@@ -191,8 +208,8 @@ def main(argv=None) -> None:
     parser.add_argument("--offices", type=int, default=16, help="offices receiving incoming documents, besides "
                         "the four signing offices (which receive too)")
     parser.add_argument("--units", type=int, default=3, help="units per office (one head, one specialist each)")
-    parser.add_argument("--no-forms", dest="forms", action="store_false",
-                        help="lean client: no GET of the task's form when the case has one open task")
+    parser.add_argument("--client", choices=CLIENTS, default="people", help="how a client finds each step: "
+                        "people open the case and the form; lean open the case only; integration follow the answers")
     parser.add_argument("--kinds", default="incoming,outgoing", help="incoming, outgoing or both")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1, help="gunicorn processes")
     parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn process")
@@ -206,10 +223,19 @@ def main(argv=None) -> None:
                         "run are not the ones to quote)")
     parser.add_argument("--py-spy", default=shutil.which("py-spy") or "py-spy", help="the py-spy program")
     parser.add_argument("--keep", action="store_true", help="keep the temporary instance directory")
+    parser.add_argument("--axis-share", type=float, default=0.05, help="share of the outgoing documents sent "
+                        "outside through the axis stand-in (0: no stand-in); default: the customer's 4,500 of "
+                        "88,350")
+    parser.add_argument("--outbox-interval", type=int, default=30, help="seconds between runs of the outbox "
+                        "job (EXCHANGE_OUTBOX_INTERVAL_SECONDS; 30 is production's default)")
     args = parser.parse_args(argv)
     args.kinds = [k.strip() for k in args.kinds.split(",") if k.strip()]
     if not args.kinds or set(args.kinds) - set(YEAR):
         parser.error("--kinds: incoming, outgoing or both")
+    if not 0 <= args.axis_share <= 1:
+        parser.error("--axis-share: between 0 and 1")
+    if "outgoing" not in args.kinds:
+        args.axis_share = 0.0
 
     stop = threading.Event()
 
@@ -227,6 +253,15 @@ def main(argv=None) -> None:
            "CELERY_BROKER_URL": f"redis://127.0.0.1:6379/{args.redis_db}", "SERVE_PREPARE": "1",
            "SEED_DEMO": "1", "INSTANCE_PATH": str(instance), "SECRET_KEY": "bench-province",
            "SIGNING_KEY_PASSPHRASE": "bench-province-seal", "DEMO_SIGNING_PIN": PIN, "SERVE_ROLES": "web,worker,beat"}
+    hub, args.outside = None, outside_agencies() if args.axis_share else []
+    if args.axis_share:
+        hub = AxisHub(instance / "hub", free_port())
+        try:
+            env.update(hub.wait_ready(), EXCHANGE_OUTBOX_INTERVAL_SECONDS=str(args.outbox_interval))
+        except BaseException:
+            hub.stop()
+            raise
+        print(f"Axis stand-in on {hub.endpoint}, log {hub.log_path}", flush=True)
     server = Server(env, instance / "serve.log")
     people = profiler = None
     threads: list[threading.Thread] = []
@@ -237,7 +272,7 @@ def main(argv=None) -> None:
         print(f"ready in {time.monotonic() - started:.0f} s (migrations, demo province, processes)", flush=True)
         offices = cast(read_offices(database_url), args.offices, args.units)
         recorder = Recorder()
-        people = People(base_url, recorder, open_forms=args.forms)
+        people = People(base_url, recorder, client=args.client)
         names = everyone(offices)
         started = time.monotonic()
         with ThreadPoolExecutor(args.clients) as pool:
@@ -247,6 +282,7 @@ def main(argv=None) -> None:
               "scrypt; not in the window)", flush=True)
         budget = {"lock": threading.Lock(), "left": args.documents}
         load_before = os.getloadavg()
+        mark = OutboxMark(database_url) if hub else None
         for number in range(args.clients):
             thread = threading.Thread(target=client_loop, daemon=True,
                                       args=(number, args, people, recorder, offices, stop, budget))
@@ -256,7 +292,7 @@ def main(argv=None) -> None:
         if args.profile:
             profile_path = instance / "web-profile.txt"
             profiler = start_profile(args.py_spy, server.process.pid, args.duration, profile_path)
-        cpu = CpuMonitor(server.process.pid, args.database)
+        cpu = CpuMonitor(server.process.pid, args.database, hub.pids() if hub else None)
         cpu.start()
         window_start = time.monotonic()
         recorder.window = (window_start, float("inf"))
@@ -284,6 +320,9 @@ def main(argv=None) -> None:
             print_profile(profile_path)
         for thread in threads:
             thread.join(timeout=200)
+        if hub is not None:
+            report_axis(recorder.released_outside, recorder.done[OUTSIDE_KIND], args.axis_share,
+                        args.outbox_interval, mark, hub, instance / "serve.log")
     except KeyboardInterrupt:
         print("\nInterrupted: stopping production mode.", file=sys.stderr)
     finally:
@@ -294,6 +333,8 @@ def main(argv=None) -> None:
         if people is not None:
             people.close()
         server.stop()
+        if hub is not None:
+            hub.stop()
         if args.keep:
             print(f"instance directory kept: {instance}")
         else:

@@ -63,8 +63,9 @@ class CpuMonitor:
     """CPU seconds per group (web, worker, database, PostgreSQL shared, bench) between start() and stop(),
     sampled every second: each pid's last reading minus its first (a pid born in the window counts from 0)."""
 
-    def __init__(self, server_pid: int, database: str):
-        self.server_pid, self.database = server_pid, database
+    def __init__(self, server_pid: int, database: str, others: dict[int, str] | None = None):
+        # `others`: processes outside the server's tree to count too (pid → group), e.g. the axis stand-in.
+        self.server_pid, self.database, self.others = server_pid, database, others or {}
         self.first: dict[int, float] = {}
         self.last: dict[int, tuple[str, float]] = {}
         self._stop = threading.Event()
@@ -74,6 +75,8 @@ class CpuMonitor:
         line = _cmdline(pid)
         if pid == os.getpid():
             return "bench (clients)"
+        if pid in self.others:
+            return self.others[pid]
         if pid in ours:
             if "gunicorn" in line:
                 return "web (gunicorn)"

@@ -20,6 +20,7 @@ from tests.pdf_samples import minimal_pdf
 
 YEAR = {"incoming": 182_833, "outgoing": 88_350}
 SIGNING_OFFICES = ("VPUBND", "SNV", "STC", "STP")  # the demo seed issues keys to their leaders and seals
+OUTSIDE_KIND = "outgoing via axis"  # Recorder.done's key for outgoing documents released outside
 PIN = "123456"  # DEMO_SIGNING_PIN's default, set for the server by bench/province.py
 
 
@@ -105,6 +106,7 @@ class Recorder:
         self.done: dict[str, int] = defaultdict(int)
         self.errors: list[str] = []
         self.error_count = 0
+        self.released_outside = 0
 
     def inside(self, at: float) -> bool:
         return self.window[0] <= at <= self.window[1]
@@ -114,10 +116,14 @@ class Recorder:
             with self.lock:
                 self.times[kind].append(ended - began)
 
-    def document(self, kind: str, ended: float) -> None:
-        if self.inside(ended):
-            with self.lock:
+    def document(self, kind: str, ended: float, *, outside: bool = False) -> None:
+        """A document's last step ended; `outside`: released to the axis (counted over the whole run too,
+        to compare with what the axis received)."""
+        with self.lock:
+            self.released_outside += outside
+            if self.inside(ended):
                 self.done[kind] += 1
+                self.done[OUTSIDE_KIND] += outside
 
     def error(self, message: str) -> None:
         with self.lock:
@@ -131,8 +137,8 @@ class People:
     it; the connections are the client thread's own, kept alive and reused by whoever that client acts as
     next, as a load balancer's pool does (an idle kept-alive connection is closed by gunicorn after 2 s)."""
 
-    def __init__(self, base_url: str, recorder: Recorder, open_forms: bool):
-        self.base_url, self.recorder, self.open_forms = base_url, recorder, open_forms
+    def __init__(self, base_url: str, recorder: Recorder, client: str):
+        self.base_url, self.recorder, self.client = base_url, recorder, client
         self.tokens: dict[str, dict] = {}
         self.login_times: list[float] = []
         self.lock = threading.Lock()
@@ -175,17 +181,33 @@ class People:
             session.close()
 
 
-def take_task(people: People, who: str, instance_id: int, spec_id: str, data: dict) -> dict:
-    """As a person does it: open the case, open the step's form, submit it. Without forms (--no-forms, a
-    lean client): a case with one open task gets it posted at once."""
+# How a client finds the step it answers (--client):
+# - people: as a person does it, open the case, open the step's form, submit it;
+# - lean: open the case; a case with one open task gets it posted at once, without opening its form;
+# - integration: a system that knows the forms posts the step the last answer named (each answer carries the
+#   case's open tasks with their step ids), never opening the case.
+CLIENTS = ("people", "lean", "integration")
+
+
+def take_task(people: People, who: str, instance_id: int, spec_id: str, data: dict, open_tasks: list) -> list:
+    """Answer the case's `spec_id` step as `who`; returns the case's open tasks after it, as the answer says.
+    `open_tasks`: what the last answer about this case said were its open tasks."""
+    def post(task_id: str) -> list:
+        done = people.call(who, f"POST task {spec_id}", "POST", f"/api/v1/tasks/{task_id}", json=data)
+        return done["instance"]["active_tasks"]
+
+    if people.client == "integration":
+        named = [t["id"] for t in open_tasks if t["spec_id"] == spec_id]
+        if not named:
+            raise Refused(f"no {spec_id} task among the open tasks of instance {instance_id}: {open_tasks}")
+        return post(named[0])
     case = people.call(who, "GET instance", "GET", f"/api/v1/instances/{instance_id}")
-    if not people.open_forms and len(case["active_tasks"]) == 1:
-        task_id = case["active_tasks"][0]["id"]
-        return people.call(who, f"POST task {spec_id}", "POST", f"/api/v1/tasks/{task_id}", json=data)
+    if people.client == "lean" and len(case["active_tasks"]) == 1:
+        return post(case["active_tasks"][0]["id"])
     for task in case["active_tasks"]:
         opened = people.send(who, "GET task (form)", "GET", f"/api/v1/tasks/{task['id']}")
         if opened.status_code == 200 and opened.json()["spec_id"] == spec_id:
-            return people.call(who, f"POST task {spec_id}", "POST", f"/api/v1/tasks/{task['id']}", json=data)
+            return post(task["id"])
     raise Refused(f"{who} found no {spec_id} task in instance {instance_id}: {case['active_tasks']}")
 
 
@@ -210,22 +232,26 @@ def drive_incoming(people: People, office: Office, rng: random.Random, pdf: byte
     lead_specialist = rng.choice(office.units[lead]["specialist"])
     support_specialist = rng.choice(office.units[support]["specialist"])
     due = (vietnam_today() + timedelta(days=10)).isoformat()
-    take_task(people, clerk, instance_id, "register", {"route": "leader"})
-    take_task(people, rng.choice(office.leaders), instance_id, "assign", {
-        "directing_opinion": "Đơn vị chủ trì tham mưu, đơn vị phối hợp cung cấp số liệu; báo cáo trước hạn.",
-        "lead_department_id": lead, "support_department_ids": [support], "due_date": due})
-    take_task(people, rng.choice(office.units[lead]["unit_head"]), instance_id, "dispatch_lead",
-              {"specialist": lead_specialist})
-    take_task(people, rng.choice(office.units[support]["unit_head"]), instance_id, "dispatch_support",
-              {"specialist": support_specialist})
-    take_task(people, support_specialist, instance_id, "contribute",
-              {"contribution": "Số liệu của đơn vị phối hợp: 12 thủ tục đã rà soát."})
-    take_task(people, lead_specialist, instance_id, "handle",
-              {"handling_action": "finish", "handling_note": "Đã tham mưu văn bản trả lời",
-               "reply_reference": "45/SNV-TCCB"})
+    steps = [
+        (clerk, "register", {"route": "leader"}),
+        (rng.choice(office.leaders), "assign", {
+            "directing_opinion": "Đơn vị chủ trì tham mưu, đơn vị phối hợp cung cấp số liệu; báo cáo trước hạn.",
+            "lead_department_id": lead, "support_department_ids": [support], "due_date": due}),
+        (rng.choice(office.units[lead]["unit_head"]), "dispatch_lead", {"specialist": lead_specialist}),
+        (rng.choice(office.units[support]["unit_head"]), "dispatch_support", {"specialist": support_specialist}),
+        (support_specialist, "contribute", {"contribution": "Số liệu của đơn vị phối hợp: 12 thủ tục đã rà soát."}),
+        (lead_specialist, "handle", {"handling_action": "finish", "handling_note": "Đã tham mưu văn bản trả lời",
+                                     "reply_reference": "45/SNV-TCCB"}),
+    ]
+    open_tasks = answer["active_tasks"]
+    for who, spec_id, data in steps:
+        open_tasks = take_task(people, who, instance_id, spec_id, data, open_tasks)
 
 
-def drive_outgoing(people: People, office: Office, recipients: list[Office], rng: random.Random, n: int) -> None:
+def drive_outgoing(people: People, office: Office, recipients: list[Office], rng: random.Random, n: int,
+                   outside: tuple[str, str] | None = None) -> None:
+    """`outside` (code, name): the document goes to that agency outside the installation instead, so its
+    release queues an edXML package for the axis."""
     unit = rng.choice(office.staffed_units())
     specialist = rng.choice(office.units[unit]["specialist"])
     leader = rng.choice(office.leaders)
@@ -233,15 +259,17 @@ def drive_outgoing(people: People, office: Office, recipients: list[Office], rng
                           expect=201)
     instance_id = started["id"]
     draft = next(t for t in started["active_tasks"])
-    people.call(specialist, "POST task draft", "POST", f"/api/v1/tasks/{draft['id']}", json={
+    drafted = people.call(specialist, "POST task draft", "POST", f"/api/v1/tasks/{draft['id']}", json={
         "doc_type": "CV", "subject": f"Rà soát văn bản đi, văn bản đến năm 2026 (đợt {n})", "body": BODY,
-        "recipients": [rng.choice(recipients).code], "signer": leader, "authority": "TL.",
+        **({"recipients": [], "external_recipients": f"{outside[0]} - {outside[1]}"} if outside
+           else {"recipients": [rng.choice(recipients).code]}), "signer": leader, "authority": "TL.",
         "authority_of": "Chủ tịch", "urgency": 0, "secrecy": 0})
-    take_task(people, rng.choice(office.units[unit]["unit_head"]), instance_id, "review_content",
-              {"decision": "approve"})
-    take_task(people, rng.choice(office.checkers), instance_id, "check_format", {"decision": "approve"})
-    take_task(people, leader, instance_id, "sign", {"decision": "sign", "pin": PIN})
-    take_task(people, rng.choice(office.clerks), instance_id, "issue", {})
+    open_tasks = drafted["instance"]["active_tasks"]
+    for who, spec_id, data in [(rng.choice(office.units[unit]["unit_head"]), "review_content", {"decision": "approve"}),
+                               (rng.choice(office.checkers), "check_format", {"decision": "approve"}),
+                               (leader, "sign", {"decision": "sign", "pin": PIN}),
+                               (rng.choice(office.clerks), "issue", {})]:
+        open_tasks = take_task(people, who, instance_id, spec_id, data, open_tasks)
 
 
 def client_loop(number: int, args, people: People, recorder: Recorder, offices: dict[int, Office],
@@ -265,9 +293,13 @@ def client_loop(number: int, args, people: People, recorder: Recorder, offices: 
         try:
             if kind == "incoming":
                 drive_incoming(people, rng.choice(incoming_offices), rng, pdf)
+                recorder.document(kind, time.monotonic())
             else:
                 sender = rng.choice(senders)
-                drive_outgoing(people, sender, [o for o in senders if o is not sender], rng, number * 100000 + n)
-            recorder.document(kind, time.monotonic())
+                # No draw without a share: a run with --axis-share 0 drives the same documents as before.
+                outside = rng.choice(args.outside) if args.axis_share and rng.random() < args.axis_share else None
+                drive_outgoing(people, sender, [o for o in senders if o is not sender], rng, number * 100000 + n,
+                               outside)
+                recorder.document(kind, time.monotonic(), outside=outside is not None)
         except (Refused, requests.RequestException, KeyError, ValueError) as error:
             recorder.error(f"{kind}: {type(error).__name__}: {error}")

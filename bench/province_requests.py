@@ -1,7 +1,8 @@
 """Where a province document's time goes, request by request: bench/province.py's clients, in one process.
 
 Usage: .venv/bin/python bench/province_requests.py [--kinds incoming,outgoing] [--documents N] [--warmup N]
-                                                   [--profile KIND] [--top N] [--database NAME]
+                                                   [--client KIND] [--profile KIND] [--top N]
+                                                   [--database NAME]
 
 Drops and recreates its own PostgreSQL database (default bench_requests; names starting with "test" are
 refused), prepares it as production mode does (migrations, the demo province, the processes), then drives
@@ -29,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from province import recreate_database  # noqa: E402
 from province_people import (  # noqa: E402
+    CLIENTS,
     DEMO_PASSWORD,
     PIN,
     SIGNING_OFFICES,
@@ -72,12 +74,12 @@ class Costs:
 class InProcessPeople(People):
     """bench/province.py's People, sending through the test client; every person logs in once."""
 
-    def __init__(self, client, costs: Costs):  # not super().__init__: it keeps HTTP sessions
-        self.client, self.costs, self.open_forms = client, costs, True
+    def __init__(self, test_client, costs: Costs, client: str):  # not super().__init__: it keeps HTTP sessions
+        self.test_client, self.costs, self.client = test_client, costs, client
         self.tokens: dict[str, dict] = {}
 
     def login(self, username: str) -> None:
-        answer = self.client.post("/api/v1/auth/login", json={"username": username, "password": DEMO_PASSWORD})
+        answer = self.test_client.post("/api/v1/auth/login", json={"username": username, "password": DEMO_PASSWORD})
         if answer.status_code != 200:
             raise Refused(f"login {username}: {answer.status_code}")
         self.tokens[username] = {"Authorization": f"Bearer {answer.get_json()['token']}"}
@@ -91,7 +93,7 @@ class InProcessPeople(People):
         began = time.thread_time()
         if profiling:
             costs.profiler.enable()
-        response = self.client.open(path, method=method, headers=self.tokens[who], data=data, json=json)
+        response = self.test_client.open(path, method=method, headers=self.tokens[who], data=data, json=json)
         if profiling:
             costs.profiler.disable()
         spent = time.thread_time() - began
@@ -142,6 +144,7 @@ def main(argv=None) -> None:
     parser.add_argument("--kinds", default="incoming", help="incoming, outgoing or both (taken in turn)")
     parser.add_argument("--documents", type=int, default=30, help="documents of each kind measured")
     parser.add_argument("--warmup", type=int, default=5, help="documents of each kind driven first, not measured")
+    parser.add_argument("--client", choices=CLIENTS, default="people", help="as bench/province.py's --client")
     parser.add_argument("--profile", metavar="KIND", help='cProfile this request kind ("all" for every one)')
     parser.add_argument("--top", type=int, default=40, help="functions listed by the profile")
     parser.add_argument("--database", default="bench_requests", help="PostgreSQL database (dropped, recreated)")
@@ -165,7 +168,7 @@ def main(argv=None) -> None:
         prepare(app)
         event.listen(db.engine, "before_cursor_execute", costs.statement)
     offices = cast(read_offices(database_url), 16, 3)
-    people = InProcessPeople(app.test_client(), costs)
+    people = InProcessPeople(app.test_client(), costs, args.client)
     for name in everyone(offices):
         people.login(name)
     rng, pdf, n = random.Random(20261206), minimal_pdf("Van ban den tinh", pages=2), 0

@@ -23,7 +23,8 @@ from .blueprint import bp
 from .errors import api_error_response
 from .openapi import documented
 from .pagination import paged_json
-from .schemas import DocumentFull, DocumentOut, DocumentQuery, page_of
+from .schemas import DocumentFull, DocumentOut, DocumentQuery, IncomingReceived, page_of
+from .task_views import active_tasks_json
 
 
 def document_json(document: Document, *, full: bool = False) -> dict:
@@ -55,8 +56,8 @@ def document_json(document: Document, *, full: bool = False) -> dict:
 @bp.route("/api/v1/documents/incoming", methods=["POST"])
 @token_required
 @roles_required(CLERK)  # refused before the upload is read
-@documented("Văn thư vào sổ văn bản đến (giấy/bản quét): metadata JSON + tệp PDF", response=DocumentFull, status=201,
-            errors=(409,), request_body={"required": True, "content": {"multipart/form-data": {"schema": {
+@documented("Văn thư vào sổ văn bản đến (giấy/bản quét): metadata JSON + tệp PDF", response=IncomingReceived,
+            status=201, errors=(409,), request_body={"required": True, "content": {"multipart/form-data": {"schema": {
                 "type": "object", "required": ["metadata", "file"],
                 "properties": {"metadata": {"type": "string", "description": "JSON: doc_type, number, notation, "
                                             "issuer_code, issuer_name, document_date, subject, urgency, secrecy, "
@@ -87,6 +88,7 @@ def post_incoming():
     # The answer is read before the commit expires the rows this request just wrote: all of it is in the
     # session still (only the current holders are asked for), and reading it back would take 4 statements.
     answer = document_json(received.document, full=True)
+    answer["active_tasks"] = active_tasks_json(received.document.instance_id)
     db.session.commit()
     return jsonify(answer), 201
 

@@ -284,6 +284,7 @@ class TaskDetail(TaskOut):
 
 class ActiveTask(Strict):
     id: str
+    spec_id: str  # the step's id in the process (e.g. "register"): which form it takes
     title: str | None
     lane: str | None
 
@@ -310,8 +311,12 @@ class InstanceOut(Strict):
     history: list[HistoryEvent] | None = None
 
 
+class IncomingReceived(DocumentFull):
+    active_tasks: list[ActiveTask]  # the new case's open tasks: the clerk's next step, without asking
+
+
 class TaskCompletion(Completion):
-    instance: InstanceOut
+    instance: InstanceOut  # with the case's open tasks after this step (no history)
     # Keys of the answer the step's form does not declare: left out of the task data, told back.
     ignored_fields: list[str] = []
 

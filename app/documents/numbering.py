@@ -9,7 +9,7 @@ from functools import cache
 from sqlalchemy import Integer, bindparam, literal, select
 from sqlalchemy.dialects import postgresql
 
-from app.database import CONFLICT_INSERTS, conflict_insert
+from app.database import CONFLICT_INSERTS, built_once, conflict_insert
 from app.extensions import db
 from app.vietnam_time import VIETNAM
 
@@ -31,11 +31,11 @@ def take_number(book: RegisterBook, *, year: int | None = None) -> int:
 def _take_statement(dialect_name: str):
     """The upsert of the next number, built once per database (its ON CONFLICT spelling differs)."""
     table = NumberSequence.__table__
-    return (CONFLICT_INSERTS[dialect_name](table)
-            .values(book_id=bindparam("number_book"), year=bindparam("number_year"), last_number=1)
-            .on_conflict_do_update(index_elements=[table.c.book_id, table.c.year],
-                                   set_={"last_number": table.c.last_number + 1})
-            .returning(table.c.last_number))
+    return built_once(CONFLICT_INSERTS[dialect_name](table)
+                      .values(book_id=bindparam("number_book"), year=bindparam("number_year"), last_number=1)
+                      .on_conflict_do_update(index_elements=[table.c.book_id, table.c.year],
+                                             set_={"last_number": table.c.last_number + 1})
+                      .returning(table.c.last_number))
 
 
 _LAST_NUMBER = select(NumberSequence.last_number).where(NumberSequence.book_id == bindparam("book_id"),

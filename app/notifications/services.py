@@ -8,7 +8,7 @@ from functools import cache
 
 from sqlalchemy import Integer, String, bindparam, func, literal, select, update
 
-from app.database import CONFLICT_INSERTS, conflict_insert
+from app.database import CONFLICT_INSERTS, built_once, conflict_insert
 from app.extensions import db
 from app.sqltypes import UtcDateTime, utcnow
 from app.workflow.models import HumanTask, HumanTaskCandidate
@@ -74,9 +74,9 @@ def _new_task_notice(dialect: str):
         tasks.c.task_uuid == bindparam("task_uuid"), tasks.c.assigned_user_id.is_not(None),
         # Ids start at 1: a step without an actor (a timer) excludes nobody.
         tasks.c.assigned_user_id != func.coalesce(bindparam("actor_id", type_=Integer), 0))
-    return CONFLICT_INSERTS[dialect](_NOTICES).inline().from_select(
+    return built_once(CONFLICT_INSERTS[dialect](_NOTICES).inline().from_select(
         ["user_id", "kind", "document_id", "task_uuid", "note", "dedupe_key", "created_at"], chosen
-    ).on_conflict_do_nothing()
+    ).on_conflict_do_nothing())
 
 
 def notify_new_task_holder(task_uuid: str, *, document_id: int | None, actor_id: int | None) -> None:

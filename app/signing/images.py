@@ -10,6 +10,9 @@ from functools import lru_cache
 from io import BytesIO
 
 from PIL import Image, ImageDraw, ImageFont
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.images import PdfImage, pil_image
+from pyhanko.pdf_utils.writer import PdfFileWriter
 
 from app.rendering.fonts import font_files
 
@@ -131,3 +134,48 @@ def png_image(png: bytes) -> Image.Image:
     image = Image.open(BytesIO(png))
     image.load()
     return image
+
+
+class PrecompressedImage(PdfImage):
+    """A stamp background whose image XObject (and soft mask) is decoded and compressed once per PNG.
+
+    pyHanko's PdfImage decodes the PNG and deflates its pixels (an 800 px seal: several MB raw) for every
+    signature; the signer's image and the agency's seal are the same bytes each time, so the compressed
+    streams are kept per process and only copied into each signed file.
+    """
+
+    def __init__(self, png: bytes, **kwargs):
+        self._png = png
+        super().__init__(_loaded(png), **kwargs)
+
+    @property
+    def image_ref(self) -> generic.IndirectObject:
+        image_ref = self._image_ref
+        if image_ref is None or image_ref.get_pdf_handler() is not self.writer:
+            self._image_ref = image_ref = _add_stream(self.writer, _compressed_streams(self._png))
+        return image_ref
+
+
+@lru_cache(maxsize=64)
+def _loaded(png: bytes) -> Image.Image:
+    return png_image(png)  # only its size is read, by PdfImage's box
+
+
+@lru_cache(maxsize=64)
+def _compressed_streams(png: bytes) -> tuple:
+    """(entries, compressed data, soft mask's own tuple or None) of the image XObject pyHanko would write."""
+    return _frozen(pil_image(_loaded(png), PdfFileWriter()).get_object())
+
+
+def _frozen(stream: generic.StreamObject) -> tuple:
+    soft_mask = stream.get("/SMask")
+    entries = tuple((key, value) for key, value in stream.items() if key not in ("/SMask", "/Length"))
+    return entries, stream.encoded_data, _frozen(soft_mask.get_object()) if soft_mask is not None else None
+
+
+def _add_stream(writer, frozen: tuple) -> generic.IndirectObject:
+    entries, data, soft_mask = frozen
+    dictionary = generic.DictionaryObject(dict(entries))
+    if soft_mask is not None:
+        dictionary[generic.pdf_name("/SMask")] = _add_stream(writer, soft_mask)
+    return writer.add_object(generic.StreamObject(dictionary, encoded_data=data))

@@ -19,7 +19,6 @@ from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 from flask_babel import gettext as _
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.generic import pdf_name
-from pyhanko.pdf_utils.images import PdfImage
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
 from pyhanko.sign.fields import FieldMDPAction, FieldMDPSpec, SigFieldSpec, SigSeedSubFilter
@@ -110,12 +109,41 @@ def _exact_size_known(credentials, timestamper) -> bool:
 
 def _sign_with_image(pdf: bytes, credentials: SignerCredentials, png: bytes, field: str,
                      timestamper) -> bytes:
-    style = StaticStampStyle(background=PdfImage(images.png_image(png)), border_width=0,
+    style = StaticStampStyle(background=images.PrecompressedImage(png), border_width=0,
                              background_opacity=1.0)
     metadata = _signature_metadata(field, tight=_exact_size_known(credentials, timestamper))
-    pdf_signer = signers.PdfSigner(metadata, signer=credentials.signer,
-                                   stamp_style=style, timestamper=timestamper)
+    pdf_signer = SizeRememberingSigner(metadata, signer=credentials.signer,
+                                       stamp_style=style, timestamper=timestamper)
     return pdf_signer.sign_pdf(IncrementalPdfFileWriter(BytesIO(pdf))).getvalue()
+
+
+# Signature container sizes pyHanko estimated, by what the size depends on: the signing certificate and the
+# chain embedded with it, the timestamper (its token's size), the digest, tight or padded, revocation info.
+_estimated_sizes: dict[tuple, int] = {}
+
+
+class SizeRememberingSigner(signers.PdfSigner):
+    """A PdfSigner that estimates the signature container's size once per key, chain and timestamper.
+
+    pyHanko estimates it for every signature by making a whole dry-run CMS signature (and timestamp); the
+    same certificate, chain and timestamper give the same size each time, so the first estimate is kept.
+    """
+
+    def init_signing_session(self, pdf_out, existing_fields_only=False):
+        session = super().init_signing_session(pdf_out, existing_fields_only=existing_fields_only)
+        estimate = session.estimate_signature_container_size
+        signer = self.signer
+
+        async def remembered(validation_info, tight=False):
+            key = (signer.signing_cert.sha256, tuple(sorted(c.sha256 for c in signer.cert_registry)),
+                   session.timestamper, session.md_algorithm, session.use_pades, tight,
+                   validation_info is not None and validation_info.adobe_revinfo_attr is not None)
+            if key not in _estimated_sizes:
+                _estimated_sizes[key] = await estimate(validation_info, tight=tight)
+            return _estimated_sizes[key]
+
+        session.estimate_signature_container_size = remembered
+        return session
 
 
 def sign_as_signer(pdf: bytes, credentials: SignerCredentials, *, image_png: bytes,

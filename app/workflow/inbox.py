@@ -7,7 +7,7 @@ from functools import cache
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import String, bindparam, delete, insert, select, true
 
-from app.database import CONFLICT_INSERTS
+from app.database import CONFLICT_INSERTS, built_once
 from app.extensions import db
 from app.notifications.services import notify_new_task_holder, subject_document_id
 from app.sqltypes import utcnow
@@ -53,8 +53,8 @@ def _insert_candidates(kind: str):
 @cache
 def _insert_participants(kind: str, dialect: str):
     subject = (bindparam("subject_type", type_=String), bindparam("subject_id", type_=String))
-    return CONFLICT_INSERTS[dialect](SubjectParticipant.__table__).inline().from_select(
-        ["subject_type", "subject_id", "user_id"], people_select(kind, *subject)).on_conflict_do_nothing()
+    return built_once(CONFLICT_INSERTS[dialect](SubjectParticipant.__table__).inline().from_select(
+        ["subject_type", "subject_id", "user_id"], people_select(kind, *subject)).on_conflict_do_nothing())
 
 
 # The columns of a new row (InboxChange.new), besides the holder the assignment rule gives.
@@ -77,9 +77,9 @@ def _insert_task_with_people(kind: str, with_subject: bool):
     if not with_subject:
         return candidates.add_cte(task, people)
     subject = (bindparam("subject_type", type_=String), bindparam("subject_id", type_=String))
-    return (CONFLICT_INSERTS["postgresql"](SubjectParticipant.__table__)
-            .from_select(["subject_type", "subject_id", "user_id"], select(*subject, people.c.id))
-            .on_conflict_do_nothing().add_cte(task, people, candidates.cte("candidates")))
+    return built_once(CONFLICT_INSERTS["postgresql"](SubjectParticipant.__table__)
+                      .from_select(["subject_type", "subject_id", "user_id"], select(*subject, people.c.id))
+                      .on_conflict_do_nothing().add_cte(task, people, candidates.cte("candidates")))
 
 
 def ready_manual_tasks(workflow) -> dict[str, object]:

@@ -23,16 +23,16 @@ from ..pdf_samples import minimal_pdf
 # departments, its people) where the form has one.
 # Submitting: PostgreSQL sends an audit event as one statement, SQLite as three, and a new inbox row with
 # its candidates and participants as one statement, SQLite as three; the answer's instance is read from
-# the session, not again after the commit. A status step is one INSERT (the trail is not read to append it),
-# and an assignment reads the departments it names in one statement. The operators of one step read the
-# case's document once (handle runs two), and registration writes the document in one UPDATE; it finds
-# the agency's book and takes its number in one statement on PostgreSQL (the agency has its books, as after
-# its first registration).
+# the session, not again after the commit, and the case's open tasks after the step are one statement. A
+# status step is one INSERT (the trail is not read to append it), and an assignment reads the departments it
+# names in one statement. The operators of one step read the case's document once (handle runs two), and
+# registration writes the document in one UPDATE; it finds the agency's book and takes its number in one
+# statement on PostgreSQL (the agency has its books, as after its first registration).
 STATEMENTS = {
-    "register": (4, 3, {"sqlite": 22, "postgresql": 13}), "assign": (4, 4, {"sqlite": 26, "postgresql": 16}),
-    "dispatch_lead": (4, 3, {"sqlite": 14, "postgresql": 10}),
-    "dispatch_support": (4, 3, {"sqlite": 12, "postgresql": 8}),
-    "contribute": (4, 2, {"sqlite": 17, "postgresql": 11}), "handle": (4, 2, {"sqlite": 22, "postgresql": 14}),
+    "register": (4, 3, {"sqlite": 23, "postgresql": 14}), "assign": (4, 4, {"sqlite": 27, "postgresql": 17}),
+    "dispatch_lead": (4, 3, {"sqlite": 15, "postgresql": 11}),
+    "dispatch_support": (4, 3, {"sqlite": 13, "postgresql": 9}),
+    "contribute": (4, 2, {"sqlite": 18, "postgresql": 12}), "handle": (4, 2, {"sqlite": 23, "postgresql": 15}),
 }
 
 
@@ -89,9 +89,9 @@ def test_each_request_of_the_incoming_process_counts(office, bring_in, client, d
 # The intake: the token's user, the duplicate check; the document, its file, its status 01 and its audit event;
 # starting the process (its version, instance, first task with its candidates, notification and participants,
 # its state, its audit event); the document's instance; the document_received event; the current holders
-# (the answer is read from the session, not read back). PostgreSQL sends an audit event as one statement, and
+# (the answer is read from the session, not read back); the new case's open tasks. PostgreSQL sends an audit event as one statement, and
 # the first task with its candidates and participants as one.
-INTAKE = {"sqlite": 24, "postgresql": 16}
+INTAKE = {"sqlite": 25, "postgresql": 17}
 
 
 def test_the_intake_of_an_incoming_document_counts(office, client, db, count_queries):  # noqa: F811
@@ -115,3 +115,27 @@ def test_the_intake_of_an_incoming_document_counts(office, client, db, count_que
     assert answer.status_code == 409 and len(statements) == 2, "\n".join(statements)
     answer, statements = posted(confirm_duplicate=True)
     assert answer.status_code == 201 and len(statements) == INTAKE[db.session.get_bind().dialect.name]
+
+
+def test_an_integration_follows_the_answers_open_tasks(office, client, db):  # noqa: F811
+    """Seven requests carry a document through: each answer names the case's open tasks with their step
+    ids, the same the case shows, so a client that sends every step's answer never opens the case."""
+    due = (vietnam_today() + timedelta(days=10)).isoformat()
+    received = client.post("/api/v1/documents/incoming", headers=bearer_headers(client, office.clerk),
+                           content_type="multipart/form-data",
+                           data={"metadata": json.dumps(metadata_values()),
+                                 "file": (io.BytesIO(minimal_pdf()), "van-ban.pdf")})
+    assert received.status_code == 201, received.get_data(as_text=True)
+    open_tasks = received.get_json()["active_tasks"]
+    assert [t["spec_id"] for t in open_tasks] == ["register"]
+    instance_id = received.get_json()["instance_id"]
+    for person, spec_id, data in _steps(office, due):
+        headers = bearer_headers(client, person)
+        task = next(t for t in open_tasks if t["spec_id"] == spec_id)
+        done = client.post(f"/api/v1/tasks/{task['id']}", headers=headers, json=data)
+        assert done.status_code == 200, done.get_data(as_text=True)
+        open_tasks = done.get_json()["instance"]["active_tasks"]
+        assert "history" not in done.get_json()["instance"]
+        case = client.get(f"/api/v1/instances/{instance_id}", headers=headers).get_json()
+        assert open_tasks == case["active_tasks"]
+    assert open_tasks == [] and case["status"] == "completed"

@@ -188,3 +188,33 @@ def test_the_field_font_is_read_once_for_every_fill(pipeline):
         visible.fill_number_and_date(pipeline["signed"], number_text=number, date_text=DATE_TEXT)
     info = visible._font_file_metrics.cache_info()
     assert (info.misses, info.hits) == (2, 2)  # two fields in fonts of their own: each font file read once
+
+
+def test_precompressed_image_writes_what_pyhanko_writes(make_pdf):
+    from pyhanko.pdf_utils.images import pil_image
+
+    png = images.seal_png(AGENCY_NAME)
+    writer = IncrementalPdfFileWriter(BytesIO(make_pdf()))
+    image = images.PrecompressedImage(png, writer=writer)
+    ours, theirs = image.image_ref.get_object(), pil_image(images.png_image(png), writer).get_object()
+    assert image.image_ref is image.image_ref  # one XObject per file, however often the stamp asks
+    for stream, other in ((ours, theirs), (ours["/SMask"].get_object(), theirs["/SMask"].get_object())):
+        assert {k: v for k, v in stream.items() if k != "/SMask"} == {k: v for k, v in other.items() if k != "/SMask"}
+        assert stream.data == other.data
+
+
+def test_signature_size_estimated_once_per_key(pipeline, person, trust, monkeypatch):
+    visible._estimated_sizes.clear()
+    dry_runs = []
+    real_sign = person.signer.async_sign
+
+    async def counted(*args, **kwargs):
+        dry_runs.append(kwargs.get("dry_run", False))
+        return await real_sign(*args, **kwargs)
+
+    monkeypatch.setattr(person.signer, "async_sign", counted)
+    signed = [visible.sign_as_signer(pipeline["prepared"], person, image_png=images.signature_png("Nguyễn Văn An"))
+              for _ in range(2)]
+    assert dry_runs == [True, False, False]
+    assert len(signed[0]) == len(signed[1])
+    assert [v.verdict for v in validate_pdf_signatures(signed[1], **trust)] == ["valid"]

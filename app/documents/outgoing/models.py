@@ -8,6 +8,7 @@ printed số/ký hiệu and `document_date` the issue date.
 from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.exchange.messages import OutboxMessage
 from app.extensions import db
 from app.sqltypes import UtcDateTime, utcnow
 
@@ -75,7 +76,8 @@ class OutgoingRecipient(db.Model):
 
     agency = relationship("Agency")
     delivered_document = relationship("Document", foreign_keys=[delivered_document_id])
-    outbox_message = relationship("OutboxMessage")
+    # The class itself, not its name: whoever imports this module first can configure the mappers.
+    outbox_message = relationship(OutboxMessage)
     external_statuses: Mapped[list["ExternalRecipientStatus"]] = relationship(
         order_by="(ExternalRecipientStatus.at, ExternalRecipientStatus.id)", cascade="all, delete-orphan")
 
@@ -99,3 +101,4 @@ class ExternalRecipientStatus(db.Model):
     package_sha256: Mapped[str] = mapped_column(String(64))
 
     __table_args__ = (UniqueConstraint("recipient_id", "code", "at"),)
+
