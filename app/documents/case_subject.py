@@ -24,3 +24,13 @@ def case_document(instance, subject_id: str | None = None) -> Document:
     if document is None or document.agency_id != instance.agency_id:
         raise NoCaseDocument(_("Không tìm thấy văn bản của hồ sơ."))
     return document
+
+
+def operator_document(context) -> Document:
+    """The case's document for a service-task operator (an OperatorContext): read once per engine run,
+    however many operators of the run ask for it."""
+    key = (SUBJECT_TYPE, context.instance.subject_id)
+    document = context.kept.get(key)
+    if document is None or document not in db.session:  # a session closed since (a job's next transaction)
+        document = context.kept[key] = case_document(context.instance)
+    return document

@@ -7,7 +7,7 @@ from datetime import date
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, insert, select
 
 from app.directory.models import Department, User
 from app.extensions import db
@@ -16,7 +16,7 @@ from app.vietnam_time import vietnam_today
 from app.workflow.registry import OperatorContext
 from app.workflow.scripting_runtime import work_calendar
 
-from .case_subject import case_document
+from .case_subject import operator_document
 from .models import (
     ACCEPTED,
     ASSIGNED,
@@ -27,24 +27,25 @@ from .models import (
     DocumentLink,
     DocumentNote,
 )
-from .numbering import formatted_number, incoming_book_for, register_year, take_number
+from .numbering import formatted_number, register_year, take_incoming_number
 from .receiving import searchable_text
 from .status import change_status
 
-
-def _document(context: OperatorContext) -> Document:
-    return case_document(context.instance)
+# Notes and reply links are written as table rows, built once: no step reads them back as objects, and
+# as ORM objects each would cost the audit event's flush after the operator a unit of work.
+_INSERT_NOTE = insert(DocumentNote.__table__).inline()  # no RETURNING: nobody reads the id
+_INSERT_LINK = insert(DocumentLink.__table__).inline()
 
 
 def _note(document: Document, kind: str, text: str, actor, department_id: int | None = None) -> None:
     if text and text.strip():
-        db.session.add(DocumentNote(document_id=document.id, kind=kind, text=text.strip(),
-                                    author_id=actor.id if actor else None, department_id=department_id))
+        db.session.execute(_INSERT_NOTE, {"document_id": document.id, "kind": kind, "text": text.strip(),
+                                          "author_id": actor.id if actor else None, "department_id": department_id})
 
 
 def refuse(context: OperatorContext) -> dict:
     """Từ chối tiếp nhận: status 02 with the reason, which the sender sees; no number is taken."""
-    document = _document(context)
+    document = operator_document(context)
     reason = str(context.task_data.get("refusal_reason") or "").strip()
     document.refusal_reason = reason
     change_status(document, REFUSED, actor=context.actor, note=reason)
@@ -53,19 +54,19 @@ def refuse(context: OperatorContext) -> dict:
 
 def register(context: OperatorContext) -> dict:
     """Vào sổ: the next số đến of the right book (secret documents have their own), status 03."""
-    document = _document(context)
-    book = incoming_book_for(document.agency_id, secret=document.secrecy > 0)
+    document = operator_document(context)
     year = register_year()
-    number = take_number(book, year=year)
+    book, number = take_incoming_number(document.agency_id, secret=document.secrecy > 0, year=year)
     document.book_id, document.arrival_year, document.arrival_number = book.id, year, number
     document.registered_at, document.registered_by_id = utcnow(), context.actor.id if context.actor else None
     document.search_text = searchable_text(document)
-    change_status(document, ACCEPTED, actor=context.actor,
-                  note=_("Số đến %(number)s, %(book)s", number=formatted_number(number), book=book.name))
     asked = context.task_data.get("due_date")
     due = date.fromisoformat(str(asked)[:10]) if asked else document.due_date or _default_deadline()
     # Proposed to the leader; the assignment confirms or changes it. Shown the same everywhere meanwhile.
+    # Set before the status step, whose audit event flushes the document: one UPDATE carries both.
     document.due_date = due
+    change_status(document, ACCEPTED, actor=context.actor,
+                  note=_("Số đến %(number)s, %(book)s", number=formatted_number(number), book=book.name))
     return {"arrival_number": number, "book": book.code, "due_date": due.isoformat()}
 
 
@@ -76,7 +77,7 @@ def _default_deadline() -> date:
 
 def assign(context: OperatorContext) -> dict:
     """Phân công: lead unit (or person), supporting units, deadline and the directing opinion; status 04."""
-    data, document = context.task_data, _document(context)
+    data, document = context.task_data, operator_document(context)
     lead, *supports = _departments(document, [data.get("lead_department_id"),
                                               *(data.get("support_department_ids") or [])])
     supports = [d for d in supports if d is not None and (lead is None or d.id != lead.id)]
@@ -101,7 +102,7 @@ def assign(context: OperatorContext) -> dict:
 
 def record_handling(context: OperatorContext) -> dict:
     """The specialist's action: the first one makes the document 'Đang xử lý' (05); notes go on the timeline."""
-    data, document = context.task_data, _document(context)
+    data, document = context.task_data, operator_document(context)
     action, note = data.get("handling_action"), str(data.get("handling_note") or "")
     if document.status_code in (ACCEPTED, ASSIGNED):
         change_status(document, IN_PROGRESS, actor=context.actor)
@@ -111,15 +112,15 @@ def record_handling(context: OperatorContext) -> dict:
         note = _("Trả lại lãnh đạo (giao không đúng): %(note)s", note=note)
     _note(document, "result" if action == "finish" else "progress", note, context.actor)
     if action == "finish" and str(data.get("reply_reference") or "").strip():
-        db.session.add(DocumentLink(document_id=document.id, kind="reply",
-                                    reference=str(data["reply_reference"]).strip()[:128],
-                                    created_by_id=context.actor.id if context.actor else None))
+        db.session.execute(_INSERT_LINK, {"document_id": document.id, "kind": "reply",
+                                          "reference": str(data["reply_reference"]).strip()[:128],
+                                          "created_by_id": context.actor.id if context.actor else None})
     return {"action": action}
 
 
 def decide_extension(context: OperatorContext) -> dict:
     """The leader's answer to a request for more time: a granted one moves the document's deadline."""
-    data, document = context.task_data, _document(context)
+    data, document = context.task_data, operator_document(context)
     if data.get("extension_granted"):
         new_due = date.fromisoformat(str(data["new_due_date"])[:10])
         document.due_date = new_due
@@ -133,7 +134,7 @@ def decide_extension(context: OperatorContext) -> dict:
 
 def record_contribution(context: OperatorContext) -> dict:
     """A supporting unit's contribution, shown to the lead specialist on the document page."""
-    data, document = context.task_data, _document(context)
+    data, document = context.task_data, operator_document(context)
     department_id = data.get("department_id") if isinstance(data.get("department_id"), int) else None
     if document.status_code in (ACCEPTED, ASSIGNED):
         change_status(document, IN_PROGRESS, actor=context.actor)
@@ -143,14 +144,14 @@ def record_contribution(context: OperatorContext) -> dict:
 
 def complete(context: OperatorContext) -> dict:
     """Hoàn thành: status 06; the document is filed."""
-    document = _document(context)
+    document = operator_document(context)
     change_status(document, COMPLETED, actor=context.actor)
     return {"completed": True}
 
 
 def note_deadline(context: OperatorContext) -> dict:
     """Timers: a reminder one working day before the deadline, and the overdue mark at the deadline."""
-    document = _document(context)
+    document = operator_document(context)
     if document.status_code in (COMPLETED, REFUSED):
         return {}
     text = (_("Quá hạn xử lý (hạn %(date)s).", date=_vn_date(document.due_date))

@@ -6,7 +6,8 @@ so a registration that rolls back gives its number back instead of leaving a gap
 from datetime import datetime, timezone
 from functools import cache
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Integer, bindparam, literal, select
+from sqlalchemy.dialects import postgresql
 
 from app.database import CONFLICT_INSERTS, built_once, conflict_insert
 from app.extensions import db
@@ -111,3 +112,36 @@ def _books_statement(direction: str, secret: bool):
 # Built once for the directions registration uses (no statement building per registration).
 _BOOKS = {(direction, secret): _books_statement(direction, secret)
           for direction in ("incoming", "outgoing") for secret in (False, True)}
+
+
+def take_incoming_number(agency_id: int, *, secret: bool, year: int):
+    """The incoming book for the document (its id, code and name) and the next number taken in it.
+
+    PostgreSQL finds the book and takes the number in one statement; elsewhere, and for an agency
+    without books yet, the book is read first. The number's row is locked until the caller's
+    transaction ends either way.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        taken = db.session.execute(_TAKE_INCOMING[secret], {"agency_id": agency_id, "number_year": year}).first()
+        if taken is not None:
+            return taken, taken.number
+    book = incoming_book_for(agency_id, secret=secret)
+    return book, take_number(book, year=year)
+
+
+def _take_in_first_book(direction: str, secret: bool):
+    """The upsert of take_number fed by book_for's query, answering with the book (PostgreSQL only)."""
+    table = NumberSequence.__table__
+    book = (_books_statement(direction, secret).with_only_columns(RegisterBook.id, RegisterBook.code,
+                                                                  RegisterBook.name).limit(1).cte("book"))
+    taken = (postgresql.insert(table)
+             .from_select(["book_id", "year", "last_number"],
+                          select(book.c.id, bindparam("number_year", type_=Integer), literal(1, Integer)))
+             .on_conflict_do_update(index_elements=[table.c.book_id, table.c.year],
+                                    set_={"last_number": table.c.last_number + 1})
+             .returning(table.c.book_id, table.c.last_number).cte("taken"))
+    return select(book.c.id, book.c.code, book.c.name, taken.c.last_number.label("number")).join_from(
+        book, taken, taken.c.book_id == book.c.id)
+
+
+_TAKE_INCOMING = {secret: _take_in_first_book("incoming", secret) for secret in (False, True)}

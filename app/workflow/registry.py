@@ -13,6 +13,9 @@ class OperatorContext:
     task_data: dict
     actor: Any
     params: dict
+    # What the operators of one engine run share, e.g. the case's document read once: the session keeps
+    # only a weak hold on an unchanged object, so a second operator's lookup would read it again.
+    kept: dict = field(default_factory=dict, compare=False, repr=False)
 
     def subject_id(self, subject_type: str) -> str | None:
         """The id of the case's subject when it is of this type: named by the instance, never by the task

@@ -17,13 +17,14 @@ class OperatorEnvironment(RestrictedEnvironment):
     def __init__(self, calendar: WorkCalendar, *, operators: dict, instance, actor):
         super().__init__(calendar)
         self.operators, self.instance, self.actor = operators, instance, actor
+        self.kept: dict = {}  # OperatorContext.kept: lives as long as the loaded workflow (one request)
 
     def call_service(self, context, operation_name=None, operation_params=None, task_data=None):
         operator = self.operators.get(operation_name)
         if operator is None:
             raise LookupError(f"Thao tác '{operation_name}' chưa được đăng ký.")
         params = {name: param.get("value") for name, param in (operation_params or {}).items()}
-        result = operator(OperatorContext(self.instance, task_data, self.actor, params))
+        result = operator(OperatorContext(self.instance, task_data, self.actor, params, self.kept))
         if self.instance is not None:
             # Kept for replay (workflow.replay): the operator's answer, in the order the engine asked.
             record("service_task_completed", actor=self.actor, subject=None, agency_id=self.instance.agency_id,

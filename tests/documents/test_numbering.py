@@ -5,7 +5,13 @@ from datetime import datetime, timezone
 from sqlalchemy import select
 
 from app.documents.models import NumberSequence, RegisterBook
-from app.documents.numbering import default_books, formatted_number, register_year, take_number
+from app.documents.numbering import (
+    default_books,
+    formatted_number,
+    register_year,
+    take_incoming_number,
+    take_number,
+)
 from app.extensions import db as _db
 
 from ..factories import Factory
@@ -27,6 +33,25 @@ def test_numbers_are_consecutive_per_book_and_restart_each_year(make, db):
     assert take_number(books["den"], year=2027) == 1
     assert take_number(books["den"], year=2026) == 4
     assert formatted_number(5) == "05" and formatted_number(123) == "123"
+
+
+def test_an_incoming_number_comes_with_its_book(make, db):
+    books = _books(make, db)
+    agency_id = books["den"].agency_id
+    book, number = take_incoming_number(agency_id, secret=False, year=2026)
+    assert (book.id, book.code, book.name, number) == (books["den"].id, "den", "Sổ văn bản đến", 1)
+    assert take_incoming_number(agency_id, secret=False, year=2026)[1] == 2
+    book, number = take_incoming_number(agency_id, secret=True, year=2026)  # the secret book's own sequence
+    assert (book.code, number) == ("den-mat", 1)
+    assert take_number(books["den"], year=2026) == 3  # one sequence, however it is taken
+
+
+def test_an_agency_without_books_gets_them_at_its_first_incoming_number(make, db):
+    agency = make.agency()
+    book, number = take_incoming_number(agency.id, secret=False, year=2026)
+    assert (book.code, number) == ("den", 1)
+    assert db.session.scalar(select(RegisterBook.id).where(RegisterBook.agency_id == agency.id,
+                                                           RegisterBook.code == "di-mat")) is not None
 
 
 def test_a_rolled_back_registration_gives_its_number_back(make, db):
