@@ -56,6 +56,14 @@ def canonical_body(seq: int, event_type: str, occurred_at: datetime, actor_id, o
                                   subject_id=subject_id, data=data_text)))
 
 
+def canonical_body_around_seq(*, data_text: str, **values) -> tuple[str, str]:
+    """The canonical body's text before and after its sequence number, for a database that numbers the
+    event and hashes it in the same statement."""
+    rendered = _rendered({**values, "data": data_text, "seq": 0})
+    at = next(i for i, part in enumerate(BODY) if not isinstance(part, str) and part[0] == "seq")
+    return "".join(rendered[:at]), "".join(rendered[at + 1:])
+
+
 def body_sql(columns: dict[str, str] | None = None) -> str:
     """The body as a PostgreSQL text expression over the event's columns (`columns` renames some, e.g.
     seq -> an expression), rendered from the same list as canonical_body."""

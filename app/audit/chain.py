@@ -7,11 +7,12 @@ are all that runs while it is held.
 import hashlib
 from datetime import timezone
 
-from sqlalchemy import insert, select, text, update
+from sqlalchemy import bindparam, insert, select, text, update
 
 from app.database import READS_ROWS_IN_PIPELINE
+from app.sqltypes import UtcDateTime
 
-from .canonical import canonical_body, canonical_json
+from .canonical import canonical_body, canonical_body_around_seq, canonical_json
 from .models import GENESIS_HASH, AuditChainHead, AuditEvent
 
 HEAD_ID = 1
@@ -25,7 +26,29 @@ _INSERT_EVENTS = insert(_EVENTS).returning(_EVENTS.c.id, sort_by_parameter_order
 _COLUMNS = ("seq", "event_type", "occurred_at", "actor_id", "on_behalf_of_id", "agency_id", "subject_type",
             "subject_id", "data", "prev_hash", "hash")
 
-# PostgreSQL: every event in one INSERT and the head moved by the same statement, whatever their number:
+# PostgreSQL, one event (most transactions): one statement. The head's UPDATE locks it, claims the next
+# number and hashes the event itself, over the previous hash and the canonical body given as the text
+# around that number; the INSERT takes number and hashes from it. The casts give NULLs a type.
+_APPEND_ONE = text(f"""
+WITH head AS (
+    UPDATE audit_chain_head
+       SET seq = seq + 1, prev_hash = hash,
+           hash = encode(sha256(convert_to(hash || :body_before_seq || (seq + 1)::text || :body_after_seq,
+                                           'UTF8')), 'hex')
+     WHERE id = {HEAD_ID}
+ RETURNING seq, prev_hash, hash)
+INSERT INTO audit_event (seq, event_type, occurred_at, actor_id, on_behalf_of_id, agency_id,
+                         subject_type, subject_id, data, prev_hash, hash)
+SELECT seq, CAST(:event_type AS varchar), :occurred_at, CAST(:actor_id AS integer),
+       CAST(:on_behalf_of_id AS integer), CAST(:agency_id AS integer), CAST(:subject_type AS varchar),
+       CAST(:subject_id AS varchar), CAST(:data AS json), prev_hash, hash
+  FROM head
+RETURNING id, seq, prev_hash, hash
+""").bindparams(bindparam("occurred_at", type_=UtcDateTime())).execution_options(**READS_ROWS_IN_PIPELINE)
+_ONE_EVENT_COLUMNS = ("event_type", "occurred_at", "actor_id", "on_behalf_of_id", "agency_id", "subject_type",
+                      "subject_id")
+
+# PostgreSQL, several events: the head locked and read, then every event in one INSERT and the head moved by the same statement, whatever their number:
 # one fixed statement (prepared once) taking a column of values per parameter. The casts give the arrays
 # their types (a column of NULLs has none); json keeps the canonical text as given.
 _APPEND_ALL = text("""
@@ -54,6 +77,9 @@ def event_hash(event: AuditEvent, data_text: str | None = None) -> str:
 
 def append_events(session, events: list[tuple[AuditEvent, str]]) -> None:
     """Append the events (each with its data's canonical text) in order; sets their seq, hashes and id."""
+    postgresql = session.get_bind().dialect.name == "postgresql"
+    if postgresql and len(events) == 1 and _appended_alone(session, *events[0]):
+        return
     head = session.execute(_LOCK_HEAD).first()
     if head is None:  # a database created without the migration's head row
         session.execute(insert(_HEAD).values(id=HEAD_ID, seq=0, hash=GENESIS_HASH))
@@ -64,10 +90,22 @@ def append_events(session, events: list[tuple[AuditEvent, str]]) -> None:
         event.seq, event.prev_hash = seq, previous
         event.hash = previous = event_hash(event, data_text)
     last = events[-1][0]
-    if session.get_bind().dialect.name == "postgresql":
+    if postgresql:
         _append_in_one(session, events, last)
     else:
         _append_in_two(session, events, last)
+
+
+def _appended_alone(session, event: AuditEvent, data_text: str) -> bool:
+    """Append one event in one statement; False when there is no head row to move."""
+    values = {name: getattr(event, name) for name in _ONE_EVENT_COLUMNS}
+    before, after = canonical_body_around_seq(data_text=data_text, **values)
+    appended = session.execute(_APPEND_ONE, {**values, "data": data_text, "body_before_seq": before,
+                                             "body_after_seq": after}).first()
+    if appended is None:
+        return False
+    event.id, event.seq, event.prev_hash, event.hash = appended
+    return True
 
 
 def _append_in_one(session, events, last: AuditEvent) -> None:

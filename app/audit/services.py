@@ -4,6 +4,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime, timezone
 
+from app.extensions import db
 from app.sqltypes import utcnow
 
 from .canonical import canonical_json
@@ -46,6 +47,9 @@ def record(event_type: str, *, actor=None, subject=None, agency_id=None, on_beha
                        on_behalf_of_id=on_behalf_of.id if on_behalf_of is not None else None,
                        agency_id=agency_id, subject_type=subject_type, subject_id=subject_id,
                        data=json.loads(data_text))
+    # Flushed as when the event was written here: the table statements that follow (they do not
+    # autoflush) see the changes made before it.
+    db.session.flush()
     keep_until_commit(event, data_text)
     return event
 
