@@ -11,7 +11,9 @@ from ..parallel import run_in_parallel
 
 def _events(make, count=5):
     actor = make.user()
-    return [record("thing_done", actor=actor, subject=actor, step=n, note="Ghi chú có dấu") for n in range(count)]
+    events = [record("thing_done", actor=actor, subject=actor, step=n, note="Ghi chú có dấu") for n in range(count)]
+    _db.session.commit()  # appended at the commit: the tests below edit the stored rows by id
+    return events
 
 
 def test_intact_chain_verifies(make, app):
