@@ -4,7 +4,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
 from functools import cache
 
-from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import String, bindparam, delete, insert, select, true
 
 from app.database import CONFLICT_INSERTS
@@ -14,6 +13,7 @@ from app.sqltypes import utcnow
 from app.vietnam_time import VIETNAM
 
 from .assignment import OWNERS, Assignment, assign, people_select, sole_owner
+from .engine_loop import ready_tasks
 from .models import HumanTask, HumanTaskCandidate, ProcessInstance, SubjectParticipant
 
 
@@ -84,7 +84,7 @@ def _insert_task_with_people(kind: str, with_subject: bool):
 
 def ready_manual_tasks(workflow) -> dict[str, object]:
     """Task id -> task for every ready manual task: what the inbox index holds for this state."""
-    return {str(task.id): task for task in workflow.get_tasks(state=TaskState.READY, manual=True)}
+    return {str(task.id): task for task in ready_tasks(workflow) if task.task_spec.manual}
 
 
 @dataclass

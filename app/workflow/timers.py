@@ -12,6 +12,7 @@ from sqlalchemy import bindparam, delete, func, insert, select, update
 
 from app.extensions import db
 
+from .engine_loop import ready_tasks
 from .models import ProcessInstance, Timer
 
 
@@ -32,7 +33,7 @@ def pending_timers(workflow) -> dict[str, tuple[str, datetime]]:
     # waiting_events() reads the same event manager but drops the task ids the index needs.
     waiting = [task for task in workflow.event_manager.tasks.values() if _is_timer(task.task_spec)]
     # A timer whose time passes in the engine's final refresh is READY but runs only at the next step.
-    ready = [task for task in workflow.get_tasks(state=TaskState.READY, manual=False) if _is_timer(task.task_spec)]
+    ready = [task for task in ready_tasks(workflow) if not task.task_spec.manual and _is_timer(task.task_spec)]
     pending = {}
     for task in waiting + ready:
         due = _due_time(task)
