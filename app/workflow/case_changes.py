@@ -12,6 +12,7 @@ from app.directory.models import User
 from app.extensions import db
 from app.sqltypes import utcnow
 
+from .engine_loop import do_engine_steps
 from .engine_steps import run_engine
 from .failures import unloadable
 from .inbox import due_at
@@ -60,7 +61,7 @@ def change_case_values(instance_id: int, values: dict, *, actor: User | None, re
     workflow, indexed = load_indexed(instance, actor)
     moved = set_case_values(workflow, values)
     fired = FiredTimers()
-    run_engine(lambda: (workflow.refresh_timers(), workflow.do_engine_steps(did_complete_task=fired)))
+    run_engine(lambda: (workflow.refresh_timers(), do_engine_steps(workflow, did_complete_task=fired)))
     with saved(instance, workflow, indexed, actor=actor):
         record("case_values_changed", actor=actor, subject=instance, agency_id=instance.agency_id,
                instance_id=instance.id, values=values, timers=moved, reason=reason,

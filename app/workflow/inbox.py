@@ -4,7 +4,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
 from functools import cache
 
-from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import String, bindparam, delete, insert, select, true
 
 from app.database import CONFLICT_INSERTS, built_once
@@ -14,6 +13,7 @@ from app.sqltypes import utcnow
 from app.vietnam_time import VIETNAM
 
 from .assignment import OWNERS, Assignment, assign, people_select, sole_owner
+from .engine_loop import ready_tasks
 from .models import HumanTask, HumanTaskCandidate, ProcessInstance, SubjectParticipant
 
 
@@ -86,7 +86,7 @@ def ready_manual_tasks(workflow, ready: list | None = None) -> dict[str, object]
     """Task id -> task for every ready manual task: what the inbox index holds for this state. `ready` is
     the workflow's READY tasks when the caller has them (one walk of the tree serves the timers too)."""
     if ready is None:
-        ready = workflow.get_tasks(state=TaskState.READY)
+        ready = ready_tasks(workflow)
     return {str(task.id): task for task in ready if task.task_spec.manual}
 
 

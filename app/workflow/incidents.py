@@ -25,6 +25,7 @@ from app.sqltypes import utcnow
 
 from .case_changes import cancel_instance
 from .case_secrecy import may_see_case
+from .engine_loop import do_engine_steps
 from .engine_steps import run_steps
 from .errors import ProcessFailed, TaskConflict, TaskForbidden, TaskNotFound, WorkflowError
 from .failures import INCIDENT_DATA_LIMIT, retry_policy
@@ -185,7 +186,7 @@ def _run_again(incident: Incident, instance: ProcessInstance, *, actor: User | N
         else:
             task._set_state(TaskState.READY)
     fired = FiredTimers()
-    failure = run_steps(lambda: (workflow.refresh_timers(), workflow.do_engine_steps(did_complete_task=fired)),
+    failure = run_steps(lambda: (workflow.refresh_timers(), do_engine_steps(workflow, did_complete_task=fired)),
                         workflow, person_present=False)
     with saved(instance, workflow, indexed, actor=actor, status="error" if failure else "running"):
         details = {"changed": changed, "data": {k: new_data[k] for k in changed if k in new_data}} if new_data else {}

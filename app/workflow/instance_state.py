@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from functools import cache
 
 from flask_babel import gettext as _
-from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import String, all_, bindparam, delete, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm.attributes import set_committed_value
@@ -16,6 +15,7 @@ from app.extensions import db
 from app.sqltypes import utcnow
 
 from .engine import SERIALIZER_VERSION, STORAGE_FORMAT, specs_from_json, state_to_json, workflow_from_state
+from .engine_loop import ready_tasks
 from .errors import WorkflowError
 from .inbox import inbox_change, ready_manual_tasks, write_inbox
 from .models import HumanTask, ProcessInstance, ProcessVersion, Timer
@@ -69,7 +69,7 @@ class IndexedState:
 
     @classmethod
     def of(cls, workflow) -> "IndexedState":
-        ready = workflow.get_tasks(state=TaskState.READY)
+        ready = ready_tasks(workflow)
         return cls(frozenset(ready_manual_tasks(workflow, ready)), pending_timers(workflow, ready))
 
 
@@ -102,7 +102,7 @@ def saved(instance: ProcessInstance, workflow, indexed: IndexedState, *, actor: 
     UPDATE, taken out of the flush that opens the pipelined block. (Writing the index before the
     instance row takes no new lock order: the instance row is locked already.)
     """
-    ready = workflow.get_tasks(state=TaskState.READY)
+    ready = ready_tasks(workflow)
     inbox = inbox_change(instance, workflow, indexed=indexed.tasks, ready=ready)
     timers = timer_change(instance, workflow, indexed=indexed.timers, ready=ready)
     carried = {key: getattr(instance, key) for key in _CARRIED}

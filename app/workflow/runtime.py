@@ -34,6 +34,7 @@ from app.vietnam_time import vietnam_today
 from .access import task_access
 from .deployment import latest_version
 from .engine import SERIALIZER_VERSION, new_workflow
+from .engine_loop import do_engine_steps
 from .engine_steps import run_steps
 from .errors import (
     ProcessFailed,
@@ -82,7 +83,7 @@ def start_instance(process_id: str, *, actor: User | None, data: dict | None = N
     initial = starting_data(definition, actor, data)
     workflow = new_workflow(spec, subprocess_specs, script_engine_for(instance, actor), initial)
     fired = FiredTimers()
-    failure = run_steps(lambda: workflow.do_engine_steps(did_complete_task=fired), workflow,
+    failure = run_steps(lambda: do_engine_steps(workflow, did_complete_task=fired), workflow,
                         person_present=actor is not None)
     with saved(instance, workflow, NOTHING_INDEXED, actor=actor or caused_by, bump=False,
                status="error" if failure else ""):
@@ -155,7 +156,7 @@ def fire_timers(instance_id: int) -> list[str]:
         return []
     workflow, indexed = load_indexed(instance, None)
     fired = FiredTimers()
-    failure = run_steps(lambda: (workflow.refresh_timers(), workflow.do_engine_steps(did_complete_task=fired)),
+    failure = run_steps(lambda: (workflow.refresh_timers(), do_engine_steps(workflow, did_complete_task=fired)),
                         workflow, person_present=False)
     if not fired and not failure:
         return []
@@ -178,7 +179,7 @@ def deliver_message(instance_id: int, message_name: str, payload, *, actor: User
     except WorkflowException:
         raise TaskConflict(_("Hồ sơ không chờ thông điệp %(name)s.", name=message_name)) from None
     fired = FiredTimers()
-    failure = run_steps(lambda: workflow.do_engine_steps(did_complete_task=fired), workflow, person_present=False)
+    failure = run_steps(lambda: do_engine_steps(workflow, did_complete_task=fired), workflow, person_present=False)
     with saved(instance, workflow, indexed, actor=actor, status="error" if failure else ""):
         record("message_delivered", actor=actor, subject=instance, agency_id=instance.agency_id,
                instance_id=instance.id, message=message_name, payload=payload,
@@ -300,7 +301,7 @@ def _run_task(locked: LockedTask, data: dict, *, actor: User, prepare, channel) 
         data = {**data, **prepared}
     _retitle(instance, task.data)
     fired = FiredTimers()
-    failure = run_steps(lambda: (task.run(), workflow.do_engine_steps(did_complete_task=fired)), workflow,
+    failure = run_steps(lambda: (task.run(), do_engine_steps(workflow, did_complete_task=fired)), workflow,
                         person_present=True)
     with saved(instance, workflow, locked.indexed, actor=actor, status="error" if failure else ""):
         extra = {"channel": channel} if channel else {}

@@ -13,6 +13,7 @@ from sqlalchemy import bindparam, delete, func, insert, select, update
 
 from app.extensions import db
 
+from .engine_loop import ready_tasks
 from .models import ProcessInstance, Timer
 
 
@@ -35,7 +36,7 @@ def pending_timers(workflow, ready: list | None = None) -> dict[str, tuple[str, 
     waiting = [task for task in workflow.event_manager.tasks.values() if _is_timer(task.task_spec)]
     # A timer whose time passes in the engine's final refresh is READY but runs only at the next step.
     if ready is None:
-        ready = workflow.get_tasks(state=TaskState.READY)
+        ready = ready_tasks(workflow)
     ready = [task for task in ready if not task.task_spec.manual and _is_timer(task.task_spec)]
     pending = {}
     for task in waiting + ready:
