@@ -156,7 +156,7 @@ def _duration(seconds: float) -> str:
 def report(args, recorder: Recorder, cpu: dict, window: float, load: tuple) -> None:
     print(f"\nProduction mode: {args.workers} web processes × {args.threads} threads, Celery concurrency "
           f"{args.celery}, PostgreSQL; {args.clients} think-free clients; measured window {window:.0f} s "
-          f"(after {args.warmup:.0f} s warm-up); {'forms opened' if args.forms else 'lean client (no forms)'}; "
+          f"(after {args.warmup:.0f} s warm-up); client {args.client}; "
           f"load average before/after: {load[0]} / {load[1]}")
     print(f"\n{'kind':10s} {'documents':>9s} {'docs/s':>8s} {'year':>9s} {'projected':>12s} {'target':>8s}")
     for kind in args.kinds:
