@@ -9,7 +9,9 @@ process ~0.1 s (the four fonts are loaded); then a one-page letter ~0.04 s, a tw
 slow part (~60 ms a page). Render registers in a background job, never on the request path of a
 list page.
 """
+import re
 import threading
+from functools import cache, lru_cache
 from typing import NamedTuple
 
 import weasyprint
@@ -61,12 +63,49 @@ def render_pdf_document(html: str, *, base_url: str | None = None,
     after the signer's signature, see app.signing.visible).
     """
     fetcher = url_fetcher if url_fetcher is not None else RestrictedURLFetcher()
+    html, style_texts = split_plain_styles(html)
     with _render_lock:
-        fonts = weasyprint.CSS(string=font_face_css(), font_config=FONT_CONFIG, url_fetcher=fetcher)
+        stylesheets = [_font_faces(), *(_parsed_style(text) for text in style_texts)]
         document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
-            font_config=FONT_CONFIG, stylesheets=[fonts], pdf_forms=pdf_forms)
+            font_config=FONT_CONFIG, stylesheets=stylesheets, pdf_forms=pdf_forms)
         pdf = document.write_pdf()
     return RenderedPdf(pdf, document, list(fetcher.refused))
+
+
+# A template's <style> is the same text on every render, yet WeasyPrint would tokenize, validate
+# and index it again each time (about a sixth of a one-page letter's render). A bare <style>
+# (no attributes) is therefore taken out of the HTML and parsed once per process. It then counts
+# as a user stylesheet instead of an author one, which cascades the same here: the only sheets
+# below it are the user agent's, and style="" attributes still win. Anything whose meaning
+# depends on the document or that origin swap (fetched URLs, @import, @font-face, counter
+# styles, !important) stays in the HTML, parsed by WeasyPrint as before.
+_PLAIN_STYLE = re.compile(r"<style>(.*?)</style>", re.DOTALL)
+_DOCUMENT_DEPENDENT_CSS = re.compile(r"url\(|@import|@font-face|@counter-style|!\s*important", re.IGNORECASE)
+
+
+def split_plain_styles(html: str) -> tuple[str, list[str]]:
+    """`html` without its self-contained bare <style> elements, and their texts in document order."""
+    texts = []
+
+    def take(match: re.Match) -> str:
+        if _DOCUMENT_DEPENDENT_CSS.search(match.group(1)):
+            return match.group(0)
+        texts.append(match.group(1))
+        return ""
+
+    return _PLAIN_STYLE.sub(take, html), texts
+
+
+@cache
+def _font_faces() -> weasyprint.CSS:
+    """The bundled fonts' @font-face rules, parsed (and their files added to FONT_CONFIG) once."""
+    return weasyprint.CSS(string=font_face_css(), font_config=FONT_CONFIG, url_fetcher=RestrictedURLFetcher())
+
+
+@lru_cache(maxsize=32)
+def _parsed_style(text: str) -> weasyprint.CSS:
+    """A template's style text, parsed once; it fetches nothing (see split_plain_styles)."""
+    return weasyprint.CSS(string=text, font_config=FONT_CONFIG, url_fetcher=RestrictedURLFetcher(allowed_files=()))
 
 
 def render_pdf(html: str, *, base_url: str | None = None) -> bytes:
