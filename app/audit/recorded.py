@@ -14,10 +14,12 @@ What must hold:
   they wait again, in their order.
 """
 from dataclasses import dataclass
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import TextClause
+from sqlalchemy import Select, TextClause
 from sqlalchemy import event as orm_event
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
+from sqlalchemy.sql.dml import UpdateBase
 from sqlalchemy.sql.util import find_tables
 
 from app.extensions import db
@@ -27,6 +29,8 @@ from .models import AuditEvent
 
 _KEY = "audit_recorded"
 _CHAIN_TABLES = frozenset({"audit_event", "audit_chain_head"})
+# By statement object (identity: statements compare and hash as objects); a statement dropped drops its entry.
+_READS_CHAIN: WeakKeyDictionary = WeakKeyDictionary()
 
 
 @dataclass
@@ -78,6 +82,17 @@ def _append_before_reading(state: ORMExecuteState) -> None:
 def _reads_chain(statement) -> bool:
     if isinstance(statement, TextClause):
         return "audit_" in statement.text
+    # Built-once statements come back on every request, and walking a statement's tree is the cost here;
+    # a statement is not changed once built (generative methods return a copy), so its answer holds.
+    if not isinstance(statement, (Select, UpdateBase)):  # others (functions…) compare with SQL operators
+        return _names_chain(statement)
+    answer = _READS_CHAIN.get(statement)
+    if answer is None:
+        answer = _READS_CHAIN[statement] = _names_chain(statement)
+    return answer
+
+
+def _names_chain(statement) -> bool:
     return any(getattr(table, "name", None) in _CHAIN_TABLES for table in find_tables(statement))
 
 

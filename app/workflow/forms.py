@@ -129,9 +129,10 @@ class TaskForm:
                      for name, sub, sub_ui in ordered_properties(self.schema, self.ui_schema)
                      if (widget := widget_for(sub, sub_ui)) in PICKERS)
 
-    @property
-    def file_fields(self) -> list[str]:
-        return [view.name for view in walk_views(self.fields()) if view.widget == "file"]
+    @cached_property
+    def file_fields(self) -> tuple[str, ...]:
+        """Dotted paths of the file fields, as fields() names them; read without building the views."""
+        return tuple(_file_paths(self.schema, self.ui_schema, ""))
 
     def fields(self, values: dict | None = None, errors: dict | None = None,
                choices: dict | None = None) -> list[FieldView]:
@@ -334,6 +335,15 @@ def _views(schema, ui, values, errors, choices, prefix) -> list[FieldView]:
             view.options = [(option_text(v), label) for v, label in field_options(sub.get("items", sub))]
         views.append(view)
     return views
+
+
+def _file_paths(schema: dict, ui: dict, prefix: str):
+    for name, sub, sub_ui in ordered_properties(schema, ui):
+        widget = widget_for(sub, sub_ui)
+        if widget == "file":
+            yield prefix + name
+        elif widget == "group":
+            yield from _file_paths(sub, sub_ui, prefix + name + ".")
 
 
 def walk_views(views: list[FieldView]):

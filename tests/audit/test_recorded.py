@@ -5,6 +5,7 @@ from sqlalchemy import func, select, text
 from app.audit.models import AuditChainHead, AuditEvent
 from app.audit.services import HEAD_ID, record
 from app.audit.verification import verify_chain
+from app.directory.models import User
 
 
 def _stored(db) -> list[int]:
@@ -40,6 +41,18 @@ def test_a_read_of_the_chain_sees_the_events_of_its_own_transaction(make, db):
     assert head.seq == event.seq and head.hash == event.hash
     later = record("thing_done", actor=actor, subject=actor, step="sau")
     assert db.session.scalar(select(func.max(AuditEvent.seq))) == later.seq == event.seq + 1
+    assert verify_chain().intact
+
+
+def test_a_statement_built_once_reads_the_chain_each_time_it_runs(make, db):
+    actor = make.user()
+    mine = select(AuditEvent.seq).where(AuditEvent.subject_id == str(actor.id)).order_by(AuditEvent.seq)
+    people = select(User.id).where(User.id == actor.id)
+    for step in range(2):  # the answer remembered for the statement object holds in every transaction
+        event = record("thing_done", actor=actor, subject=actor, step=step)
+        assert db.session.scalar(people) == actor.id and event.seq is None  # not a read of the chain
+        assert db.session.scalars(mine).all()[-1] == event.seq is not None
+        db.session.commit()
     assert verify_chain().intact
 
 

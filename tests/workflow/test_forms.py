@@ -9,7 +9,7 @@ from werkzeug.datastructures import MultiDict
 
 from app import PROJECT_ROOT
 from app.workflow.form_submission import parse_submission, validate_data
-from app.workflow.forms import Choice, FormDefinitionError, load_form
+from app.workflow.forms import Choice, FormDefinitionError, TaskForm, load_form, walk_views
 
 SCHEMA = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -97,7 +97,7 @@ def test_fields_follow_ui_order_then_schema_order_with_widget_kinds(form):
     assert by_name["opinion"].help == "Ghi rõ yêu cầu." and by_name["opinion"].placeholder == "Nhập ý kiến"
     assert by_name["deadline"].placeholder == "dd/mm/yyyy"
     assert [c.name for c in by_name["contact"].children] == ["contact.name", "contact.phone"]
-    assert form.file_fields == ["attachment"] and by_name["attachment"].required
+    assert form.file_fields == ("attachment",) and by_name["attachment"].required
     assert form.name == "incoming/handle"
 
 
@@ -253,6 +253,17 @@ def test_select_offers_a_blank_choice_unless_required_with_default(app, tmp_path
     kind, other = html.split('id="f-other"')
     assert "— Chọn —" not in kind and "— Chọn —" in other
     assert '<option value="a" selected>' in kind
+
+
+def test_file_fields_read_without_views_name_what_the_views_name():
+    schema = {"type": "object", "properties": {
+        "scan": {"type": "string"}, "note": {"type": "string"},
+        "annex": {"type": "object", "properties": {"copy": {"type": "string"}, "page": {"type": "string",
+                                                                                     "format": "data-url"}}}}}
+    ui = {"ui:order": ["annex", "*"], "scan": {"ui:widget": "file"}, "annex": {"copy": {"ui:widget": "file"}}}
+    form = TaskForm(schema, ui, "annexes")
+    assert form.file_fields == ("annex.copy", "annex.page", "scan")
+    assert list(form.file_fields) == [view.name for view in walk_views(form.fields()) if view.widget == "file"]
 
 
 def test_a_required_choice_whose_value_is_empty_is_a_choice_not_a_gap():
