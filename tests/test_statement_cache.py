@@ -2,6 +2,7 @@
 from sqlalchemy import bindparam, event, insert, literal, select
 
 from app.database import CONFLICT_INSERTS, built_once
+from app.documents.numbering import _TAKE_INCOMING
 from app.notifications.services import _new_task_notice
 from app.workflow.assignment import ROLE
 from app.workflow.inbox import _insert_participants, _insert_task_with_people
@@ -48,6 +49,6 @@ def test_the_inbox_and_notice_statements_have_their_key(db):
     dialect = db.session.get_bind().dialect.name
     statements = [_new_task_notice(dialect), _insert_participants(ROLE, dialect)]
     if dialect == "postgresql":
-        statements.append(_insert_task_with_people(ROLE, True))
+        statements += [_insert_task_with_people(ROLE, True), _TAKE_INCOMING[False], _TAKE_INCOMING[True]]
     assert all(s._generate_cache_key() is not None for s in statements)
     assert select(1)._generate_cache_key() is not None  # the ordinary ones are keyed by SQLAlchemy itself

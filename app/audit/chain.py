@@ -51,10 +51,10 @@ _ONE_EVENT_COLUMNS = ("event_type", "occurred_at", "actor_id", "on_behalf_of_id"
 # PostgreSQL, several events: the head locked and read, then every event in one INSERT and the head moved by the same statement, whatever their number:
 # one fixed statement (prepared once) taking a column of values per parameter. The casts give the arrays
 # their types (a column of NULLs has none); json keeps the canonical text as given.
-_APPEND_ALL = text("""
+_APPEND_ALL = text(f"""
 WITH head AS (
     UPDATE audit_chain_head SET seq = :head_seq, hash = :head_hash, prev_hash = :head_prev_hash
-     WHERE id = 1)
+     WHERE id = {HEAD_ID})
 INSERT INTO audit_event (seq, event_type, occurred_at, actor_id, on_behalf_of_id, agency_id,
                          subject_type, subject_id, data, prev_hash, hash)
 SELECT * FROM unnest(CAST(:seq AS integer[]), CAST(:event_type AS varchar[]),

@@ -140,8 +140,9 @@ def _take_in_first_book(direction: str, secret: bool):
              .on_conflict_do_update(index_elements=[table.c.book_id, table.c.year],
                                     set_={"last_number": table.c.last_number + 1})
              .returning(table.c.book_id, table.c.last_number).cte("taken"))
-    return select(book.c.id, book.c.code, book.c.name, taken.c.last_number.label("number")).join_from(
-        book, taken, taken.c.book_id == book.c.id)
+    # The ON CONFLICT inside gives the whole statement no cache key: built once, it is keyed by itself.
+    return built_once(select(book.c.id, book.c.code, book.c.name, taken.c.last_number.label("number")).join_from(
+        book, taken, taken.c.book_id == book.c.id))
 
 
 _TAKE_INCOMING = {secret: _take_in_first_book("incoming", secret) for secret in (False, True)}
