@@ -3,8 +3,8 @@
 Print templates are filled with user text (subjects, names, recipients). Were any of it ever
 rendered unescaped, WeasyPrint's default fetcher would read `file:///etc/passwd` into an image or
 call an internal `http://` address from the server. This fetcher makes both impossible: it serves
-exactly the four font files of `app.rendering.fonts` and, optionally, `data:` images, and refuses
-everything else without opening it.
+exactly the four font files of `app.rendering.fonts`, its form-field faces (made in memory) and,
+optionally, `data:` images, and refuses everything else without opening it.
 """
 import base64
 import logging
@@ -15,7 +15,7 @@ from urllib.request import url2pathname
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from app.rendering.fonts import font_files
+from app.rendering.fonts import FIELD_FONT_SCHEME, field_font, field_font_urls, font_files
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ class URLRefused(ValueError):
 
 
 class RestrictedURLFetcher(URLFetcher):
-    """Serve the allowed font files and `data:image/…` URLs; refuse and record anything else.
+    """Serve the allowed font files, the field faces and `data:image/…` URLs; refuse and record anything else.
 
     Use a new instance per render: `served` and `refused` record that render's requests.
     """
@@ -50,6 +50,9 @@ class RestrictedURLFetcher(URLFetcher):
             if path is not None:
                 self.served.append(url)
                 return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": "font/otf"})
+        elif scheme == FIELD_FONT_SCHEME and url in field_font_urls():
+            self.served.append(url)
+            return URLFetcherResponse(url, field_font(field_font_urls()[url]), {"Content-Type": "font/otf"})
         elif scheme == "data" and self.allow_data_images:
             media_type, body = _decode_data_url(url)
             if media_type.startswith("image/"):

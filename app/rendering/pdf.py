@@ -18,7 +18,7 @@ import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
 from app.rendering.fetcher import RestrictedURLFetcher
-from app.rendering.fonts import font_face_css
+from app.rendering.fonts import field_font_face_css, font_face_css
 
 # One font configuration for the process: @font-face files are copied into it once (later
 # renders find them cached and fetch nothing), instead of re-reading fontconfig's whole system
@@ -60,12 +60,14 @@ def render_pdf_document(html: str, *, base_url: str | None = None,
     Relative URLs resolve against `base_url`, but only the bundled fonts and `data:` images are
     ever fetched (see RestrictedURLFetcher); refused URLs are returned and logged. With
     `pdf_forms`, `<input>` elements become AcroForm fields (e.g. the number and date filled in
-    after the signer's signature, see app.signing.visible).
+    after the signer's signature, see app.signing.visible) and the family FIELD_FONT_FAMILY is
+    declared for them: WeasyPrint embeds a field's font whole, which is small only for that family.
     """
     fetcher = url_fetcher if url_fetcher is not None else RestrictedURLFetcher()
     html, style_texts = split_plain_styles(html)
     with _render_lock:
-        stylesheets = [_font_faces(), *(_parsed_style(text) for text in style_texts)]
+        stylesheets = [_font_faces(), *([_field_font_faces()] if pdf_forms else []),
+                       *(_parsed_style(text) for text in style_texts)]
         document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
             font_config=FONT_CONFIG, stylesheets=stylesheets, pdf_forms=pdf_forms)
         pdf = document.write_pdf()
@@ -100,6 +102,13 @@ def split_plain_styles(html: str) -> tuple[str, list[str]]:
 def _font_faces() -> weasyprint.CSS:
     """The bundled fonts' @font-face rules, parsed (and their files added to FONT_CONFIG) once."""
     return weasyprint.CSS(string=font_face_css(), font_config=FONT_CONFIG, url_fetcher=RestrictedURLFetcher())
+
+
+@cache
+def _field_font_faces() -> weasyprint.CSS:
+    """The form fields' @font-face rules, parsed (and their subset faces made and added) once."""
+    return weasyprint.CSS(string=field_font_face_css(), font_config=FONT_CONFIG,
+                          url_fetcher=RestrictedURLFetcher(allowed_files=()))
 
 
 @lru_cache(maxsize=32)

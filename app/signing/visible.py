@@ -165,9 +165,10 @@ def _da_font(writer, widget) -> tuple[str, float, generic.DictionaryObject]:
 def _glyph_metrics(font: generic.DictionaryObject) -> tuple[dict[int, int], dict[int, float]]:
     """(code point → glyph id, glyph id → width in 1/1000 em) of an embedded Type0/Identity-H font.
 
-    WeasyPrint embeds a form field's font whole (every glyph, widths and ToUnicode), and its codes
-    are glyph ids, so appearance text can be written with it without shaping (Vietnamese letters
-    are precomposed in NFC and each has its own glyph in TeX Gyre Termes).
+    WeasyPrint embeds a form field's font whole (every glyph, widths and ToUnicode; the letter's fields
+    use TeX Gyre Termes cut to app.rendering.fonts.FIELD_CHARACTERS), and its codes are glyph ids, so
+    appearance text can be written with it without shaping (Vietnamese letters are precomposed in NFC
+    and each has its own glyph).
     """
     descendant = font["/DescendantFonts"][0].get_object()
     descriptor = descendant["/FontDescriptor"]
@@ -219,9 +220,10 @@ def fill_number_and_date(pdf: bytes, *, number_text: str, date_text: str, title:
     """Set the "so" and "ngay" fields' values and appearances in one incremental update.
 
     Only /V and /AP of the two fields change, so the signer's signature stays valid (pyHanko:
-    modification level FORM_FILLING). Appearances use the field's own font (TeX Gyre Termes, which
-    WeasyPrint embedded whole for the form), so no viewer depends on /NeedAppearances. `title`, once the
-    number is known, becomes the document's Title (the /Info dictionary may change after a signature).
+    modification level FORM_FILLING). Appearances use the field's own font (TeX Gyre Termes cut to
+    FIELD_CHARACTERS, embedded whole for the form), so no viewer depends on /NeedAppearances; a character
+    outside it raises ValueError. `title`, once the number is known, becomes the document's Title (the
+    /Info dictionary may change after a signature).
     """
     writer = IncrementalPdfFileWriter(BytesIO(pdf))
     if title:

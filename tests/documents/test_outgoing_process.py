@@ -10,6 +10,7 @@ from sqlalchemy import select
 from app.documents.models import Document, DocumentNote, NumberSequence
 from app.documents.outgoing.models import OutgoingDraft
 from app.filestore import path_for
+from app.rendering.fonts import FIELD_CHARACTERS
 from app.signing.keystore import PIN_ATTEMPTS, active_person_credential
 from app.signing.validation import crls_from_config, trust_roots_from_config, validate_pdf_signatures
 from app.workflow.errors import OperatorRefused, SigningRefused, TaskForbidden
@@ -18,6 +19,7 @@ from app.workflow.runtime import complete_task
 from app.workflow.signing_tasks import sign_and_complete
 
 from ..pdf_samples import pdf_text
+from ..rendering.inspect_pdf import embedded_fonts
 from .outgoing_setup import approve_reviews, issue, make_sender, sign, start_draft, task_of
 
 
@@ -69,6 +71,18 @@ def test_draft_goes_from_specialist_to_recipient_inbox_with_two_valid_signatures
     assert [v["verdict"] for v in received.signature_verdicts] == ["valid", "valid"]
     receive = task_of(db, received.instance_id, "receive")
     assert {c.user_id for c in receive.candidates} == {sender.recipient_clerk.id}
+
+
+def test_the_released_letter_embeds_font_subsets_only(app, db, sender):
+    instance_id = start_draft(app, db, sender)
+    approve_reviews(app, db, sender, instance_id)
+    sign(app, db, sender, instance_id)
+    issue(app, db, sender, instance_id)
+    pdf = main_pdf(app, draft_of(db, instance_id).document)
+    # The number and date fields' font is embedded whole, so it is Termes cut to the field characters:
+    # with the full regular and italic faces (about a thousand characters each) the letter crosses the bound.
+    assert all(len(font.getBestCmap()) <= len(FIELD_CHARACTERS) for font in embedded_fonts(pdf))
+    assert len(pdf) < 340_000, len(pdf)
 
 
 def test_pdfsig_trusting_the_demo_root_finds_both_signatures_valid_and_trusted(app, db, sender, tmp_path):

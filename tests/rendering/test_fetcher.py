@@ -8,7 +8,7 @@ import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
 from app.rendering.fetcher import RestrictedURLFetcher, URLRefused
-from app.rendering.fonts import font_face_css, font_files
+from app.rendering.fonts import field_font, field_font_urls, font_face_css, font_files
 from app.rendering.pdf import render_pdf_document
 
 # A 1×1 transparent PNG.
@@ -57,6 +57,18 @@ def test_the_font_face_rules_load_all_four_fonts_through_the_fetcher():
     weasyprint.CSS(string=font_face_css(), font_config=FontConfiguration(), url_fetcher=fetcher)
     assert sorted(fetcher.served) == sorted(path.as_uri() for path in font_files().values())
     assert fetcher.refused == []
+
+
+def test_the_field_faces_are_served_from_memory():
+    fetcher = RestrictedURLFetcher(allowed_files=())
+    for url, face in field_font_urls().items():
+        assert fetcher.fetch(url).read() == field_font(face)
+    assert fetcher.served == list(field_font_urls())
+    for url in ("lt-font:fields-bold", "lt-font:fields-regular?x", "lt-font:/etc/passwd", "lt-font:fields-regular#x"):
+        with pytest.raises(URLRefused):
+            fetcher.fetch(url)
+    assert fetcher.refused == ["lt-font:fields-bold", "lt-font:fields-regular?x", "lt-font:/etc/passwd",
+                               "lt-font:fields-regular#x"]
 
 
 @pytest.mark.parametrize("url", [

@@ -8,12 +8,14 @@ from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.generic import pdf_name
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
+from app.rendering.fonts import FIELD_CHARACTERS
 from app.rendering.jinja import environment_renderer
 from app.rendering.pdf import render_pdf_document, signature_block_position
 from app.signing import images, visible
 from app.signing.validation import validate_pdf_signatures
 from app.signing.visible import SignerSignatureNotValid
 
+from ..rendering.inspect_pdf import embedded_fonts
 from .conftest import AGENCY_NAME
 
 LETTER = {
@@ -188,6 +190,26 @@ def test_the_field_font_is_read_once_for_every_fill(pipeline):
         visible.fill_number_and_date(pipeline["signed"], number_text=number, date_text=DATE_TEXT)
     info = visible._font_file_metrics.cache_info()
     assert (info.misses, info.hits) == (2, 2)  # two fields in fonts of their own: each font file read once
+
+
+def test_the_fields_take_every_field_character_and_nothing_else(pipeline, organisation, trust):
+    characters = "".join(sorted(FIELD_CHARACTERS))
+    filled = visible.fill_number_and_date(pipeline["signed"], number_text="123/QĐ-UBND", date_text=characters)
+    final = visible.sign_as_agency(filled, organisation, seal_png=images.seal_png(AGENCY_NAME), **trust)
+    assert [(v.verdict, v.modification_level) for v in validate_pdf_signatures(final, **trust)] == [
+        ("valid", "FORM_FILLING"), ("valid", "NONE")]
+    for outside in ("№", "€", "\u00a0"):
+        with pytest.raises(ValueError, match="no glyph"):
+            visible.fill_number_and_date(pipeline["signed"], number_text="15", date_text=f"ngày 05{outside}")
+
+
+def test_the_letter_embeds_subsets_only(pipeline):
+    # The form fields' font is embedded whole, so it is a face cut to FIELD_CHARACTERS, never a full
+    # face (about a thousand characters, which made the letter several times larger).
+    rendered = _render_letter().pdf
+    for font in embedded_fonts(pipeline["final"]):
+        assert len(font.getBestCmap()) <= len(FIELD_CHARACTERS)
+    assert len(rendered) < 90_000
 
 
 def test_precompressed_image_writes_what_pyhanko_writes(make_pdf):
