@@ -8,7 +8,8 @@ The pipeline of docs/SIGNING.md, each step one incremental update of the PDF:
 3. `sign_as_signer`: the signer's image, PAdES, SHA-256;
 4. `fill_number_and_date`: /V plus generated appearance streams (TeX Gyre Termes), FORM_FILLING for
    the signer's signature;
-5. `sign_as_agency`: only once the signer's signature validates; the red seal, locking every field.
+5. `sign_as_agency`: only once the signer's signature validates; the red seal, locking every field
+   (`seal_unjudged` + `require_valid_signer`: the same, judging the signer's signature in the sealed file).
 """
 import re
 import unicodedata
@@ -244,10 +245,9 @@ def fill_number_and_date(pdf: bytes, *, number_text: str, date_text: str, title:
     return out.getvalue()
 
 
-def _require_valid_signer(pdf: bytes, trust_roots, crls, field: str) -> None:
-    verdicts = {verdict.field_name: verdict
-                for verdict in validate_pdf_signatures(pdf, trust_roots=trust_roots, crls=crls)}
-    verdict = verdicts.get(field)
+def require_valid_signer(verdicts, field: str = SIGNER_FIELD) -> None:
+    """SignerSignatureNotValid unless the verdict on `field` among `verdicts` (SignatureVerdicts) is "valid"."""
+    verdict = next((verdict for verdict in verdicts if verdict.field_name == field), None)
     if verdict is None:
         raise SignerSignatureNotValid(_("Văn bản chưa có chữ ký số của người ký; không thể đóng dấu."))
     if verdict.verdict != "valid":
@@ -261,5 +261,17 @@ def sign_as_agency(pdf: bytes, credentials: SignerCredentials, *, seal_png: byte
                    timestamper=None) -> bytes:
     """The agency's visible seal signature; SignerSignatureNotValid unless the signer's signature
     in `signer_field` is judged "valid" first. The field's /Lock (FieldMDP ALL) locks every field."""
-    _require_valid_signer(pdf, trust_roots, crls, signer_field)
+    require_valid_signer(validate_pdf_signatures(pdf, trust_roots=trust_roots, crls=crls), signer_field)
+    return seal_unjudged(pdf, credentials, seal_png=seal_png, field=field, timestamper=timestamper)
+
+
+def seal_unjudged(pdf: bytes, credentials: SignerCredentials, *, seal_png: bytes, field: str = AGENCY_FIELD,
+                  timestamper=None) -> bytes:
+    """The agency's seal signature, the signer's not judged first: for a caller that judges the sealed file's
+    signatures anyway and keeps it only when `require_valid_signer` passes on those verdicts.
+
+    The signer's signature is valid in the sealed file only if it was in `pdf` (the seal's revision is one more
+    change after it, the same bytes signed, the same certificates), so judging it once, after the seal, refuses
+    exactly the files `sign_as_agency` refuses, without a whole validation of `pdf` first.
+    """
     return _sign_with_image(pdf, credentials, seal_png, field, timestamper)

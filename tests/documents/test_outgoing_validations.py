@@ -18,6 +18,7 @@ from app.documents.outgoing import signing_steps
 from app.filestore import path_for
 from app.signing import validation
 from app.signing.visible import NUMBER_FIELD
+from app.workflow.errors import SigningRefused
 
 from ..call_count import count_calls
 from .outgoing_setup import approve_reviews, issue, make_sender, sign, start_draft
@@ -33,8 +34,8 @@ def inspected(monkeypatch):
     return count_calls(monkeypatch, validation, "_inspected")
 
 
-def test_signing_judges_the_signed_file_once_and_issuing_twice_whatever_the_recipients(app, db, make, deployed,
-                                                                                         judged, inspected):
+def test_signing_and_issuing_each_judge_their_file_once_whatever_the_recipients(app, db, make, deployed,
+                                                                                judged, inspected):
     sender = make_sender(app, make)
     third = make.agency(name="Sở Tài chính tỉnh Thử", short_name="STC")
     make.user(agency=third, roles=("clerk",))
@@ -47,9 +48,9 @@ def test_signing_judges_the_signed_file_once_and_issuing_twice_whatever_the_reci
     assert len(judged) == 1 and inspected == []
 
     issue(app, db, sender, instance_id)
-    # The filled-in file before the seal (the signer's signature must hold), the sealed file after; the
-    # two recipients' copies reuse the sealed file's verdicts instead of judging it twice more.
-    assert len(judged) == 3
+    # The sealed file only (the signer's signature must hold in it, as in the filled-in file it was sealed
+    # from); the two recipients' copies reuse its verdicts instead of judging it twice more.
+    assert len(judged) == 2
     assert inspected == []  # the sealed file's page count, for the sender and both recipients, from its judging
     source = db.session.scalars(select(Document).where(Document.instance_id == instance_id)).one()
     copies = db.session.scalars(select(Document).where(Document.source_document_id == source.id)).all()
@@ -102,3 +103,22 @@ def test_a_number_taken_meanwhile_is_sealed_again_with_the_number_kept(app, db, 
         assert document.symbol.startswith("01/")
         assert [(v["field_name"], v["verdict"]) for v in document.signature_verdicts] == [
             ("ChuKyNguoiKy", "valid"), ("ChuKyCoQuan", "valid")]
+
+
+def test_a_signer_signature_broken_before_issuing_is_refused_and_numbers_nothing(app, db, make, deployed):
+    sender = make_sender(app, make)
+    instance_id = start_draft(app, db, sender)
+    approve_reviews(app, db, sender, instance_id)
+    sign(app, db, sender, instance_id)
+    with app.test_request_context():
+        document, signed = _issued(db, instance_id)
+        path = path_for(Path(current_app.config["FILES_DIR"]), document.main_file.sha256)
+    assert b"WeasyPrint" in signed[:signed.index(b"/ByteRange")]  # the rendered letter's, which the signer signed
+    path.write_bytes(signed.replace(b"WeasyPrint", b"WeasyPrinT", 1))
+
+    savepoint = db.session.begin_nested()
+    with pytest.raises(SigningRefused, match="Chữ ký số của người ký không hợp lệ .*không thể đóng dấu"):
+        issue(app, db, sender, instance_id)
+    savepoint.rollback()
+    document = db.session.scalars(select(Document).where(Document.instance_id == instance_id)).one()
+    assert (document.number, document.arrival_number, len(document.signature_verdicts)) == ("", None, 1)

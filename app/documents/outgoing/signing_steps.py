@@ -3,7 +3,8 @@
 Signer: the rendered draft (what everyone previewed), both signature fields pre-created, the signer's
 visible PAdES signature with their PIN-opened key, validated at once. Clerk: the next number of the
 outgoing book and today's date filled into the form fields (the signer's signature stays valid:
-form filling), then the agency's seal signature, only after the signer's validates; both validated.
+form filling), then the agency's seal signature, kept only if the signer's still validates in the sealed
+file (judged once, with the seal's); both validated.
 Any refusal raises SigningRefused before the completion commits, so nothing is kept: no file, no
 number (the sequence row rolls back with it).
 """
@@ -41,7 +42,8 @@ from app.signing.visible import (
     SignerSignatureNotValid,
     fill_number_and_date,
     prepare_for_signing,
-    sign_as_agency,
+    require_valid_signer,
+    seal_unjudged,
     sign_as_signer,
 )
 from app.sqltypes import utcnow
@@ -171,13 +173,14 @@ def _sealed(document: Document, number: int, issued_on, signed_by_signer: bytes,
     number_text = formatted_number(number)
     filled = fill_number_and_date(signed_by_signer, number_text=number_text, date_text=issue_date_text(issued_on),
                                   title=letter_title(document, number_text))
+    sealed = seal_unjudged(filled, credentials, seal_png=credential.image_png,
+                           timestamper=timestamper_from_config(config))
+    judged = _judged(sealed)
     try:
-        sealed = sign_as_agency(filled, credentials, seal_png=credential.image_png,
-                                trust_roots=trust_roots_from_config(config), crls=crls_from_config(config),
-                                timestamper=timestamper_from_config(config))
+        require_valid_signer(judged)  # what sign_as_agency checks in `filled` first, from the sealed file's verdicts
     except SignerSignatureNotValid as refused:
         raise SigningRefused(str(refused)) from None
-    verdicts = _verdicts(sealed)
+    verdicts = {v.field_name: v.as_data() for v in judged}
     broken = [v for v in verdicts.values() if v["verdict"] != "valid"]
     if broken or AGENCY_FIELD not in verdicts:
         raise SigningRefused(_("Chữ ký số sau khi cấp số không hợp lệ (%(reason)s); văn bản chưa được phát hành.",
@@ -216,9 +219,12 @@ def _keep_attachments(document: Document, sealed_files: list[tuple[DocumentFile,
 
 
 def _verdicts(pdf: bytes) -> dict[str, dict]:
+    return {v.field_name: v.as_data() for v in _judged(pdf)}
+
+
+def _judged(pdf: bytes) -> list:
     config = current_app.config
-    return {v.field_name: v.as_data() for v in validate_pdf_signatures(
-        pdf, trust_roots=trust_roots_from_config(config), crls=crls_from_config(config))}
+    return validate_pdf_signatures(pdf, trust_roots=trust_roots_from_config(config), crls=crls_from_config(config))
 
 
 def _keep_main_file(document: Document, pdf: bytes, name: str) -> None:
