@@ -110,7 +110,7 @@ class TaskStateConverter(TaskConverter):
             "state": task.state,
             "task_spec": task.task_spec.name,
             "triggered": task.triggered,
-            "internal_data": self.registry.convert(task.internal_data),
+            "internal_data": self.registry.convert(task.internal_data) if task.internal_data else {},
             "data": data,
             "delta": delta,
         }
@@ -123,14 +123,16 @@ class TaskStateConverter(TaskConverter):
         task._children = [_task_id(child) for child in dct["children"]]
         task.last_state_change = dct["last_state_change"]
         task.triggered = dct["triggered"]
-        task.internal_data = self.registry.restore(dct["internal_data"])
+        internal = dct["internal_data"]
+        task.internal_data = self.registry.restore(internal) if internal else {}
         if isinstance(task_spec, CatchingEvent) and task.has_state(TaskState.WAITING):
             task.workflow.top_workflow.event_manager.add_task(task)
         delta = dct.get("delta")
         parent = task.parent if delta else None
         if parent is not None:
             data = _copied(parent.data)
-            data.update(self.registry.restore(delta.get("updates", {})))
+            if updates := delta.get("updates"):
+                data.update(self.registry.restore(updates))
             for key in delta.get("deletions", {}):
                 if key in data:
                     del data[key]

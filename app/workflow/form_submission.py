@@ -4,20 +4,16 @@ import re
 from datetime import date
 
 from flask_babel import gettext as _
-from jsonschema import FormatChecker
-from jsonschema.validators import Draft202012Validator, validator_for
 
 from app.vietnam_time import vietnam_today
 
 from .form_errors import FORM_ERROR_KEY, error_message, error_paths
 from .forms import (
     ISO_DATE,
-    PICKERS,
     TaskForm,
     option_text,
     ordered_properties,
     schema_type,
-    walk_views,
     widget_for,
 )
 
@@ -152,22 +148,21 @@ def value_at(data: dict, dotted: str):
 
 
 def _validate(form: TaskForm, data: dict, choices: dict | None) -> dict:
-    validator = validator_for(form.schema, default=Draft202012Validator)(form.schema, format_checker=FormatChecker())
     uploads = set(form.file_fields)  # the caller checks and stores uploads; a form post never carries them
     errors = {}
-    for error in validator.iter_errors(data):
+    for error in form.validator.iter_errors(data):
         for path in error_paths(error):
             if path not in uploads:
                 errors.setdefault(path, error_message(error))
     # Pickers offer only what the caller scoped (same agency, active users…); anything else was forged.
-    for view in walk_views(form.fields()):
-        value = value_at(data, view.name)
-        if view.widget in PICKERS and value is not None:
-            offered = {option_text(choice.value) for choice in (choices or {}).get(view.name, [])}
+    for name, picker, not_in_past in form.checked_fields:
+        value = value_at(data, name)
+        if picker and value is not None:
+            offered = {option_text(choice.value) for choice in (choices or {}).get(name, [])}
             if any(option_text(v) not in offered for v in (value if isinstance(value, list) else [value])):
-                errors.setdefault(view.name, _("Lựa chọn không hợp lệ."))
-        if view.not_in_past and isinstance(value, str) and ISO_DATE.fullmatch(value) and value < _today_iso():
-            errors.setdefault(view.name, _("Ngày này đã qua; chọn từ hôm nay trở đi."))
+                errors.setdefault(name, _("Lựa chọn không hợp lệ."))
+        if not_in_past and isinstance(value, str) and ISO_DATE.fullmatch(value) and value < _today_iso():
+            errors.setdefault(name, _("Ngày này đã qua; chọn từ hôm nay trở đi."))
     return errors
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from flask_babel import gettext as _
+from jsonschema import FormatChecker
 from jsonschema.exceptions import SchemaError
 from jsonschema.validators import Draft202012Validator, validator_for
 
@@ -133,6 +134,18 @@ class TaskForm:
     def file_fields(self) -> tuple[str, ...]:
         """Dotted paths of the file fields, as fields() names them; read without building the views."""
         return tuple(_file_paths(self.schema, self.ui_schema, ""))
+
+    @cached_property
+    def validator(self):
+        """The schema's validator, built once per form: a form is cached per version's files, so a new
+        version's form (another object) gets its own. Validators keep no state between validations."""
+        return validator_for(self.schema, default=Draft202012Validator)(self.schema, format_checker=FormatChecker())
+
+    @cached_property
+    def checked_fields(self) -> tuple[tuple[str, bool, bool], ...]:
+        """(dotted name, is a picker, x-notInPast) of every field, groups' fields included, as fields() and
+        walk_views give them: what checking an answer asks of the fields, without building their views."""
+        return tuple((view.name, view.widget in PICKERS, view.not_in_past) for view in walk_views(self.fields()))
 
     def fields(self, values: dict | None = None, errors: dict | None = None,
                choices: dict | None = None) -> list[FieldView]:

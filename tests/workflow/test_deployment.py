@@ -73,3 +73,31 @@ def test_invalid_diagrams_are_refused_with_a_reason(app, db, files, old, new, ex
 def test_sync_command_prints_versions(app, db):
     result = app.test_cli_runner().invoke(args=["processes", "sync"])
     assert result.exit_code == 0 and "assign_work phiên bản 1" in result.output
+
+
+def test_a_new_versions_form_is_checked_by_its_own_validator(app, db, files):
+    """Validators are built once per form and cached with it; a form changed by a new version must not be
+    checked by the validator of the version before."""
+    from types import SimpleNamespace
+
+    from app.workflow.form_submission import validate_data
+    from app.workflow.task_pages import task_shape
+
+    def review_form(number):
+        version = db.session.scalars(select(ProcessVersion).filter_by(process_id="assign_work", number=number)).one()
+        return task_shape(SimpleNamespace(instance=SimpleNamespace(version=version), spec_id="review")).form
+
+    _sync(app, files)
+    first = review_form(1)
+    assert first.validator is review_form(1).validator  # built once
+    answer = {"review_decision": "accept", "review_comment": "x" * 2001}
+    with app.test_request_context():
+        assert set(validate_data(first, answer)) == {"review_comment"}
+    form = files[1] / "assign_work" / "review.schema.json"
+    form.write_text(form.read_text(encoding="utf-8").replace('"maxLength": 2000', '"maxLength": 3000'), encoding="utf-8")
+    assert [v.number for v in _sync(app, files).created] == [2]
+    second = review_form(2)
+    assert second.validator is not first.validator
+    with app.test_request_context():
+        assert validate_data(second, answer) == {}
+        assert set(validate_data(review_form(1), answer)) == {"review_comment"}  # the old version keeps its own

@@ -266,6 +266,19 @@ def test_file_fields_read_without_views_name_what_the_views_name():
     assert list(form.file_fields) == [view.name for view in walk_views(form.fields()) if view.widget == "file"]
 
 
+def test_checked_fields_name_the_pickers_and_dates_the_views_name():
+    schema = {**SCHEMA, "properties": {**SCHEMA["properties"], "reply_by": {"type": "string", "format": "date",
+                                                                            "x-notInPast": True}}}
+    schema["properties"]["contact"] = {**schema["properties"]["contact"], "properties": {
+        **schema["properties"]["contact"]["properties"], "owner": {"type": "integer"}}}
+    form = TaskForm(schema, {**UI, "contact": {"owner": {"ui:widget": "user"}}}, "checked")
+    assert form.checked_fields == tuple((view.name, view.widget in ("user", "department", "agency"), view.not_in_past)
+                                        for view in walk_views(form.fields()))
+    assert [name for name, picker, _late in form.checked_fields if picker] == [
+        "lead", "lead_department", "supporting", "contact.owner"]
+    assert [name for name, _picker, late in form.checked_fields if late] == ["reply_by"]
+
+
 def test_a_required_choice_whose_value_is_empty_is_a_choice_not_a_gap():
     from app.workflow.forms import TaskForm
 
