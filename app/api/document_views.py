@@ -1,5 +1,4 @@
 """Incoming-document endpoints: the same entry service, access rules and search as the pages."""
-import json
 from pathlib import Path
 
 from flask import current_app, g, jsonify, request, send_file
@@ -16,6 +15,7 @@ from app.documents.verification import file_is_active
 from app.documents.vocabulary import STATUS_LABELS
 from app.extensions import db
 from app.filestore import path_for
+from app.strict_json import loads_strict
 from app.web.request_checks import refuse_nul
 
 from .auth import reader_required, roles_required, token_required
@@ -66,7 +66,7 @@ def document_json(document: Document, *, full: bool = False) -> dict:
                                "attachments": {"type": "array", "items": {"type": "string", "format": "binary"}}}}}}})
 def post_incoming():
     try:
-        values = json.loads(request.form.get("metadata") or "")
+        values = loads_strict(request.form.get("metadata") or "")
     except ValueError:
         values = None
     if not isinstance(values, dict):

@@ -7,6 +7,8 @@ bytes and are not looked at.
 from flask import Flask, request
 from flask_babel import gettext as _
 
+from app.strict_json import StrictJSONProvider
+
 from .refusals import BadInput
 
 NUL = "\x00"
@@ -39,4 +41,5 @@ def refuse_nul_characters() -> None:
 
 
 def init_request_checks(app: Flask) -> None:
+    app.json = StrictJSONProvider(app)  # NaN and ±Infinity in a body are malformed JSON (app.strict_json)
     app.before_request(refuse_nul_characters)
