@@ -111,6 +111,33 @@ def test_parallel_appends_keep_one_chain(app, committed_db):
     assert committed_db.session.execute(text("SELECT seq FROM audit_chain_head")).scalar() == writers * per_writer
 
 
+def test_parallel_appends_of_several_events_keep_one_chain(app, committed_db):
+    """Transactions of several events each (numbered and hashed inside PostgreSQL's one statement) queue on
+    the head and chain after whatever the one before them left."""
+    from ..factories import Factory
+    actor_id = Factory(committed_db).user().id
+    committed_db.session.commit()
+    writers, per_writer, per_commit = 4, 6, 3
+
+    def write(worker: int):
+        for n in range(per_writer):
+            for k in range(per_commit):
+                record("thing_done", actor=None, agency_id=None, worker=worker, n=n, k=k, subject=("user", actor_id))
+            _db.session.commit()
+
+    errors = run_in_parallel(app, writers, write)
+    assert errors == []
+    total = writers * per_writer * per_commit
+    events = committed_db.session.scalars(select(AuditEvent).order_by(AuditEvent.seq)).all()
+    assert [event.seq for event in events] == list(range(1, total + 1))
+    for k in range(per_commit):  # each transaction's events stay together, in the order recorded
+        assert [event.data["k"] for event in events[k::per_commit]] == [k] * (total // per_commit)
+    assert len({event.prev_hash for event in events}) == total
+    report = verify_chain()
+    assert report.intact and report.verified == total
+    assert committed_db.session.execute(text("SELECT seq, hash FROM audit_chain_head")).one() == (total, events[-1].hash)
+
+
 def test_quotes_escapes_and_vietnamese_hash_alike_in_python_and_in_postgresql(make, db):
     """The body is spelt out from the columns twice (canonical_body here, SQL on PostgreSQL): both must
     produce exactly the text that record() hashed, whatever the strings hold."""

@@ -12,15 +12,15 @@ from ..factories import Factory
 # Every statement of the request from a fresh session (the token with its user and roles, the task lock, the picker's
 # departments, the Vào sổ operator's book, number and document write (one UPDATE, the deadline with it), its
 # status step (one INSERT, the trail unread) and its events, the index, the state, the audit events, appended
-# together at the commit: app.audit.chain), by database: PostgreSQL sends a new inbox row with its candidates
-# and participants as one statement, SQLite as three. The answer's instance is read before the commit (no
-# statement), and so is the document the web answer's filing offer reads: the operators' context
-# (OperatorContext.kept) holds it for the request. The agency has no books yet: PostgreSQL's one-statement
-# number finds none and the books are made and read as on SQLite. The API answer also reads the case's open
-# tasks after the step (one statement). PostgreSQL deletes the inbox row the step drops inside the instance's
-# UPDATE (instance_state.saved).
-API_COMPLETION = {"sqlite": 24, "postgresql": 16}
-WEB_COMPLETION = {"sqlite": 19, "postgresql": 14}
+# together at the commit, in one statement on PostgreSQL: app.audit.chain), by database: PostgreSQL sends a new
+# inbox row with its candidates and participants as one statement, SQLite as three. The answer's instance is
+# read before the commit (no statement), and so is the document the web answer's filing offer reads: the
+# operators' context (OperatorContext.kept) holds it for the request. The agency has no books yet:
+# PostgreSQL's one-statement number finds none and the books are made and read as on SQLite. The API answer
+# also reads the case's open tasks after the step (one statement). PostgreSQL deletes the inbox row the step
+# drops inside the instance's UPDATE (instance_state.saved).
+API_COMPLETION = {"sqlite": 24, "postgresql": 15}
+WEB_COMPLETION = {"sqlite": 19, "postgresql": 13}
 
 
 def _register_task(db, document):
