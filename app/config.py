@@ -157,13 +157,7 @@ def engine_options(database_url: str) -> dict:
     if database_url.startswith("sqlite"):
         # Writers wait for each other instead of failing at once with "database is locked".
         return {"connect_args": {"timeout": 30}}
-    connect_args = {"connect_timeout": 5}
-    if database_url.startswith("postgresql"):
-        # Statements prepared on the server (see database._keep_prepared_statements) are still planned
-        # for their values: a generic plan made the accent-free document search 2–3× slower (a LIKE
-        # pattern's selectivity is unknown without its value), and skipping the parse is the gain.
-        connect_args["options"] = "-c plan_cache_mode=force_custom_plan"
-    return {"pool_pre_ping": True, "connect_args": connect_args}
+    return {"pool_pre_ping": True, "connect_args": {"connect_timeout": 5}}
 
 
 def load_or_create_secret_key(instance_path: str, name: str = "secret_key") -> str:
