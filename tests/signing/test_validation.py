@@ -1,4 +1,5 @@
 """Each embedded signature gets one verdict: Hợp lệ, Không xác định or Không hợp lệ, with the reason."""
+import dataclasses
 import json
 import re
 import warnings
@@ -122,6 +123,50 @@ def test_person_then_organisation_gives_two_valid_verdicts_in_signing_order(sign
     assert signature_role({"field_name": "ChuKyCoQuan"}) == "Con dấu cơ quan"
     assert signature_role({"field_name": "Signature3"}) == "Chữ ký số"
 
+
+
+def test_a_revoked_signer_beside_a_valid_seal_is_still_reported_revoked(make_pdf, tmp_path):
+    pki = ensure_demo_pki(tmp_path / "revoking")
+    person = pki.issue_person("nguoiky", "Người Ký", "Sở Thử")
+    seal = pki.issue_organisation("000.00.99.H61", "Sở Thử")
+    sealed = sign_pdf(sign_pdf(make_pdf(TEXT), person), seal, field_name="Signature2")
+    pki.revoke(person.certificate)
+
+    # Each signature's chain is checked on its own: the seal's good chain (same CAs, same CRLs) vouches
+    # nothing for the signer's certificate, whichever of the two is judged first.
+    for pdf in (sealed, sign_pdf(sign_pdf(make_pdf(TEXT), seal), person, field_name="Signature2")):
+        verdicts = {v.signer_kind: v for v in validate_pdf_signatures(
+            pdf, trust_roots=[pki.trust_root], crls=pki.crls())}
+        assert (verdicts["person"].verdict, verdicts["person"].reason) == ("unknown", "Chứng thư số đã bị thu hồi.")
+        assert verdicts["organisation"].verdict == "valid"
+        assert verdicts["organisation"].trust_anchor == "Liên Thông DEMO Root CA"
+
+
+def test_an_untrusted_signer_beside_a_trusted_seal_is_still_unknown(make_pdf, organisation, trust, tmp_path):
+    stranger = ensure_demo_pki(tmp_path / "another-install").issue_person("nguoila", "Người Lạ", "Sở Khác")
+    for first, second in ((stranger, organisation), (organisation, stranger)):
+        pdf = sign_pdf(sign_pdf(make_pdf(TEXT), first), second, field_name="Signature2")
+
+        verdicts = {v.signer_kind: v for v in validate_pdf_signatures(pdf, **trust)}
+
+        assert verdicts["person"].verdict == "unknown" and verdicts["person"].trust_anchor is None
+        assert verdicts["person"].reason == "Chứng thư số không thuộc nguồn tin cậy đã cấu hình."
+        assert verdicts["organisation"].verdict == "valid"
+
+
+def test_a_signature_cannot_borrow_the_chain_another_signature_carries(make_pdf, person, organisation, trust):
+    # Certificates a signature carries only help build its own path: one that omits its issuing CA stays
+    # unknown, as it is alone, even when the seal beside it carries that CA. A validation context shared by
+    # the file's signatures would register the seal's certificates and turn it valid.
+    chainless = dataclasses.replace(person, ca_chain=())
+    [alone] = validate_pdf_signatures(sign_pdf(make_pdf(TEXT), chainless), **trust)
+    pdf = sign_pdf(sign_pdf(make_pdf(TEXT), organisation), chainless, field_name="Signature2")
+
+    seal, signer = validate_pdf_signatures(pdf, **trust)
+
+    assert seal.verdict == "valid"
+    assert (signer.verdict, signer.reason) == (alone.verdict, alone.reason) == (
+        "unknown", "Chứng thư số không thuộc nguồn tin cậy đã cấu hình.")
 
 def test_unsigned_pdf_has_no_verdicts(make_pdf, trust):
     assert validate_pdf_signatures(make_pdf(), **trust) == []
