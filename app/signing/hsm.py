@@ -14,13 +14,18 @@ from pyhanko.config.pkcs11 import TokenCriteria
 from pyhanko.sign.pkcs11 import PKCS11Signer, open_pkcs11_session
 
 from .keystore import KeyRefused
+from .signer import ParsedAttributesMixin
+
+
+class TokenSigner(ParsedAttributesMixin, PKCS11Signer):
+    """pyHanko's PKCS#11 signer, its signing-certificate attribute parsed once (signer.ParsedAttributesMixin)."""
 
 
 @dataclass(frozen=True)
 class HsmCredentials:
     """What signing needs from a token key: the same attributes as SignerCredentials."""
 
-    signer: PKCS11Signer
+    signer: TokenSigner
     certificate: x509.Certificate
     ca_chain: tuple[x509.Certificate, ...]
 
@@ -43,7 +48,7 @@ def token_key(config, *, token_label: str, key_label: str, certificate_der: byte
     try:
         certificate = x509.Certificate.load(certificate_der)
         chain = tuple(x509.Certificate.load(c) for c in chain_der)
-        signer = PKCS11Signer(session, key_label=key_label, signing_cert=certificate, ca_chain=chain)
+        signer = TokenSigner(session, key_label=key_label, signing_cert=certificate, ca_chain=chain)
         yield HsmCredentials(signer, certificate, chain)
     finally:
         session.close()

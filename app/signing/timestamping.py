@@ -6,7 +6,7 @@ DEMO PKI stamps with the DEMO TSA certificate in-process; SIGNING_DEMO_TSA=0 sig
 from functools import lru_cache
 from pathlib import Path
 
-from asn1crypto import cms, core, keys
+from asn1crypto import cms, core, keys, tsp
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
 from pyhanko.sign import general
@@ -27,19 +27,21 @@ class DemoTimeStamper(DummyTimeStamper):
         super().__init__(credentials.certificate, keys.PrivateKeyInfo.load(pkcs8),
                          certs_to_embed=credentials.ca_chain)
         self._private_key = credentials.private_key
+        # Built structures are re-encoded each time a wrapping level reads them (see signer.CachedKeySigner):
+        # the certificate's value is parsed once, and the signed attributes are handed on parsed from their DER.
+        self._signing_certificate = tsp.SigningCertificate.load(general.as_signing_certificate(self.tsa_cert).dump())
 
     def _sign_tst_info(self, tst_info_data: bytes, md_algorithm: str, dt):
         digest = hashes.Hash(get_pyca_cryptography_hash(md_algorithm))
         digest.update(tst_info_data)
-        signed_attrs = cms.CMSAttributes([
+        encoded = cms.CMSAttributes([
             simple_cms_attribute("content_type", "tst_info"),
             simple_cms_attribute("signing_time", cms.Time({"utc_time": core.UTCTime(dt)})),
-            simple_cms_attribute("signing_certificate", general.as_signing_certificate(self.tsa_cert)),
+            simple_cms_attribute("signing_certificate", self._signing_certificate),
             simple_cms_attribute("message_digest", digest.finalize()),
-        ])
-        signature = self._private_key.sign(signed_attrs.dump(), PKCS1v15(),
-                                           get_pyca_cryptography_hash(md_algorithm.upper()))
-        return signature, signed_attrs
+        ]).dump()
+        signature = self._private_key.sign(encoded, PKCS1v15(), get_pyca_cryptography_hash(md_algorithm.upper()))
+        return signature, cms.CMSAttributes.load(encoded)
 
 
 _demo_stampers: dict[Path, DemoTimeStamper] = {}
