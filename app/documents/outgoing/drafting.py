@@ -9,6 +9,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.directory.models import Agency, Department, User
 from app.documents.case_subject import SUBJECT_TYPE, NoCaseDocument, case_document
@@ -36,9 +37,13 @@ def draft_of(context: OperatorContext) -> OutgoingDraft:
 
 def case_draft(instance) -> OutgoingDraft:
     """The outgoing draft the case is about (named by the instance when the drafting step created it)."""
-    draft = db.session.get(OutgoingDraft, case_document(instance).id)
+    document = case_document(instance)
+    draft = db.session.get(OutgoingDraft, document.id)
     if draft is None:
         raise NoCaseDocument(_("Không tìm thấy dự thảo của hồ sơ."))
+    # The session holds loaded rows weakly: unless the draft keeps the document it was found by,
+    # `draft.document` would read the same row again.
+    set_committed_value(draft, "document", document)
     return draft
 
 
