@@ -9,6 +9,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.directory.models import Agency, Department, User
 from app.documents.case_subject import SUBJECT_TYPE, NoCaseDocument, case_document
@@ -36,9 +37,13 @@ def draft_of(context: OperatorContext) -> OutgoingDraft:
 
 def case_draft(instance) -> OutgoingDraft:
     """The outgoing draft the case is about (named by the instance when the drafting step created it)."""
-    draft = db.session.get(OutgoingDraft, case_document(instance).id)
+    document = case_document(instance)
+    draft = db.session.get(OutgoingDraft, document.id)
     if draft is None:
         raise NoCaseDocument(_("Không tìm thấy dự thảo của hồ sơ."))
+    # The session holds loaded rows weakly: unless the draft keeps the document it was found by,
+    # `draft.document` would read the same row again.
+    set_committed_value(draft, "document", document)
     return draft
 
 
@@ -108,33 +113,37 @@ def save_draft(context: OperatorContext) -> dict:
         raise OperatorRefused(_("Chọn loại văn bản."))
     agency_id = context.instance.agency_id
     secrecy, urgency = int(data.get("secrecy") or 0), int(data.get("urgency") or 0)
+    agency = db.session.get(Agency, agency_id)
     signer = _signer(data, agency_id)
     recipients = _recipients(data, agency_id, secrecy)
     # The case's first save creates the document and names it the case's subject; later saves edit that
     # one (never a document named by the answer).
     draft = case_draft(context.instance) if context.subject_id(SUBJECT_TYPE) else None
     if draft is None:
-        document = Document(agency_id=agency_id, direction="outgoing", origin="internal", doc_type=doc_type,
-                            subject="", issuer_agency_id=agency_id, issuer_name="", document_date=vietnam_today(),
-                            instance_id=context.instance.id, received_by_id=actor.id if actor else None)
-        db.session.add(document)
-        db.session.flush()
-        draft = OutgoingDraft(document_id=document.id, drafter_id=actor.id if actor else None,
-                              department_id=actor.department_id if actor else None)
-        db.session.add(draft)
-        name_subject(context.instance, SUBJECT_TYPE, document.id)
+        department_id = actor.department_id if actor else None
+    elif draft.stage not in ("drafting", "content_review"):
+        raise OperatorRefused(_("Dự thảo đã được ký; không thể sửa."))
     else:
-        document = draft.document
-        if draft.stage not in ("drafting", "content_review"):
-            raise OperatorRefused(_("Dự thảo đã được ký; không thể sửa."))
-    agency = db.session.get(Agency, agency_id)
+        department_id = draft.department_id
+    department = db.session.get(Department, department_id) if department_id else None
+    # Everything read above, before the first save's INSERTs: a query in between would flush the new
+    # rows half filled and then UPDATE them, and load the recipients of a draft that has none yet.
+    document = draft.document if draft is not None else Document(
+        agency_id=agency_id, direction="outgoing", origin="internal", issuer_agency_id=agency_id,
+        document_date=vietnam_today(), instance_id=context.instance.id, received_by_id=actor.id if actor else None)
     document.doc_type, document.subject = doc_type, str(data.get("subject") or "").strip()
     document.urgency, document.secrecy = urgency, secrecy
     document.issuer_code, document.issuer_name = agency.code, agency.name
     document.signer_name = signer.full_name
-    department = db.session.get(Department, draft.department_id) if draft.department_id else None
     document.notation = notation_for(doc_type, agency, department.abbreviation if department else "")
     document.search_text = searchable_text(document)
+    if draft is None:
+        db.session.add(document)
+        db.session.flush()
+        draft = OutgoingDraft(document_id=document.id, drafter_id=actor.id if actor else None,
+                              department_id=department_id)
+        db.session.add(draft)
+        name_subject(context.instance, SUBJECT_TYPE, document.id)
     draft.body = str(data.get("body") or "")
     draft.extra_recipient_lines = [line.strip() for line in str(data.get("extra_recipient_lines") or "").splitlines()
                                    if line.strip()]
