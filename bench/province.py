@@ -103,6 +103,22 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def production_instance(postgres: str, database: str, name: str, *, workers: int, threads: int, celery: int,
+                        redis_db: int) -> tuple[str, Path, str, dict]:
+    """A fresh database and instance directory for production mode, and the environment that starts it
+    there: (database URL, instance directory, base URL, environment)."""
+    database_url = f"{postgres}/{database}"
+    recreate_database(f"{postgres}/postgres", database)
+    instance = Path(tempfile.mkdtemp(prefix=f"bench-{name}-"))
+    port = free_port()
+    env = {**os.environ, "PORT": str(port), "HOST": "127.0.0.1", "WORKERS": str(workers),
+           "THREADS": str(threads), "CELERY_CONCURRENCY": str(celery), "DATABASE_URL": database_url,
+           "CELERY_BROKER_URL": f"redis://127.0.0.1:6379/{redis_db}", "SERVE_PREPARE": "1",
+           "SEED_DEMO": "1", "INSTANCE_PATH": str(instance), "SECRET_KEY": f"bench-{name}",
+           "SIGNING_KEY_PASSPHRASE": f"bench-{name}-seal", "DEMO_SIGNING_PIN": PIN, "SERVE_ROLES": "web,worker,beat"}
+    return database_url, instance, f"http://127.0.0.1:{port}", env
+
+
 class Server:
     """`python -m app.serving` as a child in its own session, its output in a log file; stop() ends it and
     any of its children still alive."""
@@ -243,16 +259,9 @@ def main(argv=None) -> None:
         raise KeyboardInterrupt
     signal.signal(signal.SIGTERM, ask_to_stop)
 
-    database_url = f"{args.postgres}/{args.database}"
-    recreate_database(f"{args.postgres}/postgres", args.database)
-    instance = Path(tempfile.mkdtemp(prefix="bench-province-"))
-    port = free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "PORT": str(port), "HOST": "127.0.0.1", "WORKERS": str(args.workers),
-           "THREADS": str(args.threads), "CELERY_CONCURRENCY": str(args.celery), "DATABASE_URL": database_url,
-           "CELERY_BROKER_URL": f"redis://127.0.0.1:6379/{args.redis_db}", "SERVE_PREPARE": "1",
-           "SEED_DEMO": "1", "INSTANCE_PATH": str(instance), "SECRET_KEY": "bench-province",
-           "SIGNING_KEY_PASSPHRASE": "bench-province-seal", "DEMO_SIGNING_PIN": PIN, "SERVE_ROLES": "web,worker,beat"}
+    database_url, instance, base_url, env = production_instance(
+        args.postgres, args.database, "province", workers=args.workers, threads=args.threads, celery=args.celery,
+        redis_db=args.redis_db)
     hub, args.outside = None, outside_agencies() if args.axis_share else []
     if args.axis_share:
         hub = AxisHub(instance / "hub", free_port())

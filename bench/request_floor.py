@@ -17,14 +17,12 @@ import argparse
 import os
 import shutil
 import sys
-import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 from incoming import _p
-from province import PIN, Server, free_port, recreate_database
+from province import Server, production_instance
 from province_cpu import CpuMonitor
 from province_people import YEAR, People, Recorder, cast, everyone, read_offices
 
@@ -100,16 +98,9 @@ def main(argv=None) -> None:
     parser.add_argument("--redis-db", type=int, default=12, help="Redis database number for Celery")
     args = parser.parse_args(argv)
 
-    database_url = f"{args.postgres}/{args.database}"
-    recreate_database(f"{args.postgres}/postgres", args.database)
-    instance = Path(tempfile.mkdtemp(prefix="bench-floor-"))
-    port = free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "PORT": str(port), "HOST": "127.0.0.1", "WORKERS": str(args.workers),
-           "THREADS": str(args.threads), "CELERY_CONCURRENCY": "1", "DATABASE_URL": database_url,
-           "CELERY_BROKER_URL": f"redis://127.0.0.1:6379/{args.redis_db}", "SERVE_PREPARE": "1",
-           "SEED_DEMO": "1", "INSTANCE_PATH": str(instance), "SECRET_KEY": "bench-floor",
-           "SIGNING_KEY_PASSPHRASE": "bench-floor-seal", "DEMO_SIGNING_PIN": PIN, "SERVE_ROLES": "web,worker,beat"}
+    database_url, instance, base_url, env = production_instance(
+        args.postgres, args.database, "floor", workers=args.workers, threads=args.threads, celery=1,
+        redis_db=args.redis_db)
     server = Server(env, instance / "serve.log")
     people = None
     try:
