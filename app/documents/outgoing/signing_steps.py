@@ -180,7 +180,7 @@ def _sealed(document: Document, number: int, issued_on, signed_by_signer: bytes,
         require_valid_signer(judged)  # what sign_as_agency checks in `filled` first, from the sealed file's verdicts
     except SignerSignatureNotValid as refused:
         raise SigningRefused(str(refused)) from None
-    verdicts = {v.field_name: v.as_data() for v in judged}
+    verdicts = _as_data(judged)
     broken = [v for v in verdicts.values() if v["verdict"] != "valid"]
     if broken or AGENCY_FIELD not in verdicts:
         raise SigningRefused(_("Chữ ký số sau khi cấp số không hợp lệ (%(reason)s); văn bản chưa được phát hành.",
@@ -219,7 +219,12 @@ def _keep_attachments(document: Document, sealed_files: list[tuple[DocumentFile,
 
 
 def _verdicts(pdf: bytes) -> dict[str, dict]:
-    return {v.field_name: v.as_data() for v in _judged(pdf)}
+    return _as_data(_judged(pdf))
+
+
+def _as_data(judged: list) -> dict[str, dict]:
+    """Verdicts by field name, as stored on the document."""
+    return {v.field_name: v.as_data() for v in judged}
 
 
 def _judged(pdf: bytes) -> list:
