@@ -228,7 +228,8 @@ def main(argv=None) -> None:
                         "people open the case and the form; lean open the case only; integration follow the answers")
     parser.add_argument("--kinds", default="incoming,outgoing", help="incoming, outgoing or both")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1, help="gunicorn processes")
-    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn process")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="threads per gunicorn process (production mode's default: 1)")
     parser.add_argument("--celery", type=int, default=os.cpu_count() or 1, help="Celery concurrency")
     parser.add_argument("--database", default="bench_province", help="PostgreSQL database (dropped, recreated)")
     parser.add_argument("--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432",

@@ -20,7 +20,7 @@ def test_sizes_follow_the_cpu_count_unless_set():
     cpus = os.cpu_count() or 1
     default = sizing_from_environment({})
     assert (default.host, default.port, default.web_workers, default.web_threads, default.job_workers) == (
-        "127.0.0.1", 5000, 2 * cpus + 1, 4, cpus)
+        "127.0.0.1", 5000, 2 * cpus + 1, 1, cpus)
     chosen = sizing_from_environment({"HOST": "0.0.0.0", "PORT": "8080", "WORKERS": "9", "THREADS": "2",
                                       "CELERY_CONCURRENCY": "3"})
     assert (chosen.host, chosen.port, chosen.web_workers, chosen.web_threads, chosen.job_workers) == (
