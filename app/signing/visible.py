@@ -1,6 +1,6 @@
 """Visible signatures on an outgoing document: signer's image, number and date, then the agency seal.
 
-The pipeline of docs/SIGNING.md, each step one incremental update of the PDF:
+The pipeline of docs/SIGNING.md:
 1. render print/official_letter.html with `number_fields=True` and `render_pdf_document(..., pdf_forms=True)`:
    the number and the date become empty AcroForm text fields "so" and "ngay";
 2. `prepare_for_signing`: both signature fields pre-created in one update ("ChuKyNguoiKy" on the
@@ -10,6 +10,11 @@ The pipeline of docs/SIGNING.md, each step one incremental update of the PDF:
    the signer's signature;
 5. `sign_as_agency`: only once the signer's signature validates; the red seal, locking every field
    (`seal_unjudged` + `require_valid_signer`: the same, judging the signer's signature in the sealed file).
+Each step is one incremental update, except where two run on one writer, in one update:
+`prepare_and_sign_as_signer` (2 and 3, when the server holds the key; a key held elsewhere signs the
+prepared bytes) and `fill_and_seal_unjudged` (4 and 5). The verdicts are the same either way (the
+signer's: FORM_FILLING in the sealed file, the seal's: NONE over the entire file), and every later
+validation has one revision fewer to compare.
 """
 import re
 import unicodedata
@@ -68,6 +73,13 @@ def prepare_for_signing(pdf_bytes: bytes, *, signature_box: SignatureBlock,
     and a viewer regenerating appearances in a signed file would report changes.
     """
     writer = IncrementalPdfFileWriter(BytesIO(pdf_bytes))
+    _prepare_fields(writer, signature_box, number_fields)
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _prepare_fields(writer: IncrementalPdfFileWriter, box: SignatureBlock, number_fields: tuple[str, ...]) -> None:
     existing = _field_names(writer)
     missing = [name for name in number_fields
                if name not in existing or existing[name].get_object().get("/FT") != "/Tx"]
@@ -79,7 +91,6 @@ def prepare_for_signing(pdf_bytes: bytes, *, signature_box: SignatureBlock,
         text_field = existing[name].get_object()
         text_field["/Ff"] = generic.NumberObject(int(text_field.get("/Ff", 0)) | READ_ONLY)
         writer.update_container(text_field)
-    box = signature_box
     fields.append_signature_field(writer, SigFieldSpec(
         sig_field_name=SIGNER_FIELD, on_page=box.page_index,
         box=(box.x_pt, box.y_pt, box.x_pt + box.width_pt, box.y_pt + box.height_pt)))
@@ -91,9 +102,6 @@ def prepare_for_signing(pdf_bytes: bytes, *, signature_box: SignatureBlock,
     if "/NeedAppearances" in acroform:
         del acroform["/NeedAppearances"]
         writer.update_container(acroform)
-    out = BytesIO()
-    writer.write(out)
-    return out.getvalue()
 
 
 def _signature_metadata(field: str, reason: str | None = None, *, tight: bool = False) -> signers.PdfSignatureMetadata:
@@ -108,14 +116,15 @@ def _exact_size_known(credentials, timestamper) -> bool:
     return timestamper is None and isinstance(getattr(credentials, "private_key", None), RSAPrivateKey)
 
 
-def _sign_with_image(pdf: bytes, credentials: SignerCredentials, png: bytes, field: str,
+def _sign_with_image(writer: IncrementalPdfFileWriter, credentials: SignerCredentials, png: bytes, field: str,
                      timestamper) -> bytes:
+    """`writer`'s pending update (if any) and the signature, in one incremental update."""
     style = StaticStampStyle(background=images.PrecompressedImage(png), border_width=0,
                              background_opacity=1.0)
     metadata = _signature_metadata(field, tight=_exact_size_known(credentials, timestamper))
     pdf_signer = SizeRememberingSigner(metadata, signer=credentials.signer,
                                        stamp_style=style, timestamper=timestamper)
-    return pdf_signer.sign_pdf(IncrementalPdfFileWriter(BytesIO(pdf))).getvalue()
+    return pdf_signer.sign_pdf(writer).getvalue()
 
 
 # Signature container sizes pyHanko estimated, by what the size depends on: the signing certificate and the
@@ -150,7 +159,16 @@ class SizeRememberingSigner(signers.PdfSigner):
 def sign_as_signer(pdf: bytes, credentials: SignerCredentials, *, image_png: bytes,
                    field: str = SIGNER_FIELD, timestamper=None) -> bytes:
     """The signer's visible PAdES approval signature (B-B, B-T with `timestamper`), image centred."""
-    return _sign_with_image(pdf, credentials, image_png, field, timestamper)
+    return _sign_with_image(IncrementalPdfFileWriter(BytesIO(pdf)), credentials, image_png, field, timestamper)
+
+
+def prepare_and_sign_as_signer(pdf_bytes: bytes, credentials: SignerCredentials, *, signature_box: SignatureBlock,
+                               image_png: bytes, timestamper=None) -> bytes:
+    """`prepare_for_signing` then `sign_as_signer` in ONE incremental update: the signature covers the
+    fields' creation, so the file is parsed and written once and later validations compare one revision less."""
+    writer = IncrementalPdfFileWriter(BytesIO(pdf_bytes))
+    _prepare_fields(writer, signature_box, (NUMBER_FIELD, DATE_FIELD))
+    return _sign_with_image(writer, credentials, image_png, SIGNER_FIELD, timestamper)
 
 
 def _da_font(writer, widget) -> tuple[str, float, generic.DictionaryObject]:
@@ -227,6 +245,14 @@ def fill_number_and_date(pdf: bytes, *, number_text: str, date_text: str, title:
     /Info dictionary may change after a signature).
     """
     writer = IncrementalPdfFileWriter(BytesIO(pdf))
+    _fill_number_and_date(writer, number_text, date_text, title)
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _fill_number_and_date(writer: IncrementalPdfFileWriter, number_text: str, date_text: str,
+                          title: str | None) -> None:
     if title:
         writer.document_meta.title = title
     by_name = _field_names(writer)
@@ -240,9 +266,6 @@ def fill_number_and_date(pdf: bytes, *, number_text: str, date_text: str, title:
         widget["/V"] = generic.TextStringObject(text)
         widget["/AP"] = generic.DictionaryObject({pdf_name("/N"): writer.add_object(appearance)})
         writer.update_container(widget)
-    out = BytesIO()
-    writer.write(out)
-    return out.getvalue()
 
 
 def require_valid_signer(verdicts, field: str = SIGNER_FIELD) -> None:
@@ -274,4 +297,16 @@ def seal_unjudged(pdf: bytes, credentials: SignerCredentials, *, seal_png: bytes
     change after it, the same bytes signed, the same certificates), so judging it once, after the seal, refuses
     exactly the files `sign_as_agency` refuses, without a whole validation of `pdf` first.
     """
-    return _sign_with_image(pdf, credentials, seal_png, field, timestamper)
+    return _sign_with_image(IncrementalPdfFileWriter(BytesIO(pdf)), credentials, seal_png, field, timestamper)
+
+
+def fill_and_seal_unjudged(pdf: bytes, credentials: SignerCredentials, *, number_text: str, date_text: str,
+                           seal_png: bytes, title: str | None = None, timestamper=None) -> bytes:
+    """`fill_number_and_date` then `seal_unjudged` in ONE incremental update (the same ValueErrors).
+
+    The filled fields are in the seal's own revision, so its FieldMDP lock has nothing after it to refuse,
+    and the signer's signature sees the same changes after it as with two updates: FORM_FILLING.
+    """
+    writer = IncrementalPdfFileWriter(BytesIO(pdf))
+    _fill_number_and_date(writer, number_text, date_text, title)
+    return _sign_with_image(writer, credentials, seal_png, AGENCY_FIELD, timestamper)

@@ -59,6 +59,9 @@ def test_draft_goes_from_specialist_to_recipient_inbox_with_two_valid_signatures
     assert [(v.field_name, v.verdict) for v in verdicts] == [("ChuKyNguoiKy", "valid"), ("ChuKyCoQuan", "valid")]
     assert verdicts[0].modification_level == "FORM_FILLING"  # the number was filled in after the signature
     assert all(v.timestamp_time for v in verdicts)  # PAdES B-T: the demo TSA stamped both
+    # WeasyPrint's, the signer's (fields created and signed) and the clerk's (number, date and seal): one
+    # incremental update per step, so every later validation compares two revisions after the first.
+    assert PdfFileReader(BytesIO(pdf)).xrefs.total_revisions == 3
     text = pdf_text(pdf)
     assert "Số: 01/VPUBND-TH" in text.replace("\n", " ") or "01" in text
     assert "V/v Đề nghị báo cáo tình hình thực hiện cải cách hành chính năm 2026" in " ".join(text.split())

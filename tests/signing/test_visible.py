@@ -184,6 +184,45 @@ def test_the_title_carries_the_number_and_the_signatures_stay_valid(person, orga
         (visible.SIGNER_FIELD, "valid", "FORM_FILLING"), (visible.AGENCY_FIELD, "valid", "NONE")]
 
 
+def _revisions(pdf: bytes) -> int:
+    return IncrementalPdfFileWriter(BytesIO(pdf)).prev.xrefs.total_revisions
+
+
+def _verdict_data(pdf: bytes, trust) -> list[dict]:
+    """What the document keeps of each verdict, but the signing time (the clock's)."""
+    return [{k: v for k, v in verdict.as_data().items() if k != "signing_time"}
+            for verdict in validate_pdf_signatures(pdf, **trust)]
+
+
+def test_one_update_per_step_keeps_the_verdicts_of_one_update_per_change(pipeline, person, organisation, trust):
+    rendered = _render_letter()
+    signed = visible.prepare_and_sign_as_signer(
+        rendered.pdf, person, signature_box=signature_block_position(rendered.document),
+        image_png=images.signature_png("Nguyễn Văn An"))
+    assert (_revisions(pipeline["signed"]), _revisions(signed)) == (3, 2)
+    assert _verdict_data(signed, trust) == _verdict_data(pipeline["signed"], trust)
+    assert _text_field_flags(signed) == _text_field_flags(pipeline["signed"])
+    # The signer's file either way: made here, or prepared and signed with a key held elsewhere.
+    for signer_file in (signed, pipeline["signed"]):
+        final = visible.fill_and_seal_unjudged(signer_file, organisation, number_text="15", date_text=DATE_TEXT,
+                                               seal_png=images.seal_png(AGENCY_NAME))
+        assert _revisions(final) == _revisions(signer_file) + 1
+        assert _verdict_data(final, trust) == _verdict_data(pipeline["final"], trust)
+    assert [v["modification_level"] for v in _verdict_data(final, trust)] == ["FORM_FILLING", "NONE"]
+
+
+def test_filling_and_sealing_in_one_update_refuses_what_two_updates_refuse(pipeline, organisation, trust):
+    broken = bytearray(pipeline["signed"])
+    broken[len(broken) // 3] ^= 0x01  # inside the revision the signer signed
+    final = visible.fill_and_seal_unjudged(bytes(broken), organisation, number_text="15", date_text=DATE_TEXT,
+                                           seal_png=images.seal_png(AGENCY_NAME))
+    with pytest.raises(SignerSignatureNotValid, match="không thể đóng dấu"):
+        visible.require_valid_signer(validate_pdf_signatures(final, **trust))
+    with pytest.raises(ValueError, match="no glyph"):
+        visible.fill_and_seal_unjudged(pipeline["signed"], organisation, number_text="15", date_text="ngày 05€",
+                                       seal_png=images.seal_png(AGENCY_NAME))
+
+
 def test_the_field_font_is_read_once_for_every_fill(pipeline):
     visible._font_file_metrics.cache_clear()
     for number in ("15", "16"):

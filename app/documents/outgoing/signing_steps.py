@@ -40,11 +40,9 @@ from app.signing.visible import (
     AGENCY_FIELD,
     SIGNER_FIELD,
     SignerSignatureNotValid,
-    fill_number_and_date,
-    prepare_for_signing,
+    fill_and_seal_unjudged,
+    prepare_and_sign_as_signer,
     require_valid_signer,
-    seal_unjudged,
-    sign_as_signer,
 )
 from app.sqltypes import utcnow
 from app.vietnam_time import vietnam_today
@@ -104,9 +102,8 @@ def _sign_with_stored_key(letter, actor, pin: str) -> bytes:
         credential, credentials = open_person_key(actor.id, pin, crls=crls_from_config(config))
     except KeyRefused as error:
         raise _refused(error) from None
-    prepared = prepare_for_signing(letter.pdf_bytes(), signature_box=letter.signature_block)
-    return sign_as_signer(prepared, credentials, image_png=credential.image_png,
-                          timestamper=timestamper_from_config(config))
+    return prepare_and_sign_as_signer(letter.pdf_bytes(), credentials, signature_box=letter.signature_block,
+                                      image_png=credential.image_png, timestamper=timestamper_from_config(config))
 
 
 def _issue_and_seal(draft: OutgoingDraft, actor) -> dict:
@@ -171,13 +168,12 @@ def _sealed(document: Document, number: int, issued_on, signed_by_signer: bytes,
     attachments; SigningRefused when a signature does not hold."""
     config = current_app.config
     number_text = formatted_number(number)
-    filled = fill_number_and_date(signed_by_signer, number_text=number_text, date_text=issue_date_text(issued_on),
-                                  title=letter_title(document, number_text))
-    sealed = seal_unjudged(filled, credentials, seal_png=credential.image_png,
-                           timestamper=timestamper_from_config(config))
+    sealed = fill_and_seal_unjudged(signed_by_signer, credentials, number_text=number_text,
+                                    date_text=issue_date_text(issued_on), title=letter_title(document, number_text),
+                                    seal_png=credential.image_png, timestamper=timestamper_from_config(config))
     judged = _judged(sealed)
     try:
-        require_valid_signer(judged)  # what sign_as_agency checks in `filled` first, from the sealed file's verdicts
+        require_valid_signer(judged)  # sign_as_agency's check of the filled file, from the sealed file's verdicts
     except SignerSignatureNotValid as refused:
         raise SigningRefused(str(refused)) from None
     verdicts = _as_data(judged)
