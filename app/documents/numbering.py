@@ -6,7 +6,7 @@ so a registration that rolls back gives its number back instead of leaving a gap
 from datetime import datetime, timezone
 from functools import cache
 
-from sqlalchemy import Integer, bindparam, literal, select
+from sqlalchemy import Integer, and_, bindparam, literal, select
 from sqlalchemy.dialects import postgresql
 
 from app.database import CONFLICT_INSERTS, built_once, conflict_insert
@@ -50,6 +50,16 @@ def likely_next_number(book: RegisterBook, *, year: int) -> int:
     """
     last = db.session.execute(_LAST_NUMBER, {"book_id": book.id, "year": year}).scalar()
     return (last or 0) + 1
+
+
+def outgoing_book_and_likely_number(agency_id: int, *, secret: bool, year: int) -> tuple[RegisterBook, int]:
+    """`outgoing_book_for` and `likely_next_number` in it, read in one statement (the agency has books)."""
+    found = db.session.execute(_OUTGOING_WITH_LAST[secret], {"agency_id": agency_id, "year": year}).first()
+    if found is None:  # no books yet: book_for writes the defaults
+        book = outgoing_book_for(agency_id, secret=secret)
+        return book, likely_next_number(book, year=year)
+    book, last = found
+    return book, (last or 0) + 1
 
 
 def formatted_number(number: int) -> str:
@@ -112,6 +122,16 @@ def _books_statement(direction: str, secret: bool):
 # Built once for the directions registration uses (no statement building per registration).
 _BOOKS = {(direction, secret): _books_statement(direction, secret)
           for direction in ("incoming", "outgoing") for secret in (False, True)}
+
+
+def _with_last_number(direction: str, secret: bool):
+    """book_for's query with the book's last number of the year (None before its first), first book only."""
+    sequence = and_(NumberSequence.book_id == RegisterBook.id, NumberSequence.year == bindparam("year"))
+    return (_books_statement(direction, secret).add_columns(NumberSequence.last_number)
+            .outerjoin(NumberSequence, sequence).limit(1))
+
+
+_OUTGOING_WITH_LAST = {secret: _with_last_number("outgoing", secret) for secret in (False, True)}
 
 
 def take_incoming_number(agency_id: int, *, secret: bool, year: int):

@@ -63,18 +63,26 @@ def find_duplicates(agency_id: int, metadata: IncomingMetadata) -> list[Document
         "document_date": metadata.document_date}))
 
 
+# receive_document's `issuer` when the caller has not resolved it: looked up from the metadata's code.
+UNRESOLVED = object()
+
+
 def receive_document(*, agency_id: int, metadata: IncomingMetadata, main_file: StoredFile,
                      attachments: tuple[StoredFile, ...] = (), origin: str = "paper", actor: User | None = None,
                      source_document_id: int | None = None, refuse_broken_signatures: bool = True,
-                     main_pdf: bytes | None = None, duplicates: list[Document] | None = None) -> Received:
+                     main_pdf: bytes | None = None, duplicates: list[Document] | None = None,
+                     issuer: Agency | None | object = UNRESOLVED) -> Received:
     """Keep an incoming document (status 01) and start its process; raise DocumentRefused for bad input.
 
     The clerk's own upload refuses a broken signature at once; a delivery keeps it, so that the clerk
     sees the verdict at Tiếp nhận and can refuse it with the reason. `main_pdf` is the main file's
     content when it is not in the store yet (an upload held until accepted). `duplicates`: what
-    `find_duplicates` answered the caller in this transaction, so that it is not asked twice.
+    `find_duplicates` answered the caller in this transaction, so that it is not asked twice. `issuer`:
+    what `resolve_issuer(metadata)` answered the caller (one release delivers the same metadata to
+    every recipient).
     """
-    issuer = _resolve_issuer(metadata)
+    if issuer is UNRESOLVED:
+        issuer = resolve_issuer(metadata)
     pdf = main_pdf if main_pdf is not None else path_for(
         Path(current_app.config["FILES_DIR"]), main_file.sha256).read_bytes()
     try:
@@ -125,7 +133,9 @@ def searchable_text(document: Document) -> str:
         document.arrival_number or "") if part))
 
 
-def _resolve_issuer(metadata: IncomingMetadata) -> Agency | None:
+def resolve_issuer(metadata: IncomingMetadata) -> Agency | None:
+    """The agency of this installation named by the metadata's issuer code; DocumentRefused for an unknown
+    code without an issuer name."""
     if not metadata.issuer_code:
         return None
     agency = db.session.scalars(_AGENCY_BY_CODE, {"code": metadata.issuer_code}).first()

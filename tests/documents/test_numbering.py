@@ -8,6 +8,7 @@ from app.documents.models import NumberSequence, RegisterBook
 from app.documents.numbering import (
     default_books,
     formatted_number,
+    outgoing_book_and_likely_number,
     register_year,
     take_incoming_number,
     take_number,
@@ -52,6 +53,23 @@ def test_an_agency_without_books_gets_them_at_its_first_incoming_number(make, db
     assert (book.code, number) == ("den", 1)
     assert db.session.scalar(select(RegisterBook.id).where(RegisterBook.agency_id == agency.id,
                                                            RegisterBook.code == "di-mat")) is not None
+
+
+def test_the_outgoing_book_comes_with_the_number_it_would_give(make, db):
+    books = _books(make, db)
+    agency_id = books["di"].agency_id
+    assert outgoing_book_and_likely_number(agency_id, secret=False, year=2026) == (books["di"], 1)
+    take_number(books["di"], year=2026)
+    take_number(books["di"], year=2025)  # another year's sequence says nothing of this one's
+    assert outgoing_book_and_likely_number(agency_id, secret=False, year=2026) == (books["di"], 2)
+    assert outgoing_book_and_likely_number(agency_id, secret=True, year=2026) == (books["di-mat"], 1)
+    assert take_number(books["di"], year=2026) == 2  # only a guess: nothing was taken
+
+
+def test_an_agency_without_books_gets_them_at_its_first_outgoing_guess(make, db):
+    agency = make.agency()
+    book, likely = outgoing_book_and_likely_number(agency.id, secret=True, year=2026)
+    assert (book.code, likely) == ("di-mat", 1)
 
 
 def test_a_rolled_back_registration_gives_its_number_back(make, db):

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from app.audit.services import record
 from app.documents.metadata import IncomingMetadata
 from app.documents.models import DocumentLink
-from app.documents.receiving import receive_document
+from app.documents.receiving import receive_document, resolve_issuer
 from app.exchange.sending import queue_release
 from app.extensions import db
 from app.filestore import StoredFile
@@ -39,14 +39,13 @@ def release(context: OperatorContext) -> dict:
         subject=document.subject, urgency=document.urgency, secrecy=document.secrecy,
         page_count=document.page_count, signer_name=document.signer_name)
     attachments = tuple(_stored(f) for f in document.files if f.role == "attachment")
-    delivered = 0
-    for recipient in draft.recipients:
-        if recipient.agency_id is not None:
-            received = receive_document(agency_id=recipient.agency_id, metadata=metadata, main_file=_stored(main),
-                                        attachments=attachments, origin="internal",
-                                        source_document_id=document.id)
-            recipient.delivered_document_id = received.document.id
-            delivered += 1
+    internal = [r for r in draft.recipients if r.agency_id is not None]
+    issuer = resolve_issuer(metadata) if internal else None  # the same for every recipient: looked up once
+    for recipient in internal:
+        received = receive_document(agency_id=recipient.agency_id, metadata=metadata, main_file=_stored(main),
+                                    attachments=attachments, origin="internal", source_document_id=document.id,
+                                    issuer=issuer)
+        recipient.delivered_document_id = received.document.id
     queue_release(document, draft, actor=context.actor)
     draft.stage, draft.released_at = "released", utcnow()
     _supersede(document, draft)
@@ -54,7 +53,7 @@ def release(context: OperatorContext) -> dict:
            agency_id=document.agency_id, symbol=document.symbol, file_sha256=main.sha256,
            delivered=[r.code for r in draft.recipients if r.delivered_document_id],
            queued=[r.code for r in draft.recipients if r.exchange_state == "queued"])
-    return {"delivered": delivered, "queued": len(external)}
+    return {"delivered": len(internal), "queued": len(external)}
 
 
 def _supersede(document, draft) -> None:

@@ -20,8 +20,7 @@ from app.documents.case_subject import NoCaseDocument
 from app.documents.models import Document, DocumentFile
 from app.documents.numbering import (
     formatted_number,
-    likely_next_number,
-    outgoing_book_for,
+    outgoing_book_and_likely_number,
     register_year,
     take_number,
 )
@@ -137,15 +136,15 @@ def _number_and_seal(draft: OutgoingDraft, actor, credential, credentials) -> di
     numbers stay gap-free and each is given once.
     """
     document = draft.document
-    book = outgoing_book_for(document.agency_id, secret=document.secrecy > 0)
     year = register_year()
+    book, likely = outgoing_book_and_likely_number(document.agency_id, secret=document.secrecy > 0, year=year)
     issued_on = vietnam_today()
     signed_by_signer = path_for(Path(current_app.config["FILES_DIR"]), document.main_file.sha256).read_bytes()
 
     def sealed_with(number: int) -> _Sealed:
         return _sealed(document, number, issued_on, signed_by_signer, credential, credentials)
 
-    sealed = sealed_with(likely_next_number(book, year=year))
+    sealed = sealed_with(likely)
     number = take_number(book, year=year)
     if number != sealed.number:
         sealed = sealed_with(number)
