@@ -21,15 +21,17 @@ from pyhanko.sign.validation import DocumentSecurityStore, EmbeddedPdfSignature,
 from pyhanko.sign.validation.errors import NoDSSFoundError
 from pyhanko_certvalidator import ValidationContext
 
-from . import hex_strings, issuer_serial, number_arrays
+from . import hex_strings, issuer_serial, name_keys, number_arrays
 from .demo_pki import ensure_demo_pki
 
 # Every module here that opens a PDF imports this one (and the app imports it at start), so every pyHanko
 # reader and incremental writer of the process parses hex strings and arrays of numbers in one go, and
-# every CMS it reads finds its signer's certificate without comparing names it need not compare.
+# every CMS it reads finds its signer's certificate without comparing names it need not compare, and
+# prepares each distinct name for comparison once.
 hex_strings.install()
 number_arrays.install()
 issuer_serial.install()
+name_keys.install()
 
 logger = logging.getLogger(__name__)
 # pyHanko and its certificate validator log a warning with a full traceback for every signature they
