@@ -91,7 +91,8 @@ def main(argv=None) -> None:
     parser.add_argument("--duration", type=float, default=30, help="seconds measured per kind")
     parser.add_argument("--warmup", type=float, default=5, help="seconds driven first per kind, not measured")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1, help="gunicorn processes")
-    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn process")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="threads per gunicorn process (production mode's default: 1)")
     parser.add_argument("--database", default="bench_floor", help="PostgreSQL database (dropped, recreated)")
     parser.add_argument("--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432",
                         help="PostgreSQL server URL without the database")

@@ -9,7 +9,7 @@ The pipeline of docs/SIGNING.md:
 4. `fill_number_and_date`: /V plus generated appearance streams (TeX Gyre Termes), FORM_FILLING for
    the signer's signature;
 5. `sign_as_agency`: only once the signer's signature validates; the red seal, locking every field
-   (`seal_unjudged` + `require_valid_signer`: the same, judging the signer's signature in the sealed file).
+   (`fill_and_seal_unjudged` + `require_valid_signer`: the same, judging the signer's signature in the sealed file).
 Each step is one incremental update, except where two run on one writer, in one update:
 `prepare_and_sign_as_signer` (2 and 3, when the server holds the key; a key held elsewhere signs the
 prepared bytes) and `fill_and_seal_unjudged` (4 and 5). The verdicts are the same either way (the
@@ -285,27 +285,20 @@ def sign_as_agency(pdf: bytes, credentials: SignerCredentials, *, seal_png: byte
     """The agency's visible seal signature; SignerSignatureNotValid unless the signer's signature
     in `signer_field` is judged "valid" first. The field's /Lock (FieldMDP ALL) locks every field."""
     require_valid_signer(validate_pdf_signatures(pdf, trust_roots=trust_roots, crls=crls), signer_field)
-    return seal_unjudged(pdf, credentials, seal_png=seal_png, field=field, timestamper=timestamper)
-
-
-def seal_unjudged(pdf: bytes, credentials: SignerCredentials, *, seal_png: bytes, field: str = AGENCY_FIELD,
-                  timestamper=None) -> bytes:
-    """The agency's seal signature, the signer's not judged first: for a caller that judges the sealed file's
-    signatures anyway and keeps it only when `require_valid_signer` passes on those verdicts.
-
-    The signer's signature is valid in the sealed file only if it was in `pdf` (the seal's revision is one more
-    change after it, the same bytes signed, the same certificates), so judging it once, after the seal, refuses
-    exactly the files `sign_as_agency` refuses, without a whole validation of `pdf` first.
-    """
     return _sign_with_image(IncrementalPdfFileWriter(BytesIO(pdf)), credentials, seal_png, field, timestamper)
 
 
 def fill_and_seal_unjudged(pdf: bytes, credentials: SignerCredentials, *, number_text: str, date_text: str,
                            seal_png: bytes, title: str | None = None, timestamper=None) -> bytes:
-    """`fill_number_and_date` then `seal_unjudged` in ONE incremental update (the same ValueErrors).
+    """`fill_number_and_date` then the agency's seal in ONE incremental update (the same ValueErrors), the
+    signer's signature not judged first: for a caller that judges the sealed file's signatures anyway and keeps
+    it only when `require_valid_signer` passes on those verdicts.
 
     The filled fields are in the seal's own revision, so its FieldMDP lock has nothing after it to refuse,
-    and the signer's signature sees the same changes after it as with two updates: FORM_FILLING.
+    and the signer's signature sees the same changes after it as with two updates: FORM_FILLING. It is valid
+    in the sealed file only if it was in the filled one (the same bytes signed, the same certificates), so
+    judging it once, after the seal, refuses exactly the files `sign_as_agency` refuses, without a whole
+    validation before sealing.
     """
     writer = IncrementalPdfFileWriter(BytesIO(pdf))
     _fill_number_and_date(writer, number_text, date_text, title)
