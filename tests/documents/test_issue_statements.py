@@ -43,9 +43,10 @@ def test_a_release_to_several_agencies_looks_the_issuer_up_once(app, client, db,
 
 
 # The token with its user and roles, the task lock, the case's document and draft, the agency's seal key, the
-# outgoing book with its likely next number (one statement), the document's files, the number taken, the document's and files' writes, then the release to the one recipient (the
-# issuer, duplicates, the received document, file and status, its process started, the recipient's and draft's
-# writes, the replaced document's link) and the workflow's writes, by database as in test_request_statements.
+# outgoing book with its likely next number (one statement), the document's files, the number taken, the
+# document's and files' writes, then the release to the one recipient (the issuer, duplicates, the received
+# document, file and status, its process started, the recipient's and draft's writes, the replaced document's
+# link) and the workflow's writes, by database as in test_request_statements.
 ISSUE_COMPLETION = {"sqlite": 40, "postgresql": 30}
 
 
